@@ -1,0 +1,68 @@
+"""Exit codes and the exceptions the library raises.
+
+The library never prints and never exits: it raises one of these, and the CLI turns it into
+one line on stderr and an exit code at a single boundary (``ltvcli.cli.errors``).
+"""
+
+from __future__ import annotations
+
+from enum import IntEnum
+
+
+class ExitCode(IntEnum):
+    """What ``ltv`` returns to the shell (documented in the README)."""
+
+    OK = 0
+    DATA_ERROR = 1  # the input cannot be used, or --strict met a bad row
+    USAGE = 2  # bad flags or arguments (Click's own usage errors exit 2 too)
+    THRESHOLD = 3  # reserved: a --fail-if condition was met
+    INTERRUPTED = 130  # Ctrl-C (128 + SIGINT)
+
+
+class LtvError(Exception):
+    """Base of every error the library raises on purpose."""
+
+    exit_code: ExitCode = ExitCode.DATA_ERROR
+
+
+class InputError(LtvError):
+    """A file, a row or a value that cannot be used.
+
+    Renders as one line: ``orders.csv: row 17: column "Дата": expected a date, got "31/13/2024"``.
+    """
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        file: str | None = None,
+        row: int | None = None,
+        column: str | None = None,
+        hint: str | None = None,
+    ) -> None:
+        self.message = message
+        self.file = file
+        self.row = row
+        self.column = column
+        self.hint = hint
+        super().__init__(str(self))
+
+    def __str__(self) -> str:
+        parts = []
+        if self.file:
+            parts.append(self.file)
+        if self.row is not None:
+            parts.append(f"row {self.row}")
+        if self.column is not None:
+            parts.append(f'column "{self.column}"')
+        parts.append(self.message)
+        text = ": ".join(parts)
+        if self.hint:
+            text += f" ({self.hint})"
+        return text
+
+
+class ConfigError(LtvError):
+    """A bad option value or ``ltv.toml`` entry: a usage error, exit 2."""
+
+    exit_code = ExitCode.USAGE

@@ -1,0 +1,228 @@
+"""Delimited and whitespace-aligned text: sniff the dialect, find the header, parse with pyarrow.
+
+The head of the file (a few hundred KB) is read with Python's csv module to decide the
+delimiter and where the header is (1C reports and registries put title lines above it); the
+whole file is then parsed by pyarrow, every column as text, in large blocks.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+from collections import Counter
+
+import pyarrow as pa
+import pyarrow.csv as pacsv
+
+from ltvcli.errors import InputError
+from ltvcli.io.raw import RawTable, ReadOptions
+from ltvcli.io.text import detect_encoding, to_utf8
+from ltvcli.schema.fields import header_score
+
+DELIMITERS = (",", ";", "\t", "|")
+WHITESPACE = "whitespace"
+_HEAD_BYTES = 256 * 1024
+_HEAD_ROWS = 60
+_BLOCK_SIZE = 64 << 20
+
+
+def read_delimited(data: bytes, name: str, options: ReadOptions) -> RawTable:
+    """Parse delimited text into a table of text columns."""
+    encoding = options.encoding or detect_encoding(data, name)
+    text = to_utf8(data, encoding, name)
+    if not text.strip():
+        raise InputError("the file is empty", file=name)
+    head_lines = _head_lines(text)
+    delimiter = options.delimiter or _sniff_delimiter(head_lines)
+    if delimiter == WHITESPACE:
+        text = _whitespace_to_tabs(text)
+        head_lines = _head_lines(text)
+        delimiter = "\t"
+        layout = WHITESPACE
+    else:
+        layout = "delimited"
+    rows, starts = _parse_head(head_lines, delimiter)
+    if options.no_header:
+        header_index = _first_data_index(rows)
+        width = max((len(r) for r in rows[header_index:]), default=0)
+        names = list(options.names or ())
+        if names and len(names) != width:
+            raise InputError(
+                f"--names gives {len(names)} names but the rows have {width} columns", file=name
+            )
+        names = names or [f"column{i + 1}" for i in range(width)]
+        skip_lines = starts[header_index] if header_index < len(starts) else 0
+        first_row = skip_lines + 1
+    else:
+        header_index = find_header(rows)
+        names = unique_names(rows[header_index])
+        skip_lines = starts[header_index] + 1 if header_index + 1 < len(starts) else None
+        if skip_lines is None or header_index + 1 >= len(rows):
+            raise InputError("the file has a header but no data rows", file=name)
+        first_row = skip_lines + 1
+    offset = _offset_of_line(text, skip_lines)
+    raw = RawTable(
+        name=name,
+        table=pa.table({}),
+        first_row=first_row,
+        detected={
+            "format": "csv",
+            "layout": layout,
+            "encoding": encoding,
+            "delimiter": delimiter,
+            "header_row": None if options.no_header else starts[header_index] + 1,
+        },
+    )
+    if header_index:
+        raw.skipped["title line before the header"] = header_index
+    raw.table = _parse(text[offset:], names, delimiter, raw)
+    blank = text.count(b"\n\n") + text.count(b"\n\r\n")
+    if blank:
+        raw.skipped["blank line"] = raw.skipped.get("blank line", 0) + blank
+    return raw
+
+
+def _head_lines(text: bytes) -> list[str]:
+    head = text[:_HEAD_BYTES].decode("utf-8", errors="ignore")
+    lines = head.splitlines(keepends=True)
+    if len(text) > _HEAD_BYTES and len(lines) > 1:
+        lines = lines[:-1]  # the last line may be cut
+    return lines
+
+
+def _parse_head(lines: list[str], delimiter: str) -> tuple[list[list[str]], list[int]]:
+    """Parse the head into records; ``starts[i]`` is the line index where record i begins."""
+    reader = csv.reader(iter(lines), delimiter=delimiter)
+    rows: list[list[str]] = []
+    starts: list[int] = []
+    line = 0
+    try:
+        for record in reader:
+            if any(cell.strip() for cell in record):
+                rows.append(record)
+                starts.append(line)
+            line = reader.line_num
+            if len(rows) >= _HEAD_ROWS:
+                break
+    except csv.Error:
+        pass
+    return rows, starts
+
+
+def _sniff_delimiter(lines: list[str]) -> str:
+    """Pick the delimiter that splits the most rows into the same number (>1) of fields."""
+    best, best_score = None, (0.0, 0)
+    for delimiter in DELIMITERS:
+        rows, _ = _parse_head(lines, delimiter)
+        rows = rows[-40:] if len(rows) > 5 else rows
+        counts = Counter(len(r) for r in rows)
+        if not counts:
+            continue
+        width, freq = counts.most_common(1)[0]
+        if width < 2:
+            continue
+        score = (freq / len(rows), width)
+        if score > best_score:
+            best, best_score = delimiter, score
+    spaced = [ln.split() for ln in lines if ln.strip()][-40:]
+    if spaced:
+        counts = Counter(len(r) for r in spaced)
+        width, freq = counts.most_common(1)[0]
+        if width >= 2 and freq / len(spaced) > 0.95 and freq / len(spaced) > best_score[0]:
+            return WHITESPACE
+    if best is None:
+        return ","  # a single column: any delimiter reads it the same
+    return best
+
+
+def _whitespace_to_tabs(text: bytes) -> bytes:
+    """Turn space-aligned columns (old research data, fixed-width dumps) into tab-separated."""
+    return re.sub(rb"[ \t]+", b"\t", re.sub(rb"(?m)^[ \t]+|[ \t]+(?=\r?$)", b"", text))
+
+
+def find_header(rows: list[list[str]]) -> int:
+    """The header is the first row that names known fields; else the first full-width row."""
+    if not rows:
+        return 0
+    widths = Counter(len(r) for r in rows[len(rows) // 2 :] or rows)
+    width = widths.most_common(1)[0][0]
+    for i, row in enumerate(rows[:-1]):
+        cells = [c for c in row if c.strip()]
+        known = sum(1 for c in cells if header_score(c) > 0)
+        if len(cells) >= 2 and known >= min(2, len(cells)) and len(row) >= width * 0.6:
+            return i
+    for i, row in enumerate(rows):
+        filled = sum(1 for c in row if c.strip())
+        if len(row) == width and filled >= max(2, width * 0.6):
+            return i
+    return 0
+
+
+def _first_data_index(rows: list[list[str]]) -> int:
+    widths = Counter(len(r) for r in rows)
+    width = widths.most_common(1)[0][0] if widths else 0
+    return next((i for i, r in enumerate(rows) if len(r) == width), 0)
+
+
+def unique_names(header: list[str]) -> list[str]:
+    names: list[str] = []
+    seen: Counter[str] = Counter()
+    for i, cell in enumerate(header):
+        base = cell.strip().lstrip("\ufeff") or f"column{i + 1}"
+        seen[base] += 1
+        names.append(base if seen[base] == 1 else f"{base} ({seen[base]})")
+    return names
+
+
+def _offset_of_line(text: bytes, line: int) -> int:
+    offset = 0
+    for _ in range(line):
+        nl = text.find(b"\n", offset)
+        if nl < 0:
+            return len(text)
+        offset = nl + 1
+    return offset
+
+
+def _parse(body: bytes, names: list[str], delimiter: str, raw: RawTable) -> pa.Table:
+    width = len(names)
+
+    def on_invalid(row: pacsv.InvalidRow) -> str:
+        if row.actual_columns == 1 and not row.text.strip(delimiter + " \r"):
+            reason = "blank line"
+        elif row.actual_columns < width and not row.text.strip(delimiter + " \r").count(delimiter):
+            reason = "title or summary line"
+        else:
+            reason = f"row with {row.actual_columns} fields where the header has {width}"
+        raw.skipped[reason] = raw.skipped.get(reason, 0) + 1
+        if len(raw.examples) < 5:
+            raw.examples.append((row.number, f"{reason}: {row.text[:80]}"))
+        return "skip"
+
+    try:
+        return pacsv.read_csv(
+            io.BytesIO(body),
+            read_options=pacsv.ReadOptions(
+                column_names=names, block_size=_BLOCK_SIZE, use_threads=True
+            ),
+            parse_options=pacsv.ParseOptions(
+                delimiter=delimiter,
+                newlines_in_values=True,
+                invalid_row_handler=on_invalid,
+            ),
+            convert_options=pacsv.ConvertOptions(
+                column_types={n: pa.string() for n in names},
+                strings_can_be_null=True,
+                quoted_strings_can_be_null=True,
+            ),
+        )
+    except pa.ArrowInvalid as exc:
+        message = str(exc)
+        if "UTF8" in message or "utf8" in message.lower():
+            raise InputError(
+                "the file is not valid UTF-8 past its beginning",
+                file=raw.name,
+                hint="pass --encoding cp1251 or the file's real encoding",
+            ) from None
+        raise InputError(f"cannot parse as delimited text: {message}", file=raw.name) from None

@@ -1,0 +1,83 @@
+"""One entry point for every input format: paths in, ``RawTable`` objects out."""
+
+from __future__ import annotations
+
+import pyarrow as pa
+
+from ltvcli.errors import InputError
+from ltvcli.io.delimited import read_delimited
+from ltvcli.io.raw import RawTable, ReadOptions
+from ltvcli.io.sources import expand, is_dataset_dir, read_source
+from ltvcli.io.workbooks import read_workbook
+
+
+def read_inputs(paths: list[str], options: ReadOptions) -> list[RawTable]:
+    """Read every input (files, globs, Parquet dataset directories, ``-`` for stdin)."""
+    if not paths:
+        raise InputError("no input file given")
+    tables = []
+    for path in expand(paths):
+        if is_dataset_dir(path):
+            tables.append(read_parquet_dataset(path))
+            continue
+        source = read_source(path, options.input_format)
+        if source.format == "parquet":
+            tables.append(_parquet(pa.py_buffer(source.data), source.name))
+        elif source.format in ("xlsx", "xls"):
+            tables.append(read_workbook(source.data, source.name, options))
+        else:
+            _refuse_html(source.data, source.name)
+            tables.append(read_delimited(source.data, source.name, options))
+    return tables
+
+
+def read_parquet_dataset(path: str) -> RawTable:
+    """A directory of Parquet files, hive partitions (``year=2024/``) becoming columns."""
+    import pyarrow.dataset as ds
+
+    try:
+        dataset = ds.dataset(path, format="parquet", partitioning="hive")
+        table = dataset.to_table()
+    except (pa.ArrowInvalid, OSError) as exc:
+        raise InputError(f"cannot read the Parquet dataset: {exc}", file=path) from None
+    if not dataset.files:
+        raise InputError("the directory holds no Parquet files", file=path)
+    return _raw_parquet(table, path, files=len(dataset.files))
+
+
+def _parquet(buffer: pa.Buffer, name: str) -> RawTable:
+    import pyarrow.parquet as pq
+
+    try:
+        table = pq.read_table(pa.BufferReader(buffer))
+    except (pa.ArrowInvalid, OSError) as exc:
+        raise InputError(f"cannot read the Parquet file: {exc}", file=name) from None
+    return _raw_parquet(table, name, files=1)
+
+
+def _raw_parquet(table: pa.Table, name: str, files: int) -> RawTable:
+    columns = {}
+    for field, column in zip(table.schema, table.columns, strict=True):
+        if pa.types.is_dictionary(field.type):
+            column = column.cast(field.type.value_type)
+        if pa.types.is_large_string(column.type):
+            column = column.cast(pa.string())
+        columns[field.name] = column
+    table = pa.table(columns)
+    if table.num_rows == 0:
+        raise InputError("the Parquet data has no rows", file=name)
+    return RawTable(
+        name=name, table=table, first_row=1, detected={"format": "parquet", "files": files}
+    )
+
+
+def _refuse_html(data: bytes, name: str) -> None:
+    """Bitrix and other admin panels save HTML tables with an .xls name."""
+    head = data[:2048].lstrip().lower()
+    if head.startswith((b"<html", b"<!doctype html", b"<table", b"<?xml")):
+        raise InputError(
+            "this is an HTML or XML page, not a table export",
+            file=name,
+            hint="open it in Excel or LibreOffice and save it as .xlsx or .csv",
+        )
+

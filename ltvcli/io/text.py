@@ -1,0 +1,70 @@
+"""Text encodings: detect UTF-8 (with or without BOM), UTF-16 and Windows-1251; decode.
+
+Russian exports from 1C, old Bitrix sites and Excel on a Russian Windows are cp1251. We never
+guess Latin-1: a file that is neither valid UTF-8 nor plausible cp1251 is an error that names
+``--encoding``.
+"""
+
+from __future__ import annotations
+
+import codecs
+
+from ltvcli.errors import InputError
+
+_BOMS = (
+    (codecs.BOM_UTF8, "utf-8-sig"),
+    (codecs.BOM_UTF16_LE, "utf-16"),
+    (codecs.BOM_UTF16_BE, "utf-16"),
+)
+_SAMPLE = 1 << 20
+
+
+def detect_encoding(data: bytes, name: str) -> str:
+    """Return the encoding of ``data``: from a BOM, else UTF-8 if valid, else cp1251."""
+    for bom, encoding in _BOMS:
+        if data.startswith(bom):
+            return encoding
+    sample = data[:_SAMPLE]
+    if b"\x00" in sample:
+        raise InputError("not a text file (it contains NUL bytes)", file=name)
+    try:
+        # A multi-byte character may be cut at the sample's end: decode incrementally.
+        codecs.getincrementaldecoder("utf-8")().decode(sample, final=len(sample) == len(data))
+        return "utf-8"
+    except UnicodeDecodeError:
+        pass
+    if _looks_like_cp1251(sample):
+        return "cp1251"
+    raise InputError(
+        "the file is neither UTF-8 nor Windows-1251 text",
+        file=name,
+        hint="pass --encoding, e.g. --encoding latin-1",
+    )
+
+
+def _looks_like_cp1251(sample: bytes) -> bool:
+    """Cyrillic letters (0xC0-0xFF in cp1251) dominate the high bytes of a Russian text."""
+    high = sum(1 for b in sample if b >= 0x80)
+    if not high:
+        return False
+    letters = sum(1 for b in sample if b >= 0xC0 or b in (0xA8, 0xB8))
+    controls = sum(1 for b in sample if b < 0x20 and b not in (9, 10, 13))
+    return letters / high > 0.8 and controls == 0
+
+
+def to_utf8(data: bytes, encoding: str, name: str) -> bytes:
+    """Return ``data`` as UTF-8 bytes without a BOM (the form the CSV parser reads)."""
+    if encoding in ("utf-8", "utf8"):
+        return data
+    if encoding == "utf-8-sig":
+        return data[len(codecs.BOM_UTF8) :] if data.startswith(codecs.BOM_UTF8) else data
+    try:
+        return data.decode(encoding).lstrip("\ufeff").encode("utf-8")
+    except LookupError:
+        raise InputError(f"unknown encoding {encoding!r}", file=name) from None
+    except UnicodeDecodeError as exc:
+        raise InputError(
+            f"not valid {encoding} text at byte {exc.start}",
+            file=name,
+            hint="pass the right --encoding",
+        ) from None

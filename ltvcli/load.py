@@ -1,0 +1,49 @@
+"""Load order files into one normalised orders table, with the account of what happened."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import pandas as pd
+
+from ltvcli.errors import InputError
+from ltvcli.io.readers import read_inputs
+from ltvcli.options import LoadOptions
+from ltvcli.schema.orders import rows_from_raw, to_orders
+from ltvcli.schema.report import LoadReport
+
+
+@dataclass
+class Loaded:
+    """Orders (one row per order or refund, money in cents) and the load report."""
+
+    orders: pd.DataFrame
+    report: LoadReport
+
+
+def load_orders(paths: list[str] | str, options: LoadOptions | None = None) -> Loaded:
+    """Read, detect, parse and normalise the given files (``-`` is stdin)."""
+    options = options or LoadOptions()
+    paths = [paths] if isinstance(paths, str) else list(paths)
+    report = LoadReport()
+    raws = read_inputs(paths, options.read)
+    frames = [rows_from_raw(raw, options.normalise, report) for raw in raws]
+    if options.strict and (bad := report.bad_values()):
+        first = bad[0]
+        raise InputError(
+            f"{first.reason}: {first.value!r}",
+            file=first.file,
+            row=first.row,
+            column=first.column,
+            hint=f"--strict; {report.rows_skipped} rows would be skipped",
+        )
+    frames = [f for f in frames if len(f)]
+    rows = pd.concat(frames, ignore_index=True) if frames else pd.DataFrame()
+    orders = to_orders(rows, options.normalise, report)
+    if orders.empty:
+        reasons = ", ".join(f"{r}: {n}" for r, n in report.skipped.most_common(3))
+        raise InputError(
+            "no usable orders" + (f" (skipped {reasons})" if reasons else ""),
+            file=", ".join(r.name for r in raws),
+        )
+    return Loaded(orders=orders, report=report)

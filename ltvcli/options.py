@@ -1,0 +1,119 @@
+"""Options shared by every command, and ``ltv.toml``: flags win over the file, the file over detection.
+
+This is the only module that reads ``ltv.toml``. Its sections::
+
+    [columns]            # the logical field each column holds
+    customer = "Email"
+    date = "Created at"
+    amount = "Total"
+
+    [input]              # how to read the files
+    encoding = "cp1251"
+    delimiter = ";"
+    dayfirst = true
+    timezone = "Europe/Moscow"
+    currency = "RUB"
+    include_open = false
+"""
+
+from __future__ import annotations
+
+import os
+import tomllib
+from dataclasses import dataclass, field, fields, replace
+from pathlib import Path
+
+from ltvcli.errors import ConfigError
+from ltvcli.io.raw import ReadOptions
+from ltvcli.schema.orders import NormaliseOptions
+
+CONFIG_NAME = "ltv.toml"
+MAPPED_FIELDS = ("customer", "date", "amount", "order_id", "status", "cost", "currency")
+
+
+@dataclass(frozen=True)
+class LoadOptions:
+    """Everything that decides how order files become orders."""
+
+    columns: dict[str, str] = field(default_factory=dict)
+    encoding: str | None = None
+    delimiter: str | None = None
+    input_format: str | None = None
+    sheet: str | None = None
+    no_header: bool = False
+    names: tuple[str, ...] | None = None
+    dayfirst: bool | None = None
+    timezone: str | None = None
+    currency: str | None = None
+    include_open: bool = False
+    strict: bool = False
+
+    @property
+    def read(self) -> ReadOptions:
+        return ReadOptions(
+            encoding=self.encoding,
+            delimiter=self.delimiter,
+            input_format=self.input_format,
+            sheet=self.sheet,
+            no_header=self.no_header,
+            names=self.names,
+        )
+
+    @property
+    def normalise(self) -> NormaliseOptions:
+        return NormaliseOptions(
+            mapping=dict(self.columns),
+            dayfirst=self.dayfirst,
+            timezone=self.timezone,
+            include_open=self.include_open,
+            currency=self.currency,
+        )
+
+
+def find_config(explicit: str | None) -> Path | None:
+    """``--config`` if given, else ``ltv.toml`` in the current directory, if present."""
+    if explicit:
+        path = Path(explicit)
+        if not path.is_file():
+            raise ConfigError(f"{explicit}: no such config file")
+        return path
+    path = Path(os.getcwd()) / CONFIG_NAME
+    return path if path.is_file() else None
+
+
+def load_options(config: str | None = None, **flags: object) -> LoadOptions:
+    """Merge defaults, the config file and the flags that were given (not None)."""
+    options = LoadOptions()
+    path = find_config(config)
+    if path:
+        options = _from_file(path, options)
+    columns = dict(options.columns)
+    for name in MAPPED_FIELDS:
+        value = flags.pop(name, None)
+        if value:
+            columns[name] = str(value)
+    given = {k: v for k, v in flags.items() if v is not None and v is not False}
+    unknown = set(given) - {f.name for f in fields(LoadOptions)}
+    if unknown:
+        raise ConfigError(f"unknown load option(s): {', '.join(sorted(unknown))}")
+    return replace(options, columns=columns, **given)
+
+
+def _from_file(path: Path, options: LoadOptions) -> LoadOptions:
+    try:
+        data = tomllib.loads(path.read_text(encoding="utf-8"))
+    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
+        raise ConfigError(f"{path}: not valid TOML ({exc})") from None
+    columns = data.get("columns", {})
+    bad = set(columns) - set(MAPPED_FIELDS)
+    if bad:
+        raise ConfigError(
+            f"{path}: [columns] has unknown field(s) {', '.join(sorted(bad))}; "
+            f"known: {', '.join(MAPPED_FIELDS)}"
+        )
+    section = data.get("input", {})
+    allowed = {"encoding", "delimiter", "sheet", "dayfirst", "timezone", "currency", "include_open"}
+    bad = set(section) - allowed
+    if bad:
+        raise ConfigError(f"{path}: [input] has unknown key(s) {', '.join(sorted(bad))}")
+    return replace(options, columns={k: str(v) for k, v in columns.items()}, **section)

@@ -1,0 +1,73 @@
+"""Customer keys: one person, one key, however the export spelled them.
+
+E-mails are trimmed and case-folded; phones are reduced to digits with the Russian trunk prefix
+normalised (``8 912 345-67-89``, ``+7 (912) 345-67-89`` and ``9123456789`` are one customer);
+ids are trimmed text, so ``0001`` keeps its zeros. Guest and placeholder keys are not customers.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pyarrow as pa
+import pyarrow.compute as pc
+
+GUEST_KEYS = (
+    "", "0", "-", "—", "guest", "гость", "(not set)", "not set", "n/a", "na", "none", "null",
+    "unknown", "anonymous", "аноним", "нет", "без имени",
+)  # fmt: skip
+
+_PHONE_SHAPE = r"^\+?[\d\s().\-]{7,}$"
+_PHONE_MARKS = r"[+()\-\s]"
+
+
+def normalise_customers(values: pa.Array, phone_column: bool = False) -> pa.Array:
+    """Return normalised keys; null for empty and guest keys."""
+    if isinstance(values, pa.ChunkedArray):
+        values = values.combine_chunks()
+    if not pa.types.is_string(values.type):
+        if pa.types.is_floating(values.type):
+            values = pc.cast(pc.round(values), pa.int64())
+        values = values.cast(pa.string())
+    text = pc.utf8_trim_whitespace(values)
+    text = pc.replace_substring_regex(text, r"[\s\x{00a0}\x{202f}]+", " ")
+    lower = pc.utf8_lower(text)
+    is_email = pc.fill_null(pc.match_substring(text, "@"), False)
+    phone_shape = pc.fill_null(pc.match_substring_regex(text, _PHONE_SHAPE), False)
+    marked = pc.fill_null(pc.match_substring_regex(text, _PHONE_MARKS), False)
+    is_phone = pc.and_(phone_shape, pc.or_(marked, pa.scalar(phone_column)))
+    is_phone = pc.and_(is_phone, pc.invert(is_email))
+    digits = pc.replace_substring_regex(text, r"\D", "")
+    digits = pc.if_else(
+        pc.fill_null(pc.match_substring_regex(digits, r"^8\d{10}$"), False),
+        pc.binary_join_element_wise("7", pc.utf8_slice_codeunits(digits, 1), ""),
+        digits,
+    )
+    digits = pc.if_else(
+        pc.fill_null(pc.match_substring_regex(digits, r"^9\d{9}$"), False),
+        pc.binary_join_element_wise("7", digits, ""),
+        digits,
+    )
+    key = pc.if_else(is_email, lower, pc.if_else(is_phone, digits, text))
+    guest = pc.is_in(lower, value_set=pa.array(GUEST_KEYS))
+    guest = pc.or_(pc.fill_null(guest, True), pc.equal(key, ""))
+    return pc.if_else(guest, pa.scalar(None, pa.string()), key)
+
+
+def looks_like_emails(values: pa.Array) -> float:
+    """Share of non-empty cells that are e-mail addresses (a column of them is a customer key)."""
+    return _share(values, r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+
+
+def looks_like_phones(values: pa.Array) -> float:
+    return _share(values, r"^\+?[\d\s().\-]{10,18}$")
+
+
+def _share(values: pa.Array, pattern: str) -> float:
+    if not pa.types.is_string(values.type):
+        return 0.0
+    text = pc.drop_null(pc.utf8_trim_whitespace(values))
+    text = pc.filter(text, pc.not_equal(text, ""))
+    if len(text) == 0:
+        return 0.0
+    hits = pc.match_substring_regex(text, pattern).to_numpy(zero_copy_only=False)
+    return float(np.mean(hits))

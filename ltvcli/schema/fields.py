@@ -1,0 +1,264 @@
+"""The logical fields of an order row and the header names that mean them, in English and Russian.
+
+One table drives column detection, ``ltv inspect`` and the mapping flags. Within a field the
+synonyms are in order of preference: the first exact match wins (``Total`` before ``Subtotal``,
+a customer id before an e-mail before a phone).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class Field:
+    name: str
+    required: bool
+    synonyms: tuple[str, ...]
+    flag: str | None = None  # the CLI flag that maps it by hand
+    description: str = ""
+
+
+FIELDS: tuple[Field, ...] = (
+    Field(
+        "customer",
+        True,
+        (
+            "customer id", "customer_id", "customerid", "client id", "client_id", "buyer id",
+            "user id", "user_id", "account id", "accountid", "member id", "contact id",
+            "customer reference id", "user pseudo id", "user_pseudo_id",
+            "id клиента", "код клиента", "id покупателя", "id плательщика", "номер карты лояльности",
+            "customer email", "email", "e-mail", "e mail", "billing email", "email billing",
+            "buyer email", "from email address", "email покупателя", "email плательщика",
+            "эл. почта", "электронная почта", "почта", "absender e-mail-adresse",
+            "customer", "client", "buyer", "клиент", "покупатель", "контрагент", "заказчик",
+            "партнер", "плательщик", "контакт", "kunde", "kundennummer",
+            "customer phone", "phone", "billing phone", "mobile", "contact phone number",
+            "телефон", "мобильный телефон", "рабочий телефон", "номер телефона",
+            "customer name", "billing name", "name billing",
+        ),
+        "--customer",
+        "who bought: an id, e-mail or phone",
+    ),
+    Field(
+        "date",
+        True,
+        (
+            "order date", "date", "created at", "created_at", "created utc", "created date utc",
+            "date created", "purchase date", "order_date", "transaction date", "paid at",
+            "payment date", "datetime", "timestamp", "event timestamp", "event date",
+            "дата заказа", "дата", "дата создания", "дата оформления", "дата продажи",
+            "дата оплаты", "дата операции", "дата документа", "время платежа", "дата и время",
+            "период", "дата закрытия", "дата заказа покупателем", "datum", "bestelldatum",
+        ),
+        "--date",
+        "when the order was placed",
+    ),
+    Field(
+        "amount",
+        True,
+        (
+            "order total", "total", "grand total", "grand total purchased", "grand total base",
+            "order total inc tax", "order total amount", "total collected", "amount",
+            "amount paid", "payment amount", "paid", "net sales", "gross", "revenue", "sales",
+            "sum", "value", "purchase revenue", "ecommerce purchase revenue",
+            "сумма заказа", "сумма", "итого", "выручка", "сумма выручки", "стоимость",
+            "бюджет", "сумма платежа", "сумма оплаты", "оплачено", "оплачено покупателем",
+            "сумма продажи", "сумма документа", "доход", "реализовано",
+            "brutto", "betrag", "summe", "gesamt",
+            "order line total", "lineitem price", "price", "цена",
+        ),
+        "--amount",
+        "money paid for the order",
+    ),
+    Field(
+        "order_id",
+        False,
+        (
+            "order id", "order_id", "order number", "order #", "order no", "order",
+            "номер заказа", "№ заказа", "id заказа", "номер", "номер документа", "документ",
+            "регистратор", "номер сделки", "номер чека", "bestellnummer", "rechnungsnummer",
+            "transaction id", "transaction_id", "invoice id", "invoice number", "invoice",
+            "invoiceid", "номер транзакции", "идентификатор платежа", "номер отправления",
+            "transaktionscode", "name", "id", "number", "payment id", "receipt",
+        ),
+        "--order-id",
+        "lines with one id are one order",
+    ),
+    Field(
+        "status",
+        False,
+        (
+            "financial status", "order status", "status", "payment status",
+            "transaction status", "state", "stage", "статус заказа", "статус", "статус оплаты",
+            "этап сделки", "стадия сделки", "состояние",
+        ),
+        "--status",
+        "cancelled and failed orders are excluded, refunded ones subtract",
+    ),
+    Field(
+        "kind",
+        False,
+        (
+            "event type", "type", "transaction type", "event name", "event_name",
+            "тип операции", "тип документа", "тип", "обоснование для оплаты", "typ",
+        ),
+        None,
+        "marks refund rows and rows that are not sales (fees, transfers)",
+    ),
+    Field(
+        "cancelled",
+        False,
+        ("cancelled at", "canceled at", "cancelled", "canceled", "отменен", "отменён"),
+        None,
+        "non-empty (or Y/Да) means the order was cancelled",
+    ),
+    Field(
+        "refund",
+        False,
+        (
+            "refunded amount", "amount refunded", "total refunded", "refund amount",
+            "order refund amount", "partial refunds", "refund value", "refund_value",
+            "сумма возврата", "возвращено", "сумма возвратов",
+        ),
+        None,
+        "money returned to the customer",
+    ),
+    Field(
+        "reference",
+        False,
+        (
+            "reference txn id", "reference transaction id", "related transaction id",
+            "original transaction id", "zugehöriger transaktionscode",
+        ),
+        None,
+        "the order a refund row refers to",
+    ),
+    Field(
+        "cost",
+        False,
+        (
+            "cost", "cogs", "cost of goods", "unit cost", "cost per item", "purchase price",
+            "себестоимость", "себестоимость позиции", "закупочная цена", "закупка",
+        ),
+        "--cost",
+        "cost of goods, for margin",
+    ),
+    Field(
+        "currency",
+        False,
+        (
+            "currency", "currency code", "order currency code", "валюта", "код валюты",
+            "валюта платежа", "währung",
+        ),
+        "--currency-column",
+        "ISO currency of the amount",
+    ),
+    Field("time", False, ("time", "order time", "время", "uhrzeit"), None, "time of day"),
+    Field("timezone", False, ("time zone", "timezone", "zeitzone"), None, "zone of the time"),
+    Field(
+        "quantity",
+        False,
+        (
+            "quantity", "qty", "lineitem quantity", "items sold", "total quantity", "units",
+            "количество", "кол-во", "кол.", "anzahl", "menge",
+        ),
+        None,
+        "items in the order line",
+    ),
+)
+
+# Money columns that are never the order amount, even though they hold money.
+NOT_AMOUNT = (
+    "fee", "fees", "net", "net total", "balance", "tax", "taxes", "shipping", "discount",
+    "subtotal", "compare at price", "outstanding balance", "discount amount", "комиссия",
+    "сумма к зачислению", "к перечислению", "остаток", "баланс", "ндс", "налог", "доставка",
+    "скидка", "gebühr", "entgelt", "netto", "guthaben",
+)
+
+# Words that name contact details and segment attributes, passed through to the customer table.
+ATTRIBUTES = {
+    "city": (
+        "city", "billing city", "shipping city", "town", "geo city", "город", "город доставки",
+        "населённый пункт", "населенный пункт", "ort",
+    ),
+    "channel": (
+        "channel", "source", "utm source", "utm_source", "traffic source", "referral source",
+        "medium", "channel name", "источник", "источник заказа", "канал", "рекламный канал",
+        "откуда узнали", "способ оформления",
+    ),
+    "category": (
+        "category", "item category", "product type", "категория", "группа товаров",
+        "вид номенклатуры", "предмет",
+    ),
+    "product": (
+        "product", "product name", "item", "item name", "lineitem name", "sku", "service",
+        "товар", "наименование", "номенклатура", "продукт", "услуга", "артикул",
+    ),
+    "name": (
+        "customer name", "billing name", "name billing", "full name", "first name billing",
+        "имя", "фио", "полное имя контакта", "имя клиента",
+    ),
+    "email": ("email", "e-mail", "customer email", "billing email", "email billing"),
+    "phone": ("phone", "billing phone", "телефон", "мобильный телефон", "contact phone number"),
+}
+
+FIELD_BY_NAME = {f.name: f for f in FIELDS}
+
+_STRIP = re.compile(r"[()\[\]#№:]")
+_SPACES = re.compile(r"\s+")
+
+
+def normalise_header(header: str) -> str:
+    """Case-fold, drop BOM and brackets, treat ``_`` and ``-`` as spaces, collapse spaces."""
+    h = header.replace("\ufeff", "").casefold()
+    h = _STRIP.sub(" ", h).replace("_", " ")
+    h = re.sub(r"(?<=\w)-(?=\w)", " ", h) if "e-mail" not in h else h
+    return _SPACES.sub(" ", h).strip()
+
+
+_NORMALISED = {f.name: tuple(normalise_header(s) for s in f.synonyms) for f in FIELDS}
+_NOT_AMOUNT = {normalise_header(s) for s in NOT_AMOUNT}
+
+
+def match(field: str, header: str) -> tuple[int, str] | None:
+    """Score how well ``header`` names ``field``: (score, reason) or None.
+
+    Exact synonyms score 1000 minus their rank; a synonym found as whole words inside a longer
+    header scores 500 minus its rank.
+    """
+    h = normalise_header(header)
+    if not h:
+        return None
+    if field == "amount" and h in _NOT_AMOUNT:
+        return None
+    synonyms = _NORMALISED[field]
+    if h in synonyms:
+        return 1000 - synonyms.index(h), f'header "{header}" is a known name for it'
+    for rank, syn in enumerate(synonyms):
+        if len(syn) >= 4 and re.search(rf"(?<!\w){re.escape(syn)}(?!\w)", h):
+            if field == "date" and _is_other_timestamp(h):
+                return None
+            if field == "amount" and any(w in h.split() for w in _NOT_AMOUNT):
+                return None
+            return 500 - rank, f'header "{header}" contains "{syn}"'
+    return None
+
+
+def _is_other_timestamp(h: str) -> bool:
+    return any(w in h for w in ("cancel", "fulfill", "refund", "updated", "modified", "отмен"))
+
+
+def header_score(header: str) -> int:
+    """How strongly a cell looks like a header of a known field (for finding the header row)."""
+    return max((m[0] for f in FIELDS if (m := match(f.name, header))), default=0)
+
+
+def attribute_kind(header: str) -> str | None:
+    """The attribute a passed-through column holds (city, channel, ...), if it is a known one."""
+    h = normalise_header(header)
+    for kind, names in ATTRIBUTES.items():
+        if h in (normalise_header(n) for n in names):
+            return kind
+    return None

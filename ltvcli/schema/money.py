@@ -1,0 +1,202 @@
+"""Money cells to exact integer cents, vectorised.
+
+Handles what exports write: decimal comma or point (decided per value where it can be, per
+column where it cannot), thousands separators (space, NBSP, narrow NBSP, comma, point,
+apostrophe), currency symbols and codes (``1 234,50 ₽``, ``$1,234.50``, ``12 345.00 руб.``,
+``RUB 100``), accounting negatives ``(76.50)`` and trailing minus ``1234-``. Amounts are rounded
+half-up to the cent; a total is then an exact integer sum.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import numpy as np
+import pyarrow as pa
+import pyarrow.compute as pc
+
+CURRENCY_TOKENS = {
+    "₽": "RUB", "руб": "RUB", "р": "RUB", "rub": "RUB", "rur": "RUB",
+    "$": "USD", "us$": "USD", "usd": "USD",
+    "€": "EUR", "eur": "EUR",
+    "£": "GBP", "gbp": "GBP",
+    "₴": "UAH", "грн": "UAH", "uah": "UAH",
+    "₸": "KZT", "тг": "KZT", "тнг": "KZT", "kzt": "KZT",
+    "byn": "BYN", "chf": "CHF", "fr": "CHF", "sfr": "CHF",
+    "¥": "JPY", "jpy": "JPY", "₹": "INR", "inr": "INR", "₺": "TRY", "zł": "PLN", "pln": "PLN",
+}  # fmt: skip
+
+_ABBREVIATION_DOT = r"(?i)(руб|грн|тнг|тг|sfr|fr|р)\."
+_CURRENCY_CHARS = r"[\d\s\x{00a0}\x{202f}.,'’()+\-−]"
+_NON_NUMERIC = r"[^\d.,]"
+
+
+@dataclass
+class ParsedMoney:
+    """Cents per cell (null where empty or invalid) and what was learnt on the way."""
+
+    cents: pa.Array
+    invalid: np.ndarray  # bool: a non-empty cell that is not an amount
+    currency: pa.Array | None = None  # ISO code written in the cell, if any
+    rounded: int = 0  # cells with non-zero digits below the cent
+    notes: list[str] = field(default_factory=list)
+
+
+def parse_money(values: pa.Array, decimal_comma_hint: bool = False) -> ParsedMoney:
+    """Parse a column of money cells of any Arrow type into int64 cents."""
+    values = _combine(values)
+    if pa.types.is_integer(values.type):
+        cents = pc.multiply_checked(values.cast(pa.int64()), 100)
+        return ParsedMoney(cents=cents, invalid=np.zeros(len(values), bool))
+    if pa.types.is_floating(values.type) or pa.types.is_decimal(values.type):
+        as_float = values.cast(pa.float64()).to_numpy(zero_copy_only=False)
+        ok = np.isfinite(as_float)
+        cents = np.zeros(len(as_float), dtype=np.int64)
+        cents[ok] = _round_half_up(as_float[ok] * 100)
+        arr = pa.array(cents, mask=~ok)
+        rounded = int(np.count_nonzero(np.abs(as_float[ok] * 100 - cents[ok]) > 1e-6))
+        return ParsedMoney(cents=arr, invalid=np.zeros(len(values), bool), rounded=rounded)
+    if not pa.types.is_string(values.type) and not pa.types.is_large_string(values.type):
+        values = values.cast(pa.string())
+    return _parse_text(values, decimal_comma_hint)
+
+
+def _combine(values: pa.Array | pa.ChunkedArray) -> pa.Array:
+    if isinstance(values, pa.ChunkedArray):
+        return values.combine_chunks()
+    return values
+
+
+def _round_half_up(x: np.ndarray) -> np.ndarray:
+    return (np.sign(x) * np.floor(np.abs(x) + 0.5 + 1e-9)).astype(np.int64)
+
+
+def _parse_text(values: pa.Array, decimal_comma_hint: bool) -> ParsedMoney:
+    text = pc.utf8_trim_whitespace(values)
+    present = pc.fill_null(pc.not_equal(text, ""), False)
+    stripped = pc.replace_substring_regex(text, _ABBREVIATION_DOT, r"\1")
+    token = pc.utf8_lower(pc.replace_substring_regex(stripped, _CURRENCY_CHARS, ""))
+    currency, bad_token = _currency_of(token)
+    negative = pc.or_(
+        pc.match_substring_regex(text, r"^\(.*\)$|^[^\d]*[-−]|[-−]$"),
+        pc.match_substring_regex(text, r"^-"),
+    )
+    core = pc.replace_substring_regex(stripped, r"[\s\x{00a0}\x{202f}'’]", "")
+    core = pc.replace_substring_regex(core, _NON_NUMERIC, "")
+    canonical, notes = _canonical_decimal(core, decimal_comma_hint)
+    parts = pc.extract_regex(canonical, r"^(?P<int>\d*)(?:\.(?P<frac>\d+))?$")
+    ok = pc.and_(pc.is_valid(parts), pc.match_substring_regex(canonical, r"\d"))
+    ok = pc.and_(pc.fill_null(ok, False), pc.invert(bad_token))
+    int_part = pc.struct_field(parts, "int")
+    frac_part = pc.struct_field(parts, "frac")
+    int_digits = pc.if_else(pc.equal(int_part, ""), "0", int_part)
+    frac6 = pc.utf8_slice_codeunits(pc.utf8_rpad(frac_part, width=6, padding="0"), 0, 6)
+    whole = _to_int(int_digits, ok)
+    micro = _to_int(frac6, ok)
+    cents = whole * 100 + (micro + 5000) // 10000
+    rounded = int(np.count_nonzero((micro % 10000 != 0) & ok.to_numpy(zero_copy_only=False)))
+    neg = pc.fill_null(negative, False).to_numpy(zero_copy_only=False)
+    cents = np.where(neg, -cents, cents)
+    valid = ok.to_numpy(zero_copy_only=False)
+    invalid = present.to_numpy(zero_copy_only=False) & ~valid
+    return ParsedMoney(
+        cents=pa.array(cents, type=pa.int64(), mask=~valid),
+        invalid=invalid,
+        currency=currency,
+        rounded=rounded,
+        notes=notes,
+    )
+
+
+def _to_int(digits: pa.Array, ok: pa.Array) -> np.ndarray:
+    safe = pc.if_else(ok, digits, "0")
+    safe = pc.if_else(pc.equal(safe, ""), "0", safe)
+    # More than 15 integer digits is not money; keep the cast from overflowing.
+    safe = pc.if_else(pc.greater(pc.utf8_length(safe), 15), "0", safe)
+    return pc.cast(safe, pa.int64()).to_numpy(zero_copy_only=False)
+
+
+def _currency_of(token: pa.Array) -> tuple[pa.Array | None, pa.Array]:
+    """Map leftover non-numeric text to ISO codes; unknown text marks the cell invalid."""
+    uniques = pc.unique(pc.drop_null(token)).to_pylist()
+    mapping = {}
+    for t in uniques:
+        if t == "":
+            mapping[t] = None
+        elif t in CURRENCY_TOKENS:
+            mapping[t] = CURRENCY_TOKENS[t]
+        elif len(t) == 3 and t.isascii() and t.isalpha():
+            mapping[t] = t.upper()
+        else:
+            mapping[t] = "?"
+    if all(v is None for v in mapping.values()):
+        return None, pa.array(np.zeros(len(token), bool))
+    keys = pa.array(list(mapping))
+    codes = pa.array(list(mapping.values()), type=pa.string())
+    currency = pc.take(codes, pc.index_in(token, keys))
+    bad = pc.fill_null(pc.equal(currency, "?"), False)
+    currency = pc.if_else(bad, pa.scalar(None, pa.string()), currency)
+    return currency, bad
+
+
+def _canonical_decimal(core: pa.Array, decimal_comma_hint: bool) -> tuple[pa.Array, list[str]]:
+    """Rewrite digit strings with ``.`` and ``,`` into ``1234.56`` form.
+
+    Per value: with both marks the last is the decimal; a mark repeated is a thousands
+    separator; a single mark followed by 1-2 or 4+ digits is the decimal. A single mark before
+    exactly three digits (``1,234``) is decided by the rest of the column, then by the file's
+    locale (a ``;``-separated file writes decimal commas).
+    """
+
+    def has(pattern: str) -> np.ndarray:
+        found = pc.fill_null(pc.match_substring_regex(core, pattern), False)
+        return found.to_numpy(zero_copy_only=False)
+
+    both_dot_last = has(r",.*\.\d*$")
+    both_comma_last = has(r"\..*,\d*$")
+    many_commas = has(r",.*,") & ~has(r"\.")
+    many_dots = has(r"\..*\.") & ~has(r",")
+    one_comma = has(r"^[^,.]*,[^,.]*$")
+    one_dot = has(r"^[^,.]*\.[^,.]*$")
+    three_after = has(r"^\d{1,3}[.,]\d{3}$")
+    comma_ambiguous = one_comma & three_after
+    dot_ambiguous = one_dot & three_after
+
+    def any_(mask: np.ndarray) -> bool:
+        return bool(mask.any())
+
+    comma_decimal = any_(both_comma_last) or any_(one_comma & ~three_after)
+    comma_thousands = any_(both_dot_last) or any_(many_commas)
+    dot_decimal = any_(both_dot_last) or any_(one_dot & ~three_after)
+    dot_thousands = any_(both_comma_last) or any_(many_dots)
+    notes = []
+    if comma_decimal and not comma_thousands:
+        ambiguous_comma_is_decimal = True
+    elif comma_thousands or dot_decimal:
+        ambiguous_comma_is_decimal = False
+    else:
+        ambiguous_comma_is_decimal = decimal_comma_hint
+        if any_(comma_ambiguous):
+            mark = "decimal mark" if decimal_comma_hint else "thousands separator"
+            notes.append(f'"1,234"-style amounts read with "," as the {mark} (file locale)')
+    if dot_decimal and not dot_thousands:
+        ambiguous_dot_is_decimal = True
+    elif dot_thousands or comma_decimal:
+        ambiguous_dot_is_decimal = False
+    else:
+        ambiguous_dot_is_decimal = not decimal_comma_hint
+        if any_(dot_ambiguous):
+            mark = "decimal mark" if ambiguous_dot_is_decimal else "thousands separator"
+            notes.append(f'"1.234"-style amounts read with "." as the {mark} (file locale)')
+
+    no_commas = pc.replace_substring(core, ",", "")
+    no_dots = pc.replace_substring(core, ".", "")
+    comma_as_decimal = pc.replace_substring(no_dots, ",", ".")
+    drop_comma = both_dot_last | many_commas | (comma_ambiguous & (not ambiguous_comma_is_decimal))
+    comma_to_point = both_comma_last | (one_comma & ~comma_ambiguous)
+    comma_to_point = comma_to_point | (comma_ambiguous & ambiguous_comma_is_decimal)
+    drop_dot = many_dots | (dot_ambiguous & (not ambiguous_dot_is_decimal))
+    out = pc.if_else(pa.array(drop_comma), no_commas, core)
+    out = pc.if_else(pa.array(comma_to_point), comma_as_decimal, out)
+    out = pc.if_else(pa.array(drop_dot), no_dots, out)
+    return out, notes

@@ -1,0 +1,370 @@
+"""Normalise raw rows into orders: one row per order (or refund), money in cents, one key per customer.
+
+Steps, in order:
+
+1. Drop what is not data: repeated header rows, ``Итого``/``Total`` summary rows, empty rows.
+2. Parse each mapped column (dates, money, keys, statuses); unparseable cells reject their row.
+3. Collapse order lines by order id. Order-level money that stands on the first line only or is
+   repeated on every line is taken once; money that differs between lines is summed.
+4. Apply statuses: cancelled, failed, lost and open orders are excluded; refunded orders count
+   with the refund subtracted. Refund rows (negative amounts, or rows a type column marks as
+   refunds) are attached to the customer of the order they refer to.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
+
+from ltvcli.io.raw import RawTable
+from ltvcli.schema import statuses as st
+from ltvcli.schema.customers import normalise_customers
+from ltvcli.schema.dates import parse_dates
+from ltvcli.schema.detect import Mapping, detect_columns
+from ltvcli.schema.fields import normalise_header
+from ltvcli.schema.money import parse_money
+from ltvcli.schema.report import Example, LoadReport
+
+SUMMARY_WORDS = (
+    "итого", "итог", "всего", "total", "grand total", "totals", "subtotal", "средний чек",
+    "сумма платежей", "число платежей", "gesamt", "summe",
+)  # fmt: skip
+
+ORDER_COLUMNS = (
+    "customer", "order_id", "ordered_at", "gross_cents", "refund_cents", "cost_cents",
+    "currency", "is_order", "source", "row",
+)  # fmt: skip
+
+
+@dataclass(frozen=True)
+class NormaliseOptions:
+    mapping: dict[str, str]
+    dayfirst: bool | None = None
+    timezone: str | None = None
+    include_open: bool = False
+    currency: str | None = None
+
+
+def rows_from_raw(raw: RawTable, options: NormaliseOptions, report: LoadReport) -> pd.DataFrame:
+    """Parse one input's cells into typed rows (one per input row that survives)."""
+    table = raw.table
+    for reason, count in raw.skipped.items():
+        report.skip(reason, count)
+    report.rows_read += table.num_rows
+    keep = _drop_non_data(table, raw, report)
+    if not keep.all():
+        table = table.filter(pa.array(keep))
+    row_numbers = np.flatnonzero(keep) + raw.first_row
+    if table.num_rows == 0:
+        return pd.DataFrame(columns=list(ORDER_COLUMNS))
+    mapping = detect_columns(table, options.mapping, raw.name)
+    report.sources.append(
+        {
+            "file": raw.name,
+            **raw.detected,
+            "rows": raw.table.num_rows,
+            "columns": {f: mapping.columns[f] for f in mapping.columns},
+            "reasons": dict(mapping.reasons),
+        }
+    )
+    locale_dayfirst = _locale_dayfirst(raw, table)
+    frame = pd.DataFrame({"source": raw.name, "row": row_numbers})
+    bad = np.zeros(table.num_rows, dtype=bool)
+
+    def reject(mask: np.ndarray, reason: str, column: str) -> None:
+        mask = mask & ~bad
+        count = int(mask.sum())
+        if not count:
+            return
+        values = table.column(column).combine_chunks()
+        idx = np.flatnonzero(mask)
+        examples = [
+            Example(raw.name, int(row_numbers[i]), column, reason, _text(values[int(i)]))
+            for i in idx[:5]
+        ]
+        report.skip(reason, count, examples)
+        for i in idx[:10_000]:
+            report.rejected.append(
+                {"file": raw.name, "row": int(row_numbers[i]), "reason": reason,
+                 **{n: _text(table.column(n)[int(i)]) for n in table.column_names}}
+            )  # fmt: skip
+        bad[mask] = True
+
+    col = mapping.column
+    dates = _date_cells(table, mapping)
+    parsed = parse_dates(dates, options.dayfirst, locale_dayfirst)
+    reject(parsed.invalid, "unparseable date", col("date"))
+    stamps = parsed.values
+    if options.timezone and parsed.offsets is not None:
+        stamps = _to_zone(stamps, parsed.offsets, options.timezone)
+    frame["ordered_at"] = stamps
+    report.notes += [f"{raw.name}: {n}" for n in parsed.notes]
+    report.sources[-1]["date_shapes"] = parsed.shapes
+
+    amount = parse_money(table.column(col("amount")), locale_dayfirst)
+    reject(amount.invalid, "unparseable amount", col("amount"))
+    frame["amount_cents"] = pd.array(amount.cents.to_pandas(), dtype="Int64")
+    report.notes += [f"{raw.name}: {n}" for n in amount.notes]
+    if amount.rounded:
+        report.notes.append(f"{raw.name}: {amount.rounded} amounts rounded to the cent")
+    for name in ("refund", "cost"):
+        if col(name):
+            money = parse_money(table.column(col(name)), locale_dayfirst)
+            reject(money.invalid, f"unparseable {name}", col(name))
+            frame[f"{name}_cents"] = pd.array(money.cents.to_pandas(), dtype="Int64")
+        else:
+            frame[f"{name}_cents"] = pd.array([pd.NA] * len(frame), dtype="Int64")
+
+    phone_column = "phone" in normalise_header(col("customer")) or "телефон" in col("customer")
+    keys = normalise_customers(table.column(col("customer")), phone_column)
+    frame["customer"] = keys.to_pandas()
+    frame["order_id"] = _ids(table, col("order_id"))
+    frame["reference"] = _ids(table, col("reference"))
+    frame["currency"] = _currency(table, col("currency"), amount.currency, options.currency)
+    frame["status"] = (
+        st.classify(table.column(col("status")), st.STATUS_WORDS)[0] if col("status") else None
+    )
+    if col("status"):
+        unknown = st.classify(table.column(col("status")), st.STATUS_WORDS)[1]
+        if unknown:
+            report.notes.append(
+                f"{raw.name}: statuses counted as sales: " + ", ".join(map(repr, unknown[:10]))
+            )
+    frame["kind"] = st.classify(table.column(col("kind")), st.KIND_WORDS)[0] if col("kind") else None
+    frame["cancelled"] = st.cancel_flags(table.column(col("cancelled"))) if col("cancelled") else False
+    used = set(mapping.columns.values())
+    for name in table.column_names:
+        if name not in used and name not in frame.columns:
+            frame[name] = table.column(name).to_pandas()
+    frame["_raw_key"] = _row_fingerprint(table)
+    return frame[~bad]
+
+
+def to_orders(rows: pd.DataFrame, options: NormaliseOptions, report: LoadReport) -> pd.DataFrame:
+    """Collapse parsed rows into orders and refunds (see the module docstring)."""
+    if rows.empty:
+        return _empty_orders()
+    rows = rows.reset_index(drop=True)
+    if rows["order_id"].notna().any():
+        dup = rows.duplicated(subset=["_raw_key"], keep="first")
+        report.skip("duplicate row (the same line twice)", int(dup.sum()))
+        rows = rows[~dup]
+    rows = rows.drop(columns="_raw_key")
+    kind = rows["kind"]
+    not_sale = (kind == st.NOT_SALE).to_numpy()
+    report.skip("not a sale (fee, transfer, payout...)", int(not_sale.sum()))
+    rows = rows[~not_sale]
+    amount = rows["amount_cents"]
+    refund_row = ((rows["kind"] == st.REFUND_ROW) | (amount < 0).fillna(False)).to_numpy(bool)
+    sales = _collapse(rows[~refund_row], report)
+    sales = _apply_status(sales, options, report)
+    refunds = _attach_refunds(rows[refund_row], sales, report)
+    orders = pd.concat([sales, refunds], ignore_index=True)
+    if options.currency and orders["currency"].notna().any():
+        other = (orders["currency"] != options.currency.upper()).to_numpy()
+        report.skip(f"other currency than {options.currency.upper()}", int(other.sum()))
+        orders = orders[~other]
+    orders = orders.sort_values(["ordered_at", "row"], kind="stable").reset_index(drop=True)
+    orders["gross_cents"] = orders["gross_cents"].astype("int64")
+    orders["refund_cents"] = orders["refund_cents"].astype("int64")
+    extra = [c for c in orders.columns if c not in ORDER_COLUMNS]
+    return orders[list(ORDER_COLUMNS) + extra]
+
+
+def _collapse(rows: pd.DataFrame, report: LoadReport) -> pd.DataFrame:
+    """One row per order id; rows without an id are orders of their own."""
+    rows = rows.copy()
+    rows["_lines"] = 1
+    has_id = rows["order_id"].notna()
+    if not has_id.any() or not rows.loc[has_id, "order_id"].duplicated().any():
+        return rows
+    multi = rows[has_id]
+    groups = multi.groupby("order_id", sort=False)
+    summed = {}
+    for money in ("amount_cents", "refund_cents", "cost_cents"):
+        if multi[money].notna().any():
+            distinct = groups[money].nunique(dropna=True)
+            if (distinct > 1).any():
+                summed[money] = groups[money].sum(min_count=1)
+                report.notes.append(f"{money.removesuffix('_cents')}: order lines summed per order")
+            elif money == "amount_cents":
+                report.notes.append("amount: order total taken once per order (lines repeat it)")
+    first = groups.first()
+    for money, total in summed.items():
+        first[money] = total
+    first["_lines"] = groups.size()
+    first["row"] = groups["row"].min()
+    first = first.reset_index()
+    return pd.concat([first, rows[~has_id]], ignore_index=True)
+
+
+def _apply_status(sales: pd.DataFrame, options: NormaliseOptions, report: LoadReport) -> pd.DataFrame:
+    lines = sales["_lines"].to_numpy()
+    status = sales["status"]
+    cancelled = sales["cancelled"].fillna(False).to_numpy(bool) | (status == st.CANCELLED).to_numpy()
+    drop = cancelled.copy()
+    report.skip("cancelled, failed or lost order", int(lines[cancelled].sum()))
+    if not options.include_open:
+        open_ = (status == st.OPEN).to_numpy() & ~drop
+        report.skip("open or pending order (not yet revenue; --include-open)", int(lines[open_].sum()))
+        drop |= open_
+    for column, reason in (
+        ("customer", "no customer (empty or guest key)"),
+        ("ordered_at", "no order date"),
+        ("amount_cents", "no amount"),
+    ):
+        missing = sales[column].isna().to_numpy() & ~drop
+        report.skip(reason, int(lines[missing].sum()))
+        drop |= missing
+    sales = sales[~drop].copy()
+    refund = sales["refund_cents"].fillna(0).astype("int64")
+    full = (sales["status"] == st.REFUNDED) & (refund == 0)
+    refund = refund.where(~full, sales["amount_cents"].astype("int64"))
+    sales["gross_cents"] = sales["amount_cents"].astype("int64")
+    sales["refund_cents"] = refund.clip(lower=0)
+    sales["is_order"] = True
+    return _finish(sales)
+
+
+def _attach_refunds(refunds: pd.DataFrame, sales: pd.DataFrame, report: LoadReport) -> pd.DataFrame:
+    """Refund rows belong to the customer of the order they refer to, else to their own row's."""
+    if refunds.empty:
+        return _empty_orders()
+    refunds = refunds.copy()
+    target = refunds["reference"].fillna(refunds["order_id"])
+    by_order = sales.dropna(subset=["order_id"]).drop_duplicates("order_id").set_index("order_id")
+    linked = target.map(by_order["customer"]) if len(by_order) else target.map(lambda _: None)
+    refunds["customer"] = linked.fillna(refunds["customer"])
+    if len(by_order):
+        refunds["currency"] = refunds["currency"].fillna(target.map(by_order["currency"]))
+        when = target.map(by_order["ordered_at"])
+        refunds["ordered_at"] = refunds["ordered_at"].fillna(when)
+    amount = refunds["amount_cents"].fillna(refunds["refund_cents"])
+    no_customer = refunds["customer"].isna() | refunds["ordered_at"].isna() | amount.isna()
+    report.skip("refund with no customer or date to attach to", int(no_customer.sum()))
+    refunds = refunds[~no_customer.to_numpy()].copy()
+    refunds["gross_cents"] = 0
+    refunds["refund_cents"] = amount[~no_customer].abs().astype("int64")
+    refunds["is_order"] = False
+    return _finish(refunds)
+
+
+def _finish(frame: pd.DataFrame) -> pd.DataFrame:
+    drop = ["amount_cents", "status", "kind", "cancelled", "reference", "_lines"]
+    return frame.drop(columns=[c for c in drop if c in frame.columns])
+
+
+def _empty_orders() -> pd.DataFrame:
+    return pd.DataFrame(
+        {
+            "customer": pd.Series(dtype="object"),
+            "order_id": pd.Series(dtype="object"),
+            "ordered_at": pd.Series(dtype="datetime64[s]"),
+            "gross_cents": pd.Series(dtype="int64"),
+            "refund_cents": pd.Series(dtype="int64"),
+            "cost_cents": pd.Series(dtype="Int64"),
+            "currency": pd.Series(dtype="object"),
+            "is_order": pd.Series(dtype="bool"),
+            "source": pd.Series(dtype="object"),
+            "row": pd.Series(dtype="int64"),
+        }
+    )
+
+
+def _drop_non_data(table: pa.Table, raw: RawTable, report: LoadReport) -> np.ndarray:
+    """Mask of rows to keep: not empty, not a repeated header, not a summary line."""
+    n = table.num_rows
+    keep = np.ones(n, dtype=bool)
+    if n == 0 or not table.column_names:
+        return keep
+    text_cols = [c for c in table.column_names if pa.types.is_string(table.schema.field(c).type)]
+    empty = np.ones(n, dtype=bool)
+    header_like = np.ones(n, dtype=bool) if text_cols else np.zeros(n, dtype=bool)
+    summary = np.zeros(n, dtype=bool)
+    for name in table.column_names:
+        values = table.column(name).combine_chunks()
+        if name in text_cols:
+            trimmed = pc.utf8_trim_whitespace(values)
+            filled = pc.fill_null(pc.not_equal(trimmed, ""), False).to_numpy(zero_copy_only=False)
+            same = pc.fill_null(pc.equal(pc.utf8_lower(trimmed), name.strip().lower()), False)
+            header_like &= same.to_numpy(zero_copy_only=False) | ~filled
+            lowered = pc.utf8_lower(trimmed)
+            words = "|".join(SUMMARY_WORDS)
+            hit = pc.match_substring_regex(lowered, rf"^({words})(\s*:.*|\s+по\s.*|\s*)$")
+            summary |= pc.fill_null(hit, False).to_numpy(zero_copy_only=False)
+        else:
+            filled = values.is_valid().to_numpy(zero_copy_only=False)
+        empty &= ~filled
+    header_like &= ~empty
+    summary &= ~empty & ~header_like
+    for mask, reason in (
+        (empty, "empty row"),
+        (header_like, "repeated header row"),
+        (summary, "summary row (Итого/Total)"),
+    ):
+        report.skip(reason, int(mask.sum()))
+        keep &= ~mask
+    return keep
+
+
+def _date_cells(table: pa.Table, mapping: Mapping) -> pa.Array:
+    """The date column, joined with a separate time column when the export splits them."""
+    dates = table.column(mapping.column("date")).combine_chunks()
+    time_col = mapping.column("time")
+    if not time_col or not pa.types.is_string(dates.type):
+        return dates
+    times = pc.fill_null(table.column(time_col).combine_chunks().cast(pa.string()), "")
+    return pc.utf8_trim_whitespace(pc.binary_join_element_wise(dates, times, " "))
+
+
+def _locale_dayfirst(raw: RawTable, table: pa.Table) -> bool:
+    """European evidence: a ``;`` delimiter or Cyrillic headers mean dd/mm and decimal commas."""
+    if raw.detected.get("delimiter") == ";":
+        return True
+    return any(any("а" <= ch <= "я" for ch in n.lower()) for n in table.column_names)
+
+
+def _ids(table: pa.Table, column: str | None) -> pd.Series | None:
+    if not column:
+        return None
+    values = table.column(column).combine_chunks()
+    if pa.types.is_floating(values.type):
+        values = pc.cast(pc.round(values), pa.int64())
+    text = pc.utf8_trim_whitespace(values.cast(pa.string()))
+    text = pc.if_else(pc.equal(text, ""), pa.scalar(None, pa.string()), text)
+    return text.to_pandas()
+
+
+def _currency(table, column, from_cells, fallback) -> pd.Series | None:
+    n = table.num_rows
+    values = pa.nulls(n, pa.string())
+    if column:
+        values = pc.utf8_upper(pc.utf8_trim_whitespace(table.column(column).combine_chunks()))
+        values = pc.if_else(pc.equal(values, ""), pa.scalar(None, pa.string()), values)
+        values = pc.if_else(pc.equal(values, "RUR"), "RUB", values)
+    if from_cells is not None:
+        values = pc.coalesce(values, from_cells)
+    if fallback:
+        values = pc.coalesce(values, pa.scalar(fallback.upper()))
+    return values.to_pandas()
+
+
+def _to_zone(stamps: np.ndarray, offsets: np.ndarray, zone: str) -> np.ndarray:
+    utc = stamps - offsets.astype("timedelta64[m]")
+    local = pd.DatetimeIndex(utc).tz_localize("UTC").tz_convert(zone).tz_localize(None)
+    return local.to_numpy().astype("datetime64[s]")
+
+
+def _row_fingerprint(table: pa.Table) -> np.ndarray:
+    """A hash of the whole row, to find lines that appear twice (overlapping exports)."""
+    frame = table.to_pandas(types_mapper=None)
+    return pd.util.hash_pandas_object(frame.astype("string"), index=False).to_numpy()
+
+
+def _text(value: pa.Scalar) -> str | None:
+    v = value.as_py()
+    return None if v is None else str(v)

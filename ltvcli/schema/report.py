@@ -1,0 +1,56 @@
+"""The account of a load: what was read, what was detected, what was skipped and why."""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass, field
+
+MAX_EXAMPLES = 5
+
+# Reasons that mean a value could not be read (``--strict`` fails on these); the others are
+# business rules (cancelled orders, refunds without a buyer...) and are only counted.
+BAD_VALUE_REASONS = frozenset(
+    {"unparseable date", "unparseable amount", "unparseable refund", "unparseable cost"}
+)
+
+
+@dataclass(frozen=True)
+class Example:
+    file: str
+    row: int | None
+    column: str | None
+    reason: str
+    value: str | None
+
+    def __str__(self) -> str:
+        where = self.file + (f": row {self.row}" if self.row is not None else "")
+        col = f': column "{self.column}"' if self.column else ""
+        val = f": {self.value!r}" if self.value is not None else ""
+        return f"{where}{col}: {self.reason}{val}"
+
+
+@dataclass
+class LoadReport:
+    sources: list[dict[str, object]] = field(default_factory=list)
+    rows_read: int = 0
+    skipped: Counter[str] = field(default_factory=Counter)
+    examples: list[Example] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+    rejected: list[dict[str, object]] = field(default_factory=list)  # for --rejects
+
+    def skip(self, reason: str, count: int, examples: list[Example] = ()) -> None:
+        if count <= 0:
+            return
+        self.skipped[reason] += count
+        seen = Counter(e.reason for e in self.examples)
+        for e in examples:
+            if seen[e.reason] < MAX_EXAMPLES:
+                self.examples.append(e)
+                seen[e.reason] += 1
+
+    @property
+    def rows_skipped(self) -> int:
+        return sum(self.skipped.values())
+
+    def bad_values(self) -> list[Example]:
+        return [e for e in self.examples if e.reason in BAD_VALUE_REASONS]
