@@ -81,22 +81,24 @@ def find_config(explicit: str | None) -> Path | None:
     return path if path.is_file() else None
 
 
-def load_options(config: str | None = None, **flags: object) -> LoadOptions:
-    """Merge defaults, the config file and the flags that were given (not None)."""
+def load_options(
+    config: str | None = None, columns: dict[str, str | None] | None = None, **settings: object
+) -> LoadOptions:
+    """Merge defaults, the config file, then the given column mapping and settings (not None)."""
     options = LoadOptions()
     path = find_config(config)
     if path:
         options = _from_file(path, options)
-    columns = dict(options.columns)
-    for name in MAPPED_FIELDS:
-        value = flags.pop(name, None)
-        if value:
-            columns[name] = str(value)
-    given = {k: v for k, v in flags.items() if v is not None and v is not False}
+    merged = dict(options.columns)
+    merged.update({k: str(v) for k, v in (columns or {}).items() if v})
+    bad = set(merged) - set(MAPPED_FIELDS)
+    if bad:
+        raise ConfigError(f"unknown column field(s): {', '.join(sorted(bad))}")
+    given = {k: v for k, v in settings.items() if v is not None and v is not False}
     unknown = set(given) - {f.name for f in fields(LoadOptions)}
     if unknown:
         raise ConfigError(f"unknown load option(s): {', '.join(sorted(unknown))}")
-    return replace(options, columns=columns, **given)
+    return replace(options, columns=merged, **given)
 
 
 def _from_file(path: Path, options: LoadOptions) -> LoadOptions:

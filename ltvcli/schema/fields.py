@@ -94,7 +94,7 @@ FIELDS: tuple[Field, ...] = (
             "transaction status", "state", "stage", "статус заказа", "статус", "статус оплаты",
             "этап сделки", "стадия сделки", "состояние",
         ),
-        "--status",
+        "--status-column",
         "cancelled and failed orders are excluded, refunded ones subtract",
     ),
     Field(

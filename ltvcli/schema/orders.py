@@ -25,7 +25,7 @@ from ltvcli.schema import statuses as st
 from ltvcli.schema.customers import normalise_customers
 from ltvcli.schema.dates import parse_dates
 from ltvcli.schema.detect import Mapping, detect_columns
-from ltvcli.schema.fields import normalise_header
+from ltvcli.schema.fields import FIELDS, normalise_header
 from ltvcli.schema.money import parse_money
 from ltvcli.schema.report import Example, LoadReport
 
@@ -67,7 +67,7 @@ def rows_from_raw(raw: RawTable, options: NormaliseOptions, report: LoadReport) 
             "file": raw.name,
             **raw.detected,
             "rows": raw.table.num_rows,
-            "columns": {f: mapping.columns[f] for f in mapping.columns},
+            "columns": {f.name: mapping.columns[f.name] for f in FIELDS if f.name in mapping.columns},
             "reasons": dict(mapping.reasons),
         }
     )

@@ -1,0 +1,3 @@
+from ltvcli.cli import main
+
+main()

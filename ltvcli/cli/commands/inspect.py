@@ -1,0 +1,32 @@
+"""``ltv inspect``: what was detected in the input and what happened to every row."""
+
+import sys
+
+from ltvcli.cli.app import app
+from ltvcli.cli.common import Debug, Format, LoadRequest, Output, command
+from ltvcli.errors import ConfigError
+from ltvcli.render.formats import OutputFormat
+
+
+@command(app, "inspect")
+def inspect(request: LoadRequest, fmt: Format = None, output: Output = None, debug: Debug = False) -> None:
+    """What was detected in the input, and what happened to every row.
+
+    Format, encoding, delimiter, header row, the column mapping with reasons, date shapes,
+    rows read / used / skipped by reason, customers, orders, currencies and date range.
+
+    \b
+    Examples:
+        ltv inspect export.csv
+        ltv inspect export.csv --format json
+    """
+    from ltvcli.inspection import inspection
+    from ltvcli.render.inspect import emit_inspection
+
+    if fmt not in (None, OutputFormat.table, OutputFormat.json):
+        raise ConfigError("ltv inspect writes --format table or json")
+    request.quiet = True
+    data = inspection(request.load())
+    as_json = fmt is OutputFormat.json or (fmt is None and (output or "").endswith(".json"))
+    emit_inspection(data, as_json, output, sys.stdout, sys.stdout.isatty())
+

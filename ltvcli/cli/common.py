@@ -1,0 +1,176 @@
+"""Options every command shares, defined once, and the registrar that adds them to a command.
+
+A command that takes ``request: LoadRequest`` gets all input and column-mapping flags added to
+its signature; the registrar also wraps every command in the error boundary.
+"""
+
+import functools
+import inspect
+import sys
+from dataclasses import dataclass
+from typing import Annotated
+
+import typer
+
+from ltvcli.cli.errors import handle_errors
+from ltvcli.render.formats import OutputFormat
+
+CONTEXT = {"help_option_names": ["-h", "--help"], "max_content_width": 100}
+
+INPUT = "Input"
+MAPPING = "Column mapping"
+OUTPUT = "Output"
+
+Files = Annotated[
+    list[str] | None,
+    typer.Argument(
+        help="Order files: CSV/TSV (also .gz .bz2 .xz .zst), Excel, Parquet files or dataset "
+        "directories, globs; '-' or nothing with a pipe reads stdin.",
+        show_default=False,
+    ),
+]
+Format = Annotated[
+    OutputFormat | None,
+    typer.Option(
+        "--format",
+        "-f",
+        case_sensitive=False,
+        help="Output format [default: table on a terminal, csv in a pipe, or from -o's extension].",
+        rich_help_panel=OUTPUT,
+        show_default=False,
+    ),
+]
+Output = Annotated[
+    str | None,
+    typer.Option(
+        "--output", "-o", help="Write to this file (atomically) instead of stdout.",
+        rich_help_panel=OUTPUT,
+    ),
+]  # fmt: skip
+Debug = Annotated[
+    bool, typer.Option("--debug", help="Show the full traceback on errors.", rich_help_panel=OUTPUT)
+]
+Quiet = Annotated[
+    bool,
+    typer.Option("--quiet", "-q", help="Print nothing on stderr unless it fails.", rich_help_panel=OUTPUT),
+]
+
+
+def _opt(*decls: str, help: str, panel: str = INPUT, **kw) -> typer.models.OptionInfo:
+    return typer.Option(*decls, help=help, rich_help_panel=panel, show_default=False, **kw)
+
+
+# name -> (annotation, default). The flags of ltv.toml's [columns] and [input] sections.
+LOAD_FLAGS: dict[str, tuple[object, object]] = {
+    "customer": (Annotated[str | None, _opt("--customer", help="Column with the customer id, e-mail or phone.", panel=MAPPING)], None),
+    "date": (Annotated[str | None, _opt("--date", help="Column with the order date.", panel=MAPPING)], None),
+    "amount": (Annotated[str | None, _opt("--amount", help="Column with the order amount.", panel=MAPPING)], None),
+    "order_id": (Annotated[str | None, _opt("--order-id", help="Column with the order id (lines with one id are one order).", panel=MAPPING)], None),
+    "status": (Annotated[str | None, _opt("--status-column", help="Column with the order status.", panel=MAPPING)], None),
+    "cost": (Annotated[str | None, _opt("--cost", help="Column with the cost of goods.", panel=MAPPING)], None),
+    "currency_column": (Annotated[str | None, _opt("--currency-column", help="Column with the currency code.", panel=MAPPING)], None),
+    "currency": (Annotated[str | None, _opt("--currency", help="Keep only this currency (e.g. RUB); names the currency when the file has none.")], None),
+    "config": (Annotated[str | None, _opt("--config", help="Config file [default: ./ltv.toml if present].")], None),
+    "encoding": (Annotated[str | None, _opt("--encoding", help="Text encoding [default: detected: UTF-8, UTF-8 BOM, UTF-16, cp1251].")], None),
+    "delimiter": (Annotated[str | None, _opt("--delimiter", help="Field delimiter [default: sniffed].")], None),
+    "input_format": (Annotated[str | None, _opt("--input-format", help="csv, parquet, xlsx or xls [default: from the bytes].")], None),
+    "sheet": (Annotated[str | None, _opt("--sheet", help="Excel sheet name or number [default: the first].")], None),
+    "no_header": (Annotated[bool, _opt("--no-header", help="The file has no header row.")], False),
+    "names": (Annotated[str | None, _opt("--names", help="Comma-separated column names for a file without a header.")], None),
+    "dayfirst": (Annotated[bool | None, _opt("--dayfirst/--monthfirst", help="Read 03/04/2024 as 3 April / as March 4 [default: decided from the data].")], None),
+    "timezone": (Annotated[str | None, _opt("--timezone", help="Convert timestamps with UTC offsets to this zone, e.g. Europe/Moscow [default: the wall time as written].")], None),
+    "include_open": (Annotated[bool, _opt("--include-open", help="Count open and pending orders as sales.")], False),
+    "strict": (Annotated[bool, _opt("--strict", help="Fail on the first unparseable value instead of skipping the row.")], False),
+    "rejects": (Annotated[str | None, _opt("--rejects", help="Write skipped rows, with the reason, to this CSV file.")], None),
+}  # fmt: skip
+
+
+@dataclass
+class LoadRequest:
+    """The input files and load flags of one command invocation."""
+
+    files: list[str]
+    flags: dict[str, object]
+    quiet: bool = False
+
+    def load(self):
+        """Load the orders, write ``--rejects`` and warn on stderr about skipped rows."""
+        from ltvcli.load import load_orders
+        from ltvcli.options import load_options
+
+        flags = dict(self.flags)
+        rejects = flags.pop("rejects")
+        names = flags.pop("names")
+        columns = {f: flags.pop(f) for f in ("customer", "date", "amount", "order_id", "cost")}
+        columns["status"] = flags.pop("status")
+        columns["currency"] = flags.pop("currency_column")
+        options = load_options(
+            flags.pop("config"),
+            columns,
+            names=tuple(n.strip() for n in names.split(",")) if names else None,
+            **flags,
+        )
+        loaded = load_orders(self.files, options)
+        if rejects:
+            from ltvcli.render.rejects import write_rejects
+
+            write_rejects(loaded.report, rejects)
+        if not self.quiet:
+            warn_skipped(loaded.report)
+        return loaded
+
+
+def warn_skipped(report) -> None:
+    data_skips = {r: n for r, n in report.skipped.items() if r not in ("blank line", "empty row")}
+    if not data_skips:
+        return
+    total = sum(data_skips.values())
+    parts = ", ".join(f"{reason}: {n}" for reason, n in sorted(data_skips.items(), key=lambda x: -x[1]))
+    print(f"ltv: skipped {total} rows ({parts}); details: ltv inspect", file=sys.stderr)
+    for example in report.bad_values()[:3]:
+        print(f"ltv:   {example}", file=sys.stderr)
+
+
+def files_or_stdin(files: list[str] | None) -> list[str]:
+    if files:
+        return files
+    if not sys.stdin.isatty():
+        return ["-"]
+    raise typer.BadParameter("give an order file, or '-' to read stdin", param_hint="FILES")
+
+
+def command(app: typer.Typer, name: str):
+    """Register ``func`` as a command: shared load flags added, errors handled at one boundary."""
+
+    def register(func):
+        sig = inspect.signature(func)
+        own = [p.replace(kind=inspect.Parameter.KEYWORD_ONLY) for p in sig.parameters.values()]
+        takes_request = "request" in sig.parameters
+        params = [p for p in own if p.name != "request"]
+        if takes_request:
+            params = _with_files(params) + [
+                inspect.Parameter(n, inspect.Parameter.KEYWORD_ONLY, default=d, annotation=a)
+                for n, (a, d) in LOAD_FLAGS.items()
+            ]
+
+        @functools.wraps(func)
+        def wrapper(**kwargs):
+            debug = bool(kwargs.get("debug"))
+            with handle_errors(debug):
+                if takes_request:
+                    files = files_or_stdin(kwargs.pop("files"))
+                    flags = {n: kwargs.pop(n) for n in LOAD_FLAGS}
+                    kwargs["request"] = LoadRequest(files, flags, bool(kwargs.get("quiet")))
+                return func(**kwargs)
+
+        wrapper.__signature__ = sig.replace(parameters=params)
+        wrapper.__annotations__ = {p.name: p.annotation for p in params}
+        app.command(name, context_settings=CONTEXT)(wrapper)
+        return func
+
+    return register
+
+
+def _with_files(params: list[inspect.Parameter]) -> list[inspect.Parameter]:
+    files = inspect.Parameter("files", inspect.Parameter.KEYWORD_ONLY, default=None, annotation=Files)
+    return [files, *params]

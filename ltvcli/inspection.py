@@ -1,0 +1,33 @@
+"""``ltv inspect``: what was detected and what happened to every row, as plain data."""
+
+from __future__ import annotations
+
+from ltvcli.load import Loaded
+
+
+def inspection(loaded: Loaded) -> dict[str, object]:
+    """A JSON-ready account of a load: files, dialects, mapping with reasons, rows by fate."""
+    report, orders = loaded.report, loaded.orders
+    sales = orders[orders["is_order"]]
+    return {
+        "files": report.sources,
+        "rows_read": report.rows_read,
+        "rows_skipped": dict(report.skipped.most_common()),
+        "skipped_examples": [
+            {"file": e.file, "row": e.row, "column": e.column, "reason": e.reason, "value": e.value}
+            for e in report.examples
+        ],
+        "orders": int(len(sales)),
+        "refund_rows": int((~orders["is_order"]).sum()),
+        "customers": int(orders.loc[orders["is_order"], "customer"].nunique()),
+        "currencies": sorted(c for c in orders["currency"].dropna().unique()),
+        "first_order": _day(sales["ordered_at"].min()),
+        "last_order": _day(sales["ordered_at"].max()),
+        "notes": report.notes,
+    }
+
+
+def _day(value) -> str | None:
+    import pandas as pd
+
+    return None if pd.isna(value) else pd.Timestamp(value).date().isoformat()

@@ -1,0 +1,1 @@
+"""Reading inputs: paths, stdin, compression, encodings, CSV dialects, Excel and Parquet."""

@@ -1,0 +1,41 @@
+"""One ``--format`` option, resolved in one place."""
+
+from __future__ import annotations
+
+from enum import StrEnum
+from pathlib import Path
+
+from ltvcli.errors import ConfigError
+
+
+class OutputFormat(StrEnum):
+    table = "table"
+    csv = "csv"
+    tsv = "tsv"
+    json = "json"
+    jsonl = "jsonl"
+    markdown = "markdown"
+
+
+_EXTENSIONS = {
+    ".csv": OutputFormat.csv,
+    ".tsv": OutputFormat.tsv,
+    ".txt": OutputFormat.table,
+    ".json": OutputFormat.json,
+    ".jsonl": OutputFormat.jsonl,
+    ".ndjson": OutputFormat.jsonl,
+    ".md": OutputFormat.markdown,
+}
+
+
+def choose_format(fmt: OutputFormat | None, output: str | None, stdout_isatty: bool) -> OutputFormat:
+    """An explicit ``--format``; else the extension of ``-o``; else a table on a terminal, CSV in a pipe."""
+    if fmt is not None:
+        return OutputFormat(fmt)
+    if output:
+        suffix = Path(output).suffix.lower()
+        if suffix not in _EXTENSIONS:
+            known = ", ".join(sorted(_EXTENSIONS))
+            raise ConfigError(f"cannot tell the format of {output!r} (known: {known}); pass --format")
+        return _EXTENSIONS[suffix]
+    return OutputFormat.table if stdout_isatty else OutputFormat.csv

@@ -1,0 +1,65 @@
+"""Render ``ltv inspect``: rich tables on a terminal, the same data as JSON for machines."""
+
+from __future__ import annotations
+
+import json
+from typing import IO
+
+from rich.console import Console
+from rich.table import Table
+
+from ltvcli.io.atomic import atomic_output
+
+_DETECTED = ("format", "layout", "encoding", "delimiter", "header_row", "sheet", "date_shapes")
+
+
+def emit_inspection(data: dict, as_json: bool, output: str | None, stdout: IO[str], terminal: bool) -> None:
+    if as_json:
+        text = json.dumps(data, ensure_ascii=False, indent=2, default=str) + "\n"
+        if output:
+            with atomic_output(output) as handle:
+                handle.write(text)
+        else:
+            stdout.write(text)
+        return
+    if output:
+        with atomic_output(output) as handle:
+            _print(data, Console(file=handle, force_terminal=False, width=120))
+    else:
+        _print(data, Console(file=stdout, force_terminal=terminal, highlight=False))
+
+
+def _print(data: dict, console: Console) -> None:
+    for f in data["files"]:
+        detected = Table(title=f"File: {f['file']}", title_justify="left", show_header=False)
+        for key in _DETECTED:
+            if f.get(key) is not None:
+                value = f[key]
+                if key == "delimiter":
+                    value = {"\t": "tab", " ": "space"}.get(value, value)
+                if isinstance(value, list):
+                    value = ", ".join(value)
+                detected.add_row(key.replace("_", " "), str(value))
+        console.print(detected)
+        mapping = Table(title="Columns", title_justify="left")
+        mapping.add_column("field")
+        mapping.add_column("column")
+        mapping.add_column("why")
+        for field, column in f["columns"].items():
+            mapping.add_row(field, column, f["reasons"].get(field, ""))
+        console.print(mapping)
+    rows = Table(title="Rows", title_justify="left", show_header=False)
+    rows.add_row("read", f"{data['rows_read']:,}")
+    for reason, count in data["rows_skipped"].items():
+        rows.add_row(f"skipped: {reason}", f"{count:,}")
+    rows.add_row("orders", f"{data['orders']:,}")
+    rows.add_row("refund rows", f"{data['refund_rows']:,}")
+    rows.add_row("customers", f"{data['customers']:,}")
+    rows.add_row("currencies", ", ".join(data["currencies"]) or "not stated")
+    rows.add_row("date range", f"{data['first_order']} … {data['last_order']}")
+    console.print(rows)
+    for e in data["skipped_examples"]:
+        where = f"{e['file']}: row {e['row']}" + (f': column "{e["column"]}"' if e["column"] else "")
+        console.print(f"{where}: {e['reason']}: {e['value']!r}")
+    for note in data["notes"]:
+        console.print(f"note: {note}")

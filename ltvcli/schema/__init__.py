@@ -1,0 +1,1 @@
+"""From raw cells to orders: column detection, value parsing, normalisation and the load report."""
