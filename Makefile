@@ -26,7 +26,9 @@ demo: $(BIN)/ltv  ## compute the KPIs of sample_data/orders.csv
 test: $(VENV)/.dev  ## ruff lint + format check, then pytest
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
-	$(BIN)/python -m pytest
+	@# pytest exits 5 when it collected no test: that is a failure, not a pass
+	$(BIN)/python -m pytest; status=$$?; \
+	  if [ $$status -eq 5 ]; then echo "make test: no tests ran" >&2; exit 1; fi; exit $$status
 
 lint: $(VENV)/.dev  ## ruff only
 	$(BIN)/ruff check .

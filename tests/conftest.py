@@ -1,0 +1,58 @@
+"""Shared fixtures: the CLI runner and helpers to write small export files."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from ltvcli.cli import app
+
+ROOT = Path(__file__).resolve().parent.parent
+SAMPLE = ROOT / "sample_data"
+SHARED_DATA = ROOT.parent / "shared" / "data"
+
+
+@dataclass
+class CliResult:
+    exit_code: int
+    stdout: str
+    stderr: str
+
+    @property
+    def json(self):
+        return json.loads(self.stdout)
+
+
+@pytest.fixture
+def run_cli():
+    """Run ``ltv ARGS`` through the real Typer app; stdout and stderr kept apart."""
+
+    def run(*args: str, input: str | bytes | None = None) -> CliResult:
+        result = CliRunner().invoke(app, [str(a) for a in args], input=input)
+        return CliResult(result.exit_code, result.stdout, result.stderr)
+
+    return run
+
+
+@pytest.fixture
+def write(tmp_path):
+    """Write text (with an encoding) or bytes to a file in the test's temp dir."""
+
+    def _write(name: str, content: str | bytes, encoding: str = "utf-8") -> Path:
+        path = tmp_path / name
+        path.write_bytes(content if isinstance(content, bytes) else content.encode(encoding))
+        return path
+
+    return _write
+
+
+def totals(loaded) -> tuple[int, int, int]:
+    """(customers, orders, net cents) of a load: what every export test checks."""
+    orders = loaded.orders
+    sales = orders[orders["is_order"]]
+    net = int(orders["gross_cents"].sum() - orders["refund_cents"].sum())
+    return int(sales["customer"].nunique()), len(sales), net
