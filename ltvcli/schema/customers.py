@@ -59,7 +59,8 @@ def looks_like_emails(values: pa.Array) -> float:
 
 
 def looks_like_phones(values: pa.Array) -> float:
-    return _share(values, r"^\+?[\d\s().\-]{10,18}$")
+    """Share of cells shaped like a phone number (a 13-digit barcode is not one)."""
+    return _share(values, r"^\+?\d{0,2}[\s(\-]*\d{3}[\s)\-]*\d{3}[\s\-]*\d{2}[\s\-]*\d{2}$")
 
 
 def _share(values: pa.Array, pattern: str) -> float:
