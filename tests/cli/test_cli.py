@@ -1,0 +1,145 @@
+"""The command line through the real app and the installed entry point: formats, stdin, exit codes."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from conftest import SAMPLE
+
+import ltvcli
+from ltvcli.errors import ExitCode
+
+ORDERS = "customer_id,order_date,amount\nc1,2024-01-05,10.50\nc2,2024-01-06,20.00\nc1,2024-02-01,5.25\n"
+
+
+def test_compute_json_matches_the_library(run_cli):
+    result = run_cli("compute", SAMPLE / "orders.csv", "--format", "json")
+    assert result.exit_code == 0, result.stderr
+    loaded = ltvcli.load_orders(str(SAMPLE / "orders.csv"))
+    [expected] = ltvcli.kpis(ltvcli.customer_table(loaded.orders))
+    got = result.json
+    assert got["customers"] == expected["customers"]
+    assert got["orders"] == expected["orders"]
+    assert round(got["net_revenue"] * 100) == expected["net_revenue"]
+    assert set(got) >= {"customers", "orders", "gross_revenue", "refunds", "net_revenue", "aov",
+                        "repeat_rate", "ltv_historical", "currency", "first_order", "last_order"}  # fmt: skip
+
+
+def test_russian_sample_gives_the_same_kpis(run_cli):
+    en = run_cli("compute", SAMPLE / "orders.csv", "-f", "json").json
+    ru = run_cli("compute", SAMPLE / "orders_ru.csv", "-f", "json").json
+    assert en == ru
+
+
+def test_csv_is_the_default_in_a_pipe_and_money_is_exact(run_cli, write):
+    result = run_cli("compute", write("o.csv", ORDERS))
+    header, row = result.stdout.strip().splitlines()
+    values = dict(zip(header.split(","), row.split(","), strict=True))
+    assert values["net_revenue"] == "35.75"
+    assert values["orders"] == "3"
+    assert values["repeat_rate"] == "0.5"
+
+
+def test_table_and_markdown(run_cli, write):
+    table = run_cli("compute", write("o.csv", ORDERS), "-f", "table").stdout
+    assert "Net revenue" in table and "35.75" in table
+    markdown = run_cli("compute", write("o.csv", ORDERS), "-f", "markdown").stdout
+    assert "| Net revenue | 35.75 |" in markdown
+
+
+def test_several_currencies_give_per_currency_objects(run_cli, write):
+    text = "customer,date,amount,currency\na,2024-01-01,10.00,USD\nb,2024-01-02,20.00,EUR\n"
+    data = run_cli("compute", write("m.csv", text), "-f", "json").json
+    assert data["currencies"] == ["EUR", "USD"]
+    assert data["by_currency"]["USD"]["net_revenue"] == 10.0
+
+
+def test_stdin_dash(run_cli):
+    result = run_cli("compute", "-", "-f", "json", input=ORDERS)
+    assert result.exit_code == 0
+    assert result.json["net_revenue"] == 35.75
+
+
+def test_output_file_by_extension(run_cli, write, tmp_path):
+    out = tmp_path / "reports" / "kpis.json"
+    result = run_cli("compute", write("o.csv", ORDERS), "-o", out)
+    assert result.exit_code == 0 and result.stdout == ""
+    assert json.loads(out.read_text())["orders"] == 3
+
+
+def test_bad_row_is_skipped_and_counted_strict_fails_rejects_written(run_cli, write, tmp_path):
+    path = write("bad.csv", ORDERS + "c3,31/13/2024,1.00\nc4,2024-03-01,abc\n")
+    result = run_cli("compute", path, "-f", "json", "--rejects", tmp_path / "rejects.csv")
+    assert result.exit_code == 0
+    assert result.json["orders"] == 3
+    assert "skipped 2 rows" in result.stderr
+    assert "unparseable date" in result.stderr
+    rejects = (tmp_path / "rejects.csv").read_text().splitlines()
+    assert rejects[0].startswith("file,row,reason")
+    assert len(rejects) == 3 and ",5,unparseable date," in rejects[1]
+    strict = run_cli("compute", path, "--strict")
+    assert strict.exit_code == ExitCode.DATA_ERROR
+    assert 'row 5: column "order_date": unparseable date' in strict.stderr
+    assert "Traceback" not in strict.stderr
+
+
+def test_data_error_exit_1_usage_error_exit_2(run_cli, write):
+    missing = run_cli("compute", "nope.csv")
+    assert missing.exit_code == 1 and missing.stderr.startswith("ltv: error: nope.csv: no such file")
+    assert run_cli("compute", write("o.csv", ORDERS), "--format", "pdf").exit_code == 2
+    assert run_cli("compute", write("o.csv", ORDERS), "--customer", "nope").exit_code == 1
+
+
+def test_failed_run_leaves_no_output_file(run_cli, write, tmp_path):
+    out = tmp_path / "kpis.json"
+    out.write_text("previous report")
+    result = run_cli("compute", write("empty.csv", ""), "-o", out)
+    assert result.exit_code == 1
+    assert out.read_text() == "previous report"
+    assert [p.name for p in tmp_path.iterdir() if p.name.startswith(".kpis")] == []
+
+
+def test_mapping_flags_and_config_file(run_cli, write, tmp_path, monkeypatch):
+    text = "who,when,paid,other\nc1,2024-01-05,10.50,1\nc2,2024-01-06,20.00,2\n"
+    path = write("odd.csv", text)
+    flags = run_cli("compute", path, "--customer", "who", "--date", "when", "--amount", "paid", "-f", "json")
+    assert flags.json["net_revenue"] == 30.5
+    (tmp_path / "ltv.toml").write_text('[columns]\ncustomer = "who"\ndate = "when"\namount = "paid"\n')
+    monkeypatch.chdir(tmp_path)
+    assert run_cli("compute", path, "-f", "json").json["net_revenue"] == 30.5
+    (tmp_path / "ltv.toml").write_text('[columns]\nbuyer = "who"\n')
+    assert run_cli("compute", path).exit_code == 2
+
+
+def test_inspect_json(run_cli):
+    data = run_cli("inspect", SAMPLE / "orders_ru.csv", "-f", "json").json
+    [source] = data["files"]
+    assert source["delimiter"] == ";"
+    assert source["columns"]["customer"] == "Клиент"
+    assert source["columns"]["amount"] == "Сумма"
+    assert data["rows_skipped"]["cancelled, failed or lost order"] > 0
+    assert data["orders"] > 10_000
+
+
+def test_version_and_help_with_example(run_cli):
+    assert run_cli("--version").stdout.strip() == f"ltv {ltvcli.__version__}"
+    for command in ("compute", "inspect"):
+        help_text = run_cli(command, "-h").stdout
+        assert "Example" in help_text and f"ltv {command}" in help_text
+
+
+LTV = Path(sys.executable).parent / "ltv"
+
+
+@pytest.mark.skipif(not LTV.exists(), reason="the ltv entry point is not installed in this env")
+def test_installed_entry_point_reads_a_pipe():
+    data = (SAMPLE / "orders.csv").read_bytes()
+    done = subprocess.run([str(LTV), "compute", "-", "--format", "json"], input=data, capture_output=True, check=False)
+    assert done.returncode == 0, done.stderr
+    assert json.loads(done.stdout)["customers"] > 3000
+    module = subprocess.run([sys.executable, "-m", "ltvcli", "--version"], capture_output=True, text=True, check=False)
+    assert module.stdout.startswith("ltv ")
