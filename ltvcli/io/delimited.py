@@ -43,6 +43,8 @@ def read_delimited(data: bytes, name: str, options: ReadOptions) -> RawTable:
     else:
         layout = "delimited"
     rows, starts = _parse_head(head_lines, delimiter)
+    if not rows:
+        raise InputError("no rows of data could be read", file=name)
     if options.no_header:
         header_index = _first_data_index(rows)
         width = max((len(r) for r in rows[header_index:]), default=0)

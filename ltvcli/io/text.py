@@ -42,14 +42,17 @@ def detect_encoding(data: bytes, name: str) -> str:
     )
 
 
+_CP1251_PUNCTUATION = frozenset(b"\xa0\xab\xbb\x96\x97\xb9\x93\x94\x84\x85\x88\xb0\xa7\x91\x92")
+
+
 def _looks_like_cp1251(sample: bytes) -> bool:
-    """Cyrillic letters (0xC0-0xFF in cp1251) dominate the high bytes of a Russian text."""
-    high = sum(1 for b in sample if b >= 0x80)
+    """Cyrillic letters (0xC0-0xFF, Ёё) and the usual punctuation (NBSP, «», dashes, №) only."""
+    high = [b for b in sample if b >= 0x80]
     if not high:
         return False
-    letters = sum(1 for b in sample if b >= 0xC0 or b in (0xA8, 0xB8))
+    typical = sum(1 for b in high if b >= 0xC0 or b in (0xA8, 0xB8) or b in _CP1251_PUNCTUATION)
     controls = sum(1 for b in sample if b < 0x20 and b not in (9, 10, 13))
-    return letters / high > 0.8 and controls == 0
+    return typical / len(high) > 0.9 and controls == 0
 
 
 def to_utf8(data: bytes, encoding: str, name: str) -> bytes:

@@ -1,0 +1,104 @@
+"""Money, dates and customer keys: each quirk of export-formats.md section 4, one case each."""
+
+from __future__ import annotations
+
+import numpy as np
+import pyarrow as pa
+import pytest
+
+from ltvcli.schema.customers import normalise_customers
+from ltvcli.schema.dates import parse_dates
+from ltvcli.schema.money import parse_money
+
+
+@pytest.mark.parametrize(
+    ("cell", "cents", "currency"),
+    [
+        ("1 234,50 ₽", 123450, "RUB"),
+        ("$1,234.50", 123450, "USD"),
+        ("12 345.00 руб.", 1234500, "RUB"),
+        ("RUB 100", 10000, "RUB"),
+        ("(76.50)", -7650, None),
+        ("($76.50)", -7650, "USD"),
+        ("-$3.00", -300, "USD"),
+        ("1234-", -123400, None),
+        ("1\u00a0234\u00a0567,89", 123456789, None),
+        ("1\u202f234,50", 123450, None),
+        ("1'234.50", 123450, None),
+        ("1.234,56", 123456, None),
+        ("€12,50", 1250, "EUR"),
+        ("12,50 €", 1250, "EUR"),
+        ("49.9000", 4990, None),
+        ("450000", 45000000, None),
+    ],
+)
+def test_money_cells(cell, cents, currency):
+    parsed = parse_money(pa.array([cell]))
+    assert parsed.cents.to_pylist() == [cents]
+    assert (parsed.currency.to_pylist()[0] if parsed.currency is not None else None) == currency
+
+
+def test_decimal_mark_is_decided_per_value_and_per_column():
+    mixed = parse_money(pa.array(["2 400,00", "2400.00", "1,234"]))
+    assert mixed.cents.to_pylist() == [240000, 240000, 123]
+    english = parse_money(pa.array(["1,234", "12.50"]))
+    assert english.cents.to_pylist() == [123400, 1250]
+    assert parse_money(pa.array(["1,234"]), decimal_comma_hint=True).cents.to_pylist() == [123]
+
+
+def test_unparseable_money_is_invalid_not_zero():
+    parsed = parse_money(pa.array(["abc", "", None, "12"]))
+    assert parsed.invalid.tolist() == [True, False, False, False]
+
+
+@pytest.mark.parametrize(
+    ("cell", "expected"),
+    [
+        ("2024-05-01", "2024-05-01T00:00:00"),
+        ("2024-05-01T10:00:00Z", "2024-05-01T10:00:00"),
+        ("2024-11-03 01:30:00 -0500", "2024-11-03T01:30:00"),
+        ("2024-05-01 10:00:00+03:00", "2024-05-01T10:00:00"),
+        ("15.01.2024", "2024-01-15T00:00:00"),
+        ("15.01.24", "2024-01-15T00:00:00"),
+        ("01.01.2021 0:00:00", "2021-01-01T00:00:00"),
+        ("22 нояб. 2024", "2024-11-22T00:00:00"),
+        ("22 ноября 2024 г.", "2024-11-22T00:00:00"),
+        ("Mar 15, 2024 10:05:33 AM", "2024-03-15T10:05:33"),
+        ("20240315", "2024-03-15T00:00:00"),
+        ("45366", "2024-03-15T00:00:00"),
+        ("45366.5625", "2024-03-15T13:30:00"),
+        ("1710460800", "2024-03-15T00:00:00"),
+        ("1710460800000", "2024-03-15T00:00:00"),
+        ("1710460800000000", "2024-03-15T00:00:00"),
+        ("Реализация 0000-000123 от 15.01.2024 12:30:45", "2024-01-15T12:30:45"),
+    ],
+)
+def test_date_cells(cell, expected):
+    parsed = parse_dates(pa.array([cell]))
+    assert str(parsed.values[0]) == expected
+
+
+def test_day_first_is_decided_from_the_column():
+    assert str(parse_dates(pa.array(["03/04/2024", "13/04/2024"])).values[0]) == "2024-04-03T00:00:00"
+    assert str(parse_dates(pa.array(["03/04/2024", "04/13/2024"])).values[0]) == "2024-03-04T00:00:00"
+    flagged = parse_dates(pa.array(["03/04/2024"]), dayfirst=False)
+    assert str(flagged.values[0]) == "2024-03-04T00:00:00"
+
+
+def test_impossible_dates_are_invalid():
+    parsed = parse_dates(pa.array(["31.02.2024", "garbage", None]))
+    assert parsed.invalid.tolist() == [True, True, False]
+    assert np.isnat(parsed.values).all()
+
+
+def test_customer_keys_are_normalised():
+    keys = normalise_customers(
+        pa.array([" Anna.Petrova@Mail.Example ", "+7 (916) 555-12-34", "8 916 555 12 34",
+                  "9165551234", "0001", "guest", "", None, "(not set)"])  # fmt: skip
+    )
+    assert keys.to_pylist() == [
+        "anna.petrova@mail.example", "79165551234", "79165551234", "9165551234", "0001",
+        None, None, None, None,
+    ]  # fmt: skip
+    phones = normalise_customers(pa.array(["9165551234", "89165551234"]), phone_column=True)
+    assert phones.to_pylist() == ["79165551234", "79165551234"]
