@@ -17,7 +17,7 @@ def inspection(loaded: Loaded) -> dict[str, object]:
             {"file": e.file, "row": e.row, "column": e.column, "reason": e.reason, "value": e.value}
             for e in report.examples
         ],
-        "orders": int(len(sales)),
+        "orders": len(sales),
         "refund_rows": int((~orders["is_order"]).sum()),
         "customers": int(orders.loc[orders["is_order"], "customer"].nunique()),
         "currencies": sorted(c for c in orders["currency"].dropna().unique()),

@@ -51,7 +51,7 @@ def generate(out: Path) -> None:
             t += max(1, int(rng.exponential(1 / rate)))
     orders.sort()
     rows = []
-    for n, (t, c, email, city, channel, amount) in enumerate(orders, start=1):
+    for n, (t, _c, email, city, channel, amount) in enumerate(orders, start=1):
         roll = rng.random()
         status = (
             "cancelled" if roll < 0.04 else "refunded" if roll < 0.06

@@ -29,11 +29,15 @@ DIALECTS = {
 }  # fmt: skip
 
 
-@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(
+    max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
 @given(orders=orders_strategy, dialect=st.sampled_from(sorted(DIALECTS)))
 def test_any_dialect_loads_back_to_the_same_totals(tmp_path, orders, dialect):
     sep, fmt_date, fmt_money, encoding = DIALECTS[dialect]
-    header = sep.join(["Клиент", "Дата", "Сумма"] if dialect == "ru" else ["customer", "date", "amount"])
+    header = sep.join(
+        ["Клиент", "Дата", "Сумма"] if dialect == "ru" else ["customer", "date", "amount"]
+    )
     lines = [header] + [sep.join([f"C{c:03d}", fmt_date(d), fmt_money(a)]) for c, d, a in orders]
     path = tmp_path / f"orders_{dialect}.csv"
     path.write_bytes(("\n".join(lines) + "\n").encode(encoding))
@@ -44,7 +48,9 @@ def test_any_dialect_loads_back_to_the_same_totals(tmp_path, orders, dialect):
     assert loaded.orders["ordered_at"].min().date() == by_day[0]
 
 
-@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(
+    max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
 @given(data=st.binary(max_size=2000))
 def test_random_bytes_give_an_error_or_orders_never_a_crash(tmp_path, data):
     path = tmp_path / "junk.csv"
@@ -55,7 +61,9 @@ def test_random_bytes_give_an_error_or_orders_never_a_crash(tmp_path, data):
         pass
 
 
-@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(
+    max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
 @given(text=st.text(alphabet="abc,;\n\"' 0123456789.-/₽$", max_size=400))
 def test_random_csv_like_text_never_crashes(tmp_path, text):
     path = tmp_path / "junk.csv"

@@ -52,7 +52,9 @@ Debug = Annotated[
 ]
 Quiet = Annotated[
     bool,
-    typer.Option("--quiet", "-q", help="Print nothing on stderr unless it fails.", rich_help_panel=OUTPUT),
+    typer.Option(
+        "--quiet", "-q", help="Print nothing on stderr unless it fails.", rich_help_panel=OUTPUT
+    ),
 ]
 
 
@@ -125,7 +127,9 @@ def warn_skipped(report) -> None:
     if not data_skips:
         return
     total = sum(data_skips.values())
-    parts = ", ".join(f"{reason}: {n}" for reason, n in sorted(data_skips.items(), key=lambda x: -x[1]))
+    parts = ", ".join(
+        f"{reason}: {n}" for reason, n in sorted(data_skips.items(), key=lambda x: -x[1])
+    )
     print(f"ltv: skipped {total} rows ({parts}); details: ltv inspect", file=sys.stderr)
     for example in report.bad_values()[:3]:
         print(f"ltv:   {example}", file=sys.stderr)
@@ -172,5 +176,7 @@ def command(app: typer.Typer, name: str):
 
 
 def _with_files(params: list[inspect.Parameter]) -> list[inspect.Parameter]:
-    files = inspect.Parameter("files", inspect.Parameter.KEYWORD_ONLY, default=None, annotation=Files)
+    files = inspect.Parameter(
+        "files", inspect.Parameter.KEYWORD_ONLY, default=None, annotation=Files
+    )
     return [files, *params]

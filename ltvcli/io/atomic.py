@@ -20,7 +20,9 @@ def atomic_output(path: str | Path, mode: str = "w") -> Iterator[IO]:
     target.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
     try:
-        with os.fdopen(fd, mode, **({"encoding": "utf-8", "newline": ""} if "b" not in mode else {})) as handle:
+        with os.fdopen(
+            fd, mode, **({"encoding": "utf-8", "newline": ""} if "b" not in mode else {})
+        ) as handle:
             yield handle
             handle.flush()
             os.fsync(handle.fileno())

@@ -80,4 +80,3 @@ def _refuse_html(data: bytes, name: str) -> None:
             file=name,
             hint="open it in Excel or LibreOffice and save it as .xlsx or .csv",
         )
-

@@ -30,7 +30,10 @@ def read_workbook(data: bytes, name: str, options: ReadOptions) -> RawTable:
         raise InputError(f'sheet "{sheet.name}" is empty', file=name)
     head = [[_text(c) or "" for c in r] for r in rows[:_HEAD_ROWS]]
     if options.no_header:
-        header_index, names = 0, list(options.names or [f"column{i + 1}" for i in range(len(head[0]))])
+        header_index, names = (
+            0,
+            list(options.names or [f"column{i + 1}" for i in range(len(head[0]))]),
+        )
         data_rows = rows
     else:
         header_index = find_header(head)

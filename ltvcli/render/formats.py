@@ -28,7 +28,9 @@ _EXTENSIONS = {
 }
 
 
-def choose_format(fmt: OutputFormat | None, output: str | None, stdout_isatty: bool) -> OutputFormat:
+def choose_format(
+    fmt: OutputFormat | None, output: str | None, stdout_isatty: bool
+) -> OutputFormat:
     """An explicit ``--format``; else the extension of ``-o``; else a table on a terminal, CSV in a pipe."""
     if fmt is not None:
         return OutputFormat(fmt)
@@ -36,6 +38,8 @@ def choose_format(fmt: OutputFormat | None, output: str | None, stdout_isatty: b
         suffix = Path(output).suffix.lower()
         if suffix not in _EXTENSIONS:
             known = ", ".join(sorted(_EXTENSIONS))
-            raise ConfigError(f"cannot tell the format of {output!r} (known: {known}); pass --format")
+            raise ConfigError(
+                f"cannot tell the format of {output!r} (known: {known}); pass --format"
+            )
         return _EXTENSIONS[suffix]
     return OutputFormat.table if stdout_isatty else OutputFormat.csv

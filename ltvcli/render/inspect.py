@@ -13,7 +13,9 @@ from ltvcli.io.atomic import atomic_output
 _DETECTED = ("format", "layout", "encoding", "delimiter", "header_row", "sheet", "date_shapes")
 
 
-def emit_inspection(data: dict, as_json: bool, output: str | None, stdout: IO[str], terminal: bool) -> None:
+def emit_inspection(
+    data: dict, as_json: bool, output: str | None, stdout: IO[str], terminal: bool
+) -> None:
     if as_json:
         text = json.dumps(data, ensure_ascii=False, indent=2, default=str) + "\n"
         if output:
@@ -59,7 +61,9 @@ def _print(data: dict, console: Console) -> None:
     rows.add_row("date range", f"{data['first_order']} … {data['last_order']}")
     console.print(rows)
     for e in data["skipped_examples"]:
-        where = f"{e['file']}: row {e['row']}" + (f': column "{e["column"]}"' if e["column"] else "")
+        where = f"{e['file']}: row {e['row']}" + (
+            f': column "{e["column"]}"' if e["column"] else ""
+        )
         console.print(f"{where}: {e['reason']}: {e['value']!r}")
     for note in data["notes"]:
         console.print(f"note: {note}")

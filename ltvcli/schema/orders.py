@@ -67,7 +67,9 @@ def rows_from_raw(raw: RawTable, options: NormaliseOptions, report: LoadReport) 
             "file": raw.name,
             **raw.detected,
             "rows": raw.table.num_rows,
-            "columns": {f.name: mapping.columns[f.name] for f in FIELDS if f.name in mapping.columns},
+            "columns": {
+                f.name: mapping.columns[f.name] for f in FIELDS if f.name in mapping.columns
+            },
             "reasons": dict(mapping.reasons),
         }
     )
@@ -134,8 +136,12 @@ def rows_from_raw(raw: RawTable, options: NormaliseOptions, report: LoadReport) 
             report.notes.append(
                 f"{raw.name}: statuses counted as sales: " + ", ".join(map(repr, unknown[:10]))
             )
-    frame["kind"] = st.classify(table.column(col("kind")), st.KIND_WORDS)[0] if col("kind") else None
-    frame["cancelled"] = st.cancel_flags(table.column(col("cancelled"))) if col("cancelled") else False
+    frame["kind"] = (
+        st.classify(table.column(col("kind")), st.KIND_WORDS)[0] if col("kind") else None
+    )
+    frame["cancelled"] = (
+        st.cancel_flags(table.column(col("cancelled"))) if col("cancelled") else False
+    )
     used = set(mapping.columns.values())
     for name in table.column_names:
         if name not in used and name not in frame.columns:
@@ -202,15 +208,21 @@ def _collapse(rows: pd.DataFrame, report: LoadReport) -> pd.DataFrame:
     return pd.concat([first, rows[~has_id]], ignore_index=True)
 
 
-def _apply_status(sales: pd.DataFrame, options: NormaliseOptions, report: LoadReport) -> pd.DataFrame:
+def _apply_status(
+    sales: pd.DataFrame, options: NormaliseOptions, report: LoadReport
+) -> pd.DataFrame:
     lines = sales["_lines"].to_numpy()
     status = sales["status"]
-    cancelled = sales["cancelled"].fillna(False).to_numpy(bool) | (status == st.CANCELLED).to_numpy()
+    cancelled = (
+        sales["cancelled"].fillna(False).to_numpy(bool) | (status == st.CANCELLED).to_numpy()
+    )
     drop = cancelled.copy()
     report.skip("cancelled, failed or lost order", int(lines[cancelled].sum()))
     if not options.include_open:
         open_ = (status == st.OPEN).to_numpy() & ~drop
-        report.skip("open or pending order (not yet revenue; --include-open)", int(lines[open_].sum()))
+        report.skip(
+            "open or pending order (not yet revenue; --include-open)", int(lines[open_].sum())
+        )
         drop |= open_
     for column, reason in (
         ("customer", "no customer (empty or guest key)"),

@@ -13,7 +13,9 @@ from conftest import SAMPLE
 import ltvcli
 from ltvcli.errors import ExitCode
 
-ORDERS = "customer_id,order_date,amount\nc1,2024-01-05,10.50\nc2,2024-01-06,20.00\nc1,2024-02-01,5.25\n"
+ORDERS = (
+    "customer_id,order_date,amount\nc1,2024-01-05,10.50\nc2,2024-01-06,20.00\nc1,2024-02-01,5.25\n"
+)
 
 
 def test_compute_json_matches_the_library(run_cli):
@@ -89,7 +91,9 @@ def test_bad_row_is_skipped_and_counted_strict_fails_rejects_written(run_cli, wr
 
 def test_data_error_exit_1_usage_error_exit_2(run_cli, write):
     missing = run_cli("compute", "nope.csv")
-    assert missing.exit_code == 1 and missing.stderr.startswith("ltv: error: nope.csv: no such file")
+    assert missing.exit_code == 1 and missing.stderr.startswith(
+        "ltv: error: nope.csv: no such file"
+    )
     assert run_cli("compute", write("o.csv", ORDERS), "--format", "pdf").exit_code == 2
     assert run_cli("compute", write("o.csv", ORDERS), "--customer", "nope").exit_code == 1
 
@@ -106,9 +110,13 @@ def test_failed_run_leaves_no_output_file(run_cli, write, tmp_path):
 def test_mapping_flags_and_config_file(run_cli, write, tmp_path, monkeypatch):
     text = "who,when,paid,other\nc1,2024-01-05,10.50,1\nc2,2024-01-06,20.00,2\n"
     path = write("odd.csv", text)
-    flags = run_cli("compute", path, "--customer", "who", "--date", "when", "--amount", "paid", "-f", "json")
+    flags = run_cli(
+        "compute", path, "--customer", "who", "--date", "when", "--amount", "paid", "-f", "json"
+    )
     assert flags.json["net_revenue"] == 30.5
-    (tmp_path / "ltv.toml").write_text('[columns]\ncustomer = "who"\ndate = "when"\namount = "paid"\n')
+    (tmp_path / "ltv.toml").write_text(
+        '[columns]\ncustomer = "who"\ndate = "when"\namount = "paid"\n'
+    )
     monkeypatch.chdir(tmp_path)
     assert run_cli("compute", path, "-f", "json").json["net_revenue"] == 30.5
     (tmp_path / "ltv.toml").write_text('[columns]\nbuyer = "who"\n')
@@ -138,8 +146,12 @@ LTV = Path(sys.executable).parent / "ltv"
 @pytest.mark.skipif(not LTV.exists(), reason="the ltv entry point is not installed in this env")
 def test_installed_entry_point_reads_a_pipe():
     data = (SAMPLE / "orders.csv").read_bytes()
-    done = subprocess.run([str(LTV), "compute", "-", "--format", "json"], input=data, capture_output=True, check=False)
+    done = subprocess.run(
+        [str(LTV), "compute", "-", "--format", "json"], input=data, capture_output=True, check=False
+    )
     assert done.returncode == 0, done.stderr
     assert json.loads(done.stdout)["customers"] > 3000
-    module = subprocess.run([sys.executable, "-m", "ltvcli", "--version"], capture_output=True, text=True, check=False)
+    module = subprocess.run(
+        [sys.executable, "-m", "ltvcli", "--version"], capture_output=True, text=True, check=False
+    )
     assert module.stdout.startswith("ltv ")

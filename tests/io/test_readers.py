@@ -15,7 +15,9 @@ from ltvcli.errors import InputError
 from ltvcli.load import load_orders
 from ltvcli.options import LoadOptions
 
-ORDERS = "customer_id,order_date,amount\nc1,2024-01-05,10.50\nc2,2024-01-06,20.00\nc1,2024-02-01,5.25\n"
+ORDERS = (
+    "customer_id,order_date,amount\nc1,2024-01-05,10.50\nc2,2024-01-06,20.00\nc1,2024-02-01,5.25\n"
+)
 EXPECTED = (2, 3, 3575)
 
 
@@ -99,7 +101,11 @@ def test_excel_first_sheet_and_named_sheet_with_title_rows(tmp_path):
     sheet.write(0, 0, "Отчёт по заказам")
     for col, name in enumerate(["Клиент", "Дата заказа", "Сумма"]):
         sheet.write(2, col, name)
-    rows = [("c1", dt.date(2024, 1, 5), 10.5), ("c2", dt.date(2024, 1, 6), 20), ("c1", dt.date(2024, 2, 1), 5.25)]
+    rows = [
+        ("c1", dt.date(2024, 1, 5), 10.5),
+        ("c2", dt.date(2024, 1, 6), 20),
+        ("c1", dt.date(2024, 2, 1), 5.25),
+    ]
     for r, (c, d, a) in enumerate(rows, start=3):
         sheet.write(r, 0, c)
         sheet.write_datetime(r, 1, dt.datetime.combine(d, dt.time()), date_format)

@@ -202,7 +202,7 @@ def test_mixed_currencies_stay_apart(write):
 
 
 def test_currency_symbols_in_cells_are_currency_evidence(write):
-    text = "client,date,sum\nx,01.02.2024,\"1 234,50 ₽\"\ny,02.02.2024,$10.00\n"
+    text = 'client,date,sum\nx,01.02.2024,"1 234,50 ₽"\ny,02.02.2024,$10.00\n'
     loaded = load_orders(str(write("symbols.csv", text)))
     assert dict(zip(loaded.orders["customer"], loaded.orders["currency"], strict=True)) == {
         "x": "RUB",

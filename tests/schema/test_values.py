@@ -79,8 +79,12 @@ def test_date_cells(cell, expected):
 
 
 def test_day_first_is_decided_from_the_column():
-    assert str(parse_dates(pa.array(["03/04/2024", "13/04/2024"])).values[0]) == "2024-04-03T00:00:00"
-    assert str(parse_dates(pa.array(["03/04/2024", "04/13/2024"])).values[0]) == "2024-03-04T00:00:00"
+    assert (
+        str(parse_dates(pa.array(["03/04/2024", "13/04/2024"])).values[0]) == "2024-04-03T00:00:00"
+    )
+    assert (
+        str(parse_dates(pa.array(["03/04/2024", "04/13/2024"])).values[0]) == "2024-03-04T00:00:00"
+    )
     flagged = parse_dates(pa.array(["03/04/2024"]), dayfirst=False)
     assert str(flagged.values[0]) == "2024-03-04T00:00:00"
 
@@ -93,8 +97,19 @@ def test_impossible_dates_are_invalid():
 
 def test_customer_keys_are_normalised():
     keys = normalise_customers(
-        pa.array([" Anna.Petrova@Mail.Example ", "+7 (916) 555-12-34", "8 916 555 12 34",
-                  "9165551234", "0001", "guest", "", None, "(not set)"])  # fmt: skip
+        pa.array(
+            [
+                " Anna.Petrova@Mail.Example ",
+                "+7 (916) 555-12-34",
+                "8 916 555 12 34",
+                "9165551234",
+                "0001",
+                "guest",
+                "",
+                None,
+                "(not set)",
+            ]
+        )
     )
     assert keys.to_pylist() == [
         "anna.petrova@mail.example", "79165551234", "79165551234", "9165551234", "0001",

@@ -7,7 +7,13 @@ from ltvcli.cli.common import Debug, Format, LoadRequest, Output, Quiet, command
 
 
 @command(app, "compute")
-def compute(request: LoadRequest, fmt: Format = None, output: Output = None, quiet: Quiet = False, debug: Debug = False) -> None:
+def compute(
+    request: LoadRequest,
+    fmt: Format = None,
+    output: Output = None,
+    quiet: Quiet = False,
+    debug: Debug = False,
+) -> None:
     """Headline KPIs: customers, orders, revenue, refunds, AOV, repeat rate, historical LTV.
 
     Money is exact to the cent; several currencies give one result each.
@@ -18,11 +24,11 @@ def compute(request: LoadRequest, fmt: Format = None, output: Output = None, qui
         ltv compute jan.csv feb.csv --format json
         cat orders.csv | ltv compute - -f csv
     """
+    import pandas as pd
+
     from ltvcli.engine import customer_table
     from ltvcli.metrics import METRICS, kpis
     from ltvcli.render import Result, choose_format, emit
-
-    import pandas as pd
 
     loaded = request.load()
     rows = kpis(customer_table(loaded.orders))

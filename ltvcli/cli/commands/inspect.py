@@ -9,7 +9,9 @@ from ltvcli.render.formats import OutputFormat
 
 
 @command(app, "inspect")
-def inspect(request: LoadRequest, fmt: Format = None, output: Output = None, debug: Debug = False) -> None:
+def inspect(
+    request: LoadRequest, fmt: Format = None, output: Output = None, debug: Debug = False
+) -> None:
     """What was detected in the input, and what happened to every row.
 
     Format, encoding, delimiter, header row, the column mapping with reasons, date shapes,
@@ -29,4 +31,3 @@ def inspect(request: LoadRequest, fmt: Format = None, output: Output = None, deb
     data = inspection(request.load())
     as_json = fmt is OutputFormat.json or (fmt is None and (output or "").endswith(".json"))
     emit_inspection(data, as_json, output, sys.stdout, sys.stdout.isatty())
-
