@@ -1,7 +1,5 @@
-"""Turning results into tables, files and reports; the only place that formats numbers."""
+"""Turning results into tables, files and reports; the only place that formats numbers.
 
-from ltvcli.render.emit import emit
-from ltvcli.render.formats import OutputFormat, choose_format
-from ltvcli.render.result import Result
-
-__all__ = ["OutputFormat", "Result", "choose_format", "emit"]
+Import the submodules (``render.emit``, ``render.formats``...) directly: this package stays
+empty so that importing the CLI does not import pandas.
+"""

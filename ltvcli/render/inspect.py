@@ -10,7 +10,10 @@ from rich.table import Table
 
 from ltvcli.io.atomic import atomic_output
 
-_DETECTED = ("format", "layout", "encoding", "delimiter", "header_row", "sheet", "date_shapes")
+_DETECTED = (
+    "format", "layout", "encoding", "delimiter", "decimal_mark", "header_row", "sheet",
+    "date_shapes", "files",
+)  # fmt: skip
 
 
 def emit_inspection(

@@ -29,6 +29,8 @@ def normalise_customers(values: pa.Array, phone_column: bool = False) -> pa.Arra
             values = pc.cast(pc.round(values), pa.int64())
         values = values.cast(pa.string())
     text = pc.utf8_trim_whitespace(values)
+    if not phone_column and not pc.any(pc.match_substring_regex(text, r"[@+()\s\-]")).as_py():
+        return _without_guests(text, pc.utf8_lower(text))  # plain ids: nothing to normalise
     text = pc.replace_substring_regex(text, r"[\s\x{00a0}\x{202f}]+", " ")
     lower = pc.utf8_lower(text)
     is_email = pc.fill_null(pc.match_substring(text, "@"), False)
@@ -48,6 +50,10 @@ def normalise_customers(values: pa.Array, phone_column: bool = False) -> pa.Arra
         digits,
     )
     key = pc.if_else(is_email, lower, pc.if_else(is_phone, digits, text))
+    return _without_guests(key, lower)
+
+
+def _without_guests(key: pa.Array, lower: pa.Array) -> pa.Array:
     guest = pc.is_in(lower, value_set=pa.array(GUEST_KEYS))
     guest = pc.or_(pc.fill_null(guest, True), pc.equal(key, ""))
     return pc.if_else(guest, pa.scalar(None, pa.string()), key)

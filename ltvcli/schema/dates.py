@@ -81,6 +81,9 @@ def parse_dates(values: pa.Array, dayfirst: bool | None = None, locale_dayfirst:
         return ParsedDates(ts.astype("datetime64[s]"), np.zeros(n, bool), ["date"])
     if pa.types.is_integer(values.type) or pa.types.is_floating(values.type):
         return _parse_numbers(values.cast(pa.float64()).to_numpy(zero_copy_only=False))
+    fast = _common_formats(values.cast(pa.string()))
+    if fast is not None:
+        return fast
     text = pc.utf8_trim_whitespace(values.cast(pa.string()))
     text = pc.replace_substring_regex(text, r"\s+", " ")
     present = pc.fill_null(pc.not_equal(text, ""), False).to_numpy(zero_copy_only=False)
@@ -121,6 +124,32 @@ def parse_dates(values: pa.Array, dayfirst: bool | None = None, locale_dayfirst:
     return ParsedDates(
         out, invalid, shapes, np.where(has_offset, offsets, 0) if has_offset.any() else None, notes
     )
+
+
+# Whole-column fast paths, tried before the regex shapes: (name, strptime format or None for ISO).
+_COMMON = (
+    ("iso", None),
+    ("dotted", "%d.%m.%Y"),
+    ("dotted", "%d.%m.%Y %H:%M"),
+    ("dotted", "%d.%m.%Y %H:%M:%S"),
+)
+
+
+def _common_formats(text: pa.Array) -> ParsedDates | None:
+    """Most exports write one plain format; Arrow parses those whole columns at C speed."""
+    for shape, fmt in _COMMON:
+        try:
+            if fmt is None:
+                stamps = pc.cast(text, pa.timestamp("s"))
+            else:
+                stamps = pc.strptime(text, format=fmt, unit="s", error_is_null=False)
+        except (pa.ArrowInvalid, pa.ArrowNotImplementedError):
+            continue
+        values = stamps.to_numpy(zero_copy_only=False).astype("datetime64[s]")
+        if (values < np.datetime64("1900-01-01")).any():
+            continue  # "15.01.24" parses as the year 24: leave two-digit years to the shapes
+        return ParsedDates(values, np.zeros(len(text), bool), [shape])
+    return None
 
 
 def _components(parts, matched, shape, dayfirst, locale_dayfirst, notes):

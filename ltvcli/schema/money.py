@@ -40,6 +40,7 @@ class ParsedMoney:
     currency: pa.Array | None = None  # ISO code written in the cell, if any
     rounded: int = 0  # cells with non-zero digits below the cent
     notes: list[str] = field(default_factory=list)
+    decimal_mark: str | None = None  # "." or "," (or "., mixed") as read, for `ltv inspect`
 
 
 def parse_money(values: pa.Array, decimal_comma_hint: bool = False) -> ParsedMoney:
@@ -47,7 +48,7 @@ def parse_money(values: pa.Array, decimal_comma_hint: bool = False) -> ParsedMon
     values = _combine(values)
     if pa.types.is_integer(values.type):
         cents = pc.multiply_checked(values.cast(pa.int64()), 100)
-        return ParsedMoney(cents=cents, invalid=np.zeros(len(values), bool))
+        return ParsedMoney(cents=cents, invalid=np.zeros(len(values), bool), decimal_mark=".")
     if pa.types.is_floating(values.type) or pa.types.is_decimal(values.type):
         as_float = values.cast(pa.float64()).to_numpy(zero_copy_only=False)
         ok = np.isfinite(as_float)
@@ -58,7 +59,17 @@ def parse_money(values: pa.Array, decimal_comma_hint: bool = False) -> ParsedMon
         return ParsedMoney(cents=arr, invalid=np.zeros(len(values), bool), rounded=rounded)
     if not pa.types.is_string(values.type) and not pa.types.is_large_string(values.type):
         values = values.cast(pa.string())
-    return _parse_text(values, decimal_comma_hint)
+    return _plain_decimals(values) or _parse_text(values, decimal_comma_hint)
+
+
+def _plain_decimals(values: pa.Array) -> ParsedMoney | None:
+    """Fast path: a column of plain ``1234.50`` numbers (at most two decimals) casts exactly."""
+    try:
+        exact = pc.cast(values, pa.decimal128(18, 2))
+        cents = pc.cast(pc.multiply(exact, pa.scalar(100, pa.decimal128(3, 0))), pa.int64())
+    except (pa.ArrowInvalid, pa.ArrowNotImplementedError):
+        return None
+    return ParsedMoney(cents=cents, invalid=np.zeros(len(values), bool), decimal_mark=".")
 
 
 def _combine(values: pa.Array | pa.ChunkedArray) -> pa.Array:
@@ -83,7 +94,7 @@ def _parse_text(values: pa.Array, decimal_comma_hint: bool) -> ParsedMoney:
     )
     core = pc.replace_substring_regex(stripped, r"[\s\x{00a0}\x{202f}'’]", "")
     core = pc.replace_substring_regex(core, _NON_NUMERIC, "")
-    canonical, notes = _canonical_decimal(core, decimal_comma_hint)
+    canonical, notes, mark = _canonical_decimal(core, decimal_comma_hint)
     parts = pc.extract_regex(canonical, r"^(?P<int>\d*)(?:\.(?P<frac>\d+))?$")
     ok = pc.and_(pc.is_valid(parts), pc.match_substring_regex(canonical, r"\d"))
     ok = pc.and_(pc.fill_null(ok, False), pc.invert(bad_token))
@@ -105,6 +116,7 @@ def _parse_text(values: pa.Array, decimal_comma_hint: bool) -> ParsedMoney:
         currency=currency,
         rounded=rounded,
         notes=notes,
+        decimal_mark=mark,
     )
 
 
@@ -139,7 +151,9 @@ def _currency_of(token: pa.Array) -> tuple[pa.Array | None, pa.Array]:
     return currency, bad
 
 
-def _canonical_decimal(core: pa.Array, decimal_comma_hint: bool) -> tuple[pa.Array, list[str]]:
+def _canonical_decimal(
+    core: pa.Array, decimal_comma_hint: bool
+) -> tuple[pa.Array, list[str], str | None]:
     """Rewrite digit strings with ``.`` and ``,`` into ``1234.56`` form.
 
     Per value: with both marks the last is the decimal; a mark repeated is a thousands
@@ -199,4 +213,8 @@ def _canonical_decimal(core: pa.Array, decimal_comma_hint: bool) -> tuple[pa.Arr
     out = pc.if_else(pa.array(drop_comma), no_commas, core)
     out = pc.if_else(pa.array(comma_to_point), comma_as_decimal, out)
     out = pc.if_else(pa.array(drop_dot), no_dots, out)
-    return out, notes
+    point_kept = (both_dot_last | (one_dot & ~dot_ambiguous)).any() or (
+        dot_ambiguous.any() and ambiguous_dot_is_decimal
+    )
+    marks = [m for m, used in ((".", point_kept), (",", comma_to_point.any())) if used]
+    return out, notes, ", ".join(marks) if marks else None

@@ -106,11 +106,18 @@ def rows_from_raw(raw: RawTable, options: NormaliseOptions, report: LoadReport) 
     frame["ordered_at"] = stamps
     report.notes += [f"{raw.name}: {n}" for n in parsed.notes]
     report.sources[-1]["date_shapes"] = parsed.shapes
+    if "slashed" in parsed.shapes:
+        report.sources[-1]["dayfirst"] = (
+            options.dayfirst
+            if options.dayfirst is not None
+            else not parsed.notes or locale_dayfirst
+        )
 
     amount = parse_money(table.column(col("amount")), locale_dayfirst)
     reject(amount.invalid, "unparseable amount", col("amount"))
     frame["amount_cents"] = pd.array(amount.cents.to_pandas(), dtype="Int64")
     report.notes += [f"{raw.name}: {n}" for n in amount.notes]
+    report.sources[-1]["decimal_mark"] = amount.decimal_mark
     if amount.rounded:
         report.notes.append(f"{raw.name}: {amount.rounded} amounts rounded to the cent")
     for name in ("refund", "cost"):
@@ -146,7 +153,8 @@ def rows_from_raw(raw: RawTable, options: NormaliseOptions, report: LoadReport) 
     for name in table.column_names:
         if name not in used and name not in frame.columns:
             frame[name] = table.column(name).to_pandas()
-    frame["_raw_key"] = _row_fingerprint(table)
+    ids_repeat = frame["order_id"] is not None and frame["order_id"].duplicated().any()
+    frame["_raw_key"] = _row_fingerprint(table) if ids_repeat else None
     return frame[~bad]
 
 
@@ -155,8 +163,8 @@ def to_orders(rows: pd.DataFrame, options: NormaliseOptions, report: LoadReport)
     if rows.empty:
         return _empty_orders()
     rows = rows.reset_index(drop=True)
-    if rows["order_id"].notna().any():
-        dup = rows.duplicated(subset=["_raw_key"], keep="first")
+    if rows["order_id"].notna().any() and rows["order_id"].duplicated().any():
+        dup = rows["_raw_key"].notna() & rows.duplicated(subset=["_raw_key"], keep="first")
         report.skip("duplicate row (the same line twice)", int(dup.sum()))
         rows = rows[~dup]
     rows = rows.drop(columns="_raw_key")
@@ -174,7 +182,7 @@ def to_orders(rows: pd.DataFrame, options: NormaliseOptions, report: LoadReport)
         other = (orders["currency"] != options.currency.upper()).to_numpy()
         report.skip(f"other currency than {options.currency.upper()}", int(other.sum()))
         orders = orders[~other]
-    orders = orders.sort_values(["ordered_at", "row"], kind="stable").reset_index(drop=True)
+    orders = orders.reset_index(drop=True)
     orders["gross_cents"] = orders["gross_cents"].astype("int64")
     orders["refund_cents"] = orders["refund_cents"].astype("int64")
     extra = [c for c in orders.columns if c not in ORDER_COLUMNS]

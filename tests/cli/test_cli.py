@@ -155,3 +155,20 @@ def test_installed_entry_point_reads_a_pipe():
         [sys.executable, "-m", "ltvcli", "--version"], capture_output=True, text=True, check=False
     )
     assert module.stdout.startswith("ltv ")
+
+
+def test_several_files_are_one_data_set_and_overlaps_count_once(run_cli, write):
+    jan = write(
+        "jan.csv", "order_id,customer,date,amount\n1,a,2024-01-05,10.00\n2,b,2024-01-20,5.00\n"
+    )
+    feb = write(
+        "feb.csv", "order_id,customer,date,amount\n2,b,2024-01-20,5.00\n3,a,2024-02-03,7.50\n"
+    )
+    data = run_cli("compute", jan, feb, "-f", "json").json
+    assert (data["customers"], data["orders"], data["net_revenue"]) == (2, 3, 22.5)
+
+
+def test_inspect_names_the_decimal_mark_and_skips(run_cli):
+    data = run_cli("inspect", SAMPLE / "orders_ru.csv", "--format", "json").json
+    assert data["files"][0]["decimal_mark"] == ","
+    assert data["files"][0]["date_shapes"] == ["dotted"]

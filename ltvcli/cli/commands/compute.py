@@ -28,7 +28,9 @@ def compute(
 
     from ltvcli.engine import customer_table
     from ltvcli.metrics import METRICS, kpis
-    from ltvcli.render import Result, choose_format, emit
+    from ltvcli.render.emit import emit
+    from ltvcli.render.formats import choose_format
+    from ltvcli.render.result import Result
 
     loaded = request.load()
     rows = kpis(customer_table(loaded.orders))
