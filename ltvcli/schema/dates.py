@@ -64,6 +64,7 @@ class ParsedDates:
     shapes: list[str] = field(default_factory=list)
     offsets: np.ndarray | None = None  # minutes east of UTC where the cell had an offset
     notes: list[str] = field(default_factory=list)
+    dayfirst: bool | None = None  # how dd/mm vs mm/dd was read, when the column had such dates
 
 
 def parse_dates(values: pa.Array, dayfirst: bool | None = None, locale_dayfirst: bool = True):
@@ -92,6 +93,7 @@ def parse_dates(values: pa.Array, dayfirst: bool | None = None, locale_dayfirst:
     done = ~present
     shapes: list[str] = []
     notes: list[str] = []
+    decided: list[bool] = []
     numeric = pc.fill_null(pc.match_substring_regex(text, r"^\d+(?:[.,]\d+)?$"), False)
     numeric = numeric.to_numpy(zero_copy_only=False)
     for shape, pattern in SHAPES.items():
@@ -102,7 +104,7 @@ def parse_dates(values: pa.Array, dayfirst: bool | None = None, locale_dayfirst:
         matched = pc.is_valid(parts).to_numpy(zero_copy_only=False) & todo
         if not matched.any():
             continue
-        comps = _components(parts, matched, shape, dayfirst, locale_dayfirst, notes)
+        comps = _components(parts, matched, shape, dayfirst, locale_dayfirst, notes, decided)
         stamps, ok, offs = comps
         out[ok] = stamps[ok]
         offsets[ok] = offs[ok]
@@ -121,8 +123,9 @@ def parse_dates(values: pa.Array, dayfirst: bool | None = None, locale_dayfirst:
         shapes += parsed.shapes
     invalid = present & np.isnat(out)
     has_offset = offsets != np.iinfo(np.int32).min
+    offsets_or_none = np.where(has_offset, offsets, 0) if has_offset.any() else None
     return ParsedDates(
-        out, invalid, shapes, np.where(has_offset, offsets, 0) if has_offset.any() else None, notes
+        out, invalid, shapes, offsets_or_none, notes, decided[0] if decided else None
     )
 
 
@@ -152,7 +155,7 @@ def _common_formats(text: pa.Array) -> ParsedDates | None:
     return None
 
 
-def _components(parts, matched, shape, dayfirst, locale_dayfirst, notes):
+def _components(parts, matched, shape, dayfirst, locale_dayfirst, notes, decided):
     """Turn the regex groups into timestamps; returns (datetime64[s], ok mask, offset minutes)."""
     names = {f.name for f in parts.type}
 
@@ -167,6 +170,7 @@ def _components(parts, matched, shape, dayfirst, locale_dayfirst, notes):
     if shape == "slashed":
         a, b = col("a", 1), col("b", 1)
         first_is_day = _decide_dayfirst(a[matched], b[matched], dayfirst, locale_dayfirst, notes)
+        decided.append(first_is_day)
         day, month = (a, b) if first_is_day else (b, a)
     else:
         day = col("d", 1)
