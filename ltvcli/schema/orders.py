@@ -106,12 +106,8 @@ def rows_from_raw(raw: RawTable, options: NormaliseOptions, report: LoadReport) 
     frame["ordered_at"] = stamps
     report.notes += [f"{raw.name}: {n}" for n in parsed.notes]
     report.sources[-1]["date_shapes"] = parsed.shapes
-    if "slashed" in parsed.shapes:
-        report.sources[-1]["dayfirst"] = (
-            options.dayfirst
-            if options.dayfirst is not None
-            else not parsed.notes or locale_dayfirst
-        )
+    if parsed.dayfirst is not None:
+        report.sources[-1]["date_order"] = "dd/mm/yyyy" if parsed.dayfirst else "mm/dd/yyyy"
 
     amount = parse_money(table.column(col("amount")), locale_dayfirst)
     reject(amount.invalid, "unparseable amount", col("amount"))
