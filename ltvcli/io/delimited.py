@@ -18,7 +18,7 @@ import pyarrow.csv as pacsv
 from ltvcli.errors import InputError
 from ltvcli.io.raw import RawTable, ReadOptions
 from ltvcli.io.text import detect_encoding, to_utf8
-from ltvcli.schema.fields import header_score
+from ltvcli.schema.fields import SUMMARY_PATTERN, header_score
 
 DELIMITERS = (",", ";", "\t", "|")
 WHITESPACE = "whitespace"
@@ -118,12 +118,10 @@ def _sniff_delimiter(lines: list[str]) -> str:
     for delimiter in DELIMITERS:
         rows, _ = _parse_head(lines, delimiter)
         rows = rows[-40:] if len(rows) > 5 else rows
-        counts = Counter(len(r) for r in rows)
+        counts = Counter(len(r) for r in rows if len(r) >= 2)  # title lines have one field
         if not counts:
             continue
         width, freq = counts.most_common(1)[0]
-        if width < 2:
-            continue
         score = (freq / len(rows), width)
         if score > best_score:
             best, best_score = delimiter, score
@@ -193,6 +191,8 @@ def _parse(body: bytes, names: list[str], delimiter: str, raw: RawTable) -> pa.T
     def on_invalid(row: pacsv.InvalidRow) -> str:
         if row.actual_columns == 1 and not row.text.strip(delimiter + " \r"):
             reason = "blank line"
+        elif re.match(SUMMARY_PATTERN, row.text.strip().strip('"').lower()):
+            reason = "summary row (Итого/Total)"
         elif row.actual_columns < width and not row.text.strip(delimiter + " \r").count(delimiter):
             reason = "title or summary line"
         else:

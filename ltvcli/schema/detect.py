@@ -18,7 +18,7 @@ import pyarrow.compute as pc
 from ltvcli.errors import InputError
 from ltvcli.schema.customers import looks_like_emails, looks_like_phones
 from ltvcli.schema.dates import parse_dates
-from ltvcli.schema.fields import FIELD_BY_NAME, FIELDS, match, normalise_header
+from ltvcli.schema.fields import EXACT, FIELD_BY_NAME, FIELDS, match, normalise_header
 from ltvcli.schema.money import parse_money
 
 _SAMPLE = 5000
@@ -57,13 +57,36 @@ def detect_columns(table: pa.Table, explicit: dict[str, str], source: str) -> Ma
                 mapping.columns[f.name] = column
                 mapping.reasons[f.name] = reason
                 used.add(column)
-    for fname in _REQUIRED:
+    if "customer" not in mapping.columns and _generic_id(mapping.columns.get("order_id")):
+        # `--names id,date,amount`: a lone "id" next to a date and an amount is the customer.
+        column = mapping.columns.pop("order_id")
+        mapping.reasons.pop("order_id")
+        mapping.columns["customer"] = column
+        mapping.reasons["customer"] = f'header "{column}" is the only id column'
+    time_col = mapping.columns.get("time")
+    if (
+        "date" not in mapping.columns
+        and time_col
+        and _date_share(_present(samples[time_col])) >= 0.8
+    ):
+        # "Время платежа: 15.03.2025 12:34:56" holds the whole timestamp.
+        mapping.columns["date"] = mapping.columns.pop("time")
+        mapping.reasons["date"] = mapping.reasons.pop("time") + "; its values are dates"
+    required = list(_REQUIRED)
+    if "amount" not in mapping.columns and "refund" in mapping.columns:
+        # A refunds registry (ЮKassa): refunds tied to orders of another file by order id.
+        required = ["date"] + (["customer"] if "order_id" not in mapping.columns else [])
+    for fname in required:
         if fname not in mapping.columns:
             column, reason = _by_values(fname, names, used, samples, source)
             mapping.columns[fname] = column
             mapping.reasons[fname] = reason
             used.add(column)
     return mapping
+
+
+def _generic_id(column: str | None) -> bool:
+    return column is not None and normalise_header(column) in ("id", "number", "name")
 
 
 def resolve_column(wanted: str, names: list[str], fname: str, source: str) -> str:
@@ -88,7 +111,7 @@ def _best_by_header(fname, names, used, samples, exact: bool) -> tuple[str, str]
         if n in used:
             continue
         m = match(fname, n)
-        if not m or (m[0] >= 1000) != exact:
+        if not m or (m[0] > EXACT) != exact:
             continue
         if not _values_fit(fname, samples[n]):
             continue
@@ -108,7 +131,7 @@ def _best_customer(scored, samples) -> tuple[str, str]:
     coverage = {n: _coverage(normalise_customers(samples[n])) for _, n, _ in scored}
     top = max(coverage.values())
     for _, n, reason in scored:
-        if coverage[n] >= 0.9 * top:
+        if coverage[n] >= 0.5 * top:
             if n != scored[0][1]:
                 reason += f' (preferred over "{scored[0][1]}", which is mostly empty or guest)'
             return n, reason

@@ -452,6 +452,14 @@ ATTRIBUTES = {
 
 FIELD_BY_NAME = {f.name: f for f in FIELDS}
 
+SUMMARY_WORDS = (
+    "итого", "итог", "всего", "total", "grand total", "totals", "subtotal", "средний чек",
+    "сумма платежей", "число платежей", "gesamt", "summe",
+)  # fmt: skip
+SUMMARY_PATTERN = rf"^({'|'.join(SUMMARY_WORDS)})(\s*:.*|\s+по\s.*|\s*)$"
+
+EXACT = 1000
+
 _STRIP = re.compile(r"[()\[\]#№:]")
 _SPACES = re.compile(r"\s+")
 
@@ -471,8 +479,8 @@ _NOT_AMOUNT = {normalise_header(s) for s in NOT_AMOUNT}
 def match(field: str, header: str) -> tuple[int, str] | None:
     """Score how well ``header`` names ``field``: (score, reason) or None.
 
-    Exact synonyms score 1000 minus their rank; a synonym found as whole words inside a longer
-    header scores 500 minus its rank.
+    Exact synonyms score ``EXACT`` + 1000 minus their rank; a synonym found as whole words
+    inside a longer header scores 1000 minus its rank (always below ``EXACT``).
     """
     h = normalise_header(header)
     if not h:
@@ -481,14 +489,14 @@ def match(field: str, header: str) -> tuple[int, str] | None:
         return None
     synonyms = _NORMALISED[field]
     if h in synonyms:
-        return 1000 - synonyms.index(h), f'header "{header}" is a known name for it'
+        return EXACT + 1000 - synonyms.index(h), f'header "{header}" is a known name for it'
     for rank, syn in enumerate(synonyms):
         if len(syn) >= 4 and re.search(rf"(?<!\w){re.escape(syn)}(?!\w)", h):
             if field == "date" and _is_other_timestamp(h):
                 return None
             if field == "amount" and any(w in h.split() for w in _NOT_AMOUNT):
                 return None
-            return 500 - rank, f'header "{header}" contains "{syn}"'
+            return 1000 - rank, f'header "{header}" contains "{syn}"'
     return None
 
 

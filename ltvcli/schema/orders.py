@@ -25,14 +25,9 @@ from ltvcli.schema import statuses as st
 from ltvcli.schema.customers import normalise_customers
 from ltvcli.schema.dates import parse_dates
 from ltvcli.schema.detect import Mapping, detect_columns
-from ltvcli.schema.fields import FIELDS, normalise_header
+from ltvcli.schema.fields import FIELDS, SUMMARY_PATTERN, normalise_header
 from ltvcli.schema.money import parse_money
 from ltvcli.schema.report import Example, LoadReport
-
-SUMMARY_WORDS = (
-    "итого", "итог", "всего", "total", "grand total", "totals", "subtotal", "средний чек",
-    "сумма платежей", "число платежей", "gesamt", "summe",
-)  # fmt: skip
 
 ORDER_COLUMNS = (
     "customer", "order_id", "ordered_at", "gross_cents", "refund_cents", "cost_cents",
@@ -109,39 +104,44 @@ def rows_from_raw(raw: RawTable, options: NormaliseOptions, report: LoadReport) 
     if parsed.dayfirst is not None:
         report.sources[-1]["date_order"] = "dd/mm/yyyy" if parsed.dayfirst else "mm/dd/yyyy"
 
-    amount = parse_money(table.column(col("amount")), locale_dayfirst)
-    reject(amount.invalid, "unparseable amount", col("amount"))
-    frame["amount_cents"] = pd.array(amount.cents.to_pandas(), dtype="Int64")
-    report.notes += [f"{raw.name}: {n}" for n in amount.notes]
-    report.sources[-1]["decimal_mark"] = amount.decimal_mark
-    if amount.rounded:
-        report.notes.append(f"{raw.name}: {amount.rounded} amounts rounded to the cent")
-    for name in ("refund", "cost"):
-        if col(name):
-            money = parse_money(table.column(col(name)), locale_dayfirst)
-            reject(money.invalid, f"unparseable {name}", col(name))
-            frame[f"{name}_cents"] = pd.array(money.cents.to_pandas(), dtype="Int64")
-        else:
-            frame[f"{name}_cents"] = pd.array([pd.NA] * len(frame), dtype="Int64")
+    cell_currency = None
+    for name in ("amount", "refund", "cost"):
+        frame[f"{name}_cents"] = pd.array([pd.NA] * len(frame), dtype="Int64")
+        if not col(name):
+            continue
+        money = parse_money(table.column(col(name)), locale_dayfirst)
+        reject(money.invalid, f"unparseable {name}", col(name))
+        frame[f"{name}_cents"] = pd.array(money.cents.to_pandas(), dtype="Int64")
+        report.notes += [f"{raw.name}: {col(name)}: {n}" for n in money.notes]
+        if money.rounded:
+            report.notes.append(f"{raw.name}: {money.rounded} {name} cells rounded to the cent")
+        if name == "amount":
+            report.sources[-1]["decimal_mark"] = money.decimal_mark
+        cell_currency = cell_currency if cell_currency is not None else money.currency
 
-    phone_column = "phone" in normalise_header(col("customer")) or "телефон" in col("customer")
-    keys = normalise_customers(table.column(col("customer")), phone_column)
-    frame["customer"] = keys.to_pandas()
+    if col("customer"):
+        header = normalise_header(col("customer"))
+        phone_column = "phone" in header or "телефон" in header
+        frame["customer"] = normalise_customers(
+            table.column(col("customer")), phone_column
+        ).to_pandas()
+    else:
+        frame["customer"] = None  # a refunds registry: the customer comes from the order
     frame["order_id"] = _ids(table, col("order_id"))
     frame["reference"] = _ids(table, col("reference"))
-    frame["currency"] = _currency(table, col("currency"), amount.currency, options.currency)
-    frame["status"] = (
-        st.classify(table.column(col("status")), st.STATUS_WORDS)[0] if col("status") else None
-    )
+    frame["currency"] = _currency(table, col("currency"), cell_currency, options.currency)
+    frame["status"] = None
     if col("status"):
-        unknown = st.classify(table.column(col("status")), st.STATUS_WORDS)[1]
+        frame["status"], unknown = st.classify(table.column(col("status")), st.STATUS_WORDS)
         if unknown:
             report.notes.append(
                 f"{raw.name}: statuses counted as sales: " + ", ".join(map(repr, unknown[:10]))
             )
-    frame["kind"] = (
-        st.classify(table.column(col("kind")), st.KIND_WORDS)[0] if col("kind") else None
-    )
+    frame["kind"] = None
+    if col("kind"):
+        frame["kind"] = st.classify(table.column(col("kind")), st.KIND_WORDS)[0]
+    if not col("amount"):
+        frame["kind"] = st.REFUND_ROW
     frame["cancelled"] = (
         st.cancel_flags(table.column(col("cancelled"))) if col("cancelled") else False
     )
@@ -309,8 +309,7 @@ def _drop_non_data(table: pa.Table, raw: RawTable, report: LoadReport) -> np.nda
             same = pc.fill_null(pc.equal(pc.utf8_lower(trimmed), name.strip().lower()), False)
             header_like &= same.to_numpy(zero_copy_only=False) | ~filled
             lowered = pc.utf8_lower(trimmed)
-            words = "|".join(SUMMARY_WORDS)
-            hit = pc.match_substring_regex(lowered, rf"^({words})(\s*:.*|\s+по\s.*|\s*)$")
+            hit = pc.match_substring_regex(lowered, SUMMARY_PATTERN)
             summary |= pc.fill_null(hit, False).to_numpy(zero_copy_only=False)
         else:
             filled = values.is_valid().to_numpy(zero_copy_only=False)

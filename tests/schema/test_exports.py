@@ -208,3 +208,43 @@ def test_currency_symbols_in_cells_are_currency_evidence(write):
         "x": "RUB",
         "y": "USD",
     }
+
+
+YOOKASSA_PAYMENTS = """\ufeffРЕЕСТР ПЛАТЕЖЕЙ ОТ Магазин. № 17
+Дата: 16.03.2025
+Идентификатор платежа;Номер заказа;Время платежа;Сумма платежа;Валюта платежа;Email покупателя
+2f1;A-1;15.03.2025 12:34:56;1234.50;RUB;a@y.example
+2f2;A-2;15.03.2025 13:00:00;100.00;RUB;b@y.example
+Сумма платежей: 1334.50
+Число платежей: 2
+"""
+YOOKASSA_REFUNDS = """\ufeffНомер транзакции;Сумма возврата;Валюта платежа;Время зачисления возврата;Номер заказа
+r1;234.50;RUB;20.03.2025 10:00:00;A-1
+"""
+
+
+def test_yookassa_registry_with_a_separate_refunds_registry(write):
+    payments = str(write("payments.csv", YOOKASSA_PAYMENTS))
+    refunds = str(write("refunds.csv", YOOKASSA_REFUNDS))
+    loaded = load_orders([payments, refunds])
+    assert totals(loaded) == (2, 2, 110000)
+    assert loaded.report.skipped["summary row (Итого/Total)"] == 2
+    assert loaded.report.skipped["title line before the header"] == 2
+
+
+def test_headerless_file_with_names(write):
+    path = str(write("plain.csv", "c1,2024-01-05,10.50\nc2,2024-01-06,20.00\nc1,2024-02-01,5.25\n"))
+    options = LoadOptions(no_header=True, names=("id", "date", "amount"))
+    assert totals(load_orders(path, options)) == (2, 3, 3575)
+
+
+def test_repeated_headers_and_emails_found_by_value(write):
+    text = (
+        "col_a,col_b,col_c\nann@x.example,2024-01-05,10.50\n"
+        "col_a,col_b,col_c\nbob@x.example,2024-01-06,20.00\n"
+    )
+    loaded = load_orders(str(write("pasted.csv", text)))
+    assert totals(loaded) == (2, 2, 3050)
+    assert loaded.report.skipped["repeated header row"] == 1
+    reasons = loaded.report.sources[0]["reasons"]
+    assert reasons["customer"] == "its values are e-mail addresses"
