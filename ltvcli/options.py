@@ -32,16 +32,10 @@ MAPPED_FIELDS = ("customer", "date", "amount", "order_id", "status", "cost", "cu
 
 
 @dataclass(frozen=True)
-class LoadOptions:
-    """Everything that decides how order files become orders."""
+class LoadOptions(ReadOptions):
+    """Everything that decides how order files become orders: how to read, then how to normalise."""
 
     columns: dict[str, str] = field(default_factory=dict)
-    encoding: str | None = None
-    delimiter: str | None = None
-    input_format: str | None = None
-    sheet: str | None = None
-    no_header: bool = False
-    names: tuple[str, ...] | None = None
     dayfirst: bool | None = None
     timezone: str | None = None
     currency: str | None = None
@@ -50,14 +44,7 @@ class LoadOptions:
 
     @property
     def read(self) -> ReadOptions:
-        return ReadOptions(
-            encoding=self.encoding,
-            delimiter=self.delimiter,
-            input_format=self.input_format,
-            sheet=self.sheet,
-            no_header=self.no_header,
-            names=self.names,
-        )
+        return ReadOptions(**{f.name: getattr(self, f.name) for f in fields(ReadOptions)})
 
     @property
     def normalise(self) -> NormaliseOptions:
