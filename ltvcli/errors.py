@@ -15,7 +15,6 @@ class ExitCode(IntEnum):
     OK = 0
     DATA_ERROR = 1  # the input cannot be used, or --strict met a bad row
     USAGE = 2  # bad flags or arguments (Click's own usage errors exit 2 too)
-    THRESHOLD = 3  # reserved: a --fail-if condition was met
     INTERRUPTED = 130  # Ctrl-C (128 + SIGINT)
 
 

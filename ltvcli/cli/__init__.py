@@ -3,7 +3,6 @@
 import os
 import sys
 
-from ltvcli.cli import commands as _commands  # noqa: F401
 from ltvcli.cli.app import app
 from ltvcli.cli.commands import compute, inspect  # noqa: F401  (registration)
 

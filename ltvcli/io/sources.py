@@ -18,8 +18,7 @@ from ltvcli.errors import InputError
 
 STDIN = "-"
 
-COMPRESSED_SUFFIXES = {".gz": "gzip", ".bz2": "bz2", ".xz": "xz", ".zst": "zstd"}
-FORMATS = ("csv", "parquet", "xlsx", "xls")
+COMPRESSED_SUFFIXES = (".gz", ".bz2", ".xz", ".zst")
 
 _MAGIC = (
     (b"PAR1", "parquet"),
@@ -40,7 +39,7 @@ class Source:
 
     name: str
     data: bytes
-    format: str  # one of FORMATS
+    format: str  # "csv", "parquet", "xlsx" or "xls"
     compression: str | None = None
 
 

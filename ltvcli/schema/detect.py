@@ -16,7 +16,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from ltvcli.errors import InputError
-from ltvcli.schema.customers import looks_like_emails, looks_like_phones
+from ltvcli.schema.customers import looks_like_emails, looks_like_phones, normalise_customers
 from ltvcli.schema.dates import parse_dates
 from ltvcli.schema.fields import EXACT, FIELD_BY_NAME, FIELDS, match, normalise_header
 from ltvcli.schema.money import parse_money
@@ -126,8 +126,6 @@ def _best_by_header(fname, names, used, samples, exact: bool) -> tuple[str, str]
 
 def _best_customer(scored, samples) -> tuple[str, str]:
     """Prefer the highest-ranked key unless it is mostly empty or guest (``Customer ID`` = 0)."""
-    from ltvcli.schema.customers import normalise_customers
-
     coverage = {n: _coverage(normalise_customers(samples[n])) for _, n, _ in scored}
     top = max(coverage.values())
     for _, n, reason in scored:
