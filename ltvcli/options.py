@@ -85,7 +85,22 @@ def load_options(
     unknown = set(given) - {f.name for f in fields(LoadOptions)}
     if unknown:
         raise ConfigError(f"unknown load option(s): {', '.join(sorted(unknown))}")
-    return replace(options, columns=merged, **given)
+    options = replace(options, columns=merged, **given)
+    _check_timezone(options.timezone)
+    return options
+
+
+def _check_timezone(zone: str | None) -> None:
+    if zone is None:
+        return
+    from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+    try:
+        ZoneInfo(zone)
+    except (ZoneInfoNotFoundError, ValueError):
+        raise ConfigError(
+            f"unknown time zone {zone!r} (use a name like Europe/Moscow or UTC)"
+        ) from None
 
 
 def _from_file(path: Path, options: LoadOptions) -> LoadOptions:

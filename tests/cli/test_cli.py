@@ -172,3 +172,9 @@ def test_inspect_names_the_decimal_mark_and_skips(run_cli):
     data = run_cli("inspect", SAMPLE / "orders_ru.csv", "--format", "json").json
     assert data["files"][0]["decimal_mark"] == ","
     assert data["files"][0]["date_shapes"] == ["dotted"]
+
+
+def test_unknown_time_zone_is_a_usage_error(run_cli, write):
+    result = run_cli("compute", write("o.csv", ORDERS), "--timezone", "Bad/Zone")
+    assert result.exit_code == 2
+    assert "unknown time zone 'Bad/Zone'" in result.stderr
