@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from ltvcli.load import Loaded
+from ltvcli.metrics import day_text
 
 
 def inspection(loaded: Loaded) -> dict[str, object]:
@@ -21,13 +22,7 @@ def inspection(loaded: Loaded) -> dict[str, object]:
         "refund_rows": int((~orders["is_order"]).sum()),
         "customers": int(orders.loc[orders["is_order"], "customer"].nunique()),
         "currencies": sorted(c for c in orders["currency"].dropna().unique()),
-        "first_order": _day(sales["ordered_at"].min()),
-        "last_order": _day(sales["ordered_at"].max()),
+        "first_order": day_text(sales["ordered_at"].min()),
+        "last_order": day_text(sales["ordered_at"].max()),
         "notes": report.notes,
     }
-
-
-def _day(value) -> str | None:
-    import pandas as pd
-
-    return None if pd.isna(value) else pd.Timestamp(value).date().isoformat()

@@ -63,8 +63,8 @@ def _kpis_one(customers: pd.DataFrame, currency: str | None) -> dict[str, object
         "aov": divide_cents(net, orders),
         "repeat_rate": (int((buyers["orders"] >= 2).sum()) / n_customers) if n_customers else None,
         "ltv_historical": divide_cents(net, n_customers),
-        "first_order": _day(buyers["first_order"].min()),
-        "last_order": _day(buyers["last_order"].max()),
+        "first_order": day_text(buyers["first_order"].min()),
+        "last_order": day_text(buyers["last_order"].max()),
     }
 
 
@@ -77,5 +77,6 @@ def divide_cents(cents: int, count: int) -> int | None:
     return q if cents >= 0 else -q
 
 
-def _day(value: object) -> str | None:
+def day_text(value: object) -> str | None:
+    """ISO date of a timestamp, None for a missing one."""
     return None if pd.isna(value) else pd.Timestamp(value).date().isoformat()

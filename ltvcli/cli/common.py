@@ -83,7 +83,7 @@ LOAD_FLAGS: dict[str, tuple[object, object]] = {
     "timezone": (Annotated[str | None, _opt("--timezone", help="Convert timestamps with UTC offsets to this zone, e.g. Europe/Moscow [default: the wall time as written].")], None),
     "include_open": (Annotated[bool, _opt("--include-open", help="Count open and pending orders as sales.")], False),
     "strict": (Annotated[bool, _opt("--strict", help="Fail on the first unparseable value instead of skipping the row.")], False),
-    "rejects": (Annotated[str | None, _opt("--rejects", help="Write skipped rows, with the reason, to this CSV file.")], None),
+    "rejects": (Annotated[str | None, _opt("--rejects", help="Write rows with unreadable values (file, row, reason, cells) to this CSV file.")], None),
 }  # fmt: skip
 
 

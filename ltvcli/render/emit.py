@@ -85,9 +85,9 @@ def _delimited(result: Result, delimiter: str) -> str:
 def _markdown(result: Result) -> str:
     frame, kinds = result.frame, result.kinds
     if result.record:
-        header = ["Metric", *[r or "" for r in frame.get("currency", [""] * len(frame))]]
+        header = ["Metric", *result.record_headers()]
         lines = ["| " + " | ".join(header) + " |", "|" + "---|" * len(header)]
-        for c in frame.columns:
+        for c in result.record_rows():
             cells = [human(v, kinds.get(c, "text")) for v in frame[c]]
             lines.append("| " + " | ".join([result.label(c), *cells]) + " |")
     else:

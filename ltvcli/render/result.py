@@ -25,3 +25,14 @@ class Result:
 
     def label(self, column: str) -> str:
         return self.labels.get(column, column)
+
+    def record_headers(self) -> list[str]:
+        """Column headers of a transposed record: one per currency ("Value" when unnamed)."""
+        currencies = (
+            self.frame["currency"] if "currency" in self.frame else [None] * len(self.frame)
+        )
+        return [c or "Value" for c in currencies]
+
+    def record_rows(self) -> list[str]:
+        """The metrics shown as rows of a transposed record (the currency is the header)."""
+        return [c for c in self.frame.columns if c != "currency"]

@@ -19,11 +19,9 @@ def build_table(result: Result) -> Table:
     table = Table(title=result.title or None, title_justify="left", header_style="bold")
     if result.record:
         table.add_column("Metric")
-        for currency in frame.get("currency", [None] * len(frame)):
-            table.add_column(currency or "Value", justify="right")
-        for column in frame.columns:
-            if column == "currency":
-                continue
+        for header in result.record_headers():
+            table.add_column(header, justify="right")
+        for column in result.record_rows():
             kind = kinds.get(column, "text")
             table.add_row(result.label(column), *[human(v, kind) for v in frame[column]])
         return table

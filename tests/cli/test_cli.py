@@ -50,7 +50,9 @@ def test_table_and_markdown(run_cli, write):
     table = run_cli("compute", write("o.csv", ORDERS), "-f", "table").stdout
     assert "Net revenue" in table and "35.75" in table
     markdown = run_cli("compute", write("o.csv", ORDERS), "-f", "markdown").stdout
+    assert "| Metric | Value |" in markdown
     assert "| Net revenue | 35.75 |" in markdown
+    assert "| Currency |" not in markdown
 
 
 def test_several_currencies_give_per_currency_objects(run_cli, write):
