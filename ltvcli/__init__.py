@@ -3,33 +3,29 @@
 The library is what the CLI runs::
 
     import ltvcli
-    loaded = ltvcli.load_orders("orders.csv")
-    customers = ltvcli.customer_table(loaded.orders)
-    print(ltvcli.kpis(customers))
+    analysis = ltvcli.analyse(ltvcli.load_orders("orders.csv"), ltvcli.Settings(margin=0.3))
+    analysis.customers          # the per-customer table (money in cents)
+    analysis.kpis()             # the headline KPIs, one record per currency
 """
 
 __version__ = "0.1.0"
 
+_LAZY = {
+    "load_orders": "ltvcli.load",
+    "LoadOptions": "ltvcli.options",
+    "Settings": "ltvcli.settings",
+    "analyse": "ltvcli.analysis",
+    "load_spend": "ltvcli.spend",
+}
+
 
 def __getattr__(name: str):
     # Lazy, so that `ltv --help` does not pay for importing pandas.
-    if name == "load_orders":
-        from ltvcli.load import load_orders
+    if name in _LAZY:
+        import importlib
 
-        return load_orders
-    if name == "customer_table":
-        from ltvcli.engine import customer_table
-
-        return customer_table
-    if name == "kpis":
-        from ltvcli.metrics import kpis
-
-        return kpis
-    if name == "LoadOptions":
-        from ltvcli.options import LoadOptions
-
-        return LoadOptions
+        return getattr(importlib.import_module(_LAZY[name]), name)
     raise AttributeError(name)
 
 
-__all__ = ["LoadOptions", "__version__", "customer_table", "kpis", "load_orders"]
+__all__ = ["LoadOptions", "Settings", "__version__", "analyse", "load_orders", "load_spend"]

@@ -1,82 +1,202 @@
 """Every headline number, defined once: its formula, unit and label live here and nowhere else.
 
-``METRICS`` drives the JSON keys, the table labels and ``docs/metrics.md``. Money is computed in
-integer cents; ratios of money (AOV, LTV) are rounded half-up to the cent.
+``METRICS`` drives the JSON keys, the table labels and ``docs/metrics.md``. The KPIs are a pure
+function of the customer table (``ltvcli.customers``), so ``ltv segments`` computes the very
+same numbers per segment. Money is in integer cents; money ratios round half-up to the cent.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
+import numpy as np
 import pandas as pd
 
+from ltvcli.cents import divide_cents, round_cents
+from ltvcli.customers import NEW
+from ltvcli.definition import Metric
+from ltvcli.settings import Settings
 
-@dataclass(frozen=True)
-class Metric:
-    key: str
-    label: str
-    kind: str  # money | count | rate | date | text
-    formula: str
-
+HEALTHY, BARELY_PAYS, LOSING = "healthy", "barely pays", "loses money"
 
 METRICS: tuple[Metric, ...] = (
     Metric("currency", "Currency", "text", "ISO code of the amounts (null when the file names none)"),
-    Metric("customers", "Customers", "count", "distinct customer keys with at least one order"),
+    Metric("customers", "Customers", "count", "customers with at least one order in the window"),
+    Metric("new_customers", "New customers", "count", "customers whose first order is within --new-days of as_of"),
     Metric("orders", "Orders", "count", "orders after collapsing lines; refund rows are not orders"),
     Metric("gross_revenue", "Gross revenue", "money", "sum of order amounts"),
     Metric("refunds", "Refunds", "money", "sum of refunded money"),
     Metric("net_revenue", "Net revenue", "money", "gross_revenue − refunds"),
+    Metric("margin", "Margin", "money", "net_revenue − cost − service cost (null when unknown)"),
     Metric("aov", "Average order value", "money", "net_revenue / orders"),
+    Metric("purchase_frequency", "Purchases per year", "number", "orders in the trailing churn window / customers who ordered in it / (window days / 365)"),
     Metric("repeat_rate", "Repeat-customer rate", "rate", "share of customers with 2+ orders"),
-    Metric("ltv_historical", "Historical LTV", "money", "net_revenue / customers"),
+    Metric("median_days_to_second_order", "Median days to 2nd order", "number", "median of days_to_second_order over customers who came back (see ltv intervals for the censoring-aware curve)"),
+    Metric("churn_rate", "Churn rate", "rate", "share of customers who ordered in the churn window before the last one and not in the last one"),
+    Metric("retention_rate", "Retention rate", "rate", "1 − churn_rate"),
+    Metric("lifespan_years", "Lifespan, years", "number", "--lifespan, else 1 / churn_rate × (window days / 365), capped at --max-lifespan"),
+    Metric("ltv_historical", "Historical LTV (mean)", "money", "net_revenue / customers"),
+    Metric("ltv_historical_median", "Historical LTV (median)", "money", "median net revenue per customer"),
+    Metric("ltv_historical_margin", "Historical LTV on margin", "money", "margin / customers"),
+    Metric("ltv_formula", "Formula LTV", "money", "aov × purchase_frequency × lifespan_years"),
+    Metric("ltv_formula_margin", "Formula LTV on margin", "money", "margin per order × purchase_frequency × lifespan_years"),
+    Metric("spend", "Marketing spend", "money", "spend of the --spend periods that overlap the window"),
+    Metric("customers_acquired", "Customers acquired", "count", "customers whose first order falls in those spend periods"),
+    Metric("cac", "CAC", "money", "--cac, or spend / customers_acquired"),
+    Metric("ltv_basis", "LTV used for LTV:CAC", "text", "formula-margin when margin is known, else formula-revenue; --ltv-basis chooses"),
+    Metric("ltv_cac_ratio", "LTV:CAC", "number", "LTV (ltv_basis) / cac"),
+    Metric("verdict", "Verdict", "text", "healthy (LTV:CAC ≥ 3), barely pays (1 ≤ LTV:CAC < 3), loses money (< 1)"),
+    Metric("payback_months", "Payback, months", "number", "cac / (margin per order × purchase_frequency / 12); revenue when margin is unknown"),
     Metric("first_order", "First order", "date", "date of the earliest order"),
     Metric("last_order", "Last order", "date", "date of the latest order"),
+    Metric("as_of", "As of", "date", "end of the observation window: --as-of, else the last order"),
 )  # fmt: skip
 
 METRIC_BY_KEY = {m.key: m for m in METRICS}
 
-
-def kpis(customers: pd.DataFrame) -> list[dict[str, object]]:
-    """Headline KPIs per currency from the customer table; money values in cents."""
-    out = []
-    for currency, group in customers.groupby(
-        customers["currency"].fillna(""), sort=True, dropna=False
-    ):
-        out.append(_kpis_one(group, currency or None))
-    return out
+VERDICT_WORDS = {
+    HEALTHY: "acquisition pays off (LTV:CAC ≥ 3)",
+    BARELY_PAYS: "acquisition barely pays off (LTV:CAC between 1 and 3)",
+    LOSING: "every new customer loses money (LTV:CAC below 1)",
+}
 
 
-def _kpis_one(customers: pd.DataFrame, currency: str | None) -> dict[str, object]:
-    buyers = customers[customers["orders"] > 0]
-    n_customers = len(buyers)
-    orders = int(customers["orders"].sum())
-    gross = int(customers["gross_cents"].sum())
-    refunds = int(customers["refund_cents"].sum())
+@dataclass(frozen=True)
+class Context:
+    """What the KPIs need besides the customers: the window, the settings and the acquisition cost."""
+
+    settings: Settings
+    as_of: int  # day number
+    margin_known: bool
+    cac: int | None = None  # cents per acquired customer, when known
+    spend: int | None = None
+    customers_acquired: int | None = None
+
+
+def kpis_by_currency(customers: pd.DataFrame, context: Context) -> list[dict[str, object]]:
+    """Headline KPIs, one record per currency (money never mixes currencies)."""
+    return [
+        kpis(group, context)
+        for _, group in customers.groupby(customers["currency"].fillna(""), sort=True)
+    ]
+
+
+def kpis(customers: pd.DataFrame, context: Context) -> dict[str, object]:
+    """The KPIs of one set of customers in one currency; money in cents."""
+    s = context.settings
+    c = customers
+    buyers = c[c["orders"] > 0]
+    n = len(buyers)
+    orders = int(c["orders"].sum())
+    gross = int(c["gross_revenue"].sum())
+    refunds = int(c["refunds"].sum())
     net = gross - refunds
-    return {
-        "currency": currency,
-        "customers": n_customers,
+    margin = int(c["margin"].sum()) if context.margin_known else None
+    years = s.churn_window / 365
+    active = buyers["_recent_orders"] > 0
+    recent_orders = int(buyers["_recent_orders"].sum())
+    frequency = recent_orders / int(active.sum()) / years if active.any() else None
+    before = buyers["_active_before"].to_numpy()
+    churned = before & ~active.to_numpy()
+    churn = int(churned.sum()) / int(before.sum()) if before.any() else None
+    lifespan = lifespan_years(churn, s)
+    aov = divide_cents(net, orders)
+    margin_per_order = divide_cents(margin, orders) if margin is not None else None
+    ltv_formula = _formula(aov, frequency, lifespan)
+    ltv_formula_margin = _formula(margin_per_order, frequency, lifespan)
+    second = buyers["days_to_second_order"].dropna()
+    record = {
+        "currency": c["currency"].iloc[0] if len(c) else None,
+        "customers": n,
+        "new_customers": int((buyers["status"] == NEW).sum()),
         "orders": orders,
         "gross_revenue": gross,
         "refunds": refunds,
         "net_revenue": net,
-        "aov": divide_cents(net, orders),
-        "repeat_rate": (int((buyers["orders"] >= 2).sum()) / n_customers) if n_customers else None,
-        "ltv_historical": divide_cents(net, n_customers),
+        "margin": margin,
+        "aov": aov,
+        "purchase_frequency": frequency,
+        "repeat_rate": int((buyers["orders"] >= 2).sum()) / n if n else None,
+        "median_days_to_second_order": float(second.median()) if len(second) else None,
+        "churn_rate": churn,
+        "retention_rate": None if churn is None else 1 - churn,
+        "lifespan_years": lifespan,
+        "ltv_historical": divide_cents(net, n),
+        "ltv_historical_median": median_cents(buyers["net_revenue"].to_numpy()),
+        "ltv_historical_margin": divide_cents(margin, n) if margin is not None else None,
+        "ltv_formula": ltv_formula,
+        "ltv_formula_margin": ltv_formula_margin,
+        "spend": context.spend,
+        "customers_acquired": context.customers_acquired,
+        "cac": context.cac,
+    }
+    basis = s.ltv_basis or ("formula-margin" if context.margin_known else "formula-revenue")
+    ltv = {
+        "formula-margin": ltv_formula_margin,
+        "formula-revenue": ltv_formula,
+        "historical-margin": record["ltv_historical_margin"],
+        "historical-revenue": record["ltv_historical"],
+    }[basis]
+    ratio = ltv / context.cac if ltv is not None and context.cac else None
+    monthly = margin_per_order if context.margin_known else aov
+    monthly = monthly * frequency / 12 if monthly is not None and frequency else None
+    record |= {
+        "ltv_basis": basis,
+        "ltv_cac_ratio": ratio,
+        "verdict": verdict(ratio),
+        "payback_months": context.cac / monthly
+        if context.cac and monthly and monthly > 0
+        else None,
         "first_order": day_text(buyers["first_order"].min()),
         "last_order": day_text(buyers["last_order"].max()),
+        "as_of": day_text(np.datetime64(context.as_of, "D")),
     }
+    return record
 
 
-def divide_cents(cents: int, count: int) -> int | None:
-    """``cents / count`` rounded half-up (away from zero) to a whole cent; None for count 0."""
-    if not count:
+def lifespan_years(churn: float | None, settings: Settings) -> float | None:
+    """Expected customer lifetime: given, or the inverse of the annualised churn, capped."""
+    if settings.lifespan is not None:
+        return settings.lifespan
+    if churn is None:
         return None
-    q, r = divmod(abs(cents), count)
-    q += 2 * r >= count
-    return q if cents >= 0 else -q
+    if churn == 0:
+        return settings.max_lifespan
+    return min(settings.churn_window / 365 / churn, settings.max_lifespan)
+
+
+def verdict(ratio: float | None) -> str | None:
+    if ratio is None:
+        return None
+    return HEALTHY if ratio >= 3 else BARELY_PAYS if ratio >= 1 else LOSING
+
+
+def median_cents(values: np.ndarray) -> int | None:
+    """Median of cents; the mean of the two middle values (even count) rounds half-up."""
+    if len(values) == 0:
+        return None
+    ordered = np.sort(values)
+    k = len(ordered)
+    return divide_cents(int(ordered[(k - 1) // 2]) + int(ordered[k // 2]), 2)
+
+
+def _formula(per_order: int | None, frequency: float | None, lifespan: float | None):
+    if per_order is None or frequency is None or lifespan is None:
+        return None
+    return round_cents(per_order * frequency * lifespan)
 
 
 def day_text(value: object) -> str | None:
-    """ISO date of a timestamp, None for a missing one."""
-    return None if pd.isna(value) else pd.Timestamp(value).date().isoformat()
+    """ISO date of a timestamp or datetime64, None for a missing one."""
+    return None if pd.isna(value) else str(np.datetime64(value, "D"))
+
+
+def headline(record: dict[str, object]) -> str:
+    """The verdict in words, naming the LTV it used: what a terminal shows under the KPIs."""
+    ratio = record.get("ltv_cac_ratio")
+    if ratio is None:
+        if record.get("cac") is None:
+            return "LTV:CAC needs an acquisition cost: give --cac or --spend"
+        return "LTV:CAC unknown: the LTV is not defined for this data"
+    words = VERDICT_WORDS[str(record["verdict"])]
+    return f"LTV:CAC is {ratio:.1f} ({record['ltv_basis']} LTV): {words}"

@@ -7,6 +7,11 @@ This is the only module that reads ``ltv.toml``. Its sections::
     date = "Created at"
     amount = "Total"
 
+    [analysis]           # the window and the knobs of the definitions (docs/metrics.md)
+    churn_window = 180
+    margin = 0.35
+    cac = 1500
+
     [input]              # how to read the files
     encoding = "cp1251"
     delimiter = ";"
@@ -26,6 +31,7 @@ from pathlib import Path
 from ltvcli.errors import ConfigError
 from ltvcli.io.raw import ReadOptions
 from ltvcli.schema.orders import NormaliseOptions
+from ltvcli.settings import Settings, parse_day
 
 CONFIG_NAME = "ltv.toml"
 MAPPED_FIELDS = ("customer", "date", "amount", "order_id", "status", "cost", "currency")
@@ -103,11 +109,45 @@ def _check_timezone(zone: str | None) -> None:
         ) from None
 
 
-def _from_file(path: Path, options: LoadOptions) -> LoadOptions:
+def analysis_settings(config: str | None = None, **flags: object) -> Settings:
+    """Settings from ``ltv.toml``'s ``[analysis]`` section, overridden by the given flags."""
+    path = find_config(config)
+    values = dict(_read_toml(path).get("analysis", {})) if path else {}
+    values.update({k: v for k, v in flags.items() if v is not None})
+    unknown = set(values) - {f.name for f in fields(Settings)}
+    if unknown:
+        raise ConfigError(f"[analysis] has unknown key(s) {', '.join(sorted(unknown))}")
+    for name in ("as_of", "since", "until"):
+        if name in values and isinstance(values[name], str):
+            values[name] = parse_day(values[name], "--" + name.replace("_", "-"))
+    for name in ("cac", "service_cost"):
+        if name in values:
+            values[name] = money_cents(values[name], "--" + name.replace("_", "-"))
+    return Settings(**values)
+
+
+def money_cents(value: object, flag: str) -> int:
+    """A money amount given on the command line or in ltv.toml (``1500``, ``1 500,50``)."""
+    import pyarrow as pa
+
+    from ltvcli.schema.money import parse_money
+
+    parsed = parse_money(pa.array([str(value)]))
+    cents = parsed.cents[0].as_py()
+    if parsed.invalid.any() or cents is None or cents < 0:
+        raise ConfigError(f"{flag} expects an amount such as 1500 or 1500.50, not {value!r}")
+    return cents
+
+
+def _read_toml(path: Path) -> dict:
     try:
-        data = tomllib.loads(path.read_text(encoding="utf-8"))
+        return tomllib.loads(path.read_text(encoding="utf-8"))
     except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
         raise ConfigError(f"{path}: not valid TOML ({exc})") from None
+
+
+def _from_file(path: Path, options: LoadOptions) -> LoadOptions:
+    data = _read_toml(path)
     columns = data.get("columns", {})
     bad = set(columns) - set(MAPPED_FIELDS)
     if bad:

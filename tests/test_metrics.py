@@ -6,13 +6,13 @@ import duckdb
 import pytest
 from conftest import SAMPLE
 
-from ltvcli.engine import customer_table
+from ltvcli.analysis import analyse
+from ltvcli.cents import divide_cents
 from ltvcli.load import load_orders
-from ltvcli.metrics import divide_cents, kpis
 
 
 def test_sample_kpis_equal_sql_over_the_raw_file():
-    [k] = kpis(customer_table(load_orders(str(SAMPLE / "orders.csv")).orders))
+    [k] = analyse(load_orders(str(SAMPLE / "orders.csv"))).kpis()
     sql = duckdb.sql(
         f"""
         with o as (
@@ -50,8 +50,9 @@ def test_design_example_historical_ltv_and_repeat(write):
     # DESIGN.md: five purchases of 500 -> LTV 2 500; one purchase of 500 -> LTV 500.
     rows = ["customer,date,amount"] + [f"loyal,2024-0{m}-01,500" for m in range(1, 6)]
     rows.append("once,2024-01-15,500")
-    table = customer_table(load_orders(str(write("d.csv", "\n".join(rows) + "\n"))).orders)
-    ltv = dict(zip(table["customer"], table["net_cents"], strict=True))
+    analysis = analyse(load_orders(str(write("d.csv", "\n".join(rows) + "\n"))))
+    table = analysis.customers
+    ltv = dict(zip(table["customer"], table["ltv_historical"], strict=True))
     assert ltv == {"loyal": 250000, "once": 50000}
-    [k] = kpis(table)
+    [k] = analysis.kpis()
     assert k["repeat_rate"] == 0.5 and k["ltv_historical"] == 150000

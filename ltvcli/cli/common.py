@@ -19,6 +19,7 @@ CONTEXT = {"help_option_names": ["-h", "--help"], "max_content_width": 100}
 
 INPUT = "Input"
 MAPPING = "Column mapping"
+ANALYSIS = "Analysis"
 OUTPUT = "Output"
 
 Files = Annotated[
@@ -68,7 +69,7 @@ LOAD_FLAGS: dict[str, tuple[object, object]] = {
     "date": (Annotated[str | None, _opt("--date", help="Column with the order date.", panel=MAPPING)], None),
     "amount": (Annotated[str | None, _opt("--amount", help="Column with the order amount.", panel=MAPPING)], None),
     "order_id": (Annotated[str | None, _opt("--order-id", help="Column with the order id (lines with one id are one order).", panel=MAPPING)], None),
-    "status": (Annotated[str | None, _opt("--status-column", help="Column with the order status.", panel=MAPPING)], None),
+    "status_column": (Annotated[str | None, _opt("--status-column", help="Column with the order status.", panel=MAPPING)], None),
     "cost": (Annotated[str | None, _opt("--cost", help="Column with the cost of goods.", panel=MAPPING)], None),
     "currency_column": (Annotated[str | None, _opt("--currency-column", help="Column with the currency code.", panel=MAPPING)], None),
     "currency": (Annotated[str | None, _opt("--currency", help="Keep only this currency (e.g. RUB); names the currency when the file has none.")], None),
@@ -84,6 +85,25 @@ LOAD_FLAGS: dict[str, tuple[object, object]] = {
     "include_open": (Annotated[bool, _opt("--include-open", help="Count open and pending orders as sales.")], False),
     "strict": (Annotated[bool, _opt("--strict", help="Fail on the first unparseable value instead of skipping the row.")], False),
     "rejects": (Annotated[str | None, _opt("--rejects", help="Write rows with unreadable values (file, row, reason, cells) to this CSV file.")], None),
+}  # fmt: skip
+
+
+# The flags of ltv.toml's [analysis] section (ltvcli.settings.Settings), plus --spend.
+ANALYSIS_FLAGS: dict[str, tuple[object, object]] = {
+    "as_of": (Annotated[str | None, _opt("--as-of", help="End of the observation window, YYYY-MM-DD; later orders are ignored [default: the last order date].", panel=ANALYSIS)], None),
+    "since": (Annotated[str | None, _opt("--since", help="Ignore orders before this date.", panel=ANALYSIS)], None),
+    "until": (Annotated[str | None, _opt("--until", help="Ignore orders after this date.", panel=ANALYSIS)], None),
+    "margin": (Annotated[float | None, _opt("--margin", help="Margin rate when the file has no cost column, e.g. 0.3.", panel=ANALYSIS)], None),
+    "service_cost": (Annotated[str | None, _opt("--service-cost", help="Cost to serve one order, subtracted from the margin.", panel=ANALYSIS)], None),
+    "cac": (Annotated[str | None, _opt("--cac", help="Acquisition cost per new customer (flat).", panel=ANALYSIS)], None),
+    "spend": (Annotated[str | None, _opt("--spend", help="Marketing spend file (period or date, optional channel, amount): CAC = spend / customers acquired.", panel=ANALYSIS)], None),
+    "ltv_basis": (Annotated[str | None, _opt("--ltv-basis", help="LTV for LTV:CAC: formula-margin, formula-revenue, historical-margin, historical-revenue [default: formula on margin when known].", panel=ANALYSIS)], None),
+    "new_days": (Annotated[int | None, _opt("--new-days", help="A customer is new for this many days after the first order [default: 30].", panel=ANALYSIS)], None),
+    "churn_window": (Annotated[int | None, _opt("--churn-window", help="Days of silence after which a customer is lapsed; the window of churn and frequency [default: 365].", panel=ANALYSIS)], None),
+    "risk_factor": (Annotated[float | None, _opt("--risk-factor", help="At risk when silent longer than this many times the customer's median interval [default: 2].", panel=ANALYSIS)], None),
+    "lifespan": (Annotated[float | None, _opt("--lifespan", help="Customer lifespan in years for formula LTV [default: 1 / churn].", panel=ANALYSIS)], None),
+    "max_lifespan": (Annotated[float | None, _opt("--max-lifespan", help="Cap on the lifespan from churn, years [default: 10].", panel=ANALYSIS)], None),
+    "attr": (Annotated[str | None, _opt("--attr", help="Segment attributes from the customer's first or last order, or the most frequent value (mode) [default: first].", panel=ANALYSIS)], None),
 }  # fmt: skip
 
 
@@ -104,7 +124,7 @@ class LoadRequest:
         rejects = flags.pop("rejects")
         names = flags.pop("names")
         columns = {f: flags.pop(f) for f in ("customer", "date", "amount", "order_id", "cost")}
-        columns["status"] = flags.pop("status")
+        columns["status"] = flags.pop("status_column")
         columns["currency"] = flags.pop("currency_column")
         options = load_options(
             flags.pop("config"),
@@ -122,6 +142,29 @@ class LoadRequest:
         return loaded
 
 
+@dataclass
+class AnalysisRequest:
+    """A load request plus the analysis flags: what ``ltvcli.analysis.analyse`` needs."""
+
+    load: LoadRequest
+    flags: dict[str, object]
+
+    def run(self):
+        from ltvcli.analysis import analyse
+        from ltvcli.options import analysis_settings
+        from ltvcli.spend import load_spend
+
+        flags = dict(self.flags)
+        spend = flags.pop("spend")
+        settings = analysis_settings(self.load.flags.get("config"), **flags)
+        spend_data = load_spend(spend) if spend else None
+        analysis = analyse(self.load.load(), settings, spend_data)
+        if not self.load.quiet:
+            for note in analysis.notes:
+                print(f"ltv: {note}", file=sys.stderr)
+        return analysis
+
+
 def warn_skipped(report) -> None:
     data_skips = {r: n for r, n in report.skipped.items() if r not in ("blank line", "empty row")}
     if not data_skips:
@@ -133,6 +176,15 @@ def warn_skipped(report) -> None:
     print(f"ltv: skipped {total} rows ({parts}); details: ltv inspect", file=sys.stderr)
     for example in report.bad_values()[:3]:
         print(f"ltv:   {example}", file=sys.stderr)
+
+
+def show(result, fmt: OutputFormat | None, output: str | None) -> None:
+    """Render a result: the format from --format, -o's extension, or the terminal."""
+    from ltvcli.render.emit import emit
+    from ltvcli.render.formats import choose_format
+
+    terminal = sys.stdout.isatty()
+    emit(result, choose_format(fmt, output, terminal), output, sys.stdout, terminal)
 
 
 def files_or_stdin(files: list[str] | None) -> list[str]:
@@ -149,12 +201,14 @@ def command(app: typer.Typer, name: str):
     def register(func):
         sig = inspect.signature(func)
         own = [p.replace(kind=inspect.Parameter.KEYWORD_ONLY) for p in sig.parameters.values()]
-        takes_request = "request" in sig.parameters
-        params = [p for p in own if p.name != "request"]
+        takes_analysis = "analysis" in sig.parameters
+        takes_request = "request" in sig.parameters or takes_analysis
+        params = [p for p in own if p.name not in ("request", "analysis")]
+        flags = {**LOAD_FLAGS, **(ANALYSIS_FLAGS if takes_analysis else {})}
         if takes_request:
             params = _with_files(params) + [
                 inspect.Parameter(n, inspect.Parameter.KEYWORD_ONLY, default=d, annotation=a)
-                for n, (a, d) in LOAD_FLAGS.items()
+                for n, (a, d) in flags.items()
             ]
 
         @functools.wraps(func)
@@ -163,8 +217,13 @@ def command(app: typer.Typer, name: str):
             with handle_errors(debug):
                 if takes_request:
                     files = files_or_stdin(kwargs.pop("files"))
-                    flags = {n: kwargs.pop(n) for n in LOAD_FLAGS}
-                    kwargs["request"] = LoadRequest(files, flags, bool(kwargs.get("quiet")))
+                    load_flags = {n: kwargs.pop(n) for n in LOAD_FLAGS}
+                    request = LoadRequest(files, load_flags, bool(kwargs.get("quiet")))
+                    if takes_analysis:
+                        own_flags = {n: kwargs.pop(n) for n in ANALYSIS_FLAGS}
+                        kwargs["analysis"] = AnalysisRequest(request, own_flags)
+                    else:
+                        kwargs["request"] = request
                 return func(**kwargs)
 
         wrapper.__signature__ = sig.replace(parameters=params)

@@ -1,5 +1,5 @@
 """The reduce from order rows to per-customer tables: the one step that touches every order."""
 
-from ltvcli.engine.reduce import customer_table
+from ltvcli.engine.reduce import Reduced, reduce_orders
 
-__all__ = ["customer_table"]
+__all__ = ["Reduced", "reduce_orders"]

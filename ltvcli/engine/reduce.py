@@ -1,37 +1,233 @@
-"""Orders to the customer table: one row per (currency, customer).
+"""Orders to the customer table: one row per (currency, customer), by sorting instead of hashing.
 
-Money stays in integer cents, so every total is an exact sum of the input.
+Every order row gets an integer customer code; one ``np.sort`` of packed int64 keys
+``code | refund flag | day | row`` puts each customer's orders together in date order (sales
+before refund rows), and the row bits give the permutation back. Sums are ``np.add.reduceat``
+over the sorted int64 cents, so money stays exact; a second packed sort of ``(code, gap)``
+gives exact median intervals. pandas only builds the small per-customer frame at the end.
+(``../docs/metrics.md`` defines every column; ``research/performance.md`` explains the choice.)
 """
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
+import numpy as np
 import pandas as pd
 
-CUSTOMER_COLUMNS = (
-    "currency", "customer", "first_order", "last_order", "orders", "gross_cents",
-    "refund_cents", "net_cents",
-)  # fmt: skip
+from ltvcli.schema.fields import attribute_kind
+from ltvcli.schema.orders import ORDER_COLUMNS
+
+CONTACT_WORDS = ("name", "email", "e-mail", "phone", "имя", "фио", "телефон", "почта", "контакт")
 
 
-def customer_table(orders: pd.DataFrame) -> pd.DataFrame:
-    """Reduce normalised orders (see ``ltvcli.schema.orders``) to one row per customer.
+@dataclass
+class Ledger:
+    """Every order and refund row, in customer order: for cohorts and intervals by period."""
 
-    ``orders`` counts order rows only (refund rows are not orders); ``first_order`` and
-    ``last_order`` are the dates of the first and last order.
+    owner: np.ndarray  # index into the customer table
+    day: np.ndarray  # days since 1970-01-01
+    net_cents: np.ndarray  # gross − refund of the row
+    cost_cents: np.ndarray  # 0 where unknown
+    is_order: np.ndarray
+
+
+@dataclass
+class Reduced:
+    """The customer table and the per-customer arrays that the analyses need beyond it.
+
+    ``gaps`` are the days between consecutive distinct order days, grouped by owner (index into
+    ``customers``) and in date order within an owner.
     """
-    frame = orders.assign(
-        currency=orders["currency"].fillna(""),
-        _order_day=orders["ordered_at"].where(orders["is_order"]),
+
+    customers: pd.DataFrame
+    gap_owner: np.ndarray
+    gaps: np.ndarray
+    ledger: Ledger
+    has_cost: bool
+
+
+def day_numbers(stamps: pd.Series) -> np.ndarray:
+    """Whole days since the epoch of a datetime column (the time of day dropped)."""
+    return stamps.to_numpy().astype("datetime64[D]").astype(np.int64)
+
+
+def reduce_orders(
+    orders: pd.DataFrame,
+    as_of: int,
+    churn_window: int,
+    attr: str = "first",
+) -> Reduced:
+    """Reduce normalised orders (``ltvcli.schema.orders``) to one row per customer.
+
+    ``as_of`` (a day number) and ``churn_window`` (days) mark the two trailing windows that
+    churn and purchase frequency are measured over.
+    """
+    codes, keys = _customer_codes(orders)
+    n_customers = len(keys["customer"])
+    day = day_numbers(orders["ordered_at"])
+    is_order = orders["is_order"].to_numpy(bool)
+    perm = _sort_rows(codes, day, ~is_order)
+
+    code_s = codes[perm]
+    day_s = day[perm]
+    sale_s = is_order[perm]
+    starts = np.flatnonzero(np.r_[True, code_s[1:] != code_s[:-1]])
+
+    gross = orders["gross_cents"].to_numpy(np.int64)[perm]
+    refund = orders["refund_cents"].to_numpy(np.int64)[perm]
+    cost_col = orders["cost_cents"]
+    has_cost = bool(cost_col.notna().any())
+    cost = cost_col.fillna(0).to_numpy(np.int64)[perm]
+    n_orders = np.add.reduceat(sale_s.astype(np.int64), starts)
+    buyer = n_orders > 0
+    first_row = starts
+    last_row = starts + np.maximum(n_orders, 1) - 1
+
+    first_day = np.where(buyer, day_s[first_row], np.iinfo(np.int64).min)
+    last_day = np.where(buyer, day_s[last_row], np.iinfo(np.int64).min)
+
+    # Gaps between consecutive distinct order days of one customer (sales rows come first).
+    step = np.diff(day_s)
+    is_gap = (code_s[1:] == code_s[:-1]) & sale_s[1:] & sale_s[:-1] & (step > 0)
+    gap_owner = code_s[1:][is_gap]
+    gaps = step[is_gap]
+    n_gaps = np.bincount(gap_owner, minlength=n_customers)
+    gap_starts = np.r_[0, np.cumsum(n_gaps)[:-1]]
+    has_gap = n_gaps > 0
+    second = gaps[np.minimum(gap_starts, len(gaps) - 1)] if len(gaps) else np.zeros(n_customers)
+
+    recent = sale_s & (day_s > as_of - churn_window)
+    previous = sale_s & (day_s > as_of - 2 * churn_window) & (day_s <= as_of - churn_window)
+
+    frame = pd.DataFrame(
+        {
+            **keys,
+            "first_order": _dates(first_day, buyer),
+            "last_order": _dates(last_day, buyer),
+            "orders": n_orders,
+            "order_days": np.where(buyer, n_gaps + 1, 0),
+            "gross_cents": np.add.reduceat(gross, starts),
+            "refund_cents": np.add.reduceat(refund, starts),
+            "cost_cents": np.add.reduceat(cost, starts),
+            "mean_interval_days": np.where(
+                has_gap, (last_day - first_day) / np.maximum(n_gaps, 1), np.nan
+            ),
+            "median_interval_days": _median_by_owner(gap_owner, gaps, n_gaps, gap_starts),
+            "days_to_second_order": np.where(has_gap, second, np.nan),
+            "_first_day": first_day,
+            "_last_day": last_day,
+            "_recent_orders": np.add.reduceat(recent.astype(np.int64), starts),
+            "_active_before": np.add.reduceat(previous.astype(np.int64), starts) > 0,
+        },
+        copy=False,
     )
-    groups = frame.groupby(["currency", "customer"], sort=True, dropna=False)
-    table = groups.agg(
-        first_order=("_order_day", "min"),
-        last_order=("_order_day", "max"),
-        orders=("is_order", "sum"),
-        gross_cents=("gross_cents", "sum"),
-        refund_cents=("refund_cents", "sum"),
-    ).reset_index()
-    table["orders"] = table["orders"].astype("int64")
-    table["net_cents"] = table["gross_cents"] - table["refund_cents"]
-    table["currency"] = table["currency"].replace("", None)
-    return table[list(CUSTOMER_COLUMNS)]
+    frame["net_cents"] = frame["gross_cents"] - frame["refund_cents"]
+    rows = perm[np.where(attr == "last", last_row, first_row)]
+    for column in _attribute_columns(orders):
+        values = orders[column].to_numpy(object)
+        if _is_contact(column):
+            frame[column] = values[perm[last_row]]
+        elif attr == "mode":
+            frame[column] = _mode_by_owner(codes[is_order], values[is_order], n_customers)
+        else:
+            frame[column] = values[rows]
+    ledger = Ledger(
+        owner=code_s,
+        day=day_s,
+        net_cents=gross - refund,
+        cost_cents=cost,
+        is_order=sale_s,
+    )
+    return Reduced(frame, gap_owner, gaps, ledger, has_cost)
+
+
+def _customer_codes(orders: pd.DataFrame) -> tuple[np.ndarray, dict[str, np.ndarray]]:
+    """Dense codes per (currency, customer), in order of first appearance within a currency."""
+    codes, uniques = pd.factorize(orders["customer"], sort=False)
+    currency = orders["currency"]
+    if currency.isna().all():
+        return codes.astype(np.int64), {
+            "currency": np.full(len(uniques), None, dtype=object),
+            "customer": np.asarray(uniques, dtype=object),
+        }
+    cur_codes, currencies = pd.factorize(currency.fillna(""), sort=True)
+    pair = cur_codes.astype(np.int64) * len(uniques) + codes
+    dense, pairs = pd.factorize(pair, sort=True)
+    cur_names = np.asarray([c or None for c in currencies], dtype=object)
+    return dense.astype(np.int64), {
+        "currency": cur_names[pairs // len(uniques)],
+        "customer": np.asarray(uniques, dtype=object)[pairs % len(uniques)],
+    }
+
+
+def _sort_rows(codes: np.ndarray, day: np.ndarray, refund: np.ndarray) -> np.ndarray:
+    """Row permutation ordered by (customer code, sales before refunds, day, row)."""
+    n = len(codes)
+    if n == 0:
+        return np.zeros(0, dtype=np.int64)
+    day0 = day - day.min()
+    row_bits = _bits(n)
+    day_bits = _bits(int(day0.max()) + 1)
+    code_bits = _bits(int(codes.max()) + 1)
+    if code_bits + 1 + day_bits + row_bits > 63:
+        return np.lexsort((np.arange(n), day0, refund, codes))
+    key = codes << (1 + day_bits + row_bits)
+    key |= refund.astype(np.int64) << (day_bits + row_bits)
+    key |= day0 << row_bits
+    key |= np.arange(n, dtype=np.int64)
+    key.sort()
+    return key & ((1 << row_bits) - 1)
+
+
+def _median_by_owner(
+    owner: np.ndarray, values: np.ndarray, counts: np.ndarray, starts: np.ndarray
+) -> np.ndarray:
+    """Exact median of ``values`` per owner (NaN for owners without values)."""
+    out = np.full(len(counts), np.nan)
+    if len(values) == 0:
+        return out
+    value_bits = _bits(int(values.max()) + 1)
+    packed = (owner.astype(np.int64) << value_bits) | values
+    packed.sort()
+    ordered = packed & ((1 << value_bits) - 1)
+    has = counts > 0
+    lo = starts[has] + (counts[has] - 1) // 2
+    hi = starts[has] + counts[has] // 2
+    out[has] = (ordered[lo] + ordered[hi]) / 2
+    return out
+
+
+def _mode_by_owner(codes: np.ndarray, values: np.ndarray, n_owners: int) -> np.ndarray:
+    """Most frequent non-empty value per owner; ties go to the alphabetically first value."""
+    value_codes, uniques = pd.factorize(pd.Series(values), sort=True)
+    present = value_codes >= 0
+    pairs = pd.DataFrame({"owner": codes[present], "value": value_codes[present]})
+    counts = pairs.value_counts().reset_index(name="n")
+    best = counts.sort_values(["owner", "n", "value"], ascending=[True, False, True])
+    best = best.drop_duplicates("owner")
+    out = np.full(n_owners, None, dtype=object)
+    out[best["owner"].to_numpy()] = np.asarray(uniques, dtype=object)[best["value"].to_numpy()]
+    return out
+
+
+def _attribute_columns(orders: pd.DataFrame) -> list[str]:
+    return [c for c in orders.columns if c not in ORDER_COLUMNS and not c.startswith("_")]
+
+
+def _is_contact(column: str) -> bool:
+    """Contact details (name, e-mail, phone) are taken from the latest order: the freshest."""
+    if attribute_kind(column):
+        return False
+    header = column.lower()
+    return any(word in header for word in CONTACT_WORDS)
+
+
+def _dates(days: np.ndarray, present: np.ndarray) -> np.ndarray:
+    out = np.where(present, days, 0).astype("datetime64[D]")
+    out[~present] = np.datetime64("NaT")
+    return out
+
+
+def _bits(n: int) -> int:
+    return max(int(n - 1).bit_length(), 1)

@@ -2,15 +2,19 @@
 
 from __future__ import annotations
 
-import csv
-import io
 import json
 from typing import IO
 
+import pyarrow as pa
+import pyarrow.compute as pc
+
+from ltvcli.errors import ConfigError
 from ltvcli.io.atomic import atomic_output
-from ltvcli.render.formats import OutputFormat
+from ltvcli.render.cells import arrow, human_text, json_values, machine_text
+from ltvcli.render.formats import BINARY, OutputFormat
 from ltvcli.render.result import Result
-from ltvcli.render.values import human, json_value, machine
+
+XLSX_MAX_ROWS = 1_048_575
 
 
 def emit(
@@ -25,6 +29,18 @@ def emit(
         from ltvcli.render.table import print_table
 
         print_table(result, stdout, terminal)
+        return
+    if fmt in BINARY:
+        if output is None and terminal:
+            raise ConfigError(f"{fmt} output is binary: give -o FILE or pipe it")
+        data = render_bytes(result, fmt)
+        if output is None:
+            stdout.flush()
+            stdout.buffer.write(data)
+            stdout.buffer.flush()
+        else:
+            with atomic_output(output, "wb") as handle:
+                handle.write(data)
         return
     text = render_text(result, fmt)
     if output is None:
@@ -42,7 +58,7 @@ def render_text(result: Result, fmt: OutputFormat) -> str:
         return json.dumps(_json(result), ensure_ascii=False, indent=2, allow_nan=False) + "\n"
     if fmt is OutputFormat.jsonl:
         return "".join(
-            json.dumps(row, ensure_ascii=False, allow_nan=False) + "\n" for row in _rows(result)
+            json.dumps(row, ensure_ascii=False, allow_nan=False) + "\n" for row in rows(result)
         )
     if fmt is OutputFormat.markdown:
         return _markdown(result)
@@ -51,50 +67,84 @@ def render_text(result: Result, fmt: OutputFormat) -> str:
     return table_text(result)
 
 
-def _rows(result: Result) -> list[dict[str, object]]:
+def render_bytes(result: Result, fmt: OutputFormat) -> bytes:
+    if fmt is OutputFormat.parquet:
+        import pyarrow.parquet as pq
+
+        sink = pa.BufferOutputStream()
+        pq.write_table(typed_table(result), sink, compression="zstd")
+        return sink.getvalue().to_pybytes()
+    from ltvcli.render.xlsx import workbook_bytes
+
+    if len(result.frame) > XLSX_MAX_ROWS:
+        raise ConfigError(
+            f"{len(result.frame):,} rows do not fit in an Excel sheet; use --top, csv or parquet"
+        )
+    return workbook_bytes([result])
+
+
+def typed_table(result: Result) -> pa.Table:
+    """The result as an Arrow table with real types (decimal money, date32 dates)."""
+    return pa.table({c: arrow(result.frame[c], result.kind(c)) for c in result.frame.columns})
+
+
+def rows(result: Result) -> list[dict[str, object]]:
     columns = list(result.frame.columns)
-    return [
-        {c: json_value(v, result.kinds.get(c, "text")) for c, v in zip(columns, row, strict=True)}
-        for row in result.frame.itertuples(index=False, name=None)
-    ]
+    values = [json_values(result.frame[c], result.kind(c)) for c in columns]
+    return [dict(zip(columns, row, strict=True)) for row in zip(*values, strict=True)]
 
 
 def _json(result: Result) -> object:
-    rows = _rows(result)
+    records = rows(result)
     if not result.record:
-        return rows
-    if len(rows) == 1:
-        return rows[0]
+        return records
+    if len(records) == 1:
+        return records[0]
     return {
-        "currencies": [r.get("currency") for r in rows],
-        "by_currency": {r.get("currency") or "": r for r in rows},
+        "currencies": [r.get("currency") for r in records],
+        "by_currency": {r.get("currency") or "": r for r in records},
     }
 
 
 def _delimited(result: Result, delimiter: str) -> str:
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, delimiter=delimiter, lineterminator="\n")
-    columns = list(result.frame.columns)
-    writer.writerow(columns)
-    kinds = [result.kinds.get(c, "text") for c in columns]
-    for row in result.frame.itertuples(index=False, name=None):
-        writer.writerow([machine(v, k) for v, k in zip(row, kinds, strict=True)])
-    return buffer.getvalue()
+    """RFC 4180 text, quoting only the cells that need it, built column-wise in Arrow."""
+    frame = result.frame
+    names = pa.array([str(c) for c in frame.columns], pa.string())
+    header = delimiter.join(_quote(names, delimiter).to_pylist()) + "\n"
+    if frame.empty:
+        return header
+    cells = [
+        _quote(machine_text(frame[c], result.kind(c), spreadsheet=True), delimiter)
+        for c in frame.columns
+    ]
+    lines = pc.binary_join_element_wise(*cells, delimiter, null_handling="replace")
+    lines = pc.binary_join_element_wise(lines, "\n", "")
+    return header + "".join(lines.to_pylist())
+
+
+def _quote(text: pa.Array, delimiter: str) -> pa.Array:
+    needs = pc.fill_null(pc.match_substring_regex(text, f'[{delimiter}"\\n\\r]'), False)
+    quoted = pc.binary_join_element_wise('"', pc.replace_substring(text, '"', '""'), '"', "")
+    return pc.fill_null(pc.if_else(needs, quoted, text), "")
 
 
 def _markdown(result: Result) -> str:
-    frame, kinds = result.frame, result.kinds
+    frame = result.frame
     if result.record:
         header = ["Metric", *result.record_headers()]
         lines = ["| " + " | ".join(header) + " |", "|" + "---|" * len(header)]
         for c in result.record_rows():
-            cells = [human(v, kinds.get(c, "text")) for v in frame[c]]
+            cells = human_text(frame[c], result.kind(c))
             lines.append("| " + " | ".join([result.label(c), *cells]) + " |")
     else:
         cols = list(frame.columns)
         lines = ["| " + " | ".join(result.label(c) for c in cols) + " |", "|" + "---|" * len(cols)]
-        for row in frame.itertuples(index=False, name=None):
-            cells = [human(v, kinds.get(c, "text")) for v, c in zip(row, cols, strict=True)]
-            lines.append("| " + " | ".join(cells) + " |")
+        cells = [human_text(frame[c], result.kind(c)) for c in cols]
+        lines += ["| " + " | ".join(_md(v) for v in row) + " |" for row in zip(*cells, strict=True)]
     title = f"## {result.title}\n\n" if result.title else ""
-    return title + "\n".join(lines) + "\n"
+    notes = "".join(f"\n{note}\n" for note in result.notes)
+    return title + "\n".join(lines) + "\n" + notes
+
+
+def _md(cell: str) -> str:
+    return cell.replace("|", "\\|").replace("\n", " ")

@@ -15,6 +15,11 @@ class OutputFormat(StrEnum):
     json = "json"
     jsonl = "jsonl"
     markdown = "markdown"
+    parquet = "parquet"
+    xlsx = "xlsx"
+
+
+BINARY = (OutputFormat.parquet, OutputFormat.xlsx)
 
 
 _EXTENSIONS = {
@@ -25,6 +30,8 @@ _EXTENSIONS = {
     ".jsonl": OutputFormat.jsonl,
     ".ndjson": OutputFormat.jsonl,
     ".md": OutputFormat.markdown,
+    ".parquet": OutputFormat.parquet,
+    ".xlsx": OutputFormat.xlsx,
 }
 
 

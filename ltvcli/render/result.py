@@ -26,6 +26,9 @@ class Result:
     def label(self, column: str) -> str:
         return self.labels.get(column, column)
 
+    def kind(self, column: str) -> str:
+        return self.kinds.get(column, "text")
+
     def record_headers(self) -> list[str]:
         """Column headers of a transposed record: one per currency ("Value" when unnamed)."""
         currencies = (

@@ -8,36 +8,43 @@ from typing import IO
 from rich.console import Console
 from rich.table import Table
 
+from ltvcli.render.cells import human_text
 from ltvcli.render.result import Result
-from ltvcli.render.values import human
 
-_NUMERIC = {"money", "count", "rate"}
+_NUMERIC = {"money", "count", "rate", "number"}
+TERMINAL_ROWS = 100  # a terminal shows the head of a long table; files get every row
 
 
-def build_table(result: Result) -> Table:
-    frame, kinds = result.frame, result.kinds
+def build_table(result: Result, max_rows: int | None = None) -> Table:
+    frame = result.frame
     table = Table(title=result.title or None, title_justify="left", header_style="bold")
     if result.record:
         table.add_column("Metric")
         for header in result.record_headers():
             table.add_column(header, justify="right")
         for column in result.record_rows():
-            kind = kinds.get(column, "text")
-            table.add_row(result.label(column), *[human(v, kind) for v in frame[column]])
+            table.add_row(result.label(column), *human_text(frame[column], result.kind(column)))
         return table
+    shown = frame if max_rows is None else frame.head(max_rows)
     for column in frame.columns:
-        justify = "right" if kinds.get(column) in _NUMERIC else "left"
-        table.add_column(result.label(column), justify=justify)
-    for row in frame.itertuples(index=False, name=None):
-        cells = [human(v, kinds.get(c, "text")) for v, c in zip(row, frame.columns, strict=True)]
-        table.add_row(*cells)
+        justify = "right" if result.kind(column) in _NUMERIC else "left"
+        table.add_column(result.label(column), justify=justify, overflow="fold")
+    cells = [human_text(shown[c], result.kind(c)) for c in shown.columns]
+    for row in zip(*cells, strict=True):
+        table.add_row(*row)
     return table
 
 
 def print_table(result: Result, stream: IO[str], terminal: bool) -> None:
     console = Console(file=stream, force_terminal=terminal, highlight=False, soft_wrap=False)
-    console.print(build_table(result))
-    for note in result.notes:
+    limit = TERMINAL_ROWS if terminal else None
+    console.print(build_table(result, limit))
+    notes = list(result.notes)
+    if limit is not None and not result.record and len(result.frame) > limit:
+        notes.insert(
+            0, f"first {limit} of {len(result.frame):,} rows; --top N, -f csv or -o FILE for all"
+        )
+    for note in notes:
         console.print(f"[dim]{note}[/dim]" if terminal else note)
 
 

@@ -1,0 +1,134 @@
+"""From loaded orders to everything the analyses share: the window, the customer table, the CAC.
+
+Every command (and the library) goes through ``analyse``; the commands differ only in what
+they compute from the ``Analysis`` and how it is rendered.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+
+import numpy as np
+import pandas as pd
+
+from ltvcli.customers import build_customers
+from ltvcli.engine.reduce import Reduced, day_numbers, reduce_orders
+from ltvcli.errors import ConfigError, InputError
+from ltvcli.load import Loaded
+from ltvcli.metrics import Context, kpis, kpis_by_currency
+from ltvcli.settings import Settings
+from ltvcli.spend import Spend
+
+EPOCH = dt.date(1970, 1, 1)
+
+
+@dataclass
+class Analysis:
+    """The orders of the window reduced to customers, with the settings that shaped them."""
+
+    customers: pd.DataFrame
+    reduced: Reduced
+    settings: Settings
+    as_of: int  # day number of the as-of date
+    margin_source: str | None  # where the margin comes from, None when it is unknown
+    spend: Spend | None = None
+    channel: str | None = None  # the attribute column holding the acquisition channel
+    notes: list[str] = field(default_factory=list)
+
+    @property
+    def as_of_date(self) -> dt.date:
+        return EPOCH + dt.timedelta(days=self.as_of)
+
+    @property
+    def margin_known(self) -> bool:
+        return self.margin_source is not None
+
+    def context(self, customers: pd.DataFrame | None = None, channel: str | None = None) -> Context:
+        """KPI context for ``customers`` (default all): CAC from --cac or the spend file."""
+        customers = self.customers if customers is None else customers
+        base = Context(self.settings, self.as_of, self.margin_known, cac=self.settings.cac)
+        if self.spend is None:
+            return base
+        first = int(customers["_first_day"].where(customers["orders"] > 0).min())
+        spent, start, end = self.spend.between(first, self.as_of, channel)
+        days = customers["_first_day"]
+        acquired = int(((days >= start) & (days <= end) & (customers["orders"] > 0)).sum())
+        cac = round(spent / acquired) if acquired else None
+        return Context(
+            self.settings, self.as_of, self.margin_known, cac=cac, spend=spent,
+            customers_acquired=acquired,
+        )  # fmt: skip
+
+    def kpis(self) -> list[dict[str, object]]:
+        if self.spend is not None and self.customers["currency"].nunique() > 1:
+            raise ConfigError("a spend file with orders in several currencies: pass --currency")
+        if self.spend is None:
+            return kpis_by_currency(self.customers, self.context())
+        return [kpis(self.customers, self.context())]
+
+
+def analyse(
+    loaded: Loaded, settings: Settings | None = None, spend: Spend | None = None
+) -> Analysis:
+    """Window the orders, reduce them to customers and derive the customer table."""
+    settings = settings or Settings()
+    orders = loaded.orders
+    day = day_numbers(orders["ordered_at"])
+    keep = np.ones(len(orders), dtype=bool)
+    if settings.since:
+        keep &= day >= _number(settings.since)
+    if settings.until:
+        keep &= day <= _number(settings.until)
+    sales = keep & orders["is_order"].to_numpy(bool)
+    if not sales.any():
+        raise InputError(
+            f"no orders between {settings.since or 'the start'} and {settings.until or 'the end'}"
+        )
+    as_of = _number(settings.as_of) if settings.as_of else int(day[sales].max())
+    keep &= day <= as_of
+    if not (keep & sales).any():
+        raise InputError(f"no orders on or before --as-of {settings.as_of}")
+    window = orders[keep] if not keep.all() else orders
+    reduced = reduce_orders(window, as_of, settings.churn_window, settings.attr)
+    notes = []
+    margin_source = _margin_source(reduced, settings)
+    first = int(day[keep & sales].min())
+    if as_of - first < 2 * settings.churn_window:
+        notes.append(
+            f"churn compares two {settings.churn_window}-day windows; the data covers "
+            f"{as_of - first + 1} days, so the earlier window is partly empty"
+        )
+    return Analysis(
+        customers=build_customers(reduced, settings, as_of),
+        reduced=reduced,
+        settings=settings,
+        as_of=as_of,
+        margin_source=margin_source,
+        spend=spend,
+        channel=_channel_column(window),
+        notes=notes,
+    )
+
+
+def _margin_source(reduced: Reduced, settings: Settings) -> str | None:
+    service = (
+        f" − {settings.service_cost / 100:g} service cost per order"
+        if settings.service_cost
+        else ""
+    )
+    if reduced.has_cost:
+        return "cost column" + service
+    if settings.margin is not None:
+        return f"--margin {settings.margin:g}" + service
+    return ("net revenue" + service) if settings.service_cost else None
+
+
+def _channel_column(orders: pd.DataFrame) -> str | None:
+    from ltvcli.schema.fields import attribute_kind
+
+    return next((c for c in orders.columns if attribute_kind(c) == "channel"), None)
+
+
+def _number(day: dt.date) -> int:
+    return (day - EPOCH).days

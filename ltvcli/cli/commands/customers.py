@@ -1,0 +1,79 @@
+"""``ltv customers``: the per-customer table, filtered and sorted for a call list."""
+
+from typing import Annotated
+
+import typer
+
+from ltvcli.cli.app import app
+from ltvcli.cli.common import OUTPUT, AnalysisRequest, Debug, Format, Output, Quiet, command, show
+
+
+@command(app, "customers")
+def customers(
+    analysis: AnalysisRequest,
+    status: Annotated[
+        str | None,
+        typer.Option(
+            "--status",
+            help="Keep customers with this status (comma-separated): new, active, at-risk, lapsed.",
+            rich_help_panel=OUTPUT,
+        ),
+    ] = None,
+    sort: Annotated[
+        str | None,
+        typer.Option("--sort", help="Sort by this column, largest first.", rich_help_panel=OUTPUT),
+    ] = None,
+    ascending: Annotated[
+        bool, typer.Option("--ascending", help="Sort smallest first.", rich_help_panel=OUTPUT)
+    ] = False,
+    top: Annotated[
+        int | None,
+        typer.Option(
+            "--top", min=1, help="Keep the first N rows (after sorting).", rich_help_panel=OUTPUT
+        ),
+    ] = None,
+    columns: Annotated[
+        str | None,
+        typer.Option(
+            "--columns",
+            help="Comma-separated columns to show, in this order.",
+            rich_help_panel=OUTPUT,
+        ),
+    ] = None,
+    fmt: Format = None,
+    output: Output = None,
+    quiet: Quiet = False,
+    debug: Debug = False,
+) -> None:
+    """One row per customer: orders, revenue, margin, AOV, recency, intervals, LTV, status.
+
+    Status: new (first order within --new-days), lapsed (silent beyond --churn-window), at-risk
+    (silent over --risk-factor × their median interval; one-time buyers: over the population's
+    75th percentile of days to a 2nd order), else active. Attribute columns (city, channel...)
+    come from the first order (--attr); contact columns from the last.
+
+    \b
+    Examples:
+        ltv customers orders.csv --status at-risk --sort ltv_historical --top 50
+        ltv customers orders.csv -o customers.parquet
+        ltv customers orders.csv --columns customer,orders,net_revenue,status -f csv
+    """
+    from ltvcli.customers import CUSTOMER_COLUMNS, select_customers, visible_columns
+    from ltvcli.definition import kinds, labels
+    from ltvcli.render.result import Result
+
+    result = analysis.run()
+    table = result.customers
+    shown = (
+        [c.strip() for c in columns.split(",") if c.strip()]
+        if columns
+        else visible_columns(table, result.margin_known)
+    )
+    statuses = [s.strip() for s in status.split(",")] if status else None
+    frame = select_customers(table, shown, statuses, sort, ascending, top)
+    notes = [f"as of {result.as_of_date}; {len(frame):,} of {len(table):,} customers"]
+    show(
+        Result(frame, kinds(CUSTOMER_COLUMNS), labels(CUSTOMER_COLUMNS), "Customers", notes),
+        fmt,
+        output,
+    )

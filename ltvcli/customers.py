@@ -1,0 +1,171 @@
+"""The per-customer table: what each customer bought, is worth, and whether they are slipping away.
+
+Built from the engine's reduce (``ltvcli.engine``); every column is defined in ``CUSTOMER_COLUMNS``.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from ltvcli.cents import scale_cents
+from ltvcli.definition import Metric
+from ltvcli.engine.reduce import Reduced
+from ltvcli.settings import Settings
+
+NEW, ACTIVE, AT_RISK, LAPSED = "new", "active", "at-risk", "lapsed"
+STATUSES = (NEW, ACTIVE, AT_RISK, LAPSED)
+
+CUSTOMER_COLUMNS: tuple[Metric, ...] = (
+    Metric("currency", "Currency", "text", "currency of the customer's orders"),
+    Metric("customer", "Customer", "text", "normalised customer key (id, e-mail or phone)"),
+    Metric("first_order", "First order", "date", "date of the first order"),
+    Metric("last_order", "Last order", "date", "date of the last order"),
+    Metric("orders", "Orders", "count", "orders (refund rows are not orders)"),
+    Metric("gross_revenue", "Gross revenue", "money", "sum of order amounts"),
+    Metric("refunds", "Refunds", "money", "refunded money"),
+    Metric("net_revenue", "Net revenue", "money", "gross_revenue − refunds"),
+    Metric("cost", "Cost", "money", "cost column sum, or net_revenue − margin with --margin; plus --service-cost × orders"),
+    Metric("margin", "Margin", "money", "net_revenue − cost (null when neither a cost column nor --margin is given)"),
+    Metric("aov", "AOV", "money", "net_revenue / orders"),
+    Metric("recency_days", "Recency, days", "count", "as_of − last_order"),
+    Metric("age_days", "Age, days", "count", "as_of − first_order"),
+    Metric("tenure_days", "Tenure, days", "count", "last_order − first_order"),
+    Metric("order_days", "Order days", "count", "distinct days with an order"),
+    Metric("mean_interval_days", "Mean interval, days", "number", "mean days between consecutive distinct order days = tenure_days / (order_days − 1)"),
+    Metric("median_interval_days", "Median interval, days", "number", "median of those gaps (mean of the two middle ones for an even count)"),
+    Metric("days_to_second_order", "Days to 2nd order", "number", "first gap: second order day − first order day"),
+    Metric("ltv_historical", "Historical LTV", "money", "net_revenue over the window"),
+    Metric("ltv_historical_margin", "Historical LTV (margin)", "money", "margin over the window"),
+    Metric("status", "Status", "text", "new / active / at-risk / lapsed (see Status)"),
+)  # fmt: skip
+
+
+def build_customers(reduced: Reduced, settings: Settings, as_of: int) -> pd.DataFrame:
+    """The customer table with every derived column, money in cents, dates as datetime64[D].
+
+    Internal columns (``_first_day`` ...) stay for the analyses and are not rendered.
+    """
+    c = reduced.customers
+    orders = c["orders"].to_numpy()
+    buyer = orders > 0
+    net = c["net_cents"].to_numpy()
+    c = c.rename(
+        columns={
+            "gross_cents": "gross_revenue",
+            "refund_cents": "refunds",
+            "net_cents": "net_revenue",
+        }
+    )
+    margin = _margin(reduced, settings, net, orders)
+    c["cost"] = None if margin is None else pd.array(net - margin, dtype="Int64")
+    c["margin"] = None if margin is None else pd.array(margin, dtype="Int64")
+    c["aov"] = _per_order(net, orders)
+    first, last = c["_first_day"].to_numpy(), c["_last_day"].to_numpy()
+    c["recency_days"] = pd.array(np.where(buyer, as_of - last, 0), dtype="Int64")
+    c["age_days"] = pd.array(np.where(buyer, as_of - first, 0), dtype="Int64")
+    c["tenure_days"] = pd.array(np.where(buyer, last - first, 0), dtype="Int64")
+    for column in ("recency_days", "age_days", "tenure_days"):
+        c.loc[~buyer, column] = pd.NA
+    c["ltv_historical"] = c["net_revenue"]
+    c["ltv_historical_margin"] = c["margin"]
+    c["status"] = customer_status(c, settings)
+    keys = [m.key for m in CUSTOMER_COLUMNS]
+    rest = [k for k in c.columns if k not in keys and k != "cost_cents"]
+    return c[keys + rest]
+
+
+def _margin(reduced: Reduced, settings: Settings, net: np.ndarray, orders: np.ndarray):
+    """Margin per customer in cents, or None when it cannot be known."""
+    service = settings.service_cost * orders
+    if reduced.has_cost:
+        return net - reduced.customers["cost_cents"].to_numpy() - service
+    if settings.margin is not None:
+        return scale_cents(net, settings.margin) - service
+    if settings.service_cost:
+        return net - service
+    return None
+
+
+def _per_order(net: np.ndarray, orders: np.ndarray) -> pd.array:
+    """Half-up cents of net / orders (null for customers without orders)."""
+    safe = np.maximum(orders, 1)
+    q, r = np.divmod(np.abs(net), safe)
+    q += 2 * r >= safe
+    aov = pd.array(np.where(net >= 0, q, -q), dtype="Int64")
+    aov[orders == 0] = pd.NA
+    return aov
+
+
+def second_order_p75(customers: pd.DataFrame) -> float | None:
+    """The population's 75th percentile of days to the second order (linear interpolation)."""
+    days = customers["days_to_second_order"].dropna().to_numpy()
+    return float(np.percentile(days, 75)) if len(days) else None
+
+
+def customer_status(c: pd.DataFrame, settings: Settings) -> np.ndarray:
+    """new → lapsed → at-risk → active, the first that applies (``docs/metrics.md``, Status)."""
+    recency = c["recency_days"].to_numpy(dtype=float, na_value=np.nan)
+    age = c["age_days"].to_numpy(dtype=float, na_value=np.nan)
+    median = c["median_interval_days"].to_numpy()
+    repeat = c["order_days"].to_numpy() >= 2
+    p75 = second_order_p75(c)
+    with np.errstate(invalid="ignore"):
+        slipping = np.where(
+            repeat,
+            recency > settings.risk_factor * median,
+            recency > (p75 if p75 is not None else np.inf),
+        )
+        status = np.select(
+            [np.isnan(age), age < settings.new_days, recency > settings.churn_window, slipping],
+            [None, NEW, LAPSED, AT_RISK],
+            default=ACTIVE,
+        )
+    return status.astype(object)
+
+
+MARGIN_COLUMNS = ("cost", "margin", "ltv_historical_margin")
+
+
+def visible_columns(customers: pd.DataFrame, margin_known: bool) -> list[str]:
+    """The columns a user sees: the definitions, then the attributes; nothing always empty."""
+    known = {m.key for m in CUSTOMER_COLUMNS}
+    keys = [m.key for m in CUSTOMER_COLUMNS if margin_known or m.key not in MARGIN_COLUMNS]
+    if customers["currency"].isna().all():
+        keys.remove("currency")
+    internal = {"cost_cents"}
+    attrs = [c for c in customers.columns if c not in known | internal and not c.startswith("_")]
+    return keys + attrs
+
+
+def select_customers(
+    customers: pd.DataFrame,
+    columns: list[str],
+    status: list[str] | None = None,
+    sort: str | None = None,
+    ascending: bool = False,
+    top: int | None = None,
+) -> pd.DataFrame:
+    """Filter by status, sort (largest first unless ``ascending``), keep the first ``top``."""
+    from ltvcli.errors import ConfigError
+
+    frame = customers
+    if status:
+        unknown = set(status) - set(STATUSES)
+        if unknown:
+            raise ConfigError(
+                f"--status is one of {', '.join(STATUSES)}, not {', '.join(sorted(unknown))}"
+            )
+        frame = frame[frame["status"].isin(status)]
+    if sort:
+        if sort not in frame.columns or sort.startswith("_"):
+            raise ConfigError(f"--sort: no column {sort!r} (have: {', '.join(columns)})")
+        frame = frame.sort_values(sort, ascending=ascending, kind="stable", na_position="last")
+    if top is not None:
+        frame = frame.head(top)
+    missing = [c for c in columns if c not in frame.columns]
+    if missing:
+        raise ConfigError(
+            f"--columns: no column {missing[0]!r} (have: {', '.join(visible_columns(customers, True))})"
+        )
+    return frame[columns].reset_index(drop=True)

@@ -1,0 +1,109 @@
+"""Whole columns to output values by kind, vectorised: the one place that formats cells.
+
+Kinds (``ltvcli.definition``): money in integer cents, count, rate (a fraction), number, date,
+text. Machine text is plain (``-1234.50``, ISO dates, floats rounded to 6 decimals); human
+text has thousands separators and percentages. Spreadsheet formulas coming from the data
+(``=HYPERLINK(...)``, ``+7 ...`` in a name, ``@SUM``) are neutralised with a leading ``'``.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
+
+FORMULA_START = r"^[=+\-@\t\r]"
+DECIMALS = 6
+
+
+def arrow(values: pd.Series, kind: str) -> pa.Array:
+    """Typed Arrow column: money as exact decimal(18,2), dates as date32, text as strings."""
+    if kind == "money":
+        return _decimal_cents(values)
+    if kind == "count":
+        return pa.array(values.astype("Int64"), type=pa.int64(), from_pandas=True)
+    if kind in ("rate", "number"):
+        return pa.array(pd.to_numeric(values, errors="coerce"), type=pa.float64(), from_pandas=True)
+    if kind == "date":
+        return (
+            pa.array(pd.to_datetime(values, errors="coerce"), from_pandas=True)
+            .cast(pa.timestamp("s"))
+            .cast(pa.date32())
+        )
+    return pa.array(values.astype(object).where(values.notna(), None), type=pa.string())
+
+
+def machine_text(values: pd.Series, kind: str, spreadsheet: bool = False) -> pa.Array:
+    """Plain text cells (null for missing): what CSV and TSV hold."""
+    if kind == "money":
+        return _cents_text(pa.array(values.astype("Int64"), type=pa.int64(), from_pandas=True))
+    typed = arrow(values, kind)
+    if kind in ("rate", "number"):
+        typed = pc.round(typed, DECIMALS)
+    text = typed.cast(pa.string())
+    return neutralise(text) if spreadsheet and kind == "text" else text
+
+
+def neutralise(text: pa.Array) -> pa.Array:
+    """Prefix ``'`` to cells a spreadsheet would run as a formula."""
+    risky = pc.fill_null(pc.match_substring_regex(text, FORMULA_START), False)
+    return pc.if_else(risky, pc.binary_join_element_wise("'", text, ""), text)
+
+
+def json_values(values: pd.Series, kind: str) -> list[object]:
+    """Python values for JSON: money as currency units (exact to the cent), missing as None."""
+    if kind == "money":
+        cents = values.astype("Int64")
+        return [None if v is pd.NA else v / 100 for v in cents.tolist()]
+    if kind in ("rate", "number"):
+        typed = pc.round(arrow(values, kind), DECIMALS)
+        return [None if v is None or v != v else v for v in typed.to_pylist()]
+    if kind == "date":
+        return arrow(values, kind).cast(pa.string()).to_pylist()
+    return arrow(values, kind).to_pylist()
+
+
+def human_text(values: pd.Series, kind: str) -> list[str]:
+    """Cells for people (terminal, Markdown): 1,234.50, 12.5%, — for missing."""
+    out = []
+    for v in json_values(values, kind):
+        if v is None:
+            out.append("—")
+        elif kind == "money":
+            out.append(f"{v:,.2f}")
+        elif kind == "count":
+            out.append(f"{v:,}")
+        elif kind == "rate":
+            out.append(f"{v * 100:.1f}%")
+        elif kind == "number":
+            out.append(f"{v:,.2f}".rstrip("0").rstrip(".") if abs(v) < 1e15 else f"{v:g}")
+        else:
+            out.append(str(v))
+    return out
+
+
+def _cents_text(cents: pa.Array) -> pa.Array:
+    negative = pc.less(cents, 0)
+    magnitude = pc.abs(cents)
+    whole = pc.divide(magnitude, 100)  # integer division on integers
+    frac = pc.subtract(magnitude, pc.multiply(whole, 100))
+    text = pc.binary_join_element_wise(
+        whole.cast(pa.string()), pc.utf8_lpad(frac.cast(pa.string()), 2, "0"), "."
+    )
+    return pc.if_else(negative, pc.binary_join_element_wise("-", text, ""), text)
+
+
+def _decimal_cents(values: pd.Series) -> pa.Array:
+    """Integer cents as decimal128(18, 2) without going through floats."""
+    cents = values.astype("Int64")
+    missing = cents.isna().to_numpy()
+    raw = cents.fillna(0).to_numpy(np.int64)
+    words = np.empty((len(raw), 2), dtype=np.int64)
+    words[:, 0] = raw
+    words[:, 1] = raw >> 63  # sign extension into the high 64 bits
+    validity = pa.array(~missing).buffers()[1] if missing.any() else None
+    return pa.Array.from_buffers(
+        pa.decimal128(18, 2), len(raw), [validity, pa.py_buffer(words.tobytes())],
+        null_count=int(missing.sum()),
+    )  # fmt: skip
