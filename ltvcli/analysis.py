@@ -44,17 +44,20 @@ class Analysis:
     def margin_known(self) -> bool:
         return self.margin_source is not None
 
+    def flat_context(self) -> Context:
+        """KPI context with only a flat --cac (for groups that spend cannot be attributed to)."""
+        return Context(self.settings, self.as_of, self.margin_known, cac=self.settings.cac)
+
     def context(self, customers: pd.DataFrame | None = None, channel: str | None = None) -> Context:
         """KPI context for ``customers`` (default all): CAC from --cac or the spend file."""
         customers = self.customers if customers is None else customers
-        base = Context(self.settings, self.as_of, self.margin_known, cac=self.settings.cac)
         if self.spend is None:
-            return base
+            return self.flat_context()
         first = int(customers["_first_day"].where(customers["orders"] > 0).min())
         spent, start, end = self.spend.between(first, self.as_of, channel)
         days = customers["_first_day"]
         acquired = int(((days >= start) & (days <= end) & (customers["orders"] > 0)).sum())
-        cac = round(spent / acquired) if acquired else None
+        cac = round(spent / acquired) if acquired and spent is not None else None
         return Context(
             self.settings, self.as_of, self.margin_known, cac=cac, spend=spent,
             customers_acquired=acquired,
@@ -126,8 +129,12 @@ def _margin_source(reduced: Reduced, settings: Settings) -> str | None:
 
 def _channel_column(orders: pd.DataFrame) -> str | None:
     from ltvcli.schema.fields import attribute_kind
+    from ltvcli.schema.orders import ORDER_COLUMNS
 
-    return next((c for c in orders.columns if attribute_kind(c) == "channel"), None)
+    return next(
+        (c for c in orders.columns if c not in ORDER_COLUMNS and attribute_kind(c) == "channel"),
+        None,
+    )
 
 
 def _number(day: dt.date) -> int:

@@ -129,13 +129,16 @@ MARGIN_COLUMNS = ("cost", "margin", "ltv_historical_margin")
 
 def visible_columns(customers: pd.DataFrame, margin_known: bool) -> list[str]:
     """The columns a user sees: the definitions, then the attributes; nothing always empty."""
-    known = {m.key for m in CUSTOMER_COLUMNS}
     keys = [m.key for m in CUSTOMER_COLUMNS if margin_known or m.key not in MARGIN_COLUMNS]
     if customers["currency"].isna().all():
         keys.remove("currency")
-    internal = {"cost_cents"}
-    attrs = [c for c in customers.columns if c not in known | internal and not c.startswith("_")]
-    return keys + attrs
+    return keys + attribute_columns(customers)
+
+
+def attribute_columns(customers: pd.DataFrame) -> list[str]:
+    """The passed-through columns of the orders (city, channel, contacts ...)."""
+    known = {m.key for m in CUSTOMER_COLUMNS} | {"cost_cents"}
+    return [c for c in customers.columns if c not in known and not c.startswith("_")]
 
 
 def select_customers(

@@ -41,14 +41,17 @@ class Spend:
     rows: pd.DataFrame  # start, end, channel, cents
     source: str
 
-    def between(self, first: int, last: int, channel: str | None = None) -> tuple[int, int, int]:
-        """(spend cents, first day, last day) of the periods that overlap ``[first, last]``."""
+    def between(
+        self, first: int, last: int, channel: str | None = None
+    ) -> tuple[int | None, int, int]:
+        """(spend cents, first day, last day) of the periods that overlap ``[first, last]``;
+        None for a channel the file has no rows for."""
         r = self.rows
         take = (r["start"] <= last) & (r["end"] >= first)
         if channel is not None:
             take &= r["channel"] == channel
         if not take.any():
-            return 0, first, last
+            return (None if channel is not None else 0), first, last
         chosen = r[take]
         return int(chosen["cents"].sum()), int(chosen["start"].min()), int(chosen["end"].max())
 

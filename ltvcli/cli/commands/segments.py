@@ -1,0 +1,102 @@
+"""``ltv segments``: the KPIs per city, channel, RFM segment, frequency band, LTV tier, cohort..."""
+
+from typing import Annotated
+
+import typer
+
+from ltvcli.cli.app import app
+from ltvcli.cli.common import (
+    ANALYSIS,
+    OUTPUT,
+    AnalysisRequest,
+    Debug,
+    Format,
+    Output,
+    Quiet,
+    command,
+    show,
+)
+
+
+@command(app, "segments")
+def segments(
+    analysis: AnalysisRequest,
+    by: Annotated[
+        str | None,
+        typer.Option(
+            "--by",
+            help="Attribute column(s), comma-separated, or a derived key: rfm, frequency, ltv-tier, cohort, status [default: the channel column, else city, else frequency].",
+            rich_help_panel=ANALYSIS,
+        ),
+    ] = None,
+    period: Annotated[
+        str,
+        typer.Option(
+            "--period",
+            help="Period of --by cohort: week, month, quarter, year.",
+            rich_help_panel=ANALYSIS,
+        ),
+    ] = "month",
+    min_customers: Annotated[
+        int,
+        typer.Option(
+            "--min-customers",
+            min=0,
+            help='Fold segments smaller than this into "(other)".',
+            rich_help_panel=ANALYSIS,
+        ),
+    ] = 0,
+    customers_file: Annotated[
+        str | None,
+        typer.Option(
+            "--customers",
+            help="Customers file to join (customer key, attributes, NPS score).",
+            rich_help_panel=ANALYSIS,
+        ),
+    ] = None,
+    fmt: Format = None,
+    output: Output = None,
+    quiet: Quiet = False,
+    debug: Debug = False,
+) -> None:
+    """KPIs per segment: customers and share, orders, revenue and share, AOV, repeat rate, LTV
+    (historical mean and median, formula), median days between orders, at-risk share, CAC and
+    LTV:CAC (per channel with a spend file that has channels), NPS; then a total row.
+
+    Attributes are taken at the customer's first order (--attr last|mode for the others).
+
+    \b
+    Examples:
+        ltv segments orders.csv --by city
+        ltv segments orders.csv --by channel --spend spend.csv
+        ltv segments orders.csv --by city,channel --min-customers 30
+        ltv segments orders.csv --by rfm
+        ltv segments orders.csv --by cohort --period quarter
+        ltv segments orders.csv --by city --customers customers.csv
+    """
+    from ltvcli.customer_file import join_customer_file
+    from ltvcli.definition import kinds, labels
+    from ltvcli.render.result import Result
+    from ltvcli.segments import SEGMENT_METRICS, default_keys, segment_table
+
+    result = analysis.run()
+    notes = []
+    if customers_file:
+        result.customers, matched = join_customer_file(result.customers, customers_file)
+        notes.append(
+            f"{customers_file}: {matched:,} of {len(result.customers):,} customers matched"
+        )
+    keys = [k.strip() for k in by.split(",") if k.strip()] if by else default_keys(result)
+    table = segment_table(result, keys, period, min_customers)
+    if not result.margin_known:
+        table = table.drop(columns=["margin", "ltv_historical_margin", "ltv_formula_margin"])
+    if "nps_score" not in result.customers:
+        table = table.drop(columns="nps")
+    notes.append(
+        f"attributes from each customer's {result.settings.attr} order; as of {result.as_of_date}"
+    )
+    show(
+        Result(table, kinds(SEGMENT_METRICS), labels(SEGMENT_METRICS), "Segments", notes),
+        fmt,
+        output,
+    )

@@ -1,0 +1,252 @@
+"""Segments: the KPIs of ``ltvcli.metrics`` per group of customers, and the derived groupings.
+
+A segment is a value of a customer attribute (taken at the first order by default: the
+acquisition city, channel, category) or of a derived key:
+
+- ``rfm``: recency, frequency and money scores 1–5 (quintiles of the percentile rank, ties
+  sharing a score), named by the R×F map in ``RFM_MAP``;
+- ``frequency``: order-count bands ``FREQUENCY_BANDS``;
+- ``ltv-tier``: top 20 % / middle 30 % / bottom 50 % of customers by historical LTV;
+- ``cohort``: the first-order month (``--period``: week, month, quarter, year);
+- ``status``: new / active / at-risk / lapsed.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from ltvcli.analysis import Analysis
+from ltvcli.customers import AT_RISK, STATUSES, attribute_columns
+from ltvcli.definition import Metric
+from ltvcli.errors import ConfigError
+from ltvcli.metrics import METRIC_BY_KEY, kpis
+from ltvcli.periods import PERIODS, period_labels
+
+TOTAL, OTHER, NONE = "(total)", "(other)", "(none)"
+DERIVED = ("rfm", "frequency", "ltv-tier", "cohort", "status")
+
+FREQUENCY_BANDS = ((1, 1, "1 order"), (2, 2, "2 orders"), (3, 4, "3-4 orders"),
+                   (5, 9, "5-9 orders"), (10, None, "10+ orders"))  # fmt: skip
+LTV_TIERS = ((0.2, "top 20%"), (0.5, "middle 30%"), (1.0, "bottom 50%"))
+
+# RFM_MAP[r][f]: the segment of a customer with recency score r and frequency score f.
+_R5 = ("new", "potential loyalist", "potential loyalist", "champions", "champions")
+_R3 = ("about to sleep", "about to sleep", "need attention", "loyal", "loyal")
+_R2 = ("hibernating", "hibernating", "at risk", "at risk", "cannot lose them")
+_R1 = ("lost", "lost", "at risk", "at risk", "cannot lose them")
+_R4 = ("promising", "potential loyalist", "potential loyalist", "champions", "champions")
+RFM_MAP = {5: _R5, 4: _R4, 3: _R3, 2: _R2, 1: _R1}
+RFM_ORDER = ("champions", "loyal", "potential loyalist", "new", "promising", "need attention",
+             "about to sleep", "at risk", "cannot lose them", "hibernating", "lost")  # fmt: skip
+
+_KPI_KEYS = ("customers", "customer_share", "orders", "net_revenue", "revenue_share", "margin",
+             "aov", "orders_per_customer", "purchase_frequency", "repeat_rate",
+             "ltv_historical", "ltv_historical_median", "ltv_historical_margin", "ltv_formula",
+             "ltv_formula_margin", "median_interval_days", "churn_rate", "at_risk_share", "cac",
+             "ltv_cac_ratio", "nps")  # fmt: skip
+_OWN = {
+    "customer_share": Metric("customer_share", "Customers, share", "rate", "segment customers / all customers"),
+    "revenue_share": Metric("revenue_share", "Revenue, share", "rate", "segment net_revenue / all net_revenue"),
+    "orders_per_customer": Metric("orders_per_customer", "Orders per customer", "number", "orders / customers"),
+    "median_interval_days": Metric("median_interval_days", "Median days between orders", "number", "median of all gaps between consecutive distinct order days of the segment's customers"),
+    "at_risk_share": Metric("at_risk_share", "At risk, share", "rate", "share of the segment's customers with status at-risk"),
+    "nps": Metric("nps", "NPS", "number", "% promoters (9–10) − % detractors (0–6) among customers with a score (--customers file)"),
+}  # fmt: skip
+SEGMENT_METRICS: tuple[Metric, ...] = tuple(_OWN.get(k) or METRIC_BY_KEY[k] for k in _KPI_KEYS)
+
+
+def default_keys(analysis: Analysis) -> list[str]:
+    """The acquisition channel when the orders have one, else the city, else frequency bands."""
+    from ltvcli.schema.fields import attribute_kind
+
+    if analysis.channel:
+        return [analysis.channel]
+    attrs = attribute_columns(analysis.customers)
+    return next(([a] for a in attrs if attribute_kind(a) == "city"), ["frequency"])
+
+
+def segment_keys(analysis: Analysis, by: list[str], period: str = "month") -> pd.DataFrame:
+    """One column per ``--by`` key, one row per buyer (index of ``analysis.customers``)."""
+    c = analysis.customers[analysis.customers["orders"] > 0]
+    out = {}
+    for name in (_resolve(n, c) for n in by):
+        if name == "rfm":
+            out["rfm"] = rfm_segments(c)
+        elif name == "frequency":
+            out["frequency"] = frequency_bands(c["orders"])
+        elif name == "ltv-tier":
+            out["ltv_tier"] = ltv_tiers(c["ltv_historical"])
+        elif name == "cohort":
+            out["cohort"] = pd.Series(
+                period_labels(c["_first_day"].to_numpy(), period), index=c.index
+            )
+        elif name == "status":
+            out["status"] = c["status"]
+        elif name in c.columns and not name.startswith("_"):
+            out[name] = c[name].astype(object).where(c[name].notna() & (c[name] != ""), NONE)
+        else:
+            attrs = ", ".join(attribute_columns(c)) or "none in this file"
+            raise ConfigError(
+                f"--by: no column {name!r}; attribute columns: {attrs}; "
+                f"derived: {', '.join(DERIVED)}"
+            )
+    if period not in PERIODS:
+        raise ConfigError(f"--period is one of {', '.join(PERIODS)}")
+    return pd.DataFrame(out, index=c.index)
+
+
+def _resolve(name: str, customers: pd.DataFrame) -> str:
+    """``--by город`` finds the column ``Город``: header spelling does not matter."""
+    from ltvcli.schema.fields import normalise_header
+
+    if name in customers.columns or name in DERIVED:
+        return name
+    wanted = normalise_header(name)
+    found = [c for c in attribute_columns(customers) if normalise_header(c) == wanted]
+    return found[0] if found else name
+
+
+def segment_table(
+    analysis: Analysis,
+    by: list[str],
+    period: str = "month",
+    min_customers: int = 0,
+) -> pd.DataFrame:
+    """Per segment: the KPIs (``SEGMENT_METRICS``), then a total row."""
+    if analysis.customers["currency"].nunique() > 1:
+        raise ConfigError("orders in several currencies: pass --currency to segment one of them")
+    c = analysis.customers
+    keys = segment_keys(analysis, by, period)
+    names = list(keys.columns)
+    if min_customers > 1:
+        keys = _fold_small(keys, min_customers)
+    buyers = c.loc[keys.index]
+    totals = (len(buyers), int(buyers["net_revenue"].sum()))
+    grouped = buyers.groupby([keys[n] for n in names], sort=False)
+    medians = _median_gaps(analysis, grouped.ngroup())
+    by_channel = len(names) == 1 and names[0] == analysis.channel and analysis.spend is not None
+    rows = []
+    for gid, (values, group) in enumerate(grouped):
+        values = values if isinstance(values, tuple) else (values,)
+        channel = values[0] if by_channel and values[0] not in (NONE, OTHER) else None
+        rows.append(
+            dict(zip(names, values, strict=True))
+            | _row(analysis, group, medians.get(gid), totals, channel)
+        )
+    table = _order(pd.DataFrame(rows, columns=names + list(_KPI_KEYS)), names)
+    total = dict.fromkeys(names, TOTAL) | _row(
+        analysis, buyers, medians.get(-1), totals, channel=None, total=True
+    )
+    return pd.concat([table, pd.DataFrame([total])], ignore_index=True)
+
+
+def _row(analysis, group, median_gap, totals, channel, total=False) -> dict[str, object]:
+    """One segment's numbers. CAC: the channel's spend for a channel segment, the whole spend
+    for the total row, otherwise only a flat --cac (spend is not attributable to the segment)."""
+    context = analysis.context(group, channel) if (total or channel) else analysis.flat_context()
+    k = kpis(group, context)
+    scores = group["nps_score"] if "nps_score" in group.columns else None
+    return {key: k.get(key) for key in _KPI_KEYS} | {
+        "customer_share": len(group) / totals[0] if totals[0] else None,
+        "revenue_share": int(group["net_revenue"].sum()) / totals[1] if totals[1] else None,
+        "orders_per_customer": int(group["orders"].sum()) / len(group) if len(group) else None,
+        "median_interval_days": median_gap,
+        "at_risk_share": float((group["status"] == AT_RISK).mean()) if len(group) else None,
+        "nps": net_promoter_score(scores) if scores is not None else None,
+    }
+
+
+def net_promoter_score(scores: pd.Series) -> float | None:
+    """% promoters (9–10) − % detractors (0–6) among the scores given."""
+    s = pd.to_numeric(scores, errors="coerce").dropna()
+    if s.empty:
+        return None
+    return float(((s >= 9).mean() - (s <= 6).mean()) * 100)
+
+
+def rfm_segments(c: pd.DataFrame) -> pd.Series:
+    r = quintile_scores(-c["recency_days"].astype(float))
+    f = quintile_scores(c["orders"].astype(float))
+    names = [RFM_MAP[ri][fi - 1] for ri, fi in zip(r, f, strict=True)]
+    return pd.Series(names, index=c.index)
+
+
+def rfm_scores(c: pd.DataFrame) -> pd.DataFrame:
+    """R, F, M scores 1–5 (5 = most recent, most orders, most money)."""
+    return pd.DataFrame(
+        {
+            "r_score": quintile_scores(-c["recency_days"].astype(float)),
+            "f_score": quintile_scores(c["orders"].astype(float)),
+            "m_score": quintile_scores(c["net_revenue"].astype(float)),
+        },
+        index=c.index,
+    )
+
+
+def quintile_scores(values: pd.Series) -> np.ndarray:
+    """1–5 from the percentile rank (ties share the average rank): ceil(5 × rank / n)."""
+    pct = values.rank(method="average", pct=True).to_numpy()
+    return np.clip(np.ceil(pct * 5), 1, 5).astype(int)
+
+
+def frequency_bands(orders: pd.Series) -> pd.Series:
+    n = orders.to_numpy()
+    out = np.empty(len(n), dtype=object)
+    for low, high, label in FREQUENCY_BANDS:
+        out[(n >= low) & ((n <= high) if high is not None else True)] = label
+    return pd.Series(out, index=orders.index)
+
+
+def ltv_tiers(ltv: pd.Series) -> pd.Series:
+    """Rank by historical LTV (largest first, ties in table order) and cut at 20 % and 50 %."""
+    order = np.argsort(-ltv.to_numpy(np.int64), kind="stable")
+    position = np.empty(len(order), dtype=float)
+    position[order] = (np.arange(len(order)) + 1) / max(len(order), 1)
+    out = np.empty(len(order), dtype=object)
+    for bound, label in reversed(LTV_TIERS):
+        out[position <= bound] = label
+    return pd.Series(out, index=ltv.index)
+
+
+def _order(table: pd.DataFrame, names: list[str]) -> pd.DataFrame:
+    """Natural order for derived keys (bands, tiers, periods), else the largest segments first;
+    "(other)" and "(none)" last."""
+    natural = {
+        "rfm": RFM_ORDER,
+        "frequency": [label for *_, label in FREQUENCY_BANDS],
+        "ltv_tier": [label for _, label in LTV_TIERS],
+        "status": STATUSES,
+    }
+    keys = {"_folded": table[names].isin([OTHER, NONE]).any(axis=1)}
+    for name in names:
+        if name in natural:
+            rank = {v: i for i, v in enumerate(natural[name])}
+            keys[f"_{name}"] = table[name].map(lambda v, r=rank: r.get(v, len(r)))
+        elif name == "cohort":
+            keys["_cohort"] = table[name]
+    if len(keys) == 1:
+        keys["_size"] = -table["customers"]
+    order = pd.DataFrame(keys).sort_values(list(keys), kind="stable").index
+    return table.loc[order].reset_index(drop=True)
+
+
+def _fold_small(keys: pd.DataFrame, min_customers: int) -> pd.DataFrame:
+    """Segments with fewer than ``min_customers`` customers become one "(other)" segment."""
+    size = keys.groupby(list(keys.columns), sort=False)[keys.columns[0]].transform("size")
+    keys = keys.copy()
+    keys.loc[(size < min_customers).to_numpy(), :] = OTHER
+    return keys
+
+
+def _median_gaps(analysis: Analysis, group_of: pd.Series) -> dict[int, float]:
+    """Median gap between order days per group id, and over all buyers under key -1."""
+    r = analysis.reduced
+    if len(r.gaps) == 0:
+        return {}
+    by_row = np.full(len(analysis.customers), -2, dtype=np.int64)
+    by_row[group_of.index.to_numpy()] = group_of.to_numpy()
+    gaps = pd.Series(r.gaps.astype(float))
+    medians = gaps.groupby(by_row[r.gap_owner]).median().to_dict()
+    medians[-1] = float(gaps.median())
+    return medians
