@@ -4,7 +4,7 @@ import os
 import sys
 
 from ltvcli.cli.app import app
-from ltvcli.cli.commands import compute, customers, inspect, segments  # noqa: F401  (registration)
+from ltvcli.cli.commands import cohorts, compute, customers, inspect, intervals, segments  # noqa: F401  (registration)
 
 
 def main() -> None:

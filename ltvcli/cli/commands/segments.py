@@ -7,7 +7,6 @@ import typer
 from ltvcli.cli.app import app
 from ltvcli.cli.common import (
     ANALYSIS,
-    OUTPUT,
     AnalysisRequest,
     Debug,
     Format,

@@ -1,0 +1,60 @@
+"""``ltv intervals``: days between orders, time to a second order, and who comes back within N days."""
+
+from typing import Annotated
+
+import typer
+
+from ltvcli.cli.app import app
+from ltvcli.cli.common import ANALYSIS, AnalysisRequest, Debug, Format, Output, Quiet, command, show
+
+
+@command(app, "intervals")
+def intervals(
+    analysis: AnalysisRequest,
+    by: Annotated[
+        str | None,
+        typer.Option(
+            "--by",
+            help="Segment column(s) or derived key (see ltv segments); one row each plus a total.",
+            rich_help_panel=ANALYSIS,
+        ),
+    ] = None,
+    period: Annotated[
+        str, typer.Option("--period", help="Period of --by cohort.", rich_help_panel=ANALYSIS)
+    ] = "month",
+    fmt: Format = None,
+    output: Output = None,
+    quiet: Quiet = False,
+    debug: Debug = False,
+) -> None:
+    """Repeat-purchase intervals: gaps between distinct order days (count, mean, p25, median,
+    p75, p90), days to the second order, and the share back within 30/60/90/180/365 days.
+
+    The shares are Kaplan–Meier estimates: a customer who has not come back yet counts only
+    for the days they have been observed, so recent customers do not drag the shares down.
+
+    \b
+    Examples:
+        ltv intervals orders.csv
+        ltv intervals orders.csv --by channel -f csv
+    """
+    from ltvcli.definition import kinds, labels
+    from ltvcli.intervals import INTERVAL_METRICS, interval_table
+    from ltvcli.render.result import Result
+
+    result = analysis.run()
+    keys = [k.strip() for k in by.split(",") if k.strip()] if by else None
+    table = interval_table(result, keys, period)
+    notes = [f"as of {result.as_of_date}; gaps are between distinct order days"]
+    show(
+        Result(
+            table,
+            kinds(INTERVAL_METRICS),
+            labels(INTERVAL_METRICS),
+            "Repeat-purchase intervals",
+            notes,
+            record=not keys,
+        ),
+        fmt,
+        output,
+    )

@@ -1,0 +1,163 @@
+"""Acquisition cohorts and the monthly (weekly, quarterly) trend.
+
+A customer's cohort is the period of their first order. For cohort ``c`` and age ``k`` (periods
+since acquisition) a cell holds the customers active in period ``c + k``, their orders and
+money, and the cumulative net revenue (and margin) per cohort customer up to ``k``: the LTV
+curve. Cells after the as-of period are not observable yet and are empty, not zero. The as-of
+period itself is observed only up to the as-of date.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from ltvcli.analysis import Analysis
+from ltvcli.cents import scale_cents
+from ltvcli.definition import Metric
+from ltvcli.periods import ordinal_labels, period_ordinals
+
+COHORT_METRICS: tuple[Metric, ...] = (
+    Metric("cohort", "Cohort", "text", "period of the first order"),
+    Metric("age", "Age", "count", "periods since the cohort's period (0 = the acquisition period)"),
+    Metric("period", "Period", "text", "the calendar period of the cell"),
+    Metric("customers", "Cohort size", "count", "customers acquired in the cohort period"),
+    Metric("active", "Active", "count", "cohort customers with an order in the period"),
+    Metric("retention", "Retention", "rate", "active / customers"),
+    Metric("orders", "Orders", "count", "orders of cohort customers in the period"),
+    Metric("net_revenue", "Net revenue", "money", "gross − refunds of the period's order and refund rows"),
+    Metric("margin", "Margin", "money", "cost column: net − cost − service cost; --margin: rate × net − service cost"),
+    Metric("ltv_cumulative", "Cumulative LTV", "money", "net revenue up to this age / customers"),
+    Metric("ltv_cumulative_margin", "Cumulative LTV on margin", "money", "margin up to this age / customers"),
+    Metric("cac", "CAC", "money", "spend spread evenly over the days of its period, summed over the cohort period / customers"),
+    Metric("payback_age", "Payback, periods", "count", "first age at which the cumulative LTV (margin when known) reaches the CAC"),
+)  # fmt: skip
+
+TREND_METRICS: tuple[Metric, ...] = (
+    Metric("period", "Period", "text", "calendar period"),
+    Metric("active", "Active customers", "count", "customers with an order in the period"),
+    Metric("new", "New customers", "count", "customers whose first order is in the period"),
+    Metric("returning", "Returning customers", "count", "active − new"),
+    Metric("orders", "Orders", "count", "orders in the period"),
+    Metric("net_revenue", "Net revenue", "money", "gross − refunds of the rows dated in the period"),
+    Metric("margin", "Margin", "money", "as for cohorts"),
+    Metric("aov", "AOV", "money", "net_revenue / orders"),
+)  # fmt: skip
+
+
+def cohort_cells(analysis: Analysis, period: str = "month") -> pd.DataFrame:
+    """The long table: one row per (cohort, age) from age 0 to the as-of period."""
+    c = analysis.customers
+    ledger = analysis.reduced.ledger
+    buyer = c["orders"].to_numpy() > 0
+    cohort_of = period_ordinals(c["_first_day"].to_numpy(), period)
+    row_cohort = cohort_of[ledger.owner]
+    row_period = period_ordinals(ledger.day, period)
+    keep = buyer[ledger.owner]
+    last = int(period_ordinals(np.array([analysis.as_of]), period)[0])
+
+    rows = pd.DataFrame(
+        {"cohort": row_cohort, "age": row_period - row_cohort, "owner": ledger.owner,
+         "orders": ledger.is_order.astype(np.int64), "net_revenue": ledger.net_cents,
+         "cost": ledger.cost_cents}
+    )[keep]  # fmt: skip
+    sales = rows[rows["orders"] > 0]
+    cells = rows.groupby(["cohort", "age"])[["orders", "net_revenue", "cost"]].sum()
+    cells["active"] = sales.groupby(["cohort", "age"])["owner"].nunique()
+    sizes = pd.Series(cohort_of[buyer]).value_counts().sort_index()
+
+    full = pd.MultiIndex.from_tuples(
+        [(k, a) for k in sizes.index for a in range(last - k + 1)], names=["cohort", "age"]
+    )
+    cells = cells.reindex(full, fill_value=0)
+    cells["active"] = cells["active"].fillna(0).astype(np.int64)
+    cells = cells.reset_index()
+    cells["customers"] = cells["cohort"].map(sizes).astype(np.int64)
+    cells["margin"] = _margin(analysis, cells)
+    cells["retention"] = cells["active"] / cells["customers"]
+    cumulative = cells.groupby("cohort")[["net_revenue", "margin"]].cumsum()
+    cells["ltv_cumulative"] = _per_customer(cumulative["net_revenue"], cells["customers"])
+    cells["ltv_cumulative_margin"] = (
+        _per_customer(cumulative["margin"], cells["customers"]) if analysis.margin_known else None
+    )
+    cells["cac"] = _cohort_cac(analysis, cells, period)
+    cells["payback_age"] = _payback(cells, analysis.margin_known)
+    cells["period"] = ordinal_labels(cells["cohort"] + cells["age"], period)
+    cells["cohort"] = ordinal_labels(cells["cohort"], period)
+    return cells[[m.key for m in COHORT_METRICS]]
+
+
+def cohort_matrix(cells: pd.DataFrame, metric: str) -> pd.DataFrame:
+    """The heatmap: one row per cohort (size, CAC, payback), one column per age."""
+    wide = cells.pivot(index="cohort", columns="age", values=metric)
+    wide.columns = [str(a) for a in wide.columns]
+    first = cells.drop_duplicates("cohort").set_index("cohort")[["customers", "cac", "payback_age"]]
+    return first.join(wide).reset_index()
+
+
+def trend(analysis: Analysis, period: str = "month") -> pd.DataFrame:
+    """Per calendar period: active, new and returning customers, orders, revenue, AOV."""
+    c = analysis.customers
+    ledger = analysis.reduced.ledger
+    row_period = period_ordinals(ledger.day, period)
+    frame = pd.DataFrame(
+        {"p": row_period, "owner": ledger.owner, "orders": ledger.is_order.astype(np.int64),
+         "net_revenue": ledger.net_cents, "cost": ledger.cost_cents}
+    )  # fmt: skip
+    table = frame.groupby("p")[["orders", "net_revenue", "cost"]].sum()
+    table["active"] = frame[frame["orders"] > 0].groupby("p")["owner"].nunique()
+    buyers = c[c["orders"] > 0]
+    table["new"] = pd.Series(
+        period_ordinals(buyers["_first_day"].to_numpy(), period)
+    ).value_counts()
+    span = np.arange(table.index.min(), table.index.max() + 1)
+    table = table.reindex(span, fill_value=0).fillna(0)
+    table[["active", "new"]] = table[["active", "new"]].astype(np.int64)
+    table["returning"] = table["active"] - table["new"]
+    table = table.reset_index(names="p")
+    table["margin"] = _margin(analysis, table)
+    orders = table["orders"].to_numpy()
+    table["aov"] = _per_customer(table["net_revenue"], pd.Series(orders)).where(orders > 0)
+    table["period"] = ordinal_labels(table["p"], period)
+    return table[[m.key for m in TREND_METRICS]]
+
+
+def _margin(analysis: Analysis, cells: pd.DataFrame) -> pd.Series | None:
+    s = analysis.settings
+    if not analysis.margin_known:
+        return pd.Series([None] * len(cells), dtype="Int64")
+    net = cells["net_revenue"].to_numpy(np.int64)
+    service = s.service_cost * cells["orders"].to_numpy(np.int64)
+    if analysis.reduced.has_cost:
+        return pd.Series(net - cells["cost"].to_numpy(np.int64) - service)
+    if s.margin is not None:
+        return pd.Series(scale_cents(net, s.margin) - service)
+    return pd.Series(net - service)
+
+
+def _per_customer(cents: pd.Series, customers: pd.Series) -> pd.Series:
+    """Half-up cents of ``cents / customers`` per row."""
+    n = customers.to_numpy(np.int64)
+    v = cents.to_numpy(np.int64)
+    q, r = np.divmod(np.abs(v), np.maximum(n, 1))
+    q += 2 * r >= np.maximum(n, 1)
+    return pd.Series(np.where(v >= 0, q, -q), index=cents.index)
+
+
+def _cohort_cac(analysis: Analysis, cells: pd.DataFrame, period: str) -> pd.Series:
+    if analysis.settings.cac is not None:
+        return pd.Series(analysis.settings.cac, index=cells.index)
+    if analysis.spend is None:
+        return pd.Series([None] * len(cells), index=cells.index, dtype="Int64")
+    daily = analysis.spend.per_day()
+    spend = daily.groupby(period_ordinals(daily.index.to_numpy(), period)).sum()
+    per_cohort = cells["cohort"].map(spend).fillna(0) / cells["customers"]
+    return per_cohort.round().astype("Int64").where(cells["cohort"].isin(spend.index))
+
+
+def _payback(cells: pd.DataFrame, margin_known: bool) -> pd.Series:
+    value = cells["ltv_cumulative_margin" if margin_known else "ltv_cumulative"]
+    reached = (value.astype("Float64") >= cells["cac"].astype("Float64")).fillna(False)
+    ages = cells["age"].where(reached)
+    first = ages.groupby(cells["cohort"]).transform("min")
+    return first.astype("Int64")
