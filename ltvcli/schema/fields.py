@@ -275,6 +275,8 @@ FIELDS: tuple[Field, ...] = (
             "partial refunds",
             "refund value",
             "refund_value",
+            "refunded",
+            "refunds",
             "сумма возврата",
             "возвращено",
             "сумма возвратов",

@@ -1,0 +1,92 @@
+"""The customer table against SQL over the same random file: every column, to the cent and the day."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import numpy as np
+import oracle
+import pandas as pd
+import pytest
+from hypothesis import HealthCheck, given, settings
+
+from ltvcli.analysis import analyse
+from ltvcli.load import load_orders
+from ltvcli.settings import Settings
+
+SETTINGS = settings(
+    max_examples=30, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+
+
+def _day(value) -> dt.date:
+    return pd.Timestamp(value).date()
+
+
+@SETTINGS
+@given(rows=oracle.order_rows)
+def test_customer_table_equals_sql(tmp_path, rows):
+    path = oracle.write_orders(rows, tmp_path / "orders.csv")
+    table = analyse(load_orders(str(path))).customers.set_index("customer")
+    expected = oracle.customers(path)
+    assert sorted(table.index) == [r["c"] for r in expected]
+    for r in expected:
+        got = table.loc[r["c"]]
+        assert (_day(got["first_order"]), _day(got["last_order"])) == (r["first_order"], r["last_order"])
+        assert (got["orders"], got["gross_revenue"], got["refunds"], got["net_revenue"]) == (
+            r["orders"], r["gross"], r["refunds"], r["net"],
+        )  # fmt: skip
+        assert (got["recency_days"], got["age_days"], got["tenure_days"]) == (
+            r["recency"], r["age"], r["tenure"],
+        )  # fmt: skip
+        assert got["order_days"] == r["order_days"]
+        assert got["city"] == r["city"]
+        for ours, theirs in (
+            ("mean_interval_days", "mean_gap"),
+            ("median_interval_days", "median_gap"),
+            ("days_to_second_order", "second"),
+        ):
+            if r[theirs] is None:
+                assert np.isnan(got[ours])
+            else:
+                assert got[ours] == pytest.approx(r[theirs], abs=1e-9)
+
+
+@SETTINGS
+@given(rows=oracle.order_rows)
+def test_attributes_from_the_last_order(tmp_path, rows):
+    path = oracle.write_orders(rows, tmp_path / "orders.csv")
+    table = analyse(load_orders(str(path)), Settings(attr="last")).customers
+    expected = {r["c"]: r["last_channel"] for r in oracle.customers(path)}
+    assert dict(zip(table["customer"], table["channel"], strict=True)) == expected
+
+
+def test_as_of_and_since_cut_the_window(write):
+    path = write(
+        "o.csv",
+        "customer,date,amount\na,2024-01-01,10\na,2024-02-01,20\na,2024-03-01,30\nb,2024-02-15,5\n",
+    )
+    loaded = load_orders(str(path))
+    table = analyse(loaded, Settings(as_of=dt.date(2024, 2, 20))).customers.set_index("customer")
+    assert table.loc["a", "orders"] == 2 and table.loc["a", "recency_days"] == 19
+    table = analyse(loaded, Settings(since=dt.date(2024, 2, 1))).customers.set_index("customer")
+    assert table.loc["a", "net_revenue"] == 5000 and table.loc["a", "age_days"] == 29
+
+
+def test_same_day_orders_are_one_order_day(write):
+    path = write("o.csv", "customer,date,amount\na,2024-01-01,1\na,2024-01-01,2\na,2024-01-11,3\n")
+    [row] = analyse(load_orders(str(path))).customers.to_dict("records")
+    assert (row["orders"], row["order_days"], row["median_interval_days"]) == (3, 2, 10.0)
+
+
+def test_mode_attribute_ties_go_to_the_first_value_alphabetically(write):
+    text = "customer,date,amount,city\na,2024-01-01,1,Omsk\na,2024-01-02,1,Kazan\na,2024-01-03,1,Omsk\nb,2024-01-01,1,Tver\nb,2024-01-02,1,Kazan\n"
+    table = analyse(load_orders(str(write("o.csv", text))), Settings(attr="mode")).customers
+    assert dict(zip(table["customer"], table["city"], strict=True)) == {"a": "Omsk", "b": "Kazan"}
+
+
+def test_several_currencies_give_one_row_per_currency_and_customer(write):
+    text = "customer,date,amount,currency\na,2024-01-01,10,USD\na,2024-01-02,20,EUR\nb,2024-01-03,5,USD\n"
+    table = analyse(load_orders(str(write("o.csv", text)))).customers
+    got = sorted(zip(table["currency"], table["customer"], table["net_revenue"], strict=True))
+    assert got == [("EUR", "a", 2000), ("USD", "a", 1000), ("USD", "b", 500)]
