@@ -135,10 +135,11 @@ def km_risk_table(path: Path) -> list[dict]:
     """Kaplan–Meier inputs: per duration, events (second orders) and customers still at risk."""
     sql = f"""
         with {_orders(path)},
+        firsts as (select c, min(d) as first from o group by c),
         per as (
           select c, max(case when k = 2 then gap end) as second,
-                 (select as_of from window_end) - min(d) as age
-          from gaps group by c
+                 (select as_of from window_end) - any_value(first) as age
+          from gaps join firsts using (c) group by c
         ),
         t as (select coalesce(second, age) as dur, (second is not null)::int as event from per),
         grouped as (select dur, sum(event) as events, count(*) as n from t group by dur)

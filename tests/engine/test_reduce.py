@@ -32,7 +32,10 @@ def test_customer_table_equals_sql(tmp_path, rows):
     assert sorted(table.index) == [r["c"] for r in expected]
     for r in expected:
         got = table.loc[r["c"]]
-        assert (_day(got["first_order"]), _day(got["last_order"])) == (r["first_order"], r["last_order"])
+        assert (_day(got["first_order"]), _day(got["last_order"])) == (
+            r["first_order"],
+            r["last_order"],
+        )
         assert (got["orders"], got["gross_revenue"], got["refunds"], got["net_revenue"]) == (
             r["orders"], r["gross"], r["refunds"], r["net"],
         )  # fmt: skip

@@ -1,0 +1,109 @@
+"""Segments against SQL over the same random file, and the derived keys."""
+
+from __future__ import annotations
+
+import oracle
+import pandas as pd
+import pytest
+from hypothesis import HealthCheck, given, settings
+
+from ltvcli.analysis import analyse
+from ltvcli.cents import divide_cents
+from ltvcli.customer_file import join_customer_file
+from ltvcli.load import load_orders
+from ltvcli.metrics import median_cents
+from ltvcli.segments import OTHER, TOTAL, frequency_bands, ltv_tiers, quintile_scores, segment_table
+from ltvcli.spend import load_spend
+
+
+@settings(
+    max_examples=30, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(rows=oracle.order_rows)
+def test_segments_by_first_city_equal_sql(tmp_path, rows):
+    path = oracle.write_orders(rows, tmp_path / "orders.csv")
+    table = segment_table(analyse(load_orders(str(path))), ["city"]).set_index("city")
+    expected = oracle.segments_by_first_city(path)
+    assert sorted(table.index.drop(TOTAL)) == [r["city"] for r in expected]
+    for r in expected:
+        got = table.loc[r["city"]]
+        assert (got["customers"], got["orders"], got["net_revenue"]) == (
+            r["customers"], r["orders"], r["net_revenue"],
+        )  # fmt: skip
+        assert got["repeat_rate"] == pytest.approx(r["repeat_rate"], abs=1e-12)
+        assert got["ltv_historical"] == divide_cents(r["net_revenue"], r["customers"])
+        assert abs(got["ltv_historical_median"] - r["median_net"]) <= 0.5
+    total = table.loc[TOTAL]
+    assert total["customers"] == sum(r["customers"] for r in expected)
+    assert total["net_revenue"] == sum(r["net_revenue"] for r in expected)
+    assert table["customer_share"].drop(TOTAL).sum() == pytest.approx(1)
+
+
+def test_small_segments_fold_into_other(write):
+    rows = ["customer,date,amount,city"] + [f"c{i},2024-01-01,10,Moscow" for i in range(5)]
+    rows += ["x,2024-01-01,10,Omsk", "y,2024-01-01,10,Tver"]
+    analysis = analyse(load_orders(str(write("o.csv", "\n".join(rows) + "\n"))))
+    table = segment_table(analysis, ["city"], min_customers=2)
+    assert list(table["city"]) == ["Moscow", OTHER, TOTAL]
+    assert list(table["customers"]) == [5, 2, 7]
+
+
+def test_cac_per_channel_from_a_spend_file(write):
+    orders = write(
+        "o.csv",
+        "customer,date,amount,channel\na,2024-01-05,100,ads\nb,2024-01-06,100,ads\n"
+        "c,2024-01-07,100,organic\nd,2024-01-08,100,mail\n",
+    )
+    spend = write("s.csv", "month,channel,amount\n2024-01,ads,500\n2024-01,mail,40\n")
+    analysis = analyse(load_orders(str(orders)), spend=load_spend(str(spend)))
+    cac = segment_table(analysis, ["channel"]).set_index("channel")["cac"]
+    assert cac["ads"] == 25000 and cac["mail"] == 4000
+    assert pd.isna(cac["organic"])  # not in the spend file: unknown, not free
+    assert cac[TOTAL] == 13500  # 540 / 4
+
+
+def test_quintile_scores_share_ties():
+    scores = quintile_scores(pd.Series([1, 1, 1, 1, 2, 3, 4, 5, 6, 7], dtype=float))
+    assert list(scores) == [2, 2, 2, 2, 3, 3, 4, 4, 5, 5]
+
+
+def test_frequency_bands_and_ltv_tiers():
+    assert list(frequency_bands(pd.Series([1, 2, 3, 4, 5, 9, 10, 40]))) == [
+        "1 order", "2 orders", "3-4 orders", "3-4 orders", "5-9 orders", "5-9 orders",
+        "10+ orders", "10+ orders",
+    ]  # fmt: skip
+    tiers = ltv_tiers(pd.Series(range(10, 0, -1)))
+    assert list(tiers) == ["top 20%"] * 2 + ["middle 30%"] * 3 + ["bottom 50%"] * 5
+
+
+def test_rfm_names_every_customer(write):
+    from conftest import SAMPLE
+
+    analysis = analyse(load_orders(str(SAMPLE / "orders.csv")))
+    table = segment_table(analysis, ["rfm"])
+    assert table.loc[table["rfm"] == TOTAL, "customers"].item() == len(analysis.customers)
+    assert {"champions", "lost", "at risk"} <= set(table["rfm"])
+
+
+def test_customers_file_adds_attributes_and_nps(write):
+    orders = write(
+        "o.csv",
+        "email,date,amount\nA@x.ru,2024-01-01,10\nb@x.ru,2024-01-02,10\nc@x.ru,2024-01-03,10\n",
+    )
+    people = write(
+        "p.csv", "Email,segment,NPS\na@x.ru,vip,10\nb@x.ru,vip,3\nc@x.ru,base,9\nz@x.ru,base,0\n"
+    )
+    analysis = analyse(load_orders(str(orders)))
+    analysis.customers, matched = join_customer_file(analysis.customers, str(people))
+    assert matched == 3
+    table = segment_table(analysis, ["segment"]).set_index("segment")
+    assert table.loc["vip", "nps"] == 0.0  # one promoter, one detractor
+    assert table.loc["base", "nps"] == 100.0
+    assert table.loc[TOTAL, "nps"] == pytest.approx(100 * (2 - 1) / 3)
+
+
+def test_median_cents_rounds_the_middle_pair_half_up():
+    import numpy as np
+
+    assert median_cents(np.array([1, 2])) == 2 and median_cents(np.array([5, 1, 3])) == 3
+    assert median_cents(np.array([])) is None
