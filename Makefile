@@ -5,7 +5,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 
 .DEFAULT_GOAL := help
-.PHONY: help demo test lint format sample-data clean
+.PHONY: help demo test bench lint format sample-data clean
 
 help:  ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-12s %s\n", $$1, $$2}'
@@ -22,6 +22,9 @@ $(VENV)/.dev: $(BIN)/ltv
 
 demo: $(BIN)/ltv  ## compute the KPIs of sample_data/orders.csv
 	$(BIN)/ltv compute sample_data/orders.csv
+
+bench: $(VENV)/.dev  ## time ltv against DuckDB (BENCH_SIZES=1e6,1e7 BENCH_ROUNDS=5 LTV_BENCH_DIR=/tmp/ltv-bench)
+	$(BIN)/python bench/run.py
 
 test: $(VENV)/.dev  ## ruff lint + format check, then pytest
 	$(BIN)/ruff check .

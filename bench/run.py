@@ -1,0 +1,137 @@
+"""``make bench``: ``ltv customers`` and ``ltv segments --by city`` against the DuckDB reference.
+
+For every size and format (CSV, Parquet) the data is generated once outside the repository
+(``--dir``, default ``$LTV_BENCH_DIR`` or /tmp/ltv-bench), the two tools' answers are checked
+to agree, then each command and its reference run as whole processes under GNU time, in a
+rotated order, for a warm-up round and ``--rounds`` counted rounds. Ratios are taken pair by
+pair within a round; the table shows their median (min–max) and the peak memory of each side.
+
+    python bench/run.py --sizes 1e6,1e7 --rounds 5
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import statistics
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+BIN = Path(sys.executable).parent
+LTV = str(BIN / "ltv")
+PY = sys.executable
+
+
+def timed(cmd: list[str]) -> tuple[float, float]:
+    """(wall seconds, peak RSS MiB) of one whole process; its output is discarded."""
+    with tempfile.NamedTemporaryFile("r") as report:
+        subprocess.run(
+            ["/usr/bin/time", "-o", report.name, "-f", "%e %M", *cmd],
+            check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+        )  # fmt: skip
+        wall, kb = report.read().split()[-2:]
+    return float(wall), int(kb) / 1024
+
+
+def tasks(data: Path, out: Path) -> dict[str, tuple[list[str], list[str]]]:
+    """name -> (ltv command, reference command)."""
+    return {
+        "customers": (
+            [LTV, "customers", str(data), "-q", "-o", str(out / "ltv.parquet")],
+            [PY, str(HERE / "ref_duckdb.py"), "customers", str(data), str(out / "ref.parquet")],
+        ),
+        "segments --by city": (
+            [LTV, "segments", str(data), "--by", "city", "-q", "-f", "csv"],
+            [PY, str(HERE / "ref_duckdb.py"), "segments", str(data)],
+        ),
+    }
+
+
+def check_agreement(data: Path, out: Path) -> None:
+    """The two customer tables agree on every shared column (money to the cent)."""
+    import pyarrow.parquet as pq
+
+    commands = tasks(data, out)["customers"]
+    for cmd in commands:
+        subprocess.run(cmd, check=True, stdout=subprocess.DEVNULL)
+    ours = pq.read_table(out / "ltv.parquet").to_pandas().set_index("customer")
+    ref = pq.read_table(out / "ref.parquet").to_pandas()
+    ref = ref.set_index(ref["customer_id"].astype(str))
+    ours = ours.loc[ref.index]
+    for column in ("first_order", "last_order", "orders", "net_revenue", "cost", "margin",
+                   "recency_days", "order_days", "median_interval_days", "city", "channel"):  # fmt: skip
+        a, b = ours[column], ref[column]
+        if column in ("net_revenue", "cost", "margin"):
+            a, b = a.astype(float).round(2), b.astype(float).round(2)
+        same = (a.astype(str) == b.astype(str)) | (a.isna() & b.isna())
+        if not same.all():
+            raise SystemExit(f"{data.name}: ltv and the reference differ in {column}")
+    print(f"{data.name}: customer tables agree ({len(ref):,} customers)", flush=True)
+
+
+def bench(data: Path, rounds: int, out: Path) -> list[dict]:
+    results = []
+    for name, (ours, ref) in tasks(data, out).items():
+        pairs = []
+        for r in range(rounds + 1):
+            order = [ours, ref] if r % 2 else [ref, ours]
+            times = {id(cmd): timed(cmd) for cmd in order}
+            if r:  # round 0 warms the page cache and is not counted
+                pairs.append((times[id(ours)], times[id(ref)]))
+        ratios = sorted(o[0] / f[0] for o, f in pairs)
+        results.append(
+            {
+                "file": data.name, "task": name,
+                "ltv_s": statistics.median(o[0] for o, _ in pairs),
+                "ref_s": statistics.median(f[0] for _, f in pairs),
+                "ratio": statistics.median(ratios), "min": ratios[0], "max": ratios[-1],
+                "ltv_mib": statistics.median(o[1] for o, _ in pairs),
+                "ref_mib": statistics.median(f[1] for _, f in pairs),
+            }
+        )  # fmt: skip
+        row = results[-1]
+        print(
+            f"{row['file']:<24} {name:<20} ltv {row['ltv_s']:6.2f} s  duckdb {row['ref_s']:6.2f} s"
+            f"  ratio {row['ratio']:.2f} ({row['min']:.2f}–{row['max']:.2f})"
+            f"  peak {row['ltv_mib']:,.0f} / {row['ref_mib']:,.0f} MiB"
+            f" = {row['ltv_mib'] / row['ref_mib']:.2f}x",
+            flush=True,
+        )
+    return results
+
+
+def startup(rounds: int) -> None:
+    sample = HERE.parent / "sample_data" / "orders.csv"
+    for label, cmd in (("ltv --help", [LTV, "--help"]),
+                       ("ltv compute sample", [LTV, "compute", str(sample), "-q"])):  # fmt: skip
+        walls = [timed(cmd)[0] for _ in range(rounds)]
+        print(f"{label:<24} median {statistics.median(walls):.2f} s", flush=True)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--sizes", default=os.environ.get("BENCH_SIZES", "1e6,1e7"))
+    parser.add_argument("--rounds", type=int, default=int(os.environ.get("BENCH_ROUNDS", "5")))
+    parser.add_argument(
+        "--dir", type=Path, default=Path(os.environ.get("LTV_BENCH_DIR", "/tmp/ltv-bench"))
+    )
+    args = parser.parse_args()
+    startup(args.rounds)
+    out = Path(tempfile.mkdtemp(prefix="ltv-bench-out-"))
+    for size in args.sizes.split(","):
+        rows = int(float(size))
+        stem = args.dir / f"orders-{size}"
+        if not stem.with_suffix(".parquet").exists():
+            print(f"generating {rows:,} orders in {args.dir} ...", flush=True)
+            subprocess.run([PY, str(HERE / "gen_orders.py"), str(rows), str(stem)], check=True)
+        for suffix in (".csv", ".parquet"):
+            data = stem.with_suffix(suffix)
+            check_agreement(data, out)
+            bench(data, args.rounds, out)
+
+
+if __name__ == "__main__":
+    main()
