@@ -103,7 +103,7 @@ def second_order_p75(customers: pd.DataFrame) -> float | None:
     return float(np.percentile(days, 75)) if len(days) else None
 
 
-def customer_status(c: pd.DataFrame, settings: Settings) -> np.ndarray:
+def customer_status(c: pd.DataFrame, settings: Settings) -> pd.Categorical:
     """new → lapsed → at-risk → active, the first that applies (``docs/metrics.md``, Status)."""
     recency = c["recency_days"].to_numpy(dtype=float, na_value=np.nan)
     age = c["age_days"].to_numpy(dtype=float, na_value=np.nan)
@@ -121,7 +121,7 @@ def customer_status(c: pd.DataFrame, settings: Settings) -> np.ndarray:
             [None, NEW, LAPSED, AT_RISK],
             default=ACTIVE,
         )
-    return status.astype(object)
+    return pd.Categorical(status, categories=STATUSES)
 
 
 MARGIN_COLUMNS = ("cost", "margin", "ltv_historical_margin")

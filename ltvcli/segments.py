@@ -82,7 +82,7 @@ def segment_keys(analysis: Analysis, by: list[str], period: str = "month") -> pd
                 period_labels(c["_first_day"].to_numpy(), period), index=c.index
             )
         elif name == "status":
-            out["status"] = c["status"]
+            out["status"] = c["status"].astype(object)
         elif name in c.columns and not name.startswith("_"):
             out[name] = c[name].astype(object).where(c[name].notna() & (c[name] != ""), NONE)
         else:

@@ -123,15 +123,15 @@ def reduce_orders(
         copy=False,
     )
     frame["net_cents"] = frame["gross_cents"] - frame["refund_cents"]
-    rows = perm[np.where(attr == "last", last_row, first_row)]
+    rows = perm[last_row] if attr == "last" else perm[first_row]
     for column in _attribute_columns(orders):
-        values = orders[column].to_numpy(object)
+        values = orders[column]
         if _is_contact(column):
-            frame[column] = values[perm[last_row]]
+            frame[column] = _take(values, perm[last_row])
         elif attr == "mode":
             frame[column] = _mode_by_owner(codes[is_order], values[is_order], n_customers)
         else:
-            frame[column] = values[rows]
+            frame[column] = _take(values, rows)
     ledger = Ledger(
         owner=code_s,
         day=day_s,
@@ -143,8 +143,9 @@ def reduce_orders(
 
 
 def _customer_codes(orders: pd.DataFrame) -> tuple[np.ndarray, dict[str, np.ndarray]]:
-    """Dense codes per (currency, customer), in order of first appearance within a currency."""
-    codes, uniques = pd.factorize(orders["customer"], sort=False)
+    """Dense codes per (currency, customer): by first appearance, or by number for plain
+    integer keys (hashing millions of strings costs more than sorting their numbers)."""
+    codes, uniques = _factorize(orders["customer"])
     currency = orders["currency"]
     if currency.isna().all():
         return codes.astype(np.int64), {
@@ -159,6 +160,18 @@ def _customer_codes(orders: pd.DataFrame) -> tuple[np.ndarray, dict[str, np.ndar
         "currency": cur_names[pairs // len(uniques)],
         "customer": np.asarray(uniques, dtype=object)[pairs % len(uniques)],
     }
+
+
+def _factorize(keys: pd.Series) -> tuple[np.ndarray, np.ndarray]:
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    text = pa.array(keys, pa.string())
+    if text.null_count == 0 and pc.all(pc.match_substring_regex(text, r"^[1-9][0-9]{0,17}$")).as_py():
+        numbers = text.cast(pa.int64()).to_numpy()
+        uniques, codes = np.unique(numbers, return_inverse=True)
+        return codes.astype(np.int64), pa.array(uniques).cast(pa.string()).to_numpy(zero_copy_only=False)
+    return pd.factorize(keys, sort=False)
 
 
 def _sort_rows(codes: np.ndarray, day: np.ndarray, refund: np.ndarray) -> np.ndarray:
@@ -198,9 +211,17 @@ def _median_by_owner(
     return out
 
 
-def _mode_by_owner(codes: np.ndarray, values: np.ndarray, n_owners: int) -> np.ndarray:
+def _take(values: pd.Series, rows: np.ndarray):
+    """``values`` at ``rows``; categoricals stay categorical (no strings are copied)."""
+    if isinstance(values.dtype, pd.CategoricalDtype):
+        codes = values.cat.codes.to_numpy()[rows]
+        return pd.Categorical.from_codes(codes, dtype=values.dtype)
+    return values.to_numpy(object)[rows]
+
+
+def _mode_by_owner(codes: np.ndarray, values: pd.Series, n_owners: int) -> np.ndarray:
     """Most frequent non-empty value per owner; ties go to the alphabetically first value."""
-    value_codes, uniques = pd.factorize(pd.Series(values), sort=True)
+    value_codes, uniques = pd.factorize(values.astype(object), sort=True)
     present = value_codes >= 0
     pairs = pd.DataFrame({"owner": codes[present], "value": value_codes[present]})
     counts = pairs.value_counts().reset_index(name="n")

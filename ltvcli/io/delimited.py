@@ -8,7 +8,6 @@ whole file is then parsed by pyarrow, every column as text, in large blocks.
 from __future__ import annotations
 
 import csv
-import io
 import re
 from collections import Counter
 
@@ -31,7 +30,7 @@ def read_delimited(data: bytes, name: str, options: ReadOptions) -> RawTable:
     """Parse delimited text into a table of text columns."""
     encoding = options.encoding or detect_encoding(data, name)
     text = to_utf8(data, encoding, name)
-    if not text.strip():
+    if not re.search(rb"\S", text):
         raise InputError("the file is empty", file=name)
     head_lines = _head_lines(text)
     delimiter = options.delimiter or _sniff_delimiter(head_lines)
@@ -78,10 +77,9 @@ def read_delimited(data: bytes, name: str, options: ReadOptions) -> RawTable:
     )
     if header_index:
         raw.skipped["title line before the header"] = header_index
-    raw.table = _parse(text[offset:], names, delimiter, raw)
-    blank = text.count(b"\n\n") + text.count(b"\n\r\n")
-    if blank:
-        raw.skipped["blank line"] = raw.skipped.get("blank line", 0) + blank
+    # Quoted newlines need pyarrow's slower quote-aware chunking: only when the body has quotes.
+    quoted = text.find(b'"', offset) >= 0
+    raw.table = _parse(pa.py_buffer(text)[offset:], names, delimiter, quoted, raw)
     return raw
 
 
@@ -185,7 +183,10 @@ def _offset_of_line(text: bytes, line: int) -> int:
     return offset
 
 
-def _parse(body: bytes, names: list[str], delimiter: str, raw: RawTable) -> pa.Table:
+def _parse(
+    body: pa.Buffer, names: list[str], delimiter: str, quoted: bool, raw: RawTable
+) -> pa.Table:
+    """Every column as text; blank lines are ignored, malformed rows counted and skipped."""
     width = len(names)
 
     def on_invalid(row: pacsv.InvalidRow) -> str:
@@ -204,13 +205,13 @@ def _parse(body: bytes, names: list[str], delimiter: str, raw: RawTable) -> pa.T
 
     try:
         return pacsv.read_csv(
-            io.BytesIO(body),
+            pa.BufferReader(body),
             read_options=pacsv.ReadOptions(
                 column_names=names, block_size=_BLOCK_SIZE, use_threads=True
             ),
             parse_options=pacsv.ParseOptions(
                 delimiter=delimiter,
-                newlines_in_values=True,
+                newlines_in_values=quoted,
                 invalid_row_handler=on_invalid,
             ),
             convert_options=pacsv.ConvertOptions(

@@ -22,7 +22,7 @@ def arrow(values: pd.Series, kind: str) -> pa.Array:
     if kind == "money":
         return _decimal_cents(values)
     if kind == "count":
-        return pa.array(values.astype("Int64"), type=pa.int64(), from_pandas=True)
+        return _int64(values)
     if kind in ("rate", "number"):
         return pa.array(pd.to_numeric(values, errors="coerce"), type=pa.float64(), from_pandas=True)
     if kind == "date":
@@ -31,13 +31,15 @@ def arrow(values: pd.Series, kind: str) -> pa.Array:
             .cast(pa.timestamp("s"))
             .cast(pa.date32())
         )
+    if isinstance(values.dtype, pd.CategoricalDtype):
+        return pa.array(values).cast(pa.string())
     return pa.array(values.astype(object).where(values.notna(), None), type=pa.string())
 
 
 def machine_text(values: pd.Series, kind: str, spreadsheet: bool = False) -> pa.Array:
     """Plain text cells (null for missing): what CSV and TSV hold."""
     if kind == "money":
-        return _cents_text(pa.array(values.astype("Int64"), type=pa.int64(), from_pandas=True))
+        return _cents_text(_int64(values))
     typed = arrow(values, kind)
     if kind in ("rate", "number"):
         typed = pc.round(typed, DECIMALS)
@@ -94,11 +96,21 @@ def _cents_text(cents: pa.Array) -> pa.Array:
     return pc.if_else(negative, pc.binary_join_element_wise("-", text, ""), text)
 
 
+def _int64(values: pd.Series) -> pa.Array:
+    """An integer column (numpy or nullable) as Arrow int64 without a copy where possible."""
+    if values.dtype == np.int64:
+        return pa.array(values.to_numpy())
+    return pa.array(values.astype("Int64"), type=pa.int64(), from_pandas=True)
+
+
 def _decimal_cents(values: pd.Series) -> pa.Array:
     """Integer cents as decimal128(18, 2) without going through floats."""
-    cents = values.astype("Int64")
-    missing = cents.isna().to_numpy()
-    raw = cents.fillna(0).to_numpy(np.int64)
+    if values.dtype == np.int64:
+        raw, missing = values.to_numpy(), np.zeros(len(values), dtype=bool)
+    else:
+        cents = values.astype("Int64")
+        missing = cents.isna().to_numpy()
+        raw = cents.fillna(0).to_numpy(np.int64)
     words = np.empty((len(raw), 2), dtype=np.int64)
     words[:, 0] = raw
     words[:, 1] = raw >> 63  # sign extension into the high 64 bits

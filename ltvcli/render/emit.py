@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from typing import IO
 
+import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
@@ -72,7 +73,9 @@ def render_bytes(result: Result, fmt: OutputFormat) -> bytes:
         import pyarrow.parquet as pq
 
         sink = pa.BufferOutputStream()
-        pq.write_table(typed_table(result), sink, compression="zstd")
+        table = typed_table(result)
+        few = [f.name for f in table.schema if f.name in _few_values(result)]
+        pq.write_table(table, sink, compression="snappy", use_dictionary=few)
         return sink.getvalue().to_pybytes()
     from ltvcli.render.xlsx import workbook_bytes
 
@@ -81,6 +84,12 @@ def render_bytes(result: Result, fmt: OutputFormat) -> bytes:
             f"{len(result.frame):,} rows do not fit in an Excel sheet; use --top, csv or parquet"
         )
     return workbook_bytes([result])
+
+
+def _few_values(result: Result) -> set[str]:
+    """Text columns worth dictionary-encoding in Parquet (categoricals: city, status...)."""
+    frame = result.frame
+    return {c for c in frame.columns if isinstance(frame[c].dtype, pd.CategoricalDtype)}
 
 
 def typed_table(result: Result) -> pa.Table:

@@ -459,6 +459,7 @@ SUMMARY_WORDS = (
     "сумма платежей", "число платежей", "gesamt", "summe",
 )  # fmt: skip
 SUMMARY_PATTERN = rf"^({'|'.join(SUMMARY_WORDS)})(\s*:.*|\s+по\s.*|\s*)$"
+SUMMARY_CELL = rf"^\s*({'|'.join(SUMMARY_WORDS)})(\s*:.*|\s+по\s.*|\s*)$"  # untrimmed, any case
 
 EXACT = 1000
 

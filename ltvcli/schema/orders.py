@@ -13,6 +13,7 @@ Steps, in order:
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 import numpy as np
@@ -25,7 +26,7 @@ from ltvcli.schema import statuses as st
 from ltvcli.schema.customers import normalise_customers
 from ltvcli.schema.dates import parse_dates
 from ltvcli.schema.detect import Mapping, detect_columns
-from ltvcli.schema.fields import FIELDS, SUMMARY_PATTERN, normalise_header
+from ltvcli.schema.fields import FIELDS, SUMMARY_CELL, normalise_header
 from ltvcli.schema.money import parse_money
 from ltvcli.schema.report import Example, LoadReport
 
@@ -50,13 +51,18 @@ def rows_from_raw(raw: RawTable, options: NormaliseOptions, report: LoadReport) 
     for reason, count in raw.skipped.items():
         report.skip(reason, count)
     report.rows_read += table.num_rows
-    keep = _drop_non_data(table, raw, report)
-    if not keep.all():
-        table = table.filter(pa.array(keep))
-    row_numbers = np.flatnonzero(keep) + raw.first_row
     if table.num_rows == 0:
         return pd.DataFrame(columns=list(ORDER_COLUMNS))
+    # Repeated headers go before detection (they would confuse it), the rest after it.
+    kept = np.flatnonzero(_drop_non_data(table, _repeats_header(table), report))
+    table = table.take(pa.array(kept)) if len(kept) < table.num_rows else table
     mapping = detect_columns(table, options.mapping, raw.name)
+    keep = _drop_non_data(table, _no_date(table, mapping.column("date")), report)
+    if not keep.all():
+        table = table.filter(pa.array(keep))
+    row_numbers = kept[keep] + raw.first_row
+    if table.num_rows == 0:
+        return pd.DataFrame(columns=list(ORDER_COLUMNS))
     report.sources.append(
         {
             "file": raw.name,
@@ -106,12 +112,12 @@ def rows_from_raw(raw: RawTable, options: NormaliseOptions, report: LoadReport) 
 
     cell_currency = None
     for name in ("amount", "refund", "cost"):
-        frame[f"{name}_cents"] = pd.array([pd.NA] * len(frame), dtype="Int64")
+        frame[f"{name}_cents"] = _int_array(pa.nulls(len(frame), pa.int64()))
         if not col(name):
             continue
         money = parse_money(table.column(col(name)), locale_dayfirst)
         reject(money.invalid, f"unparseable {name}", col(name))
-        frame[f"{name}_cents"] = pd.array(money.cents.to_pandas(), dtype="Int64")
+        frame[f"{name}_cents"] = _int_array(money.cents)
         report.notes += [f"{raw.name}: {col(name)}: {n}" for n in money.notes]
         if money.rounded:
             report.notes.append(f"{raw.name}: {money.rounded} {name} cells rounded to the cent")
@@ -127,8 +133,10 @@ def rows_from_raw(raw: RawTable, options: NormaliseOptions, report: LoadReport) 
         ).to_pandas()
     else:
         frame["customer"] = None  # a refunds registry: the customer comes from the order
-    frame["order_id"] = _ids(table, col("order_id"))
-    frame["reference"] = _ids(table, col("reference"))
+    order_ids = _ids(table, col("order_id"))
+    frame["order_id"] = None if order_ids is None else order_ids.to_pandas()
+    reference = _ids(table, col("reference"))
+    frame["reference"] = None if reference is None else reference.to_pandas()
     frame["currency"] = _currency(table, col("currency"), cell_currency, options.currency)
     frame["status"] = None
     if col("status"):
@@ -148,8 +156,8 @@ def rows_from_raw(raw: RawTable, options: NormaliseOptions, report: LoadReport) 
     used = set(mapping.columns.values())
     for name in table.column_names:
         if name not in used and name not in frame.columns:
-            frame[name] = table.column(name).to_pandas()
-    ids_repeat = frame["order_id"] is not None and frame["order_id"].duplicated().any()
+            frame[name] = _attribute(table.column(name))
+    ids_repeat = order_ids is not None and has_repeats(order_ids)
     frame["_raw_key"] = _row_fingerprint(table) if ids_repeat else None
     return frame[~bad]
 
@@ -159,7 +167,8 @@ def to_orders(rows: pd.DataFrame, options: NormaliseOptions, report: LoadReport)
     if rows.empty:
         return _empty_orders()
     rows = rows.reset_index(drop=True)
-    if rows["order_id"].notna().any() and rows["order_id"].duplicated().any():
+    ids_repeat = has_repeats(pa.array(rows["order_id"], pa.string()))
+    if ids_repeat:
         dup = rows["_raw_key"].notna() & rows.duplicated(subset=["_raw_key"], keep="first")
         report.skip("duplicate row (the same line twice)", int(dup.sum()))
         rows = rows[~dup]
@@ -187,11 +196,10 @@ def to_orders(rows: pd.DataFrame, options: NormaliseOptions, report: LoadReport)
 
 def _collapse(rows: pd.DataFrame, report: LoadReport) -> pd.DataFrame:
     """One row per order id; rows without an id are orders of their own."""
-    rows = rows.copy()
-    rows["_lines"] = 1
-    has_id = rows["order_id"].notna()
-    if not has_id.any() or not rows.loc[has_id, "order_id"].duplicated().any():
+    rows = rows.assign(_lines=1)
+    if not has_repeats(pa.array(rows["order_id"], pa.string())):
         return rows
+    has_id = rows["order_id"].notna()
     multi = rows[has_id]
     groups = multi.groupby("order_id", sort=False)
     summed = {}
@@ -291,29 +299,47 @@ def _empty_orders() -> pd.DataFrame:
     )
 
 
-def _drop_non_data(table: pa.Table, raw: RawTable, report: LoadReport) -> np.ndarray:
-    """Mask of rows to keep: not empty, not a repeated header, not a summary line."""
-    n = table.num_rows
-    keep = np.ones(n, dtype=bool)
-    if n == 0 or not table.column_names:
+def _repeats_header(table: pa.Table) -> np.ndarray:
+    """Rows whose first cell is the first column's name (a header pasted again)."""
+    first = table.column_names[0]
+    values = table.column(first)
+    if not pa.types.is_string(values.type):
+        return np.zeros(table.num_rows, dtype=bool)
+    return _mask(pc.equal(pc.utf8_trim_whitespace(values), first.strip()))
+
+
+def _no_date(table: pa.Table, date_column: str) -> np.ndarray:
+    """Rows whose date cell is blank or does not start with a digit (text dates aside, the
+    only rows that can be empty, a header or a summary line)."""
+    dates = table.column(date_column)
+    if not pa.types.is_string(dates.type):
+        return np.zeros(table.num_rows, dtype=bool)  # typed dates: no text rows among them
+    first = pc.utf8_slice_codeunits(pc.utf8_trim_whitespace(dates), 0, 1)
+    return ~_mask(pc.utf8_is_digit(first))
+
+
+def _drop_non_data(table: pa.Table, maybe: np.ndarray, report: LoadReport) -> np.ndarray:
+    """Mask of rows to keep: not empty, not a repeated header, not a summary line.
+
+    Only the ``maybe`` rows are examined cell by cell, which keeps this cheap on big files.
+    """
+    keep = np.ones(table.num_rows, dtype=bool)
+    if not maybe.any():
         return keep
+    idx = np.flatnonzero(maybe)
+    subset = table.take(pa.array(idx))
     text_cols = [c for c in table.column_names if pa.types.is_string(table.schema.field(c).type)]
-    empty = np.ones(n, dtype=bool)
-    header_like = np.ones(n, dtype=bool) if text_cols else np.zeros(n, dtype=bool)
-    summary = np.zeros(n, dtype=bool)
-    for name in table.column_names:
-        values = table.column(name).combine_chunks()
+    empty = np.ones(len(idx), dtype=bool)
+    header_like = np.full(len(idx), bool(text_cols))
+    summary = np.zeros(len(idx), dtype=bool)
+    for name in subset.column_names:
+        values = subset.column(name)
+        blank = _blank(values)
+        empty &= blank
         if name in text_cols:
-            trimmed = pc.utf8_trim_whitespace(values)
-            filled = pc.fill_null(pc.not_equal(trimmed, ""), False).to_numpy(zero_copy_only=False)
-            same = pc.fill_null(pc.equal(pc.utf8_lower(trimmed), name.strip().lower()), False)
-            header_like &= same.to_numpy(zero_copy_only=False) | ~filled
-            lowered = pc.utf8_lower(trimmed)
-            hit = pc.match_substring_regex(lowered, SUMMARY_PATTERN)
-            summary |= pc.fill_null(hit, False).to_numpy(zero_copy_only=False)
-        else:
-            filled = values.is_valid().to_numpy(zero_copy_only=False)
-        empty &= ~filled
+            own = pc.match_substring_regex(values, _own_header(name), ignore_case=True)
+            header_like &= _mask(own) | blank
+            summary |= _mask(pc.match_substring_regex(values, SUMMARY_CELL, ignore_case=True))
     header_like &= ~empty
     summary &= ~empty & ~header_like
     for mask, reason in (
@@ -322,8 +348,25 @@ def _drop_non_data(table: pa.Table, raw: RawTable, report: LoadReport) -> np.nda
         (summary, "summary row (Итого/Total)"),
     ):
         report.skip(reason, int(mask.sum()))
-        keep &= ~mask
+        keep[idx[mask]] = False
     return keep
+
+
+def _own_header(name: str) -> str:
+    return rf"^\s*{re.escape(name.strip())}\s*$"
+
+
+def _blank(values) -> np.ndarray:
+    if not pa.types.is_string(values.type):
+        return _mask(values.is_null())
+    return _mask(pc.or_kleene(values.is_null(), pc.match_substring_regex(values, r"^\s*$")))
+
+
+def _mask(values) -> np.ndarray:
+    """A boolean Arrow column as numpy, null as False."""
+    if isinstance(values, pa.ChunkedArray):
+        values = values.combine_chunks()
+    return pc.fill_null(values, False).to_numpy(zero_copy_only=False)
 
 
 def _date_cells(table: pa.Table, mapping: Mapping) -> pa.Array:
@@ -343,15 +386,43 @@ def _locale_dayfirst(raw: RawTable, table: pa.Table) -> bool:
     return any(any("а" <= ch <= "я" for ch in n.lower()) for n in table.column_names)
 
 
-def _ids(table: pa.Table, column: str | None) -> pd.Series | None:
+def has_repeats(ids: pa.Array) -> bool:
+    """Whether any non-null id occurs twice. Plain integer ids take a sort instead of a hash."""
+    ids = ids.drop_null()
+    if len(ids) < 2:
+        return False
+    if pc.all(pc.match_substring_regex(ids, r"^(0|[1-9][0-9]{0,17})$")).as_py():
+        ints = ids.cast(pa.int64()).to_numpy()
+        if (ints[1:] > ints[:-1]).all():
+            return False
+        ints = np.sort(ints)
+        return bool((ints[1:] == ints[:-1]).any())
+    return pc.count_distinct(ids).as_py() < len(ids)
+
+
+def _int_array(values: pa.Array) -> pd.arrays.IntegerArray:
+    """Nullable int64 for pandas straight from Arrow (no round trip through floats)."""
+    if isinstance(values, pa.ChunkedArray):
+        values = values.combine_chunks()
+    data = pc.fill_null(values, 0).to_numpy(zero_copy_only=False).astype(np.int64, copy=False)
+    return pd.arrays.IntegerArray(data, values.is_null().to_numpy(zero_copy_only=False))
+
+
+def _attribute(values: pa.ChunkedArray) -> pd.Series:
+    """A passed-through column; text as a categorical (few distinct values, cheap to take)."""
+    if pa.types.is_string(values.type) or pa.types.is_large_string(values.type):
+        return pc.dictionary_encode(values.combine_chunks()).to_pandas()
+    return values.to_pandas()
+
+
+def _ids(table: pa.Table, column: str | None) -> pa.Array | None:
     if not column:
         return None
     values = table.column(column).combine_chunks()
     if pa.types.is_floating(values.type):
         values = pc.cast(pc.round(values), pa.int64())
     text = pc.utf8_trim_whitespace(values.cast(pa.string()))
-    text = pc.if_else(pc.equal(text, ""), pa.scalar(None, pa.string()), text)
-    return text.to_pandas()
+    return pc.if_else(pc.equal(text, ""), pa.scalar(None, pa.string()), text)
 
 
 def _currency(table, column, from_cells, fallback) -> pd.Series | None:
