@@ -164,14 +164,14 @@ def _customer_codes(orders: pd.DataFrame) -> tuple[np.ndarray, dict[str, np.ndar
 
 def _factorize(keys: pd.Series) -> tuple[np.ndarray, np.ndarray]:
     import pyarrow as pa
-    import pyarrow.compute as pc
 
-    text = pa.array(keys, pa.string())
-    if text.null_count == 0 and pc.all(pc.match_substring_regex(text, r"^[1-9][0-9]{0,17}$")).as_py():
-        numbers = text.cast(pa.int64()).to_numpy()
-        uniques, codes = np.unique(numbers, return_inverse=True)
-        return codes.astype(np.int64), pa.array(uniques).cast(pa.string()).to_numpy(zero_copy_only=False)
-    return pd.factorize(keys, sort=False)
+    from ltvcli.schema.customers import integer_keys
+
+    numbers = integer_keys(pa.array(keys, pa.string()))
+    if numbers is None:
+        return pd.factorize(keys, sort=False)
+    codes, uniques = pd.factorize(numbers, sort=False)
+    return codes, pa.array(uniques).cast(pa.string()).to_numpy(zero_copy_only=False)
 
 
 def _sort_rows(codes: np.ndarray, day: np.ndarray, refund: np.ndarray) -> np.ndarray:

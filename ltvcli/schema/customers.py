@@ -28,6 +28,8 @@ def normalise_customers(values: pa.Array, phone_column: bool = False) -> pa.Arra
         if pa.types.is_floating(values.type):
             values = pc.cast(pc.round(values), pa.int64())
         values = values.cast(pa.string())
+    if not phone_column and (numbers := _plain_integers(values)) is not None:
+        return pc.if_else(pc.equal(numbers, 0), pa.scalar(None, pa.string()), values)
     text = pc.utf8_trim_whitespace(values)
     if not phone_column and not pc.any(pc.match_substring_regex(text, r"[@+()\s\-]")).as_py():
         return _without_guests(text, pc.utf8_lower(text))  # plain ids: nothing to normalise
@@ -51,6 +53,30 @@ def normalise_customers(values: pa.Array, phone_column: bool = False) -> pa.Arra
     )
     key = pc.if_else(is_email, lower, pc.if_else(is_phone, digits, text))
     return _without_guests(key, lower)
+
+
+def _plain_integers(values: pa.Array) -> pa.Array | None:
+    """The numbers of a column of plain integer ids (digits only), else None."""
+    if values.null_count == len(values):
+        return None
+    try:
+        numbers = pc.cast(values, pa.int64())
+    except (pa.ArrowInvalid, pa.ArrowNotImplementedError):
+        return None
+    if pc.any(pc.starts_with(values, "+")).as_py() or pc.any(pc.starts_with(values, "-")).as_py():
+        return None
+    return numbers
+
+
+def integer_keys(values: pa.Array) -> np.ndarray | None:
+    """Plain integer keys in canonical form (no sign, no leading zero) as numbers, else None:
+    then equal numbers are equal keys, and numbers sort and compare faster than text."""
+    if values.null_count:
+        return None
+    numbers = _plain_integers(values)
+    if numbers is None or pc.any(pc.starts_with(values, "0")).as_py():
+        return None
+    return numbers.to_numpy()
 
 
 def _without_guests(key: pa.Array, lower: pa.Array) -> pa.Array:

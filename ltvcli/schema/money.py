@@ -63,13 +63,25 @@ def parse_money(values: pa.Array, decimal_comma_hint: bool = False) -> ParsedMon
 
 
 def _plain_decimals(values: pa.Array) -> ParsedMoney | None:
-    """Fast path: a column of plain ``1234.50`` numbers (at most two decimals) casts exactly."""
+    """Fast path: a column of plain ``1234.50`` numbers with at most two decimals.
+
+    Arrow's text-to-double cast is correctly rounded, so below 10^13 the nearest integer to
+    value × 100 is the exact number of cents; a cell with more decimals sends the column to
+    the careful path.
+    """
     try:
-        exact = pc.cast(values, pa.decimal128(18, 2))
-        cents = pc.cast(pc.multiply(exact, pa.scalar(100, pa.decimal128(3, 0))), pa.int64())
+        numbers = pc.cast(values, pa.float64())
     except (pa.ArrowInvalid, pa.ArrowNotImplementedError):
         return None
-    return ParsedMoney(cents=cents, invalid=np.zeros(len(values), bool), decimal_mark=".")
+    missing = numbers.is_null().to_numpy(zero_copy_only=False)
+    scaled = pc.fill_null(numbers, 0.0).to_numpy(zero_copy_only=False) * 100
+    cents = np.round(scaled)
+    if not (np.isfinite(scaled).all() and (np.abs(scaled - cents) < 1e-6).all()):
+        return None
+    if (np.abs(cents) >= 1e15).any():
+        return None
+    arr = pa.array(cents.astype(np.int64), mask=missing if missing.any() else None)
+    return ParsedMoney(cents=arr, invalid=np.zeros(len(values), bool), decimal_mark=".")
 
 
 def _combine(values: pa.Array | pa.ChunkedArray) -> pa.Array:

@@ -23,7 +23,7 @@ import pyarrow.compute as pc
 
 from ltvcli.io.raw import RawTable
 from ltvcli.schema import statuses as st
-from ltvcli.schema.customers import normalise_customers
+from ltvcli.schema.customers import integer_keys, normalise_customers
 from ltvcli.schema.dates import parse_dates
 from ltvcli.schema.detect import Mapping, detect_columns
 from ltvcli.schema.fields import FIELDS, SUMMARY_CELL, normalise_header
@@ -75,7 +75,8 @@ def rows_from_raw(raw: RawTable, options: NormaliseOptions, report: LoadReport) 
         }
     )
     locale_dayfirst = _locale_dayfirst(raw, table)
-    frame = pd.DataFrame({"source": raw.name, "row": row_numbers})
+    n = table.num_rows
+    frame: dict[str, object] = {"source": np.full(n, raw.name, dtype=object), "row": row_numbers}
     bad = np.zeros(table.num_rows, dtype=bool)
 
     def reject(mask: np.ndarray, reason: str, column: str) -> None:
@@ -112,7 +113,7 @@ def rows_from_raw(raw: RawTable, options: NormaliseOptions, report: LoadReport) 
 
     cell_currency = None
     for name in ("amount", "refund", "cost"):
-        frame[f"{name}_cents"] = _int_array(pa.nulls(len(frame), pa.int64()))
+        frame[f"{name}_cents"] = _int_array(pa.nulls(n, pa.int64()))
         if not col(name):
             continue
         money = parse_money(table.column(col(name)), locale_dayfirst)
@@ -155,11 +156,12 @@ def rows_from_raw(raw: RawTable, options: NormaliseOptions, report: LoadReport) 
     )
     used = set(mapping.columns.values())
     for name in table.column_names:
-        if name not in used and name not in frame.columns:
+        if name not in used and name not in frame:
             frame[name] = _attribute(table.column(name))
     ids_repeat = order_ids is not None and has_repeats(order_ids)
     frame["_raw_key"] = _row_fingerprint(table) if ids_repeat else None
-    return frame[~bad]
+    rows = pd.DataFrame(frame)
+    return rows[~bad] if bad.any() else rows
 
 
 def to_orders(rows: pd.DataFrame, options: NormaliseOptions, report: LoadReport) -> pd.DataFrame:
@@ -182,7 +184,7 @@ def to_orders(rows: pd.DataFrame, options: NormaliseOptions, report: LoadReport)
     sales = _collapse(rows[~refund_row], report)
     sales = _apply_status(sales, options, report)
     refunds = _attach_refunds(rows[refund_row], sales, report)
-    orders = pd.concat([sales, refunds], ignore_index=True)
+    orders = pd.concat([sales, refunds], ignore_index=True) if len(refunds) else sales
     if options.currency and orders["currency"].notna().any():
         other = (orders["currency"] != options.currency.upper()).to_numpy()
         report.skip(f"other currency than {options.currency.upper()}", int(other.sum()))
@@ -244,7 +246,7 @@ def _apply_status(
         missing = sales[column].isna().to_numpy() & ~drop
         report.skip(reason, int(lines[missing].sum()))
         drop |= missing
-    sales = sales[~drop].copy()
+    sales = sales[~drop] if drop.any() else sales
     refund = sales["refund_cents"].fillna(0).astype("int64")
     full = (sales["status"] == st.REFUNDED) & (refund == 0)
     refund = refund.where(~full, sales["amount_cents"].astype("int64"))
@@ -391,8 +393,7 @@ def has_repeats(ids: pa.Array) -> bool:
     ids = ids.drop_null()
     if len(ids) < 2:
         return False
-    if pc.all(pc.match_substring_regex(ids, r"^(0|[1-9][0-9]{0,17})$")).as_py():
-        ints = ids.cast(pa.int64()).to_numpy()
+    if (ints := integer_keys(ids)) is not None:
         if (ints[1:] > ints[:-1]).all():
             return False
         ints = np.sort(ints)
