@@ -116,12 +116,12 @@ def customer_status(c: pd.DataFrame, settings: Settings) -> pd.Categorical:
             recency > settings.risk_factor * median,
             recency > (p75 if p75 is not None else np.inf),
         )
-        status = np.select(
+        codes = np.select(
             [np.isnan(age), age < settings.new_days, recency > settings.churn_window, slipping],
-            [None, NEW, LAPSED, AT_RISK],
-            default=ACTIVE,
+            [-1, STATUSES.index(NEW), STATUSES.index(LAPSED), STATUSES.index(AT_RISK)],
+            default=STATUSES.index(ACTIVE),
         )
-    return pd.Categorical(status, categories=STATUSES)
+    return pd.Categorical.from_codes(codes, categories=STATUSES)
 
 
 MARGIN_COLUMNS = ("cost", "margin", "ltv_historical_margin")

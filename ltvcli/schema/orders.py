@@ -76,7 +76,10 @@ def rows_from_raw(raw: RawTable, options: NormaliseOptions, report: LoadReport) 
     )
     locale_dayfirst = _locale_dayfirst(raw, table)
     n = table.num_rows
-    frame: dict[str, object] = {"source": np.full(n, raw.name, dtype=object), "row": row_numbers}
+    frame: dict[str, object] = {
+        "source": pd.Categorical.from_codes(np.zeros(n, dtype=np.int8), [raw.name]),
+        "row": row_numbers,
+    }
     bad = np.zeros(table.num_rows, dtype=bool)
 
     def reject(mask: np.ndarray, reason: str, column: str) -> None:
@@ -160,7 +163,7 @@ def rows_from_raw(raw: RawTable, options: NormaliseOptions, report: LoadReport) 
             frame[name] = _attribute(table.column(name))
     ids_repeat = order_ids is not None and has_repeats(order_ids)
     frame["_raw_key"] = _row_fingerprint(table) if ids_repeat else None
-    rows = pd.DataFrame(frame)
+    rows = pd.DataFrame(frame, copy=False)
     return rows[~bad] if bad.any() else rows
 
 
