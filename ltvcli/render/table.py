@@ -11,7 +11,6 @@ from rich.table import Table
 from ltvcli.render.cells import human_text
 from ltvcli.render.result import Result
 
-_NUMERIC = {"money", "count", "rate", "number"}
 TERMINAL_ROWS = 100  # a terminal shows the head of a long table; files get every row
 
 
@@ -27,8 +26,9 @@ def build_table(result: Result, max_rows: int | None = None) -> Table:
         return table
     shown = frame if max_rows is None else frame.head(max_rows)
     for column in frame.columns:
-        justify = "right" if result.kind(column) in _NUMERIC else "left"
-        table.add_column(result.label(column), justify=justify, overflow="fold")
+        text = result.kind(column) == "text"
+        justify = "left" if text else "right"
+        table.add_column(result.label(column), justify=justify, overflow="fold", no_wrap=not text)
     cells = [human_text(shown[c], result.kind(c)) for c in shown.columns]
     for row in zip(*cells, strict=True):
         table.add_row(*row)
@@ -36,7 +36,11 @@ def build_table(result: Result, max_rows: int | None = None) -> Table:
 
 
 def print_table(result: Result, stream: IO[str], terminal: bool) -> None:
-    console = Console(file=stream, force_terminal=terminal, highlight=False, soft_wrap=False)
+    # A terminal wraps text to its width; a file or pipe gets the table at its natural width.
+    width = None if terminal else 10_000
+    console = Console(
+        file=stream, force_terminal=terminal, highlight=False, soft_wrap=False, width=width
+    )
     limit = TERMINAL_ROWS if terminal else None
     console.print(build_table(result, limit))
     notes = list(result.notes)

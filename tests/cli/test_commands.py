@@ -188,3 +188,11 @@ def test_analysis_settings_from_ltv_toml(run_cli, write, tmp_path, monkeypatch):
     record = run_cli("compute", data, "-f", "json").json
     assert record["cac"] == 1500 and record["margin"] == 90
     assert json.loads(run_cli("compute", data, "-f", "json", "--cac", "10").stdout)["cac"] == 10
+
+
+def test_segments_columns_keep_the_keys_first(run_cli):
+    result = run_cli(
+        "segments", ORDERS, "--by", "city,channel", "--columns", "customers,cac", "-f", "csv"
+    )
+    assert result.stdout.splitlines()[0] == "city,channel,customers,cac"
+    assert run_cli("segments", ORDERS, "--columns", "nope").exit_code == 2

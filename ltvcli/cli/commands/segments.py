@@ -7,6 +7,7 @@ import typer
 from ltvcli.cli.app import app
 from ltvcli.cli.common import (
     ANALYSIS,
+    OUTPUT,
     AnalysisRequest,
     Debug,
     Format,
@@ -45,6 +46,14 @@ def segments(
             rich_help_panel=ANALYSIS,
         ),
     ] = 0,
+    columns: Annotated[
+        str | None,
+        typer.Option(
+            "--columns",
+            help="Comma-separated number columns to show (the segment keys always come first).",
+            rich_help_panel=OUTPUT,
+        ),
+    ] = None,
     customers_file: Annotated[
         str | None,
         typer.Option(
@@ -75,6 +84,7 @@ def segments(
     """
     from ltvcli.customer_file import join_customer_file
     from ltvcli.definition import kinds, labels
+    from ltvcli.errors import ConfigError
     from ltvcli.render.result import Result
     from ltvcli.segments import SEGMENT_METRICS, default_keys, segment_table
 
@@ -91,6 +101,14 @@ def segments(
         table = table.drop(columns=["margin", "ltv_historical_margin", "ltv_formula_margin"])
     if "nps_score" not in result.customers:
         table = table.drop(columns="nps")
+    if columns:
+        wanted = [c.strip() for c in columns.split(",") if c.strip()]
+        unknown = [c for c in wanted if c not in table.columns]
+        if unknown:
+            have = ", ".join(table.columns)
+            raise ConfigError(f"--columns: no column {unknown[0]!r} (have: {have})")
+        metric_keys = {m.key for m in SEGMENT_METRICS}
+        table = table[[c for c in table.columns if c not in metric_keys] + wanted]
     notes.append(
         f"attributes from each customer's {result.settings.attr} order; as of {result.as_of_date}"
     )

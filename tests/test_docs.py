@@ -1,0 +1,33 @@
+"""The documentation is true to the code: every defined number is in docs/metrics.md, every
+command in the README."""
+
+from __future__ import annotations
+
+from conftest import ROOT
+
+from ltvcli.cohorts import COHORT_METRICS, TREND_METRICS
+from ltvcli.customers import CUSTOMER_COLUMNS
+from ltvcli.intervals import INTERVAL_METRICS
+from ltvcli.metrics import METRICS
+from ltvcli.segments import SEGMENT_METRICS
+
+
+def test_every_definition_is_documented():
+    doc = (ROOT / "docs" / "metrics.md").read_text()
+    registries = (
+        CUSTOMER_COLUMNS,
+        METRICS,
+        SEGMENT_METRICS,
+        INTERVAL_METRICS,
+        COHORT_METRICS,
+        TREND_METRICS,
+    )
+    missing = [m.key for r in registries for m in r if f"| `{m.key}` | {m.label} |" not in doc]
+    assert missing == []
+
+
+def test_readme_shows_every_command(run_cli):
+    readme = (ROOT / "README.md").read_text()
+    for command in ("compute", "customers", "segments", "intervals", "cohorts", "inspect"):
+        assert f"ltv {command} " in readme
+        assert run_cli(command, "-h").exit_code == 0
