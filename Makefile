@@ -20,8 +20,8 @@ $(VENV)/.dev: $(BIN)/ltv
 	$(BIN)/python -m pip install --quiet -e '.[dev]'
 	@touch $@
 
-demo: $(BIN)/ltv  ## compute the KPIs of sample_data/orders.csv
-	$(BIN)/ltv compute sample_data/orders.csv
+demo: $(BIN)/ltv  ## the KPIs and the LTV:CAC verdict of the bundled sample
+	$(BIN)/ltv compute sample_data/orders.csv --spend sample_data/spend.csv
 
 bench: $(VENV)/.dev  ## time ltv against DuckDB (BENCH_SIZES=1e6,1e7 BENCH_ROUNDS=5 LTV_BENCH_DIR=/tmp/ltv-bench)
 	$(BIN)/python bench/run.py
