@@ -124,6 +124,46 @@ def customer_status(c: pd.DataFrame, settings: Settings) -> pd.Categorical:
     return pd.Categorical.from_codes(codes, categories=STATUSES)
 
 
+# RFM_MAP[r][f]: the segment of a customer with recency score r and frequency score f.
+_R5 = ("new", "potential loyalist", "potential loyalist", "champions", "champions")
+_R3 = ("about to sleep", "about to sleep", "need attention", "loyal", "loyal")
+_R2 = ("hibernating", "hibernating", "at risk", "at risk", "cannot lose them")
+_R1 = ("lost", "lost", "at risk", "at risk", "cannot lose them")
+_R4 = ("promising", "potential loyalist", "potential loyalist", "champions", "champions")
+RFM_MAP = {5: _R5, 4: _R4, 3: _R3, 2: _R2, 1: _R1}
+RFM_ORDER = ("champions", "loyal", "potential loyalist", "new", "promising", "need attention",
+             "about to sleep", "at risk", "cannot lose them", "hibernating", "lost")  # fmt: skip
+
+RFM_COLUMNS: tuple[Metric, ...] = (
+    Metric("r_score", "R", "count", "recency score 1–5: ceil(5 × percentile rank of −recency_days), ties sharing their average rank"),
+    Metric("f_score", "F", "count", "frequency score 1–5 from orders, the same way"),
+    Metric("m_score", "M", "count", "money score 1–5 from net_revenue, the same way"),
+    Metric("rfm_segment", "RFM segment", "text", "the name of (r_score, f_score) in the RFM map (see Segments)"),
+)  # fmt: skip
+
+
+def rfm_scores(c: pd.DataFrame) -> pd.DataFrame:
+    """R, F, M scores 1–5 (5 = most recent, most orders, most money) and the R×F name."""
+    r = quintile_scores(-c["recency_days"].astype(float))
+    f = quintile_scores(c["orders"].astype(float))
+    names = np.array([[RFM_MAP[ri][fi - 1] for fi in range(1, 6)] for ri in range(1, 6)])
+    return pd.DataFrame(
+        {
+            "r_score": r,
+            "f_score": f,
+            "m_score": quintile_scores(c["net_revenue"].astype(float)),
+            "rfm_segment": pd.Categorical(names[r - 1, f - 1], categories=RFM_ORDER),
+        },
+        index=c.index,
+    )
+
+
+def quintile_scores(values: pd.Series) -> np.ndarray:
+    """1–5 from the percentile rank (ties share the average rank): ceil(5 × rank / n)."""
+    pct = values.rank(method="average", pct=True).to_numpy()
+    return np.clip(np.ceil(pct * 5), 1, 5).astype(int)
+
+
 MARGIN_COLUMNS = ("cost", "margin", "ltv_historical_margin")
 
 
@@ -137,7 +177,7 @@ def visible_columns(customers: pd.DataFrame, margin_known: bool) -> list[str]:
 
 def attribute_columns(customers: pd.DataFrame) -> list[str]:
     """The passed-through columns of the orders (city, channel, contacts ...)."""
-    known = {m.key for m in CUSTOMER_COLUMNS} | {"cost_cents"}
+    known = {m.key for m in CUSTOMER_COLUMNS + RFM_COLUMNS} | {"cost_cents"}
     return [c for c in customers.columns if c not in known and not c.startswith("_")]
 
 

@@ -24,15 +24,6 @@ def period_ordinals(days: np.ndarray, period: str) -> np.ndarray:
     return months // 12
 
 
-def period_start(ordinals: np.ndarray, period: str) -> np.ndarray:
-    """The first day number of each period."""
-    ordinals = np.asarray(ordinals, dtype=np.int64)
-    if period == "week":
-        return ordinals * 7 - 3
-    months = {"month": 1, "quarter": 3, "year": 12}[period]
-    return (ordinals * months).astype("datetime64[M]").astype("datetime64[D]").astype(np.int64)
-
-
 def period_labels(days: np.ndarray, period: str) -> np.ndarray:
     """``2024-W05``, ``2024-03``, ``2024-Q1``, ``2024`` for each day number."""
     return ordinal_labels(period_ordinals(days, period), period)

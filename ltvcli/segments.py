@@ -17,7 +17,7 @@ import numpy as np
 import pandas as pd
 
 from ltvcli.analysis import Analysis
-from ltvcli.customers import AT_RISK, STATUSES, attribute_columns
+from ltvcli.customers import AT_RISK, RFM_ORDER, STATUSES, attribute_columns, rfm_scores
 from ltvcli.definition import Metric
 from ltvcli.errors import ConfigError
 from ltvcli.metrics import METRIC_BY_KEY, kpis
@@ -29,16 +29,6 @@ DERIVED = ("rfm", "frequency", "ltv-tier", "cohort", "status")
 FREQUENCY_BANDS = ((1, 1, "1 order"), (2, 2, "2 orders"), (3, 4, "3-4 orders"),
                    (5, 9, "5-9 orders"), (10, None, "10+ orders"))  # fmt: skip
 LTV_TIERS = ((0.2, "top 20%"), (0.5, "middle 30%"), (1.0, "bottom 50%"))
-
-# RFM_MAP[r][f]: the segment of a customer with recency score r and frequency score f.
-_R5 = ("new", "potential loyalist", "potential loyalist", "champions", "champions")
-_R3 = ("about to sleep", "about to sleep", "need attention", "loyal", "loyal")
-_R2 = ("hibernating", "hibernating", "at risk", "at risk", "cannot lose them")
-_R1 = ("lost", "lost", "at risk", "at risk", "cannot lose them")
-_R4 = ("promising", "potential loyalist", "potential loyalist", "champions", "champions")
-RFM_MAP = {5: _R5, 4: _R4, 3: _R3, 2: _R2, 1: _R1}
-RFM_ORDER = ("champions", "loyal", "potential loyalist", "new", "promising", "need attention",
-             "about to sleep", "at risk", "cannot lose them", "hibernating", "lost")  # fmt: skip
 
 _KPI_KEYS = ("customers", "customer_share", "orders", "net_revenue", "revenue_share", "margin",
              "aov", "orders_per_customer", "purchase_frequency", "repeat_rate",
@@ -72,7 +62,7 @@ def segment_keys(analysis: Analysis, by: list[str], period: str = "month") -> pd
     out = {}
     for name in (_resolve(n, c) for n in by):
         if name == "rfm":
-            out["rfm"] = rfm_segments(c)
+            out["rfm"] = rfm_scores(c)["rfm_segment"].astype(object)
         elif name == "frequency":
             out["frequency"] = frequency_bands(c["orders"])
         elif name == "ltv-tier":
@@ -163,31 +153,6 @@ def net_promoter_score(scores: pd.Series) -> float | None:
     if s.empty:
         return None
     return float(((s >= 9).mean() - (s <= 6).mean()) * 100)
-
-
-def rfm_segments(c: pd.DataFrame) -> pd.Series:
-    r = quintile_scores(-c["recency_days"].astype(float))
-    f = quintile_scores(c["orders"].astype(float))
-    names = [RFM_MAP[ri][fi - 1] for ri, fi in zip(r, f, strict=True)]
-    return pd.Series(names, index=c.index)
-
-
-def rfm_scores(c: pd.DataFrame) -> pd.DataFrame:
-    """R, F, M scores 1–5 (5 = most recent, most orders, most money)."""
-    return pd.DataFrame(
-        {
-            "r_score": quintile_scores(-c["recency_days"].astype(float)),
-            "f_score": quintile_scores(c["orders"].astype(float)),
-            "m_score": quintile_scores(c["net_revenue"].astype(float)),
-        },
-        index=c.index,
-    )
-
-
-def quintile_scores(values: pd.Series) -> np.ndarray:
-    """1–5 from the percentile rank (ties share the average rank): ceil(5 × rank / n)."""
-    pct = values.rank(method="average", pct=True).to_numpy()
-    return np.clip(np.ceil(pct * 5), 1, 5).astype(int)
 
 
 def frequency_bands(orders: pd.Series) -> pd.Series:

@@ -55,10 +55,6 @@ class Spend:
         chosen = r[take]
         return int(chosen["cents"].sum()), int(chosen["start"].min()), int(chosen["end"].max())
 
-    @property
-    def channels(self) -> list[str]:
-        return sorted(c for c in self.rows["channel"].dropna().unique())
-
     def per_day(self) -> pd.Series:
         """Spend spread evenly over the days of each period (cents as floats, by day number)."""
         r = self.rows

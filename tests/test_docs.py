@@ -6,7 +6,7 @@ from __future__ import annotations
 from conftest import ROOT
 
 from ltvcli.cohorts import COHORT_METRICS, TREND_METRICS
-from ltvcli.customers import CUSTOMER_COLUMNS
+from ltvcli.customers import CUSTOMER_COLUMNS, RFM_COLUMNS
 from ltvcli.intervals import INTERVAL_METRICS
 from ltvcli.metrics import METRICS
 from ltvcli.segments import SEGMENT_METRICS
@@ -16,6 +16,7 @@ def test_every_definition_is_documented():
     doc = (ROOT / "docs" / "metrics.md").read_text()
     registries = (
         CUSTOMER_COLUMNS,
+        RFM_COLUMNS,
         METRICS,
         SEGMENT_METRICS,
         INTERVAL_METRICS,

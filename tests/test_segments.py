@@ -10,9 +10,10 @@ from hypothesis import HealthCheck, given, settings
 from ltvcli.analysis import analyse
 from ltvcli.cents import divide_cents
 from ltvcli.customer_file import join_customer_file
+from ltvcli.customers import quintile_scores
 from ltvcli.load import load_orders
 from ltvcli.metrics import median_cents
-from ltvcli.segments import OTHER, TOTAL, frequency_bands, ltv_tiers, quintile_scores, segment_table
+from ltvcli.segments import OTHER, TOTAL, frequency_bands, ltv_tiers, segment_table
 from ltvcli.spend import load_spend
 
 

@@ -17,7 +17,7 @@ import pyarrow.csv as pacsv
 from ltvcli.errors import InputError
 from ltvcli.io.raw import RawTable, ReadOptions
 from ltvcli.io.text import detect_encoding, to_utf8
-from ltvcli.schema.fields import SUMMARY_PATTERN, header_score
+from ltvcli.schema.fields import SUMMARY_CELL, header_score
 
 DELIMITERS = (",", ";", "\t", "|")
 WHITESPACE = "whitespace"
@@ -192,7 +192,7 @@ def _parse(
     def on_invalid(row: pacsv.InvalidRow) -> str:
         if row.actual_columns == 1 and not row.text.strip(delimiter + " \r"):
             reason = "blank line"
-        elif re.match(SUMMARY_PATTERN, row.text.strip().strip('"').lower()):
+        elif re.match(SUMMARY_CELL, row.text.strip().strip('"'), re.IGNORECASE):
             reason = "summary row (Итого/Total)"
         elif row.actual_columns < width and not row.text.strip(delimiter + " \r").count(delimiter):
             reason = "title or summary line"

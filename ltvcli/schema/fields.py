@@ -458,8 +458,8 @@ SUMMARY_WORDS = (
     "итого", "итог", "всего", "total", "grand total", "totals", "subtotal", "средний чек",
     "сумма платежей", "число платежей", "gesamt", "summe",
 )  # fmt: skip
-SUMMARY_PATTERN = rf"^({'|'.join(SUMMARY_WORDS)})(\s*:.*|\s+по\s.*|\s*)$"
-SUMMARY_CELL = rf"^\s*({'|'.join(SUMMARY_WORDS)})(\s*:.*|\s+по\s.*|\s*)$"  # untrimmed, any case
+# A cell that says the row is a total, not an order (match ignoring case).
+SUMMARY_CELL = rf"^\s*({'|'.join(SUMMARY_WORDS)})(\s*:.*|\s+по\s.*|\s*)$"
 
 EXACT = 1000
 

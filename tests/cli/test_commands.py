@@ -196,3 +196,12 @@ def test_segments_columns_keep_the_keys_first(run_cli):
     )
     assert result.stdout.splitlines()[0] == "city,channel,customers,cac"
     assert run_cli("segments", ORDERS, "--columns", "nope").exit_code == 2
+
+
+def test_customers_rfm_scores_name_the_segments(run_cli):
+    rows = run_cli("customers", ORDERS, "--rfm", "-f", "json").json
+    assert {r["r_score"] for r in rows} == {1, 2, 3, 4, 5}
+    champions = [r for r in rows if r["rfm_segment"] == "champions"]
+    assert champions and all(r["r_score"] >= 4 and r["f_score"] >= 4 for r in champions)
+    by_rfm = run_cli("segments", ORDERS, "--by", "rfm", "-f", "json").json
+    assert next(s for s in by_rfm if s["rfm"] == "champions")["customers"] == len(champions)

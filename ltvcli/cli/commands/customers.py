@@ -32,6 +32,14 @@ def customers(
             "--top", min=1, help="Keep the first N rows (after sorting).", rich_help_panel=OUTPUT
         ),
     ] = None,
+    rfm: Annotated[
+        bool,
+        typer.Option(
+            "--rfm",
+            help="Add R, F, M scores (1-5) and the RFM segment name.",
+            rich_help_panel=OUTPUT,
+        ),
+    ] = False,
     columns: Annotated[
         str | None,
         typer.Option(
@@ -56,24 +64,31 @@ def customers(
     Examples:
         ltv customers orders.csv --status at-risk --sort ltv_historical --top 50
         ltv customers orders.csv -o customers.parquet
+        ltv customers orders.csv --rfm --columns customer,r_score,f_score,m_score,rfm_segment
         ltv customers orders.csv --columns customer,orders,net_revenue,status -f csv
     """
-    from ltvcli.customers import CUSTOMER_COLUMNS, select_customers, visible_columns
+    from ltvcli.customers import (
+        CUSTOMER_COLUMNS,
+        RFM_COLUMNS,
+        rfm_scores,
+        select_customers,
+        visible_columns,
+    )
     from ltvcli.definition import kinds, labels
     from ltvcli.render.result import Result
 
     result = analysis.run()
     table = result.customers
+    extra = RFM_COLUMNS if rfm else ()
+    if rfm:
+        table = table.join(rfm_scores(table[table["orders"] > 0]))
     shown = (
         [c.strip() for c in columns.split(",") if c.strip()]
         if columns
-        else visible_columns(table, result.margin_known)
+        else visible_columns(table, result.margin_known) + [m.key for m in extra]
     )
     statuses = [s.strip() for s in status.split(",")] if status else None
     frame = select_customers(table, shown, statuses, sort, ascending, top)
     notes = [f"as of {result.as_of_date}; {len(frame):,} of {len(table):,} customers"]
-    show(
-        Result(frame, kinds(CUSTOMER_COLUMNS), labels(CUSTOMER_COLUMNS), "Customers", notes),
-        fmt,
-        output,
-    )
+    definitions = CUSTOMER_COLUMNS + extra
+    show(Result(frame, kinds(definitions), labels(definitions), "Customers", notes), fmt, output)
