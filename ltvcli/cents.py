@@ -23,6 +23,15 @@ def divide_cents(cents: int, count: int | float) -> int | None:
     return q if (cents >= 0) == (count > 0) else -q
 
 
+def divide_cents_array(cents: np.ndarray, counts: np.ndarray) -> np.ndarray:
+    """Vectorised ``divide_cents`` for counts ≥ 1 (rows with a count of 0 give 0: mask them)."""
+    cents = np.asarray(cents, dtype=np.int64)
+    counts = np.maximum(np.asarray(counts, dtype=np.int64), 1)
+    q, r = np.divmod(np.abs(cents), counts)
+    q += 2 * r >= counts
+    return np.where(cents >= 0, q, -q)
+
+
 def scale_cent(cents: int, factor: float) -> int:
     """``cents × factor`` rounded half-up, exact for decimal factors such as 0.3."""
     f = Fraction(str(factor))

@@ -13,7 +13,7 @@ import numpy as np
 import pandas as pd
 
 from ltvcli.analysis import Analysis
-from ltvcli.cents import scale_cents
+from ltvcli.cents import divide_cents_array, scale_cents
 from ltvcli.definition import Metric
 from ltvcli.periods import ordinal_labels, period_ordinals
 
@@ -135,13 +135,8 @@ def _margin(analysis: Analysis, cells: pd.DataFrame) -> pd.Series | None:
     return pd.Series(net - service)
 
 
-def _per_customer(cents: pd.Series, customers: pd.Series) -> pd.Series:
-    """Half-up cents of ``cents / customers`` per row."""
-    n = customers.to_numpy(np.int64)
-    v = cents.to_numpy(np.int64)
-    q, r = np.divmod(np.abs(v), np.maximum(n, 1))
-    q += 2 * r >= np.maximum(n, 1)
-    return pd.Series(np.where(v >= 0, q, -q), index=cents.index)
+def _per_customer(cents: pd.Series, counts: pd.Series) -> pd.Series:
+    return pd.Series(divide_cents_array(cents.to_numpy(), counts.to_numpy()), index=cents.index)
 
 
 def _cohort_cac(analysis: Analysis, cells: pd.DataFrame, period: str) -> pd.Series:

@@ -8,7 +8,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from ltvcli.cents import scale_cents
+from ltvcli.cents import divide_cents_array, scale_cents
 from ltvcli.definition import Metric
 from ltvcli.engine.reduce import Reduced
 from ltvcli.settings import Settings
@@ -60,7 +60,8 @@ def build_customers(reduced: Reduced, settings: Settings, as_of: int) -> pd.Data
     margin = _margin(reduced, settings, net, orders)
     c["cost"] = None if margin is None else pd.array(net - margin, dtype="Int64")
     c["margin"] = None if margin is None else pd.array(margin, dtype="Int64")
-    c["aov"] = _per_order(net, orders)
+    c["aov"] = pd.array(divide_cents_array(net, orders), dtype="Int64")
+    c.loc[~buyer, "aov"] = pd.NA
     first, last = c["_first_day"].to_numpy(), c["_last_day"].to_numpy()
     c["recency_days"] = pd.array(np.where(buyer, as_of - last, 0), dtype="Int64")
     c["age_days"] = pd.array(np.where(buyer, as_of - first, 0), dtype="Int64")
@@ -85,16 +86,6 @@ def _margin(reduced: Reduced, settings: Settings, net: np.ndarray, orders: np.nd
     if settings.service_cost:
         return net - service
     return None
-
-
-def _per_order(net: np.ndarray, orders: np.ndarray) -> pd.array:
-    """Half-up cents of net / orders (null for customers without orders)."""
-    safe = np.maximum(orders, 1)
-    q, r = np.divmod(np.abs(net), safe)
-    q += 2 * r >= safe
-    aov = pd.array(np.where(net >= 0, q, -q), dtype="Int64")
-    aov[orders == 0] = pd.NA
-    return aov
 
 
 def second_order_p75(customers: pd.DataFrame) -> float | None:
