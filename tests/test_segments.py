@@ -108,3 +108,12 @@ def test_median_cents_rounds_the_middle_pair_half_up():
 
     assert median_cents(np.array([1, 2])) == 2 and median_cents(np.array([5, 1, 3])) == 3
     assert median_cents(np.array([])) is None
+
+
+def test_a_source_column_is_the_channel_not_lost(write):
+    text = "customer,date,amount,source,kind\na,2024-01-01,10,google,x\nb,2024-01-02,10,yandex,y\n"
+    analysis = analyse(load_orders(str(write("o.csv", text))))
+    assert analysis.channel == "source"
+    table = segment_table(analysis, ["source"]).set_index("source")
+    assert list(table.index) == ["google", "yandex", TOTAL]
+    assert set(analysis.customers["kind_column"]) == {"x", "y"}

@@ -32,7 +32,7 @@ from ltvcli.schema.report import Example, LoadReport
 
 ORDER_COLUMNS = (
     "customer", "order_id", "ordered_at", "gross_cents", "refund_cents", "cost_cents",
-    "currency", "is_order", "source", "row",
+    "currency", "is_order", "_file", "_row",
 )  # fmt: skip
 
 
@@ -77,8 +77,8 @@ def rows_from_raw(raw: RawTable, options: NormaliseOptions, report: LoadReport) 
     locale_dayfirst = _locale_dayfirst(raw, table)
     n = table.num_rows
     frame: dict[str, object] = {
-        "source": pd.Categorical.from_codes(np.zeros(n, dtype=np.int8), [raw.name]),
-        "row": row_numbers,
+        "_file": pd.Categorical.from_codes(np.zeros(n, dtype=np.int8), [raw.name]),
+        "_row": row_numbers,
     }
     bad = np.zeros(table.num_rows, dtype=bool)
 
@@ -159,8 +159,9 @@ def rows_from_raw(raw: RawTable, options: NormaliseOptions, report: LoadReport) 
     )
     used = set(mapping.columns.values())
     for name in table.column_names:
-        if name not in used and name not in frame:
-            frame[name] = _attribute(table.column(name))
+        if name not in used:
+            # a column named like an internal one (status, kind...) keeps its values
+            frame[name if name not in frame else f"{name}_column"] = _attribute(table.column(name))
     ids_repeat = order_ids is not None and has_repeats(order_ids)
     frame["_raw_key"] = _row_fingerprint(table) if ids_repeat else None
     rows = pd.DataFrame(frame, copy=False)
@@ -220,7 +221,7 @@ def _collapse(rows: pd.DataFrame, report: LoadReport) -> pd.DataFrame:
     for money, total in summed.items():
         first[money] = total
     first["_lines"] = groups.size()
-    first["row"] = groups["row"].min()
+    first["_row"] = groups["_row"].min()
     first = first.reset_index()
     return pd.concat([first, rows[~has_id]], ignore_index=True)
 
@@ -298,8 +299,8 @@ def _empty_orders() -> pd.DataFrame:
             "cost_cents": pd.Series(dtype="Int64"),
             "currency": pd.Series(dtype="object"),
             "is_order": pd.Series(dtype="bool"),
-            "source": pd.Series(dtype="object"),
-            "row": pd.Series(dtype="int64"),
+            "_file": pd.Series(dtype="object"),
+            "_row": pd.Series(dtype="int64"),
         }
     )
 
