@@ -14,7 +14,9 @@ from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
 
+from ltvcli.schema.customers import integer_keys
 from ltvcli.schema.fields import attribute_kind
 from ltvcli.schema.orders import ORDER_COLUMNS
 
@@ -63,16 +65,19 @@ def reduce_orders(
     ``as_of`` (a day number) and ``churn_window`` (days) mark the two trailing windows that
     churn and purchase frequency are measured over.
     """
-    codes, keys = _customer_codes(orders)
-    n_customers = len(keys["customer"])
+    key, decode = _customer_keys(orders)
     day = day_numbers(orders["ordered_at"])
     is_order = orders["is_order"].to_numpy(bool)
-    perm = _sort_rows(codes, day, ~is_order)
+    perm = _sort_rows(key, day, ~is_order)
 
-    code_s = codes[perm]
+    key_s = key[perm]
+    first_of_customer = np.r_[True, key_s[1:] != key_s[:-1]]
+    starts = np.flatnonzero(first_of_customer)
+    code_s = np.cumsum(first_of_customer) - 1  # dense customer numbers, in sorted order
+    n_customers = len(starts)
+    keys = decode(perm[starts])
     day_s = day[perm]
     sale_s = is_order[perm]
-    starts = np.flatnonzero(np.r_[True, code_s[1:] != code_s[:-1]])
 
     gross = orders["gross_cents"].to_numpy(np.int64)[perm]
     refund = orders["refund_cents"].to_numpy(np.int64)[perm]
@@ -129,6 +134,8 @@ def reduce_orders(
         if _is_contact(column):
             frame[column] = _take(values, perm[last_row])
         elif attr == "mode":
+            codes = np.empty_like(code_s)
+            codes[perm] = code_s
             frame[column] = _mode_by_owner(codes[is_order], values[is_order], n_customers)
         else:
             frame[column] = _take(values, rows)
@@ -142,40 +149,35 @@ def reduce_orders(
     return Reduced(frame, gap_owner, gaps, ledger, has_cost)
 
 
-def _customer_codes(orders: pd.DataFrame) -> tuple[np.ndarray, dict[str, np.ndarray]]:
-    """Dense codes per (currency, customer): by first appearance, or by number for plain
-    integer keys (hashing millions of strings costs more than sorting their numbers)."""
-    codes, uniques = _factorize(orders["customer"])
+def _customer_keys(orders: pd.DataFrame):
+    """An int64 per row, equal exactly for one (currency, customer), and a way back from rows to
+    the key text. Plain integer ids are their own numbers (sorting numbers is cheaper than
+    hashing millions of strings); other keys are numbered by first appearance."""
+    customers = orders["customer"]
+    numbers = integer_keys(pa.array(customers, pa.string()))
+    if numbers is not None:
+        key = numbers - numbers.min()
+
+        def customer_of(rows: np.ndarray):
+            return pa.array(numbers[rows]).cast(pa.string()).to_pandas()
+    else:
+        numbered, uniques = pd.factorize(customers, sort=False)
+        key = numbered.astype(np.int64)
+
+        def customer_of(rows: np.ndarray):
+            return np.asarray(uniques, dtype=object)[numbered[rows]]
+
     currency = orders["currency"]
     if currency.isna().all():
-        return codes.astype(np.int64), {
-            "currency": np.full(len(uniques), None, dtype=object),
-            "customer": np.asarray(uniques, dtype=object),
-        }
-    cur_codes, currencies = pd.factorize(currency.fillna(""), sort=True)
-    pair = cur_codes.astype(np.int64) * len(uniques) + codes
-    dense, pairs = pd.factorize(pair, sort=True)
-    cur_names = np.asarray([c or None for c in currencies], dtype=object)
-    return dense.astype(np.int64), {
-        "currency": cur_names[pairs // len(uniques)],
-        "customer": np.asarray(uniques, dtype=object)[pairs % len(uniques)],
-    }
-
-
-def _factorize(keys: pd.Series) -> tuple[np.ndarray, np.ndarray]:
-    import pyarrow as pa
-
-    from ltvcli.schema.customers import integer_keys
-
-    numbers = integer_keys(pa.array(keys, pa.string()))
-    if numbers is None:
-        return pd.factorize(keys, sort=False)
-    codes, uniques = pd.factorize(numbers, sort=False)
-    return codes, pa.array(uniques).cast(pa.string()).to_numpy(zero_copy_only=False)
+        return key, lambda rows: {"currency": None, "customer": customer_of(rows)}
+    codes, currencies = pd.factorize(currency.fillna(""), sort=True)
+    names = np.asarray([c or None for c in currencies], dtype=object)
+    key = codes.astype(np.int64) * (int(key.max()) + 1) + key
+    return key, lambda rows: {"currency": names[codes[rows]], "customer": customer_of(rows)}
 
 
 def _sort_rows(codes: np.ndarray, day: np.ndarray, refund: np.ndarray) -> np.ndarray:
-    """Row permutation ordered by (customer code, sales before refunds, day, row)."""
+    """Row permutation ordered by (customer key, sales before refunds, day, row)."""
     n = len(codes)
     if n == 0:
         return np.zeros(0, dtype=np.int64)

@@ -26,14 +26,11 @@ def arrow(values: pd.Series, kind: str) -> pa.Array:
     if kind in ("rate", "number"):
         return pa.array(pd.to_numeric(values, errors="coerce"), type=pa.float64(), from_pandas=True)
     if kind == "date":
-        return (
-            pa.array(pd.to_datetime(values, errors="coerce"), from_pandas=True)
-            .cast(pa.timestamp("s"))
-            .cast(pa.date32())
-        )
+        days = pd.to_datetime(values, errors="coerce").to_numpy().astype("datetime64[D]")
+        return pa.array(days, from_pandas=True)
     if isinstance(values.dtype, pd.CategoricalDtype):
         return pa.array(values).cast(pa.string())
-    return pa.array(values.astype(object).where(values.notna(), None), type=pa.string())
+    return pa.array(values, type=pa.string(), from_pandas=True)
 
 
 def machine_text(values: pd.Series, kind: str, spreadsheet: bool = False) -> pa.Array:

@@ -75,7 +75,9 @@ def render_bytes(result: Result, fmt: OutputFormat) -> bytes:
         sink = pa.BufferOutputStream()
         table = typed_table(result)
         few = [f.name for f in table.schema if f.name in _few_values(result)]
-        pq.write_table(table, sink, compression="snappy", use_dictionary=few)
+        pq.write_table(
+            table, sink, compression="snappy", use_dictionary=few, write_statistics=False
+        )
         return sink.getvalue().to_pybytes()
     from ltvcli.render.xlsx import workbook_bytes
 

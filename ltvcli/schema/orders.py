@@ -14,6 +14,7 @@ Steps, in order:
 from __future__ import annotations
 
 import re
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 
 import numpy as np
@@ -102,8 +103,28 @@ def rows_from_raw(raw: RawTable, options: NormaliseOptions, report: LoadReport) 
         bad[mask] = True
 
     col = mapping.column
-    dates = _date_cells(table, mapping)
-    parsed = parse_dates(dates, options.dayfirst, locale_dayfirst)
+    used = set(mapping.columns.values())
+    header = normalise_header(col("customer") or "")
+    phone_column = "phone" in header or "телефон" in header
+    # The columns parse independently and Arrow and numpy release the GIL: use both cores.
+    with ThreadPoolExecutor(max_workers=2) as pool:
+        dates_job = pool.submit(
+            parse_dates, _date_cells(table, mapping), options.dayfirst, locale_dayfirst
+        )
+        money_jobs = {
+            name: pool.submit(parse_money, table.column(col(name)), locale_dayfirst)
+            for name in ("amount", "refund", "cost")
+            if col(name)
+        }
+        customer_job = col("customer") and pool.submit(
+            normalise_customers, table.column(col("customer")), phone_column
+        )
+        attribute_jobs = {
+            name: pool.submit(_attribute, table.column(name))
+            for name in table.column_names
+            if name not in used
+        }
+    parsed = dates_job.result()
     reject(parsed.invalid, "unparseable date", col("date"))
     stamps = parsed.values
     if options.timezone and parsed.offsets is not None:
@@ -119,7 +140,7 @@ def rows_from_raw(raw: RawTable, options: NormaliseOptions, report: LoadReport) 
         frame[f"{name}_cents"] = _int_array(pa.nulls(n, pa.int64()))
         if not col(name):
             continue
-        money = parse_money(table.column(col(name)), locale_dayfirst)
+        money = money_jobs[name].result()
         reject(money.invalid, f"unparseable {name}", col(name))
         frame[f"{name}_cents"] = _int_array(money.cents)
         report.notes += [f"{raw.name}: {col(name)}: {n}" for n in money.notes]
@@ -129,12 +150,8 @@ def rows_from_raw(raw: RawTable, options: NormaliseOptions, report: LoadReport) 
             report.sources[-1]["decimal_mark"] = money.decimal_mark
         cell_currency = cell_currency if cell_currency is not None else money.currency
 
-    if col("customer"):
-        header = normalise_header(col("customer"))
-        phone_column = "phone" in header or "телефон" in header
-        frame["customer"] = normalise_customers(
-            table.column(col("customer")), phone_column
-        ).to_pandas()
+    if customer_job:
+        frame["customer"] = customer_job.result().to_pandas()
     else:
         frame["customer"] = None  # a refunds registry: the customer comes from the order
     order_ids = _ids(table, col("order_id"))
@@ -157,11 +174,9 @@ def rows_from_raw(raw: RawTable, options: NormaliseOptions, report: LoadReport) 
     frame["cancelled"] = (
         st.cancel_flags(table.column(col("cancelled"))) if col("cancelled") else False
     )
-    used = set(mapping.columns.values())
-    for name in table.column_names:
-        if name not in used:
-            # a column named like an internal one (status, kind...) keeps its values
-            frame[name if name not in frame else f"{name}_column"] = _attribute(table.column(name))
+    for name, job in attribute_jobs.items():
+        # a column named like an internal one (status, kind...) keeps its values
+        frame[name if name not in frame else f"{name}_column"] = job.result()
     ids_repeat = order_ids is not None and has_repeats(order_ids)
     frame["_raw_key"] = _row_fingerprint(table) if ids_repeat else None
     rows = pd.DataFrame(frame, copy=False)
@@ -414,10 +429,12 @@ def _int_array(values: pa.Array) -> pd.arrays.IntegerArray:
 
 
 def _attribute(values: pa.ChunkedArray) -> pd.Series:
-    """A passed-through column; text as a categorical (few distinct values, cheap to take)."""
-    if pa.types.is_string(values.type) or pa.types.is_large_string(values.type):
-        return pc.dictionary_encode(values.combine_chunks()).to_pandas()
-    return values.to_pandas()
+    """A passed-through column as a categorical of text: segment labels (city, store 7...)
+    with few distinct values, cheap to take per customer."""
+    values = values.combine_chunks()
+    if not (pa.types.is_string(values.type) or pa.types.is_large_string(values.type)):
+        values = values.cast(pa.string())
+    return pc.dictionary_encode(values).to_pandas()
 
 
 def _ids(table: pa.Table, column: str | None) -> pa.Array | None:

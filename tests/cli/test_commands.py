@@ -205,3 +205,19 @@ def test_customers_rfm_scores_name_the_segments(run_cli):
     assert champions and all(r["r_score"] >= 4 and r["f_score"] >= 4 for r in champions)
     by_rfm = run_cli("segments", ORDERS, "--by", "rfm", "-f", "json").json
     assert next(s for s in by_rfm if s["rfm"] == "champions")["customers"] == len(champions)
+
+
+def test_typed_attribute_columns_from_parquet_render_in_every_format(run_cli, tmp_path):
+    import datetime as dt
+
+    import pyarrow as pa
+
+    source = tmp_path / "o.parquet"
+    pq.write_table(
+        pa.table({"customer_id": [1, 2], "order_date": [dt.date(2024, 1, 1), dt.date(2024, 1, 2)],
+                  "amount": [10.5, 20.0], "store": [7, None]}),
+        source,
+    )  # fmt: skip
+    assert run_cli("customers", source, "-f", "csv").stdout.splitlines()[1].endswith(",7")
+    assert run_cli("customers", source, "-o", tmp_path / "c.parquet").exit_code == 0
+    assert pq.read_table(tmp_path / "c.parquet").column("store").to_pylist() == ["7", None]
