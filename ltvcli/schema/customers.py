@@ -24,9 +24,13 @@ def normalise_customers(values: pa.Array, phone_column: bool = False) -> pa.Arra
     """Return normalised keys; null for empty and guest keys."""
     if isinstance(values, pa.ChunkedArray):
         values = values.combine_chunks()
+    if pa.types.is_floating(values.type):
+        values = pc.cast(pc.round(values), pa.int64())
+    if pa.types.is_integer(values.type):  # numbers: nothing to normalise; 0 is a guest
+        return pc.if_else(
+            pc.equal(values, 0), pa.scalar(None, pa.string()), values.cast(pa.string())
+        )
     if not pa.types.is_string(values.type):
-        if pa.types.is_floating(values.type):
-            values = pc.cast(pc.round(values), pa.int64())
         values = values.cast(pa.string())
     if not phone_column and (numbers := _plain_integers(values)) is not None:
         return pc.if_else(pc.equal(numbers, 0), pa.scalar(None, pa.string()), values)

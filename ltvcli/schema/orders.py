@@ -159,14 +159,14 @@ def rows_from_raw(raw: RawTable, options: NormaliseOptions, report: LoadReport) 
     reference = _ids(table, col("reference"))
     frame["reference"] = None if reference is None else reference.to_pandas()
     frame["currency"] = _currency(table, col("currency"), cell_currency, options.currency)
-    frame["status"] = None
+    frame["status"] = _nothing(n)
     if col("status"):
         frame["status"], unknown = st.classify(table.column(col("status")), st.STATUS_WORDS)
         if unknown:
             report.notes.append(
                 f"{raw.name}: statuses counted as sales: " + ", ".join(map(repr, unknown[:10]))
             )
-    frame["kind"] = None
+    frame["kind"] = _nothing(n)
     if col("kind"):
         frame["kind"] = st.classify(table.column(col("kind")), st.KIND_WORDS)[0]
     if not col("amount"):
@@ -178,7 +178,7 @@ def rows_from_raw(raw: RawTable, options: NormaliseOptions, report: LoadReport) 
         # a column named like an internal one (status, kind...) keeps its values
         frame[name if name not in frame else f"{name}_column"] = job.result()
     ids_repeat = order_ids is not None and has_repeats(order_ids)
-    frame["_raw_key"] = _row_fingerprint(table) if ids_repeat else None
+    frame["_raw_key"] = _row_fingerprint(table) if ids_repeat else _nothing(n)
     rows = pd.DataFrame(frame, copy=False)
     return rows[~bad] if bad.any() else rows
 
@@ -437,12 +437,21 @@ def _attribute(values: pa.ChunkedArray) -> pd.Series:
     return pc.dictionary_encode(values).to_pandas()
 
 
+def _nothing(n: int) -> pd.Categorical:
+    """A column with no values, cheap to build and to compare (unlike n Python ``None``)."""
+    return pd.Categorical.from_codes(
+        np.full(n, -1, dtype=np.int8), categories=pd.Index([], dtype=object)
+    )
+
+
 def _ids(table: pa.Table, column: str | None) -> pa.Array | None:
     if not column:
         return None
     values = table.column(column).combine_chunks()
     if pa.types.is_floating(values.type):
         values = pc.cast(pc.round(values), pa.int64())
+    if pa.types.is_integer(values.type):
+        return values.cast(pa.string())  # nothing to trim
     text = pc.utf8_trim_whitespace(values.cast(pa.string()))
     return pc.if_else(pc.equal(text, ""), pa.scalar(None, pa.string()), text)
 
