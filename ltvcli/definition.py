@@ -14,7 +14,9 @@ from dataclasses import dataclass
 class Metric:
     key: str
     label: str
-    kind: str  # money (cents) | count | rate (fraction) | number | date | text
+    kind: (
+        str  # money (cents) | count | rate (fraction) | number | precise (unrounded) | date | text
+    )
     formula: str
 
 

@@ -4,7 +4,15 @@ import os
 import sys
 
 from ltvcli.cli.app import app
-from ltvcli.cli.commands import cohorts, compute, customers, inspect, intervals, segments  # noqa: F401  (registration)
+from ltvcli.cli.commands import (  # noqa: F401  (registration)
+    cohorts,
+    compute,
+    customers,
+    inspect,
+    intervals,
+    predict,
+    segments,
+)
 
 
 def main() -> None:

@@ -149,8 +149,8 @@ class AnalysisRequest:
     load: LoadRequest
     flags: dict[str, object]
 
-    def run(self):
-        from ltvcli.analysis import analyse
+    def prepare(self):
+        """The loaded orders, the settings and the spend, before the analysis."""
         from ltvcli.options import analysis_settings
         from ltvcli.spend import load_spend
 
@@ -158,7 +158,13 @@ class AnalysisRequest:
         spend = flags.pop("spend")
         settings = analysis_settings(self.load.flags.get("config"), **flags)
         spend_data = load_spend(spend) if spend else None
-        analysis = analyse(self.load.load(), settings, spend_data)
+        return self.load.load(), settings, spend_data
+
+    def run(self, prepared=None):
+        from ltvcli.analysis import analyse
+
+        loaded, settings, spend = prepared or self.prepare()
+        analysis = analyse(loaded, settings, spend)
         if not self.load.quiet:
             for note in analysis.notes:
                 print(f"ltv: {note}", file=sys.stderr)
@@ -185,6 +191,19 @@ def show(result, fmt: OutputFormat | None, output: str | None) -> None:
 
     terminal = sys.stdout.isatty()
     emit(result, choose_format(fmt, output, terminal), output, sys.stdout, terminal)
+
+
+def show_document(
+    document: dict, results: list, fmt: OutputFormat | None, output: str | None
+) -> None:
+    """Render a report of several tables (JSON: the document as a whole)."""
+    from ltvcli.render.emit import emit_document
+    from ltvcli.render.formats import choose_format
+
+    terminal = sys.stdout.isatty()
+    emit_document(
+        document, results, choose_format(fmt, output, terminal), output, sys.stdout, terminal
+    )
 
 
 def files_or_stdin(files: list[str] | None) -> list[str]:

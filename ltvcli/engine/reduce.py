@@ -123,6 +123,12 @@ def reduce_orders(
             "_first_day": first_day,
             "_last_day": last_day,
             "_recent_orders": np.add.reduceat(recent.astype(np.int64), starts),
+            # Spend of the orders (refund rows aside), and of the first order day: the
+            # repeat-purchase spend the predictive models use.
+            "_sales_cents": np.add.reduceat(np.where(sale_s, gross - refund, 0), starts),
+            "_first_day_cents": np.add.reduceat(
+                np.where(sale_s & (day_s == first_day[code_s]), gross - refund, 0), starts
+            ),
             "_active_before": np.add.reduceat(previous.astype(np.int64), starts) > 0,
         },
         copy=False,

@@ -23,7 +23,7 @@ def arrow(values: pd.Series, kind: str) -> pa.Array:
         return _decimal_cents(values)
     if kind == "count":
         return _int64(values)
-    if kind in ("rate", "number"):
+    if kind in ("rate", "number", "precise"):
         return pa.array(pd.to_numeric(values, errors="coerce"), type=pa.float64(), from_pandas=True)
     if kind == "date":
         days = pd.to_datetime(values, errors="coerce").to_numpy().astype("datetime64[D]")
@@ -75,6 +75,8 @@ def human_text(values: pd.Series, kind: str) -> list[str]:
             out.append(f"{v:,}")
         elif kind == "rate":
             out.append(f"{v * 100:.1f}%")
+        elif kind == "precise":
+            out.append(f"{v:.6g}")
         elif kind == "number":
             out.append(f"{v:,.2f}".rstrip("0").rstrip(".") if abs(v) < 1e15 else f"{v:g}")
         else:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from typing import IO
 
+import numpy as np
 import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
@@ -43,13 +44,7 @@ def emit(
             with atomic_output(output, "wb") as handle:
                 handle.write(data)
         return
-    text = render_text(result, fmt)
-    if output is None:
-        stdout.write(text)
-        stdout.flush()
-    else:
-        with atomic_output(output) as handle:
-            handle.write(text)
+    _write(render_text(result, fmt), output, stdout)
 
 
 def render_text(result: Result, fmt: OutputFormat) -> str:
@@ -159,3 +154,59 @@ def _markdown(result: Result) -> str:
 
 def _md(cell: str) -> str:
     return cell.replace("|", "\\|").replace("\n", " ")
+
+
+def emit_document(
+    document: dict[str, object],
+    results: list[Result],
+    fmt: OutputFormat,
+    output: str | None,
+    stdout: IO[str],
+    terminal: bool = False,
+) -> None:
+    """A report of several tables: JSON gets ``document`` whole, Excel one sheet per table,
+    CSV/TSV/Parquet the first table, a terminal and Markdown every table in turn."""
+    if fmt in (OutputFormat.json, OutputFormat.jsonl):
+        indent = 2 if fmt is OutputFormat.json else None
+        text = json.dumps(_json_safe(document), ensure_ascii=False, indent=indent, allow_nan=False)
+        _write(text + "\n", output, stdout)
+    elif fmt is OutputFormat.xlsx:
+        from ltvcli.render.xlsx import workbook_bytes
+
+        if output is None and terminal:
+            raise ConfigError("xlsx output is binary: give -o FILE or pipe it")
+        data = workbook_bytes(results)
+        if output is None:
+            stdout.flush()
+            stdout.buffer.write(data)
+        else:
+            with atomic_output(output, "wb") as handle:
+                handle.write(data)
+    elif fmt in (OutputFormat.csv, OutputFormat.tsv, OutputFormat.parquet):
+        emit(results[0], fmt, output, stdout, terminal)
+    elif fmt is OutputFormat.table and output is None:
+        for result in results:
+            emit(result, fmt, None, stdout, terminal)
+    else:
+        _write("\n".join(render_text(r, fmt) for r in results), output, stdout)
+
+
+def _write(text: str, output: str | None, stdout: IO[str]) -> None:
+    if output is None:
+        stdout.write(text)
+        stdout.flush()
+    else:
+        with atomic_output(output) as handle:
+            handle.write(text)
+
+
+def _json_safe(value: object) -> object:
+    if isinstance(value, dict):
+        return {k: _json_safe(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [_json_safe(v) for v in value]
+    if isinstance(value, float) and not np.isfinite(value):
+        return None
+    if isinstance(value, np.generic):
+        return _json_safe(value.item())
+    return value

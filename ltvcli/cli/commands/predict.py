@@ -1,0 +1,244 @@
+"""``ltv predict``: P(alive), expected orders, predicted LTV; the model summary; the holdout check."""
+
+from typing import Annotated
+
+import typer
+
+from ltvcli.cli.app import app
+from ltvcli.cli.common import (
+    OUTPUT,
+    AnalysisRequest,
+    Debug,
+    Format,
+    Output,
+    Quiet,
+    command,
+    show,
+    show_document,
+)
+
+MODEL = "Model"
+
+
+@command(app, "predict")
+def predict(
+    analysis: AnalysisRequest,
+    model: Annotated[
+        str,
+        typer.Option(
+            "--model",
+            help="bgnbd, mbgnbd, pareto, or auto (the best on the holdout).",
+            rich_help_panel=MODEL,
+        ),
+    ] = "bgnbd",
+    horizon: Annotated[
+        str,
+        typer.Option("--horizon", help="How far ahead: 90d, 26w, 12m, 1y.", rich_help_panel=MODEL),
+    ] = "12m",
+    discount_rate: Annotated[
+        float,
+        typer.Option(
+            "--discount-rate",
+            min=0,
+            help="Annual discount rate of future revenue, e.g. 0.1.",
+            rich_help_panel=MODEL,
+        ),
+    ] = 0.0,
+    time_unit: Annotated[
+        str,
+        typer.Option(
+            "--time-unit", help="Time unit of the fit: day, week, month.", rich_help_panel=MODEL
+        ),
+    ] = "week",
+    holdout: Annotated[
+        str | None,
+        typer.Option(
+            "--holdout",
+            help="Check the model: fit before this date (or the last 90d, 26w...) and compare with what happened.",
+            rich_help_panel=MODEL,
+        ),
+    ] = None,
+    sort: Annotated[
+        str | None,
+        typer.Option("--sort", help="Sort by this column, largest first.", rich_help_panel=OUTPUT),
+    ] = None,
+    top: Annotated[
+        int | None,
+        typer.Option("--top", min=1, help="Keep the first N customers.", rich_help_panel=OUTPUT),
+    ] = None,
+    summary: Annotated[
+        bool,
+        typer.Option(
+            "--summary",
+            help="Print the fitted model (parameters, standard errors, log-likelihood, AIC) instead of the customers.",
+            rich_help_panel=OUTPUT,
+        ),
+    ] = False,
+    save_model: Annotated[
+        str | None,
+        typer.Option(
+            "--save-model", help="Write the fitted model to this JSON file.", rich_help_panel=MODEL
+        ),
+    ] = None,
+    model_file: Annotated[
+        str | None,
+        typer.Option(
+            "--model-file",
+            help="Score with a model saved earlier instead of fitting one.",
+            rich_help_panel=MODEL,
+        ),
+    ] = None,
+    fmt: Format = None,
+    output: Output = None,
+    quiet: Quiet = False,
+    debug: Debug = False,
+) -> None:
+    """Predict each customer's future: P(alive), expected orders and order value over the
+    horizon, predicted LTV (discounted, on margin when known) and the expected next order.
+
+    Purchase counts: BG/NBD, MBG/NBD or Pareto/NBD; spend: Gamma-Gamma. --as-of is the end
+    of what the model sees.
+
+    \b
+    Examples:
+        ltv predict orders.csv --horizon 12m --sort predicted_ltv_12m --top 20
+        ltv predict orders.csv --summary --format json
+        ltv predict orders.csv --holdout 90d --model auto
+        ltv predict orders.csv --save-model model.json
+        ltv predict new_orders.csv --model-file model.json -o scores.csv
+    """
+    import datetime as dt
+
+    from ltvcli.errors import ConfigError
+    from ltvcli.models import store
+    from ltvcli.models.holdout import choose_model, holdout_check
+    from ltvcli.models.predict import MODELS, fit_models, parse_horizon
+    from ltvcli.models.summary import UNIT_DAYS, summarise
+    from ltvcli.settings import parse_day
+
+    if time_unit not in UNIT_DAYS:
+        raise ConfigError(f"--time-unit is one of {', '.join(UNIT_DAYS)}")
+    if model != "auto" and model not in MODELS:
+        raise ConfigError(f"--model is one of {', '.join(MODELS)}, auto")
+    horizon_days, label = parse_horizon(horizon)
+    prepared = analysis.prepare()
+    result = analysis.run(prepared)
+    end = result.as_of_date
+    if holdout or model == "auto":
+        text = holdout or "90d"
+        cutoff = (
+            end - dt.timedelta(days=parse_horizon(text)[0])
+            if text[-1:].lower() in "dwmy" and text[:-1].isdigit()
+            else parse_day(text, "--holdout")
+        )
+        loaded, settings, _ = prepared
+        if model == "auto":
+            model, checks = choose_model(loaded, settings, cutoff, end, time_unit)
+        else:
+            checks = {model: holdout_check(loaded, settings, cutoff, end, model, time_unit)}
+        if holdout:
+            show_holdout(checks, model, fmt, output)
+            return
+    models = (
+        store.load(model_file)
+        if model_file
+        else fit_models(summarise(result.customers, time_unit), model)
+    )
+    if save_model:
+        store.save(models, save_model, end.isoformat())
+    if not quiet:
+        import sys
+
+        for note in models.notes:
+            print(f"ltv: {note}", file=sys.stderr)
+    if summary:
+        show_summary(models, end.isoformat(), fmt, output)
+        return
+    show_predictions(result, models, horizon_days, label, discount_rate, (sort, top), fmt, output)
+
+
+def show_predictions(result, models, horizon_days, label, discount_rate, order, fmt, output):
+    from ltvcli.customers import CUSTOMER_COLUMNS, select_customers
+    from ltvcli.definition import kinds, labels
+    from ltvcli.models.predict import PREDICTION_COLUMNS, margin_rate, score
+    from ltvcli.render.result import Result
+
+    rate = margin_rate(result.customers, result.settings.margin, result.margin_known)
+    table = score(result.customers, models, result.as_of_date, horizon_days, discount_rate, rate)
+    renamed = {
+        "expected_orders": f"expected_orders_{label}",
+        "predicted_ltv": f"predicted_ltv_{label}",
+    }
+    table = table.rename(columns=renamed)
+    if table["currency"].isna().all():
+        table = table.drop(columns="currency")
+    sort, top = order
+    table = select_customers(table, list(table.columns), sort=sort, top=top)
+    base = {"currency": "text", "customer": "text", "orders": "count", "net_revenue": "money"}
+    column_kinds = base | {renamed.get(k, k): v for k, v in kinds(PREDICTION_COLUMNS).items()}
+    column_labels = labels(CUSTOMER_COLUMNS) | {
+        renamed.get(k, k): v for k, v in labels(PREDICTION_COLUMNS).items()
+    }
+    basis = f"margin rate {rate:.3g}" if rate is not None else "revenue (no margin known)"
+    notes = [
+        f"{models.count.model} + {'gamma-gamma' if models.spend else 'own average spend'}; "
+        f"as of {result.as_of_date}; horizon {label}; predicted LTV on {basis}"
+    ]
+    show(Result(table, column_kinds, column_labels, "Predictions", notes), fmt, output)
+
+
+def show_summary(models, as_of, fmt, output) -> None:
+    import pandas as pd
+
+    from ltvcli.models.store import describe
+    from ltvcli.render.result import Result
+
+    document = describe(models, as_of)
+    rows = []
+    for part in (models.count, models.spend):
+        if part is None:
+            continue
+        for name, value in part.params.items():
+            rows.append({"model": part.model, "parameter": name, "value": value,
+                         "std_error": part.std_errors.get(name)})  # fmt: skip
+    kinds = {"model": "text", "parameter": "text", "value": "precise", "std_error": "precise"}
+    notes = [
+        f"{models.count.model}: log-likelihood {models.count.log_likelihood:,.2f}, AIC "
+        f"{models.count.aic:,.2f}, {models.count.customers:,} customers, time unit {models.unit}"
+    ]
+    show_document(
+        document, [Result(pd.DataFrame(rows), kinds, title="Model", notes=notes)], fmt, output
+    )
+
+
+def show_holdout(checks, chosen, fmt, output) -> None:
+    import pandas as pd
+
+    from ltvcli.models.holdout import VERDICT_WORDS, verdict
+    from ltvcli.render.result import Result
+
+    check = checks[chosen]
+    words = verdict(check.report, check.bins)
+    report = check.report | {"verdict": words}
+    document = {"holdout": report | {"bins": check.bins.to_dict("records")}}
+    if len(checks) > 1:
+        document["models"] = {n: c.report["mae"] for n, c in checks.items()}
+    kinds = {"aggregate_error": "rate", "customers": "count", "mae": "number", "rmse": "number",
+             "bias": "number", "actual_orders": "number", "predicted_orders": "number"}  # fmt: skip
+    bins_kinds = {
+        "repeat_purchases": "text",
+        "customers": "count",
+        "actual_mean": "number",
+        "predicted_mean": "number",
+    }
+    results = [
+        Result(
+            pd.DataFrame([report]),
+            kinds,
+            title="Holdout check",
+            notes=[VERDICT_WORDS[words]],
+            record=True,
+        ),
+        Result(check.bins, bins_kinds, title="Actual vs predicted by calibration repeat purchases"),
+    ]
+    show_document(document, results, fmt, output)

@@ -1,0 +1,124 @@
+"""Can the model be trusted on this data? Fit on the calibration part, predict the holdout part,
+compare with what customers actually did.
+
+Actual holdout purchases are the distinct order days after the cutoff (as the models count
+them); the comparison is per customer (MAE, RMSE, bias), in total, and by calibration
+frequency (customers with 0, 1, … 6, 7+ repeat purchase days).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, replace
+
+import numpy as np
+import pandas as pd
+
+from ltvcli.analysis import analyse
+from ltvcli.load import Loaded
+from ltvcli.models.fit import FitError
+from ltvcli.models.predict import MODELS, Models, _expected, fit_models
+from ltvcli.models.summary import UNIT_DAYS, summarise
+from ltvcli.settings import Settings
+
+TRUSTED, CAREFUL, UNRELIABLE = "trustworthy", "usable with care", "not reliable"
+VERDICT_WORDS = {
+    TRUSTED: "the model predicted the holdout well: its forecasts can be used for this data",
+    CAREFUL: "the model is roughly right in total but misses some groups of customers: use its forecasts with care",
+    UNRELIABLE: "the model did not predict the holdout: do not rely on its forecasts for this data",
+}
+
+
+@dataclass
+class Holdout:
+    report: dict[str, object]
+    bins: pd.DataFrame
+    models: Models
+
+
+def holdout_check(
+    loaded: Loaded, settings: Settings, cutoff: dt.date, end: dt.date, model: str, unit: str
+) -> Holdout:
+    if cutoff >= end:
+        raise FitError(f"the holdout starts {cutoff}, after the end of the data {end}")
+    calibration = analyse(loaded, replace(settings, as_of=cutoff))
+    full = analyse(loaded, replace(settings, as_of=end))
+    summary = summarise(calibration.customers, unit)
+    models = fit_models(summary, model)
+    horizon = (end - cutoff).days / UNIT_DAYS[unit]
+    params = models.count.vector()
+    predicted = _expected(models.module, params, horizon, summary.x, summary.t_x, summary.T)
+    actual = _actual(calibration.customers.iloc[summary.rows], full.customers)
+    return Holdout(
+        _report(models, cutoff, end, predicted, actual), _bins(summary.x, predicted, actual), models
+    )
+
+
+def choose_model(loaded: Loaded, settings: Settings, cutoff: dt.date, end: dt.date, unit: str):
+    """``--model auto``: the model with the smallest per-customer holdout error."""
+    checks = {}
+    for name in MODELS:
+        try:
+            checks[name] = holdout_check(loaded, settings, cutoff, end, name, unit)
+        except FitError:
+            continue
+    if not checks:
+        raise FitError("none of the models could be fitted on the calibration period")
+    best = min(checks, key=lambda n: checks[n].report["mae"])
+    return best, checks
+
+
+def _actual(calibration: pd.DataFrame, full: pd.DataFrame) -> np.ndarray:
+    def key(c: pd.DataFrame) -> pd.Index:
+        currency = c["currency"].astype(object).fillna("").astype(str)
+        return pd.Index(currency + "\x1f" + c["customer"].astype(str))
+
+    later = pd.Series(full["order_days"].to_numpy(), index=key(full))
+    return later.reindex(key(calibration)).to_numpy() - calibration["order_days"].to_numpy()
+
+
+def _report(models: Models, cutoff, end, predicted, actual) -> dict[str, object]:
+    error = predicted - actual
+    total_actual, total_predicted = float(actual.sum()), float(predicted.sum())
+    aggregate = (total_predicted - total_actual) / total_actual if total_actual else None
+    return {
+        "model": models.count.model,
+        "calibration_end": cutoff.isoformat(),
+        "holdout_end": end.isoformat(),
+        "customers": len(actual),
+        "actual_orders": total_actual,
+        "predicted_orders": total_predicted,
+        "aggregate_error": aggregate,
+        "mae": float(np.abs(error).mean()),
+        "rmse": float(np.sqrt((error**2).mean())),
+        "bias": float(error.mean()),
+    }
+
+
+def _bins(x: np.ndarray, predicted: np.ndarray, actual: np.ndarray) -> pd.DataFrame:
+    labels = np.where(x >= 7, "7+", x.astype(int).astype(str))
+    frame = pd.DataFrame({"repeat_purchases": labels, "predicted": predicted, "actual": actual})
+    table = frame.groupby("repeat_purchases", sort=False).agg(
+        customers=("actual", "size"),
+        actual_mean=("actual", "mean"),
+        predicted_mean=("predicted", "mean"),
+    )
+    order = [str(i) for i in range(7)] + ["7+"]
+    return table.reindex([o for o in order if o in table.index]).reset_index()
+
+
+def verdict(report: dict[str, object], bins: pd.DataFrame) -> str:
+    """Trustworthy: total within 10 % and every bin of 30+ customers within 25 % (or 0.1
+    orders); usable with care: within 25 % and 50 %; otherwise not reliable."""
+    aggregate = report["aggregate_error"]
+    if aggregate is None:
+        return UNRELIABLE
+    big = bins[bins["customers"] >= 30]
+    gap = (big["predicted_mean"] - big["actual_mean"]).abs()
+    relative = gap / big["actual_mean"].where(big["actual_mean"] > 0)
+    worst = float(relative.where(gap > 0.1, 0).fillna(0).max()) if len(big) else 0.0
+    if abs(aggregate) <= 0.10 and worst <= 0.25:
+        return TRUSTED
+    if abs(aggregate) <= 0.25 and worst <= 0.50:
+        return CAREFUL
+    return UNRELIABLE

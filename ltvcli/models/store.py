@@ -1,0 +1,70 @@
+"""The model summary as data: what ``--summary`` prints and what ``--save-model`` writes, so a
+nightly job can score new data with a model fitted earlier (``--model-file``)."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from ltvcli.errors import ConfigError
+from ltvcli.io.atomic import atomic_output
+from ltvcli.models.fit import Fitted
+from ltvcli.models.predict import MODELS, Models
+from ltvcli.models.summary import UNIT_DAYS
+
+FORMAT_VERSION = 1
+
+
+def describe(models: Models, as_of: str | None = None) -> dict[str, object]:
+    """The model summary: parameters, standard errors, log-likelihood, AIC, customers, unit."""
+    out = _fitted(models.count) | {"time_unit": models.unit, "as_of": as_of}
+    out["spend"] = _fitted(models.spend) if models.spend else None
+    return out
+
+
+def save(models: Models, path: str, as_of: str) -> None:
+    with atomic_output(path) as handle:
+        json.dump({"ltv_model": FORMAT_VERSION} | describe(models, as_of), handle, indent=2)
+        handle.write("\n")
+
+
+def load(path: str) -> Models:
+    try:
+        data = json.loads(Path(path).read_text(encoding="utf-8"))
+        if data.get("ltv_model") != FORMAT_VERSION or data["model"] not in MODELS:
+            raise ValueError
+        if data["time_unit"] not in UNIT_DAYS:
+            raise ValueError
+        count = _restore(data)
+        spend = _restore(data["spend"]) if data.get("spend") else None
+    except FileNotFoundError:
+        raise ConfigError(f"{path}: no such model file") from None
+    except (ValueError, KeyError, TypeError, json.JSONDecodeError):
+        raise ConfigError(f"{path}: not a model file written by ltv predict --save-model") from None
+    return Models(
+        count, spend, data["time_unit"], [f"model from {path} (fitted as of {data.get('as_of')})"]
+    )
+
+
+def _fitted(fit: Fitted) -> dict[str, object]:
+    return {
+        "model": fit.model,
+        "params": fit.params,
+        "std_errors": fit.std_errors,
+        "log_likelihood": fit.log_likelihood,
+        "aic": fit.aic,
+        "customers": fit.customers,
+        "converged": fit.converged,
+    }
+
+
+def _restore(data: dict) -> Fitted:
+    params = {k: float(v) for k, v in data["params"].items()}
+    return Fitted(
+        model=data["model"],
+        params=params,
+        log_likelihood=float(data["log_likelihood"]),
+        customers=int(data["customers"]),
+        converged=bool(data["converged"]),
+        std_errors=data.get("std_errors", {}),
+    )

@@ -1,0 +1,55 @@
+"""The per-customer summary the models are fitted on, read off the customer table.
+
+x is the number of repeat purchase days (orders on one day are one purchase), t_x the time from
+the first to the last purchase day, T the time from the first purchase day to the as-of date,
+all in the fitting time unit; m is the mean spend of the repeat purchase days (the first day
+left out, as the Gamma-Gamma model requires), in currency units.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+UNIT_DAYS = {"day": 1.0, "week": 7.0, "month": 365.25 / 12}
+
+
+@dataclass
+class Summary:
+    x: np.ndarray
+    t_x: np.ndarray
+    T: np.ndarray
+    m: np.ndarray  # NaN where x = 0
+    rows: np.ndarray  # positions in the customer table
+    unit: str
+
+    def __len__(self) -> int:
+        return len(self.x)
+
+
+def summarise(customers: pd.DataFrame, unit: str = "week") -> Summary:
+    """The model inputs of every customer with an order."""
+    days = UNIT_DAYS[unit]
+    buyers = customers["orders"].to_numpy() > 0
+    c = customers[buyers]
+    x = (c["order_days"].to_numpy() - 1).astype(float)
+    repeat_cents = (c["_sales_cents"] - c["_first_day_cents"]).to_numpy(dtype=float)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        m = np.where(x > 0, repeat_cents / 100 / x, np.nan)
+    return Summary(
+        x=x,
+        t_x=c["tenure_days"].to_numpy(dtype=float) / days,
+        T=c["age_days"].to_numpy(dtype=float) / days,
+        m=m,
+        rows=np.flatnonzero(buyers),
+        unit=unit,
+    )
+
+
+def compress(*columns: np.ndarray) -> tuple[tuple[np.ndarray, ...], np.ndarray, np.ndarray]:
+    """Identical rows once, with their counts as weights, and the map back to every row."""
+    stacked = np.column_stack(columns)
+    unique, inverse, counts = np.unique(stacked, axis=0, return_inverse=True, return_counts=True)
+    return tuple(unique.T), counts.astype(float), inverse.ravel()

@@ -1,0 +1,92 @@
+"""``ltv predict`` through the CLI: predictions, the summary, the holdout check, saved models."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from conftest import SAMPLE
+
+ORDERS = str(SAMPLE / "orders.csv")
+
+
+def test_predictions_have_the_units_in_their_names(run_cli):
+    result = run_cli(
+        "predict",
+        ORDERS,
+        "--horizon",
+        "90d",
+        "--sort",
+        "predicted_ltv_90d",
+        "--top",
+        "10",
+        "-f",
+        "json",
+    )
+    assert result.exit_code == 0, result.stderr
+    rows = result.json
+    assert len(rows) == 10
+    assert {"customer", "p_alive", "expected_orders_90d", "expected_aov", "predicted_ltv_90d",
+            "total_ltv", "expected_next_order"} <= set(rows[0])  # fmt: skip
+    ltv = [r["predicted_ltv_90d"] for r in rows]
+    assert ltv == sorted(ltv, reverse=True)
+    for r in rows:
+        assert 0 <= r["p_alive"] <= 1 and r["expected_orders_90d"] >= 0
+        assert r["total_ltv"] > r["predicted_ltv_90d"]
+
+
+def test_a_longer_horizon_predicts_more_and_discounting_less(run_cli):
+    def total(*args):
+        rows = run_cli("predict", ORDERS, "-f", "json", *args).json
+        key = next(k for k in rows[0] if k.startswith("predicted_ltv_"))
+        return sum(r[key] for r in rows)
+
+    assert total("--horizon", "1y") > total("--horizon", "6m")
+    assert total("--horizon", "1y", "--discount-rate", "0.2") < total("--horizon", "1y")
+
+
+def test_summary_json_names_the_parameters(run_cli):
+    summary = run_cli("predict", ORDERS, "--summary", "-f", "json").json
+    assert summary["model"] == "bgnbd" and set(summary["params"]) == {"r", "alpha", "a", "b"}
+    assert set(summary["spend"]["params"]) == {"p", "q", "gamma"}
+    assert summary["time_unit"] == "week" and summary["customers"] == 3952
+    assert summary["aic"] == pytest.approx(8 - 2 * summary["log_likelihood"])
+    pareto = run_cli("predict", ORDERS, "--summary", "--model", "pareto", "-f", "json").json
+    assert set(pareto["params"]) == {"r", "alpha", "s", "beta"}
+
+
+def test_holdout_report_and_auto_model(run_cli):
+    report = run_cli("predict", ORDERS, "--holdout", "180d", "-f", "json").json["holdout"]
+    assert report["calibration_end"] == "2025-01-01" and report["holdout_end"] == "2025-06-30"
+    assert report["verdict"] in ("trustworthy", "usable with care", "not reliable")
+    assert abs(report["aggregate_error"]) < 0.1
+    assert sum(b["customers"] for b in report["bins"]) == report["customers"]
+    auto = run_cli("predict", ORDERS, "--holdout", "180d", "--model", "auto", "-f", "json").json
+    assert auto["holdout"]["model"] == min(auto["models"], key=auto["models"].get)
+
+
+def test_a_saved_model_scores_new_data_the_same(run_cli, tmp_path):
+    model = tmp_path / "model.json"
+    fitted = run_cli("predict", ORDERS, "--save-model", model, "-f", "json").json
+    saved = json.loads(model.read_text())
+    assert saved["model"] == "bgnbd" and saved["as_of"] == "2025-06-30"
+    scored = run_cli("predict", ORDERS, "--model-file", model, "-f", "json").json
+    assert scored == fitted
+    assert run_cli("predict", ORDERS, "--model-file", tmp_path / "nope.json").exit_code == 2
+
+
+def test_too_little_data_is_explained(run_cli, write):
+    data = write(
+        "o.csv", "customer,date,amount\na,2024-01-01,10\na,2024-02-01,10\nb,2024-01-05,5\n"
+    )
+    result = run_cli("predict", data)
+    assert result.exit_code == 1
+    assert "only 1 of 2 customers bought on two different days" in result.stderr
+
+
+@pytest.mark.parametrize(
+    "args", [["--horizon", "soon"], ["--time-unit", "year"], ["--model", "magic"]]
+)
+def test_bad_options_are_usage_errors(run_cli, args):
+    result = run_cli("predict", ORDERS, *args)
+    assert result.exit_code == 2 and "ltv: error" in result.stderr
