@@ -13,7 +13,7 @@ from ltvcli.cli import app
 
 ROOT = Path(__file__).resolve().parent.parent
 SAMPLE = ROOT / "sample_data"
-SHARED_DATA = ROOT.parent / "shared" / "data"
+DATA = ROOT / "tests" / "data"  # real public data kept with the tests (see its README)
 
 
 @dataclass

@@ -9,7 +9,7 @@ import lzma
 import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
-from conftest import SHARED_DATA, totals
+from conftest import DATA, totals
 
 from ltvcli.errors import InputError
 from ltvcli.load import load_orders
@@ -118,9 +118,7 @@ def test_excel_first_sheet_and_named_sheet_with_title_rows(tmp_path):
 
 
 def test_cdnow_whitespace_aligned_without_header():
-    path = SHARED_DATA / "cdnow_sample.txt"
-    if not path.exists():
-        pytest.skip("shared/data is not beside the repo")
+    path = DATA / "cdnow_sample.txt"
     options = LoadOptions(no_header=True, names=("master", "customer", "date", "cds", "amount"))
     loaded = load_orders(str(path), options)
     customers, orders, net = totals(loaded)

@@ -7,7 +7,7 @@ import datetime as dt
 
 import numpy as np
 import pytest
-from conftest import SHARED_DATA
+from conftest import DATA
 
 from ltvcli.analysis import analyse
 from ltvcli.load import load_orders
@@ -17,8 +17,7 @@ from ltvcli.models.summary import summarise
 from ltvcli.options import load_options
 from ltvcli.settings import Settings
 
-CDNOW = SHARED_DATA / "cdnow_sample.txt"
-pytestmark = pytest.mark.skipif(not CDNOW.exists(), reason="needs ../shared/data/cdnow_sample.txt")
+CDNOW = DATA / "cdnow_sample.txt"
 
 
 @pytest.fixture(scope="module")
