@@ -48,6 +48,37 @@ Output = Annotated[
         rich_help_panel=OUTPUT,
     ),
 ]  # fmt: skip
+Sort = Annotated[
+    str | None,
+    typer.Option("--sort", help="Sort by this column, largest first.", rich_help_panel=OUTPUT),
+]
+Top = Annotated[
+    int | None,
+    typer.Option(
+        "--top", min=1, help="Keep the first N rows (after sorting).", rich_help_panel=OUTPUT
+    ),
+]
+Columns = Annotated[
+    str | None,
+    typer.Option(
+        "--columns", help="Comma-separated columns to show, in this order.", rich_help_panel=OUTPUT
+    ),
+]
+By = Annotated[
+    str | None,
+    typer.Option(
+        "--by",
+        help="Segment by attribute column(s), comma-separated, or a derived key: rfm, frequency, "
+        "ltv-tier, cohort, status.",
+        rich_help_panel="Analysis",
+    ),
+]
+Period = Annotated[
+    str,
+    typer.Option(
+        "--period", help="Calendar period: week, month, quarter, year.", rich_help_panel="Analysis"
+    ),
+]
 Debug = Annotated[
     bool, typer.Option("--debug", help="Show the full traceback on errors.", rich_help_panel=OUTPUT)
 ]

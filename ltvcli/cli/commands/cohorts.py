@@ -6,12 +6,12 @@ import typer
 
 from ltvcli.cli.app import app
 from ltvcli.cli.common import (
-    ANALYSIS,
     OUTPUT,
     AnalysisRequest,
     Debug,
     Format,
     Output,
+    Period,
     Quiet,
     command,
     show,
@@ -23,14 +23,7 @@ MATRIX_METRICS = ("retention", "ltv_cumulative", "ltv_cumulative_margin", "activ
 @command(app, "cohorts")
 def cohorts(
     analysis: AnalysisRequest,
-    period: Annotated[
-        str,
-        typer.Option(
-            "--period",
-            help="Cohort and cell length: week, month, quarter, year.",
-            rich_help_panel=ANALYSIS,
-        ),
-    ] = "month",
+    period: Period = "month",
     metric: Annotated[
         str,
         typer.Option(

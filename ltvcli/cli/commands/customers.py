@@ -5,7 +5,19 @@ from typing import Annotated
 import typer
 
 from ltvcli.cli.app import app
-from ltvcli.cli.common import OUTPUT, AnalysisRequest, Debug, Format, Output, Quiet, command, show
+from ltvcli.cli.common import (
+    OUTPUT,
+    AnalysisRequest,
+    Columns,
+    Debug,
+    Format,
+    Output,
+    Quiet,
+    Sort,
+    Top,
+    command,
+    show,
+)
 
 
 @command(app, "customers")
@@ -19,19 +31,11 @@ def customers(
             rich_help_panel=OUTPUT,
         ),
     ] = None,
-    sort: Annotated[
-        str | None,
-        typer.Option("--sort", help="Sort by this column, largest first.", rich_help_panel=OUTPUT),
-    ] = None,
+    sort: Sort = None,
     ascending: Annotated[
         bool, typer.Option("--ascending", help="Sort smallest first.", rich_help_panel=OUTPUT)
     ] = False,
-    top: Annotated[
-        int | None,
-        typer.Option(
-            "--top", min=1, help="Keep the first N rows (after sorting).", rich_help_panel=OUTPUT
-        ),
-    ] = None,
+    top: Top = None,
     rfm: Annotated[
         bool,
         typer.Option(
@@ -40,14 +44,7 @@ def customers(
             rich_help_panel=OUTPUT,
         ),
     ] = False,
-    columns: Annotated[
-        str | None,
-        typer.Option(
-            "--columns",
-            help="Comma-separated columns to show, in this order.",
-            rich_help_panel=OUTPUT,
-        ),
-    ] = None,
+    columns: Columns = None,
     fmt: Format = None,
     output: Output = None,
     quiet: Quiet = False,

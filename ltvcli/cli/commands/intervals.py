@@ -1,27 +1,24 @@
 """``ltv intervals``: days between orders, time to a second order, and who comes back within N days."""
 
-from typing import Annotated
-
-import typer
-
 from ltvcli.cli.app import app
-from ltvcli.cli.common import ANALYSIS, AnalysisRequest, Debug, Format, Output, Quiet, command, show
+from ltvcli.cli.common import (
+    AnalysisRequest,
+    By,
+    Debug,
+    Format,
+    Output,
+    Period,
+    Quiet,
+    command,
+    show,
+)
 
 
 @command(app, "intervals")
 def intervals(
     analysis: AnalysisRequest,
-    by: Annotated[
-        str | None,
-        typer.Option(
-            "--by",
-            help="Segment column(s) or derived key (see ltv segments); one row each plus a total.",
-            rich_help_panel=ANALYSIS,
-        ),
-    ] = None,
-    period: Annotated[
-        str, typer.Option("--period", help="Period of --by cohort.", rich_help_panel=ANALYSIS)
-    ] = "month",
+    by: By = None,
+    period: Period = "month",
     fmt: Format = None,
     output: Output = None,
     quiet: Quiet = False,

@@ -12,6 +12,8 @@ from ltvcli.cli.common import (
     Format,
     Output,
     Quiet,
+    Sort,
+    Top,
     command,
     show,
     show_document,
@@ -58,14 +60,8 @@ def predict(
             rich_help_panel=MODEL,
         ),
     ] = None,
-    sort: Annotated[
-        str | None,
-        typer.Option("--sort", help="Sort by this column, largest first.", rich_help_panel=OUTPUT),
-    ] = None,
-    top: Annotated[
-        int | None,
-        typer.Option("--top", min=1, help="Keep the first N customers.", rich_help_panel=OUTPUT),
-    ] = None,
+    sort: Sort = None,
+    top: Top = None,
     summary: Annotated[
         bool,
         typer.Option(

@@ -7,11 +7,13 @@ import typer
 from ltvcli.cli.app import app
 from ltvcli.cli.common import (
     ANALYSIS,
-    OUTPUT,
     AnalysisRequest,
+    By,
+    Columns,
     Debug,
     Format,
     Output,
+    Period,
     Quiet,
     command,
     show,
@@ -21,22 +23,8 @@ from ltvcli.cli.common import (
 @command(app, "segments")
 def segments(
     analysis: AnalysisRequest,
-    by: Annotated[
-        str | None,
-        typer.Option(
-            "--by",
-            help="Attribute column(s), comma-separated, or a derived key: rfm, frequency, ltv-tier, cohort, status [default: the channel column, else city, else frequency].",
-            rich_help_panel=ANALYSIS,
-        ),
-    ] = None,
-    period: Annotated[
-        str,
-        typer.Option(
-            "--period",
-            help="Period of --by cohort: week, month, quarter, year.",
-            rich_help_panel=ANALYSIS,
-        ),
-    ] = "month",
+    by: By = None,
+    period: Period = "month",
     min_customers: Annotated[
         int,
         typer.Option(
@@ -46,14 +34,7 @@ def segments(
             rich_help_panel=ANALYSIS,
         ),
     ] = 0,
-    columns: Annotated[
-        str | None,
-        typer.Option(
-            "--columns",
-            help="Comma-separated number columns to show (the segment keys always come first).",
-            rich_help_panel=OUTPUT,
-        ),
-    ] = None,
+    columns: Columns = None,
     customers_file: Annotated[
         str | None,
         typer.Option(
@@ -72,6 +53,7 @@ def segments(
     LTV:CAC (per channel with a spend file that has channels), NPS; then a total row.
 
     Attributes are taken at the customer's first order (--attr last|mode for the others).
+    Without --by: the acquisition channel column, else the city, else frequency bands.
 
     \b
     Examples:
