@@ -131,6 +131,10 @@ def main() -> None:
             data = stem.with_suffix(suffix)
             check_agreement(data, out)
             bench(data, args.rounds, out)
+    models = args.dir / "models-1m"  # about a million customers
+    if not models.with_suffix(".parquet").exists():
+        subprocess.run([PY, str(HERE / "gen_orders.py"), "2.3e6", str(models)], check=True)
+    subprocess.run([PY, str(HERE / "models.py"), str(models.with_suffix(".parquet"))], check=True)
 
 
 if __name__ == "__main__":

@@ -49,7 +49,9 @@ def maximise(
     data: tuple[np.ndarray, ...],
     weights: np.ndarray,
     start: np.ndarray,
+    gradient: LogLik | None = None,
 ) -> Fitted:
+    """Maximum likelihood; ``gradient`` (d loglik / d params per row) when the model has one."""
     from scipy.optimize import minimize
 
     total = float(weights.sum())
@@ -57,47 +59,69 @@ def maximise(
     def negative(log_params: np.ndarray) -> float:
         params = np.exp(np.clip(log_params, -30, 30))
         with np.errstate(all="ignore"):
-            ll = loglik(params, *data)
-        value = -float(weights @ ll) / total
+            value = -float(weights @ loglik(params, *data)) / total
         return value if np.isfinite(value) else 1e10
+
+    def slope(log_params: np.ndarray) -> np.ndarray:
+        params = np.exp(np.clip(log_params, -30, 30))
+        with np.errstate(all="ignore"):
+            grad = -(gradient(params, *data) @ weights) * params / total
+        return np.where(np.isfinite(grad), grad, 0.0)
 
     tried = []
     best = None
     x0 = np.log(start)
-    for method, options in (
-        ("L-BFGS-B", {"maxiter": 2000, "ftol": 1e-13, "gtol": 1e-9}),
-        ("Nelder-Mead", {"maxiter": 20000, "xatol": 1e-9, "fatol": 1e-13, "adaptive": True}),
-    ):
-        result = minimize(negative, x0 if best is None else best.x, method=method, options=options)
+    attempts = [("L-BFGS-B", {"maxiter": 3000, "ftol": 1e-15, "gtol": 1e-10})]
+    attempts.append(
+        ("Nelder-Mead", {"maxiter": 20000, "xatol": 1e-9, "fatol": 1e-13, "adaptive": True})
+    )
+    for method, options in attempts:
+        jac = slope if gradient is not None and method == "L-BFGS-B" else None
+        result = minimize(
+            negative, x0 if best is None else best.x, jac=jac, method=method, options=options
+        )
         ok = bool(result.success) and np.isfinite(result.fun) and result.fun < 1e10
         tried.append(f"{method}: {'converged' if ok else result.message}")
         if np.isfinite(result.fun) and (best is None or result.fun <= best.fun):
             best = result
+        if ok and jac is not None:
+            break  # an analytic-gradient optimum needs no polishing
     if best is None or best.fun >= 1e10:
         raise FitError(
             f"the {model} fit found no parameters with a finite likelihood ({'; '.join(tried)})"
         )
     params = np.exp(best.x)
-    ll = -best.fun * total
     converged = any("converged" in t for t in tried) and bool(np.all(np.isfinite(params)))
-    errors = _std_errors(lambda lp: negative(lp) * total, best.x, params)
+    hessian = (
+        _hessian(slope, best.x) if gradient is not None else _hessian_from_values(negative, best.x)
+    )
     return Fitted(
         model=model,
         params=dict(zip(names, map(float, params), strict=True)),
-        log_likelihood=float(ll),
+        log_likelihood=float(-best.fun * total),
         customers=int(total),
         converged=converged,
-        std_errors=dict(zip(names, errors, strict=True)),
+        std_errors=dict(zip(names, _std_errors(hessian * total, params), strict=True)),
         tried=tried,
     )
 
 
-def _std_errors(
-    f: Callable[[np.ndarray], float], at: np.ndarray, params: np.ndarray
-) -> list[float | None]:
-    """Delta-method standard errors from the Hessian of ``f`` (the negative log-likelihood)."""
+def _hessian(
+    slope: Callable[[np.ndarray], np.ndarray], at: np.ndarray, h: float = 1e-5
+) -> np.ndarray:
+    """Hessian of the mean negative log-likelihood from central differences of its gradient."""
     k = len(at)
-    h = 1e-4
+    columns = [
+        (slope(at + h * np.eye(k)[i]) - slope(at - h * np.eye(k)[i])) / (2 * h) for i in range(k)
+    ]
+    hess = np.array(columns)
+    return (hess + hess.T) / 2
+
+
+def _hessian_from_values(
+    f: Callable[[np.ndarray], float], at: np.ndarray, h: float = 1e-4
+) -> np.ndarray:
+    k = len(at)
     hess = np.empty((k, k))
     for i in range(k):
         for j in range(i, k):
@@ -106,11 +130,15 @@ def _std_errors(
                 4 * h * h
             )
             hess[i, j] = hess[j, i] = value
+    return hess
+
+
+def _std_errors(hessian: np.ndarray, params: np.ndarray) -> list[float | None]:
+    """Delta method: the inverse Hessian in log-parameters, scaled back to the parameters."""
     try:
-        cov = np.linalg.inv(hess)
+        variances = np.diag(np.linalg.inv(hessian))
     except np.linalg.LinAlgError:
-        return [None] * k
-    variances = np.diag(cov)
+        return [None] * len(params)
     return [
         float(p * np.sqrt(v)) if v > 0 else None for p, v in zip(params, variances, strict=True)
     ]

@@ -5,7 +5,7 @@ with repeat purchases; independent of the purchase-count model."""
 from __future__ import annotations
 
 import numpy as np
-from scipy.special import gammaln
+from scipy.special import digamma, gammaln
 
 NAME = "gammagamma"
 PARAMS = ("p", "q", "gamma")
@@ -29,3 +29,14 @@ def expected_spend(params, x, m) -> np.ndarray:
     with np.errstate(invalid="ignore", divide="ignore"):
         own = p * (g + m * x) / (p * x + q - 1)
     return np.where(x > 0, own, population)
+
+
+def gradient(params, x, m) -> np.ndarray:
+    """d log-likelihood / d (p, q, gamma), one column per customer."""
+    p, q, g = params
+    px = p * x
+    shared = digamma(px + q)
+    d_p = x * (shared - digamma(px) + np.log(m) + np.log(x) - np.log(g + m * x))
+    d_q = shared - digamma(q) + np.log(g) - np.log(g + m * x)
+    d_g = q / g - (px + q) / (g + m * x)
+    return np.array([d_p, d_q, d_g])

@@ -4,7 +4,7 @@ can also drop out right after the first purchase, so one-time buyers are not all
 from __future__ import annotations
 
 import numpy as np
-from scipy.special import betaln, expit, gammaln, hyp2f1
+from scipy.special import betaln, digamma, expit, gammaln, hyp2f1
 
 NAME = "mbgnbd"
 PARAMS = ("r", "alpha", "a", "b")
@@ -36,3 +36,34 @@ def expected(params, t, x, t_x, T) -> np.ndarray:
         tail = 1 - scale ** (r + x) * hyp2f1(r + x, b + x + 1, a + b + x, z)
         value = (a + b + x) / (a - 1) * tail * p_alive(params, x, t_x, T)
     return value
+
+
+def gradient(params, x, t_x, T) -> np.ndarray:
+    """d log-likelihood / d (r, alpha, a, b), one column per customer."""
+    r, alpha, a, b = params
+    still = betaln(a, b + x + 1) - (r + x) * np.log(alpha + T)
+    dropped = betaln(a + 1, b + x) - (r + x) * np.log(alpha + t_x)
+    w_still = expit(still - dropped)
+    w_dropped = 1 - w_still
+    d_r = (
+        digamma(r + x)
+        - digamma(r)
+        + np.log(alpha)
+        - w_still * np.log(alpha + T)
+        - w_dropped * np.log(alpha + t_x)
+    )
+    d_alpha = r / alpha - (r + x) * (w_still / (alpha + T) + w_dropped / (alpha + t_x))
+    abx = digamma(a + b + x + 1)
+    d_a = (
+        digamma(a + b)
+        - digamma(a)
+        + w_still * (digamma(a) - abx)
+        + w_dropped * (digamma(a + 1) - abx)
+    )
+    d_b = (
+        digamma(a + b)
+        - digamma(b)
+        + w_still * (digamma(b + x + 1) - abx)
+        + w_dropped * (digamma(b + x) - abx)
+    )
+    return np.array([d_r, d_alpha, d_a, d_b])

@@ -50,7 +50,10 @@ def fit_models(summary: Summary, model: str = "bgnbd") -> Models:
         )
     module = MODELS[model]
     data, weights, _ = compress(summary.x, summary.t_x, summary.T)
-    count = maximise(module.NAME, module.PARAMS, module.log_likelihood, data, weights, module.START)
+    count = maximise(
+        module.NAME, module.PARAMS, module.log_likelihood, data, weights, module.START,
+        getattr(module, "gradient", None),
+    )  # fmt: skip
     notes = []
     if not count.converged:
         notes.append(f"the {model} fit did not converge cleanly ({'; '.join(count.tried)})")
@@ -71,8 +74,10 @@ def fit_spend(summary: Summary, notes: list[str]) -> Fitted | None:
                      "expected order value is each customer's own average")  # fmt: skip
         return None
     data, weights, _ = compress(summary.x[usable], summary.m[usable])
-    spend = maximise(gammagamma.NAME, gammagamma.PARAMS, gammagamma.log_likelihood, data, weights,
-                     gammagamma.START)  # fmt: skip
+    spend = maximise(
+        gammagamma.NAME, gammagamma.PARAMS, gammagamma.log_likelihood, data, weights,
+        gammagamma.START, gammagamma.gradient,
+    )  # fmt: skip
     if spend.params["q"] <= 1:
         notes.append("the spend model's q ≤ 1 has no finite mean; expected order value is each "
                      "customer's own average")  # fmt: skip
@@ -105,15 +110,19 @@ def score(
         aov = gammagamma.expected_spend(models.spend.vector(), x, np.nan_to_num(summary.m))
     else:
         aov = np.where(x > 0, summary.m, own_mean)
-    value = _discounted_orders(module, params, horizon_days, unit, discount_rate, x, t_x, T)
+    value = (
+        _discounted_orders(module, params, horizon_days, unit, discount_rate, x, t_x, T)
+        if discount_rate
+        else expected_orders
+    )
     predicted = value * aov * (1.0 if margin_rate is None else margin_rate)
     rate = _posterior_rate(models, x, T)
     with np.errstate(divide="ignore"):
         wait_days = np.where((alive >= 0.5) & (rate > 0), unit / rate, np.nan)
-    next_order = [
-        None if np.isnan(w) else (as_of + dt.timedelta(days=math.ceil(w))).isoformat()
-        for w in wait_days
-    ]
+    next_order = np.datetime64(as_of, "D") + np.ceil(np.nan_to_num(wait_days)).astype(
+        "timedelta64[D]"
+    )
+    next_order[np.isnan(wait_days)] = np.datetime64("NaT")
     base = customers.iloc[summary.rows]
     on_margin = margin_rate is not None and base["margin"].notna().all()
     historical = base["margin"] if on_margin else base["net_revenue"]

@@ -49,7 +49,22 @@ def summarise(customers: pd.DataFrame, unit: str = "week") -> Summary:
 
 
 def compress(*columns: np.ndarray) -> tuple[tuple[np.ndarray, ...], np.ndarray, np.ndarray]:
-    """Identical rows once, with their counts as weights, and the map back to every row."""
-    stacked = np.column_stack(columns)
-    unique, inverse, counts = np.unique(stacked, axis=0, return_inverse=True, return_counts=True)
-    return tuple(unique.T), counts.astype(float), inverse.ravel()
+    """Identical rows once, with their counts as weights, and the map back to every row.
+
+    Each column is numbered by value, and the numbers are packed into one int64 per row, so
+    finding the distinct rows is one 1-D sort (``np.unique(axis=0)`` is many times slower).
+    """
+    codes, values = zip(*(np.unique(c, return_inverse=True)[::-1] for c in columns), strict=True)
+    if np.prod([float(len(v)) for v in values]) >= 2.0**62:
+        stacked = np.column_stack(columns)
+        unique, inverse, counts = np.unique(
+            stacked, axis=0, return_inverse=True, return_counts=True
+        )
+        return tuple(unique.T), counts.astype(float), inverse.ravel()
+    key = np.zeros(len(columns[0]), dtype=np.int64)
+    for code, value in zip(codes, values, strict=True):
+        key = key * len(value) + code
+    _, first, inverse, counts = np.unique(
+        key, return_index=True, return_inverse=True, return_counts=True
+    )
+    return tuple(c[first] for c in columns), counts.astype(float), inverse.ravel()
