@@ -5,6 +5,7 @@ For every size and format (CSV, Parquet) the data is generated once outside the 
 to agree, then each command and its reference run as whole processes under GNU time, in a
 rotated order, for a warm-up round and ``--rounds`` counted rounds. Ratios are taken pair by
 pair within a round; the table shows their median (min–max) and the peak memory of each side.
+Last, ``bench/models.py`` times the predictive models on about a million customers.
 
     python bench/run.py --sizes 1e6,1e7 --rounds 5
 """
