@@ -155,6 +155,17 @@ def quintile_scores(values: pd.Series) -> np.ndarray:
     return np.clip(np.ceil(pct * 5), 1, 5).astype(int)
 
 
+def status_with_p_alive(status: pd.Categorical, p_alive: pd.Series) -> pd.Categorical:
+    """With a fitted model, P(alive) decides who is slipping away: an active or at-risk
+    customer is at-risk when P(alive) < 0.5, active otherwise; new and lapsed stay."""
+    codes = np.asarray(pd.Categorical(status, categories=STATUSES).codes).copy()
+    judged = np.isin(codes, [STATUSES.index(ACTIVE), STATUSES.index(AT_RISK)])
+    alive = p_alive.to_numpy(dtype=float, na_value=np.nan)
+    judged &= ~np.isnan(alive)
+    codes[judged] = np.where(alive[judged] < 0.5, STATUSES.index(AT_RISK), STATUSES.index(ACTIVE))
+    return pd.Categorical.from_codes(codes, categories=STATUSES)
+
+
 MARGIN_COLUMNS = ("cost", "margin", "ltv_historical_margin")
 
 

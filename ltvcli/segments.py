@@ -17,6 +17,7 @@ import numpy as np
 import pandas as pd
 
 from ltvcli.analysis import Analysis
+from ltvcli.cents import divide_cents
 from ltvcli.customers import AT_RISK, RFM_ORDER, STATUSES, attribute_columns, rfm_scores
 from ltvcli.definition import Metric
 from ltvcli.errors import ConfigError
@@ -102,8 +103,13 @@ def segment_table(
     by: list[str],
     period: str = "month",
     min_customers: int = 0,
+    means: pd.DataFrame | None = None,
 ) -> pd.DataFrame:
-    """Per segment: the KPIs (``SEGMENT_METRICS``), then a total row."""
+    """Per segment: the KPIs (``SEGMENT_METRICS``), then a total row.
+
+    ``means`` (per-customer numbers indexed like the customer table, such as predictions) are
+    averaged over each segment's customers and appended as columns of the same names.
+    """
     if analysis.customers["currency"].nunique() > 1:
         raise ConfigError("orders in several currencies: pass --currency to segment one of them")
     c = analysis.customers
@@ -123,12 +129,31 @@ def segment_table(
         rows.append(
             dict(zip(names, values, strict=True))
             | _row(analysis, group, medians.get(gid), totals, channel)
+            | _means(means, group.index)
         )
-    table = _order(pd.DataFrame(rows, columns=names + list(_KPI_KEYS)), names)
-    total = dict.fromkeys(names, TOTAL) | _row(
-        analysis, buyers, medians.get(-1), totals, channel=None, total=True
+    extra = [] if means is None else list(means.columns)
+    table = _order(pd.DataFrame(rows, columns=names + list(_KPI_KEYS) + extra), names)
+    total = (
+        dict.fromkeys(names, TOTAL)
+        | _row(analysis, buyers, medians.get(-1), totals, channel=None, total=True)
+        | _means(means, buyers.index)
     )
     return pd.concat([table, pd.DataFrame([total])], ignore_index=True)
+
+
+def _means(values: pd.DataFrame | None, rows: pd.Index) -> dict[str, object]:
+    """Means over ``rows``; integer columns (cents) are divided exactly, half-up to the cent."""
+    if values is None:
+        return {}
+    part = values.reindex(rows)
+    out: dict[str, object] = {}
+    for name in part.columns:
+        column = part[name].dropna()
+        if pd.api.types.is_integer_dtype(column.dtype):
+            out[name] = divide_cents(int(column.sum()), len(column))
+        else:
+            out[name] = float(column.mean()) if len(column) else None
+    return out
 
 
 def _row(analysis, group, median_gap, totals, channel, total=False) -> dict[str, object]:

@@ -9,6 +9,8 @@ from ltvcli.cohorts import COHORT_METRICS, TREND_METRICS
 from ltvcli.customers import CUSTOMER_COLUMNS, RFM_COLUMNS
 from ltvcli.intervals import INTERVAL_METRICS
 from ltvcli.metrics import METRICS
+from ltvcli.models.holdout import HOLDOUT_METRICS
+from ltvcli.models.predict import PREDICTED_KPIS, PREDICTION_COLUMNS
 from ltvcli.segments import SEGMENT_METRICS
 
 
@@ -22,6 +24,9 @@ def test_every_definition_is_documented():
         INTERVAL_METRICS,
         COHORT_METRICS,
         TREND_METRICS,
+        PREDICTION_COLUMNS,
+        PREDICTED_KPIS,
+        HOLDOUT_METRICS,
     )
     missing = [m.key for r in registries for m in r if f"| `{m.key}` | {m.label} |" not in doc]
     assert missing == []
@@ -29,6 +34,14 @@ def test_every_definition_is_documented():
 
 def test_readme_shows_every_command(run_cli):
     readme = (ROOT / "README.md").read_text()
-    for command in ("compute", "customers", "segments", "intervals", "cohorts", "inspect"):
+    for command in (
+        "compute",
+        "customers",
+        "segments",
+        "intervals",
+        "cohorts",
+        "predict",
+        "inspect",
+    ):
         assert f"ltv {command} " in readme
         assert run_cli(command, "-h").exit_code == 0

@@ -79,6 +79,39 @@ Period = Annotated[
         "--period", help="Calendar period: week, month, quarter, year.", rich_help_panel="Analysis"
     ),
 ]
+MODEL = "Model"
+Predict = Annotated[
+    bool,
+    typer.Option(
+        "--predict",
+        help="Add the predictive model's numbers (see ltv predict).",
+        rich_help_panel=MODEL,
+    ),
+]
+ModelName = Annotated[
+    str,
+    typer.Option(
+        "--model", help="bgnbd, mbgnbd or pareto (ltv predict: also auto).", rich_help_panel=MODEL
+    ),
+]
+Horizon = Annotated[
+    str, typer.Option("--horizon", help="How far ahead: 90d, 26w, 12m, 1y.", rich_help_panel=MODEL)
+]
+DiscountRate = Annotated[
+    float,
+    typer.Option(
+        "--discount-rate",
+        min=0,
+        help="Annual discount rate of future revenue, e.g. 0.1.",
+        rich_help_panel=MODEL,
+    ),
+]
+TimeUnit = Annotated[
+    str,
+    typer.Option(
+        "--time-unit", help="Time unit of the fit: day, week, month.", rich_help_panel=MODEL
+    ),
+]
 Debug = Annotated[
     bool, typer.Option("--debug", help="Show the full traceback on errors.", rich_help_panel=OUTPUT)
 ]

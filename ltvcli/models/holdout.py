@@ -15,11 +15,26 @@ import numpy as np
 import pandas as pd
 
 from ltvcli.analysis import analyse
+from ltvcli.definition import Metric
 from ltvcli.load import Loaded
 from ltvcli.models.fit import FitError
 from ltvcli.models.predict import MODELS, Models, _expected, fit_models
 from ltvcli.models.summary import UNIT_DAYS, summarise
 from ltvcli.settings import Settings
+
+HOLDOUT_METRICS = (
+    Metric("model", "Model", "text", "the purchase-count model checked"),
+    Metric("calibration_end", "Calibration ends", "date", "the cutoff: the model sees orders up to this day"),
+    Metric("holdout_end", "Holdout ends", "date", "the last day compared"),
+    Metric("customers", "Customers", "count", "customers with an order in the calibration period"),
+    Metric("actual_orders", "Actual purchases", "number", "their purchase days in the holdout period"),
+    Metric("predicted_orders", "Predicted purchases", "number", "the model's expectation of the same"),
+    Metric("aggregate_error", "Aggregate error", "rate", "(predicted − actual) / actual"),
+    Metric("mae", "MAE per customer", "number", "mean |predicted − actual| purchases"),
+    Metric("rmse", "RMSE per customer", "number", "root mean squared error"),
+    Metric("bias", "Bias per customer", "number", "mean predicted − actual (positive: over-forecast)"),
+    Metric("verdict", "Verdict", "text", "trustworthy / usable with care / not reliable (see below)"),
+)  # fmt: skip
 
 TRUSTED, CAREFUL, UNRELIABLE = "trustworthy", "usable with care", "not reliable"
 VERDICT_WORDS = {

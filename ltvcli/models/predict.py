@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import math
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from types import ModuleType
 
 import numpy as np
@@ -22,6 +22,15 @@ from ltvcli.models.summary import UNIT_DAYS, Summary, compress, summarise
 
 MODELS: dict[str, ModuleType] = {m.NAME: m for m in (bgnbd, mbgnbd, pareto)}
 MIN_REPEAT_CUSTOMERS = 20
+
+PREDICTION_COLUMNS = (
+    Metric("p_alive", "P(alive)", "rate", "probability that the customer still buys (has not silently churned), from the purchase model"),
+    Metric("expected_orders", "Expected orders", "number", "expected purchase days over the horizon (column expected_orders_<horizon>)"),
+    Metric("expected_aov", "Expected order value", "money", "Gamma-Gamma expected value of the next orders (the customer's own average when the spend model is unavailable)"),
+    Metric("predicted_ltv", "Predicted LTV", "money", "Σ monthly expected orders × expected order value × margin rate, discounted at --discount-rate a year (column predicted_ltv_<horizon>)"),
+    Metric("total_ltv", "Total LTV", "money", "historical LTV (margin when the margin rate is known, else net revenue) + predicted LTV"),
+    Metric("expected_next_order", "Expected next order", "date", "as-of date + 1 / posterior purchase rate, for customers with P(alive) ≥ 0.5"),
+)  # fmt: skip
 
 
 @dataclass
@@ -93,7 +102,7 @@ def score(
     discount_rate: float = 0.0,
     margin_rate: float | None = None,
 ) -> pd.DataFrame:
-    """One row per customer with an order: the predictions, money in cents."""
+    """The predictions of every customer with an order, indexed like ``customers``; cents."""
     summary = summarise(customers, models.unit)
     module, params = models.module, models.count.vector()
     unit = UNIT_DAYS[models.unit]
@@ -129,18 +138,74 @@ def score(
     predicted_cents = np.round(np.nan_to_num(predicted) * 100).astype(np.int64)
     return pd.DataFrame(
         {
-            "currency": base["currency"].to_numpy(),
-            "customer": base["customer"].to_numpy(),
-            "orders": base["orders"].to_numpy(),
-            "net_revenue": base["net_revenue"].to_numpy(),
             "p_alive": alive,
             "expected_orders": expected_orders,
             "expected_aov": pd.array(np.round(aov * 100), dtype="Int64"),
             "predicted_ltv": predicted_cents,
             "total_ltv": historical.to_numpy(dtype=np.int64) + predicted_cents,
             "expected_next_order": next_order,
-        }
+        },
+        index=base.index,
     )
+
+
+@dataclass(frozen=True)
+class Forecast:
+    """What to predict: the model, the horizon and how future money is valued."""
+
+    model: str = "bgnbd"
+    horizon: str = "12m"
+    discount_rate: float = 0.0
+    unit: str = "week"
+
+    @property
+    def label(self) -> str:
+        return parse_horizon(self.horizon)[1]
+
+    def columns(self, frame: pd.DataFrame) -> pd.DataFrame:
+        """Prediction columns named with the horizon (``expected_orders_12m``...)."""
+        return frame.rename(columns={c: f"{c}_{self.label}" for c in HORIZON_COLUMNS})
+
+
+HORIZON_COLUMNS = ("expected_orders", "predicted_ltv")
+
+
+PREDICTED_KPIS = (
+    Metric("predicted_ltv", "Predicted LTV (mean)", "money", "mean predicted LTV per customer over the horizon (key predicted_ltv_<horizon>)"),
+    Metric("total_ltv", "Total LTV (mean)", "money", "mean of historical + predicted LTV per customer"),
+    Metric("predicted_ltv_cac_ratio", "Predicted LTV:CAC", "number", "total_ltv / cac"),
+)  # fmt: skip
+
+
+def predicted_kpis(predictions: pd.DataFrame, cac: int | None, label: str) -> dict[str, object]:
+    """The headline numbers a forecast adds to ``ltv compute`` (money in cents)."""
+    from ltvcli.cents import divide_cents
+
+    n = len(predictions)
+    total = divide_cents(int(predictions["total_ltv"].sum()), n)
+    return {
+        f"predicted_ltv_{label}": divide_cents(int(predictions["predicted_ltv"].sum()), n),
+        "total_ltv": total,
+        "predicted_ltv_cac_ratio": total / cac if cac and total is not None else None,
+    }
+
+
+def prediction_columns(
+    label: str, metrics: tuple[Metric, ...] = PREDICTION_COLUMNS
+) -> tuple[Metric, ...]:
+    """Definitions under their column names for one horizon (``predicted_ltv_12m``...)."""
+    return tuple(
+        replace(m, key=f"{m.key}_{label}") if m.key in HORIZON_COLUMNS else m for m in metrics
+    )
+
+
+def forecast(analysis, plan: Forecast, models: Models | None = None) -> tuple[pd.DataFrame, Models]:
+    """Fit (unless ``models`` are given) and score the customers of ``analysis``."""
+    models = models or fit_models(summarise(analysis.customers, plan.unit), plan.model)
+    rate = margin_rate(analysis.customers, analysis.settings.margin, analysis.margin_known)
+    days, _ = parse_horizon(plan.horizon)
+    table = score(analysis.customers, models, analysis.as_of_date, days, plan.discount_rate, rate)
+    return table, models
 
 
 def _expected(module, params, t, x, t_x, T) -> np.ndarray:
@@ -175,15 +240,6 @@ def _posterior_rate(models: Models, x, T) -> np.ndarray:
 
 
 HORIZON_UNITS = {"d": 1.0, "w": 7.0, "m": 365.25 / 12, "y": 365.25}
-
-PREDICTION_COLUMNS = (
-    Metric("p_alive", "P(alive)", "rate", "probability that the customer still buys (has not silently churned), from the purchase model"),
-    Metric("expected_orders", "Expected orders", "number", "expected purchase days over the horizon (column expected_orders_<horizon>)"),
-    Metric("expected_aov", "Expected order value", "money", "Gamma-Gamma expected value of the next orders (the customer's own average when the spend model is unavailable)"),
-    Metric("predicted_ltv", "Predicted LTV", "money", "Σ monthly expected orders × expected order value × margin rate, discounted at --discount-rate a year (column predicted_ltv_<horizon>)"),
-    Metric("total_ltv", "Total LTV", "money", "historical LTV (margin when the margin rate is known, else net revenue) + predicted LTV"),
-    Metric("expected_next_order", "Expected next order", "date", "as-of date + 1 / posterior purchase rate, for customers with P(alive) ≥ 0.5"),
-)  # fmt: skip
 
 
 def parse_horizon(text: str) -> tuple[int, str]:

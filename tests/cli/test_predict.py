@@ -90,3 +90,22 @@ def test_too_little_data_is_explained(run_cli, write):
 def test_bad_options_are_usage_errors(run_cli, args):
     result = run_cli("predict", ORDERS, *args)
     assert result.exit_code == 2 and "ltv: error" in result.stderr
+
+
+def test_compute_customers_and_segments_with_predict(run_cli):
+    kpis = run_cli(
+        "compute", ORDERS, "--spend", str(SAMPLE / "spend.csv"), "--predict", "-f", "json"
+    ).json
+    assert kpis["predicted_ltv_cac_ratio"] == pytest.approx(
+        kpis["total_ltv"] / kpis["cac"], rel=1e-5
+    )
+    customers = run_cli("customers", ORDERS, "--predict", "-f", "json").json
+    assert sum(c["total_ltv"] for c in customers) / len(customers) == pytest.approx(
+        kpis["total_ltv"], abs=0.01
+    )
+    for c in customers:
+        if c["status"] in ("active", "at-risk"):
+            assert (c["status"] == "at-risk") == (c["p_alive"] < 0.5)
+    segments = run_cli("segments", ORDERS, "--by", "channel", "--predict", "-f", "json").json
+    total = segments[-1]
+    assert total["channel"] == "(total)" and total["predicted_ltv_12m"] == kpis["predicted_ltv_12m"]

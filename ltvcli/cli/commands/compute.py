@@ -1,12 +1,28 @@
 """``ltv compute``: the headline KPIs and the LTV:CAC verdict."""
 
 from ltvcli.cli.app import app
-from ltvcli.cli.common import AnalysisRequest, Debug, Format, Output, Quiet, command, show
+from ltvcli.cli.common import (
+    AnalysisRequest,
+    Debug,
+    DiscountRate,
+    Format,
+    Horizon,
+    ModelName,
+    Output,
+    Predict,
+    Quiet,
+    command,
+    show,
+)
 
 
 @command(app, "compute")
 def compute(
     analysis: AnalysisRequest,
+    predict: Predict = False,
+    model: ModelName = "bgnbd",
+    horizon: Horizon = "12m",
+    discount_rate: DiscountRate = 0.0,
     fmt: Format = None,
     output: Output = None,
     quiet: Quiet = False,
@@ -22,6 +38,7 @@ def compute(
         ltv compute sample_data/orders.csv
         ltv compute orders.csv --spend spend.csv --format json
         ltv compute orders.csv --cac 1500 --margin 0.3 --since 2024-01-01
+        ltv compute orders.csv --spend spend.csv --predict --horizon 2y
         cat orders.csv | ltv compute - -f csv
     """
     import pandas as pd
@@ -35,11 +52,31 @@ def compute(
     notes = [(f"{r['currency']}: " if len(records) > 1 else "") + headline(r) for r in records]
     margin = result.margin_source or "unknown (give a cost column or --margin)"
     notes.append(f"margin from: {margin}")
+    definitions = METRICS
+    if predict:
+        from ltvcli.errors import ConfigError
+        from ltvcli.models.predict import (
+            PREDICTED_KPIS,
+            Forecast,
+            forecast,
+            predicted_kpis,
+            prediction_columns,
+        )
+
+        if len(records) > 1:
+            raise ConfigError("--predict with several currencies: pass --currency to choose one")
+        plan = Forecast(model, horizon, discount_rate)
+        predictions, models = forecast(result, plan)
+        records[0] |= predicted_kpis(predictions, records[0]["cac"], plan.label)
+        definitions = METRICS + prediction_columns(plan.label, PREDICTED_KPIS)
+        notes.append(
+            f"predictions: {models.count.model}, horizon {plan.label} (ltv predict --summary)"
+        )
     show(
         Result(
-            frame=pd.DataFrame(records, columns=[m.key for m in METRICS]),
-            kinds=kinds(METRICS),
-            labels=labels(METRICS),
+            frame=pd.DataFrame(records, columns=[m.key for m in definitions]),
+            kinds=kinds(definitions),
+            labels=labels(definitions),
             title="Customer lifetime value",
             notes=notes,
             record=True,

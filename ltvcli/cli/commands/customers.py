@@ -10,8 +10,12 @@ from ltvcli.cli.common import (
     AnalysisRequest,
     Columns,
     Debug,
+    DiscountRate,
     Format,
+    Horizon,
+    ModelName,
     Output,
+    Predict,
     Quiet,
     Sort,
     Top,
@@ -45,6 +49,10 @@ def customers(
         ),
     ] = False,
     columns: Columns = None,
+    predict: Predict = False,
+    model: ModelName = "bgnbd",
+    horizon: Horizon = "12m",
+    discount_rate: DiscountRate = 0.0,
     fmt: Format = None,
     output: Output = None,
     quiet: Quiet = False,
@@ -55,11 +63,13 @@ def customers(
     Status: new (first order within --new-days), lapsed (silent beyond --churn-window), at-risk
     (silent over --risk-factor × their median interval; one-time buyers: over the population's
     75th percentile of days to a 2nd order), else active. Attribute columns (city, channel...)
-    come from the first order (--attr); contact columns from the last.
+    come from the first order (--attr); contact columns from the last. With --predict the
+    model's columns are added and P(alive) < 0.5 decides who is at risk.
 
     \b
     Examples:
         ltv customers orders.csv --status at-risk --sort ltv_historical --top 50
+        ltv customers orders.csv --predict --status at-risk --sort total_ltv --top 50
         ltv customers orders.csv -o customers.parquet
         ltv customers orders.csv --rfm --columns customer,r_score,f_score,m_score,rfm_segment
         ltv customers orders.csv --columns customer,orders,net_revenue,status -f csv
@@ -69,9 +79,11 @@ def customers(
         RFM_COLUMNS,
         rfm_scores,
         select_customers,
+        status_with_p_alive,
         visible_columns,
     )
     from ltvcli.definition import kinds, labels
+    from ltvcli.models.predict import Forecast, forecast, prediction_columns
     from ltvcli.render.result import Result
 
     result = analysis.run()
@@ -79,10 +91,16 @@ def customers(
     extra = RFM_COLUMNS if rfm else ()
     if rfm:
         table = table.join(rfm_scores(table[table["orders"] > 0]))
+    if predict:
+        plan = Forecast(model, horizon, discount_rate)
+        predictions, _ = forecast(result, plan)
+        table = table.join(plan.columns(predictions))
+        table["status"] = status_with_p_alive(table["status"], table["p_alive"])
+        extra += prediction_columns(plan.label)
     shown = (
         [c.strip() for c in columns.split(",") if c.strip()]
         if columns
-        else visible_columns(table, result.margin_known) + [m.key for m in extra]
+        else visible_columns(result.customers, result.margin_known) + [m.key for m in extra]
     )
     statuses = [s.strip() for s in status.split(",")] if status else None
     frame = select_customers(table, shown, statuses, sort, ascending, top)

@@ -6,52 +6,32 @@ import typer
 
 from ltvcli.cli.app import app
 from ltvcli.cli.common import (
+    MODEL,
     OUTPUT,
     AnalysisRequest,
     Debug,
+    DiscountRate,
     Format,
+    Horizon,
+    ModelName,
     Output,
     Quiet,
     Sort,
+    TimeUnit,
     Top,
     command,
     show,
     show_document,
 )
 
-MODEL = "Model"
-
 
 @command(app, "predict")
 def predict(
     analysis: AnalysisRequest,
-    model: Annotated[
-        str,
-        typer.Option(
-            "--model",
-            help="bgnbd, mbgnbd, pareto, or auto (the best on the holdout).",
-            rich_help_panel=MODEL,
-        ),
-    ] = "bgnbd",
-    horizon: Annotated[
-        str,
-        typer.Option("--horizon", help="How far ahead: 90d, 26w, 12m, 1y.", rich_help_panel=MODEL),
-    ] = "12m",
-    discount_rate: Annotated[
-        float,
-        typer.Option(
-            "--discount-rate",
-            min=0,
-            help="Annual discount rate of future revenue, e.g. 0.1.",
-            rich_help_panel=MODEL,
-        ),
-    ] = 0.0,
-    time_unit: Annotated[
-        str,
-        typer.Option(
-            "--time-unit", help="Time unit of the fit: day, week, month.", rich_help_panel=MODEL
-        ),
-    ] = "week",
+    model: ModelName = "bgnbd",
+    horizon: Horizon = "12m",
+    discount_rate: DiscountRate = 0.0,
+    time_unit: TimeUnit = "week",
     holdout: Annotated[
         str | None,
         typer.Option(
@@ -108,15 +88,15 @@ def predict(
     from ltvcli.errors import ConfigError
     from ltvcli.models import store
     from ltvcli.models.holdout import choose_model, holdout_check
-    from ltvcli.models.predict import MODELS, fit_models, parse_horizon
-    from ltvcli.models.summary import UNIT_DAYS, summarise
+    from ltvcli.models.predict import MODELS, Forecast, forecast, parse_horizon
+    from ltvcli.models.summary import UNIT_DAYS
     from ltvcli.settings import parse_day
 
     if time_unit not in UNIT_DAYS:
         raise ConfigError(f"--time-unit is one of {', '.join(UNIT_DAYS)}")
     if model != "auto" and model not in MODELS:
         raise ConfigError(f"--model is one of {', '.join(MODELS)}, auto")
-    horizon_days, label = parse_horizon(horizon)
+    parse_horizon(horizon)  # a bad horizon is a usage error before any work
     prepared = analysis.prepare()
     result = analysis.run(prepared)
     end = result.as_of_date
@@ -135,11 +115,8 @@ def predict(
         if holdout:
             show_holdout(checks, model, fmt, output)
             return
-    models = (
-        store.load(model_file)
-        if model_file
-        else fit_models(summarise(result.customers, time_unit), model)
-    )
+    plan = Forecast(model, horizon, discount_rate, time_unit)
+    table, models = forecast(result, plan, store.load(model_file) if model_file else None)
     if save_model:
         store.save(models, save_model, end.isoformat())
     if not quiet:
@@ -150,37 +127,29 @@ def predict(
     if summary:
         show_summary(models, end.isoformat(), fmt, output)
         return
-    show_predictions(result, models, horizon_days, label, discount_rate, (sort, top), fmt, output)
+    show_predictions(result, table, models, plan, (sort, top), fmt, output)
 
 
-def show_predictions(result, models, horizon_days, label, discount_rate, order, fmt, output):
+def show_predictions(result, table, models, plan, order, fmt, output) -> None:
     from ltvcli.customers import CUSTOMER_COLUMNS, select_customers
     from ltvcli.definition import kinds, labels
-    from ltvcli.models.predict import PREDICTION_COLUMNS, margin_rate, score
+    from ltvcli.models.predict import margin_rate, prediction_columns
     from ltvcli.render.result import Result
 
-    rate = margin_rate(result.customers, result.settings.margin, result.margin_known)
-    table = score(result.customers, models, result.as_of_date, horizon_days, discount_rate, rate)
-    renamed = {
-        "expected_orders": f"expected_orders_{label}",
-        "predicted_ltv": f"predicted_ltv_{label}",
-    }
-    table = table.rename(columns=renamed)
-    if table["currency"].isna().all():
-        table = table.drop(columns="currency")
+    base = result.customers.loc[table.index, ["currency", "customer", "orders", "net_revenue"]]
+    frame = base.join(plan.columns(table)).reset_index(drop=True)
+    if frame["currency"].isna().all():
+        frame = frame.drop(columns="currency")
     sort, top = order
-    table = select_customers(table, list(table.columns), sort=sort, top=top)
-    base = {"currency": "text", "customer": "text", "orders": "count", "net_revenue": "money"}
-    column_kinds = base | {renamed.get(k, k): v for k, v in kinds(PREDICTION_COLUMNS).items()}
-    column_labels = labels(CUSTOMER_COLUMNS) | {
-        renamed.get(k, k): v for k, v in labels(PREDICTION_COLUMNS).items()
-    }
+    frame = select_customers(frame, list(frame.columns), sort=sort, top=top)
+    definitions = CUSTOMER_COLUMNS + prediction_columns(plan.label)
+    rate = margin_rate(result.customers, result.settings.margin, result.margin_known)
     basis = f"margin rate {rate:.3g}" if rate is not None else "revenue (no margin known)"
     notes = [
         f"{models.count.model} + {'gamma-gamma' if models.spend else 'own average spend'}; "
-        f"as of {result.as_of_date}; horizon {label}; predicted LTV on {basis}"
+        f"as of {result.as_of_date}; horizon {plan.label}; predicted LTV on {basis}"
     ]
-    show(Result(table, column_kinds, column_labels, "Predictions", notes), fmt, output)
+    show(Result(frame, kinds(definitions), labels(definitions), "Predictions", notes), fmt, output)
 
 
 def show_summary(models, as_of, fmt, output) -> None:
@@ -210,7 +179,8 @@ def show_summary(models, as_of, fmt, output) -> None:
 def show_holdout(checks, chosen, fmt, output) -> None:
     import pandas as pd
 
-    from ltvcli.models.holdout import VERDICT_WORDS, verdict
+    from ltvcli.definition import kinds, labels
+    from ltvcli.models.holdout import HOLDOUT_METRICS, VERDICT_WORDS, verdict
     from ltvcli.render.result import Result
 
     check = checks[chosen]
@@ -219,22 +189,23 @@ def show_holdout(checks, chosen, fmt, output) -> None:
     document = {"holdout": report | {"bins": check.bins.to_dict("records")}}
     if len(checks) > 1:
         document["models"] = {n: c.report["mae"] for n, c in checks.items()}
-    kinds = {"aggregate_error": "rate", "customers": "count", "mae": "number", "rmse": "number",
-             "bias": "number", "actual_orders": "number", "predicted_orders": "number"}  # fmt: skip
     bins_kinds = {
-        "repeat_purchases": "text",
-        "customers": "count",
-        "actual_mean": "number",
+        "repeat_purchases": "text", "customers": "count", "actual_mean": "number",
         "predicted_mean": "number",
-    }
+    }  # fmt: skip
+    bins_labels = {
+        "repeat_purchases": "Repeat purchases in calibration", "customers": "Customers",
+        "actual_mean": "Actual, mean", "predicted_mean": "Predicted, mean",
+    }  # fmt: skip
     results = [
         Result(
             pd.DataFrame([report]),
-            kinds,
-            title="Holdout check",
-            notes=[VERDICT_WORDS[words]],
+            kinds(HOLDOUT_METRICS),
+            labels(HOLDOUT_METRICS),
+            "Holdout check",
+            [VERDICT_WORDS[words]],
             record=True,
         ),
-        Result(check.bins, bins_kinds, title="Actual vs predicted by calibration repeat purchases"),
+        Result(check.bins, bins_kinds, bins_labels, "Actual vs predicted purchases in the holdout"),
     ]
     show_document(document, results, fmt, output)

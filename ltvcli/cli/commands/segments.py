@@ -11,9 +11,13 @@ from ltvcli.cli.common import (
     By,
     Columns,
     Debug,
+    DiscountRate,
     Format,
+    Horizon,
+    ModelName,
     Output,
     Period,
+    Predict,
     Quiet,
     command,
     show,
@@ -35,6 +39,10 @@ def segments(
         ),
     ] = 0,
     columns: Columns = None,
+    predict: Predict = False,
+    model: ModelName = "bgnbd",
+    horizon: Horizon = "12m",
+    discount_rate: DiscountRate = 0.0,
     customers_file: Annotated[
         str | None,
         typer.Option(
@@ -63,6 +71,7 @@ def segments(
         ltv segments orders.csv --by rfm
         ltv segments orders.csv --by cohort --period quarter
         ltv segments orders.csv --by city --customers customers.csv
+        ltv segments orders.csv --by channel --predict --horizon 1y
     """
     from ltvcli.customer_file import join_customer_file
     from ltvcli.definition import kinds, labels
@@ -78,7 +87,19 @@ def segments(
             f"{customers_file}: {matched:,} of {len(result.customers):,} customers matched"
         )
     keys = [k.strip() for k in by.split(",") if k.strip()] if by else default_keys(result)
-    table = segment_table(result, keys, period, min_customers)
+    definitions = SEGMENT_METRICS
+    means = None
+    if predict:
+        from ltvcli.models.predict import PREDICTION_COLUMNS, Forecast, forecast, prediction_columns
+
+        plan = Forecast(model, horizon, discount_rate)
+        predictions, _ = forecast(result, plan)
+        means = plan.columns(predictions[["p_alive", "predicted_ltv", "total_ltv"]])
+        averaged = tuple(
+            m for m in PREDICTION_COLUMNS if m.key in ("p_alive", "predicted_ltv", "total_ltv")
+        )
+        definitions = SEGMENT_METRICS + prediction_columns(plan.label, averaged)
+    table = segment_table(result, keys, period, min_customers, means)
     if not result.margin_known:
         table = table.drop(columns=["margin", "ltv_historical_margin", "ltv_formula_margin"])
     if "nps_score" not in result.customers:
@@ -89,13 +110,13 @@ def segments(
         if unknown:
             have = ", ".join(table.columns)
             raise ConfigError(f"--columns: no column {unknown[0]!r} (have: {have})")
-        metric_keys = {m.key for m in SEGMENT_METRICS}
+        metric_keys = {m.key for m in definitions}
         table = table[[c for c in table.columns if c not in metric_keys] + wanted]
     notes.append(
         f"attributes from each customer's {result.settings.attr} order; as of {result.as_of_date}"
     )
     show(
-        Result(table, kinds(SEGMENT_METRICS), labels(SEGMENT_METRICS), "Segments", notes),
+        Result(table, kinds(definitions), labels(definitions), "Segments", notes),
         fmt,
         output,
     )
