@@ -109,3 +109,36 @@ def test_compute_customers_and_segments_with_predict(run_cli):
     segments = run_cli("segments", ORDERS, "--by", "channel", "--predict", "-f", "json").json
     total = segments[-1]
     assert total["channel"] == "(total)" and total["predicted_ltv_12m"] == kpis["predicted_ltv_12m"]
+
+
+def test_cdnow_from_the_command_line():
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    from conftest import DATA
+
+    ltv = Path(sys.executable).parent / "ltv"
+    args = [str(ltv), "predict", str(DATA / "cdnow_sample.txt"), "--no-header", "--names",
+            "master,customer,date,cds,amount", "--customer", "customer", "-q", "-f", "json"]  # fmt: skip
+    summary = json.loads(
+        subprocess.run(
+            [*args, "--as-of", "1997-09-30", "--summary"],
+            capture_output=True,
+            text=True,
+            check=True,
+        ).stdout
+    )
+    assert summary["params"]["r"] == pytest.approx(0.243, abs=0.01)
+    assert summary["log_likelihood"] == pytest.approx(-9582.43, abs=0.01)
+    report = json.loads(
+        subprocess.run(
+            [*args, "--holdout", "1997-09-30"], capture_output=True, text=True, check=True
+        ).stdout
+    )["holdout"]
+    assert (report["customers"], report["calibration_end"], report["holdout_end"]) == (
+        2357,
+        "1997-09-30",
+        "1998-06-30",
+    )
+    assert abs(report["aggregate_error"]) < 0.25

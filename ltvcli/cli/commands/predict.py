@@ -36,7 +36,7 @@ def predict(
         str | None,
         typer.Option(
             "--holdout",
-            help="Check the model: fit before this date (or the last 90d, 26w...) and compare with what happened.",
+            help="Check the model: fit on the orders up to this date (inclusive), or on all but the last 90d, 26w..., and compare with what customers did after.",
             rich_help_panel=MODEL,
         ),
     ] = None,
