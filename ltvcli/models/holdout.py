@@ -18,7 +18,7 @@ from ltvcli.analysis import analyse
 from ltvcli.definition import Metric
 from ltvcli.load import Loaded
 from ltvcli.models.fit import FitError
-from ltvcli.models.predict import MODELS, Models, _expected, fit_models
+from ltvcli.models.predict import MODELS, Models, expected_purchases, fit_models
 from ltvcli.models.summary import UNIT_DAYS, summarise
 from ltvcli.settings import Settings
 
@@ -62,7 +62,9 @@ def holdout_check(
     models = fit_models(summary, model)
     horizon = (end - cutoff).days / UNIT_DAYS[unit]
     params = models.count.vector()
-    predicted = _expected(models.module, params, horizon, summary.x, summary.t_x, summary.T)
+    predicted = expected_purchases(
+        models.module, params, horizon, summary.x, summary.t_x, summary.T
+    )
     actual = _actual(calibration.customers.iloc[summary.rows], full.customers)
     return Holdout(
         _report(models, cutoff, end, predicted, actual), _bins(summary.x, predicted, actual), models

@@ -1,5 +1,5 @@
 """Fit the models to a customer table and score every customer: P(alive), expected orders and
-spend, predicted and total LTV, the expected next order. Also the holdout check.
+spend, predicted and total LTV, the expected next order.
 
 Predicted LTV over a horizon = Σ over monthly steps of expected orders in the step × expected
 order value × margin rate, discounted at the annual ``discount_rate`` to the as-of date.
@@ -22,6 +22,8 @@ from ltvcli.models.summary import UNIT_DAYS, Summary, compress, summarise
 
 MODELS: dict[str, ModuleType] = {m.NAME: m for m in (bgnbd, mbgnbd, pareto)}
 MIN_REPEAT_CUSTOMERS = 20
+HORIZON_UNITS = {"d": 1.0, "w": 7.0, "m": 365.25 / 12, "y": 365.25}
+HORIZON_COLUMNS = ("expected_orders", "predicted_ltv")
 
 PREDICTION_COLUMNS = (
     Metric("p_alive", "P(alive)", "rate", "probability that the customer still buys (has not silently churned), from the purchase model"),
@@ -30,6 +32,12 @@ PREDICTION_COLUMNS = (
     Metric("predicted_ltv", "Predicted LTV", "money", "Σ monthly expected orders × expected order value × margin rate, discounted at --discount-rate a year (column predicted_ltv_<horizon>)"),
     Metric("total_ltv", "Total LTV", "money", "historical LTV (margin when the margin rate is known, else net revenue) + predicted LTV"),
     Metric("expected_next_order", "Expected next order", "date", "as-of date + 1 / posterior purchase rate, for customers with P(alive) ≥ 0.5"),
+)  # fmt: skip
+
+PREDICTED_KPIS = (
+    Metric("predicted_ltv", "Predicted LTV (mean)", "money", "mean predicted LTV per customer over the horizon (key predicted_ltv_<horizon>)"),
+    Metric("total_ltv", "Total LTV (mean)", "money", "mean of historical + predicted LTV per customer"),
+    Metric("predicted_ltv_cac_ratio", "Predicted LTV:CAC", "number", "total_ltv / cac"),
 )  # fmt: skip
 
 
@@ -45,6 +53,33 @@ class Models:
     @property
     def module(self) -> ModuleType:
         return MODELS[self.count.model]
+
+
+@dataclass(frozen=True)
+class Forecast:
+    """What to predict: the model, the horizon and how future money is valued."""
+
+    model: str = "bgnbd"
+    horizon: str = "12m"
+    discount_rate: float = 0.0
+    unit: str = "week"
+
+    @property
+    def label(self) -> str:
+        return parse_horizon(self.horizon)[1]
+
+    def columns(self, frame: pd.DataFrame) -> pd.DataFrame:
+        """Prediction columns named with the horizon (``expected_orders_12m``...)."""
+        return frame.rename(columns={c: f"{c}_{self.label}" for c in HORIZON_COLUMNS})
+
+
+def forecast(analysis, plan: Forecast, models: Models | None = None) -> tuple[pd.DataFrame, Models]:
+    """Fit (unless ``models`` are given) and score the customers of ``analysis``."""
+    models = models or fit_models(summarise(analysis.customers, plan.unit), plan.model)
+    rate = margin_rate(analysis.customers, analysis.settings.margin, analysis.margin_known)
+    days, _ = parse_horizon(plan.horizon)
+    table = score(analysis.customers, models, analysis.as_of_date, days, plan.discount_rate, rate)
+    return table, models
 
 
 def fit_models(summary: Summary, model: str = "bgnbd") -> Models:
@@ -109,7 +144,7 @@ def score(
     x, t_x, T = summary.x, summary.t_x, summary.T
     alive = module.p_alive(params, x, t_x, T)
     horizon = horizon_days / unit
-    expected_orders = _expected(module, params, horizon, x, t_x, T)
+    expected_orders = expected_purchases(module, params, horizon, x, t_x, T)
     own_mean = (
         customers["net_revenue"].to_numpy()[summary.rows]
         / 100
@@ -149,34 +184,6 @@ def score(
     )
 
 
-@dataclass(frozen=True)
-class Forecast:
-    """What to predict: the model, the horizon and how future money is valued."""
-
-    model: str = "bgnbd"
-    horizon: str = "12m"
-    discount_rate: float = 0.0
-    unit: str = "week"
-
-    @property
-    def label(self) -> str:
-        return parse_horizon(self.horizon)[1]
-
-    def columns(self, frame: pd.DataFrame) -> pd.DataFrame:
-        """Prediction columns named with the horizon (``expected_orders_12m``...)."""
-        return frame.rename(columns={c: f"{c}_{self.label}" for c in HORIZON_COLUMNS})
-
-
-HORIZON_COLUMNS = ("expected_orders", "predicted_ltv")
-
-
-PREDICTED_KPIS = (
-    Metric("predicted_ltv", "Predicted LTV (mean)", "money", "mean predicted LTV per customer over the horizon (key predicted_ltv_<horizon>)"),
-    Metric("total_ltv", "Total LTV (mean)", "money", "mean of historical + predicted LTV per customer"),
-    Metric("predicted_ltv_cac_ratio", "Predicted LTV:CAC", "number", "total_ltv / cac"),
-)  # fmt: skip
-
-
 def predicted_kpis(predictions: pd.DataFrame, cac: int | None, label: str) -> dict[str, object]:
     """The headline numbers a forecast adds to ``ltv compute`` (money in cents)."""
     from ltvcli.cents import divide_cents
@@ -197,49 +204,6 @@ def prediction_columns(
     return tuple(
         replace(m, key=f"{m.key}_{label}") if m.key in HORIZON_COLUMNS else m for m in metrics
     )
-
-
-def forecast(analysis, plan: Forecast, models: Models | None = None) -> tuple[pd.DataFrame, Models]:
-    """Fit (unless ``models`` are given) and score the customers of ``analysis``."""
-    models = models or fit_models(summarise(analysis.customers, plan.unit), plan.model)
-    rate = margin_rate(analysis.customers, analysis.settings.margin, analysis.margin_known)
-    days, _ = parse_horizon(plan.horizon)
-    table = score(analysis.customers, models, analysis.as_of_date, days, plan.discount_rate, rate)
-    return table, models
-
-
-def _expected(module, params, t, x, t_x, T) -> np.ndarray:
-    """Conditional expected purchases; where the hypergeometric series overflows (very heavy
-    buyers far in the future) the posterior rate × P(alive) × t stands in."""
-    value = module.expected(params, t, x, t_x, T)
-    bad = ~np.isfinite(value) | (value < 0)
-    if bad.any():
-        r, alpha = params[0], params[1]
-        fallback = (r + x) / (alpha + T) * t * module.p_alive(params, x, t_x, T)
-        value = np.where(bad, fallback, value)
-    return value
-
-
-def _discounted_orders(module, params, horizon_days, unit, rate, x, t_x, T) -> np.ndarray:
-    """Expected orders in each month of the horizon, discounted to the as-of date."""
-    steps = max(1, math.ceil(horizon_days / 30.4375))
-    edges = np.linspace(0, horizon_days, steps + 1)
-    total = np.zeros(len(x))
-    previous = np.zeros(len(x))
-    for end in edges[1:]:
-        cumulative = _expected(module, params, end / unit, x, t_x, T)
-        total += (cumulative - previous) / (1 + rate) ** (end / 365.25)
-        previous = cumulative
-    return total
-
-
-def _posterior_rate(models: Models, x, T) -> np.ndarray:
-    """Purchases per time unit of a customer who is alive: the Gamma posterior mean (r+x)/(α+T)."""
-    r, alpha = models.count.params["r"], models.count.params["alpha"]
-    return (r + x) / (alpha + T)
-
-
-HORIZON_UNITS = {"d": 1.0, "w": 7.0, "m": 365.25 / 12, "y": 365.25}
 
 
 def parse_horizon(text: str) -> tuple[int, str]:
@@ -265,3 +229,34 @@ def margin_rate(
         net = float(customers["net_revenue"].sum())
         return float(customers["margin"].sum()) / net if net else None
     return None
+
+
+def expected_purchases(module, params, t, x, t_x, T) -> np.ndarray:
+    """Conditional expected purchases; where the hypergeometric series overflows (very heavy
+    buyers far in the future) the posterior rate × P(alive) × t stands in."""
+    value = module.expected(params, t, x, t_x, T)
+    bad = ~np.isfinite(value) | (value < 0)
+    if bad.any():
+        r, alpha = params[0], params[1]
+        fallback = (r + x) / (alpha + T) * t * module.p_alive(params, x, t_x, T)
+        value = np.where(bad, fallback, value)
+    return value
+
+
+def _discounted_orders(module, params, horizon_days, unit, rate, x, t_x, T) -> np.ndarray:
+    """Expected orders in each month of the horizon, discounted to the as-of date."""
+    steps = max(1, math.ceil(horizon_days / 30.4375))
+    edges = np.linspace(0, horizon_days, steps + 1)
+    total = np.zeros(len(x))
+    previous = np.zeros(len(x))
+    for end in edges[1:]:
+        cumulative = expected_purchases(module, params, end / unit, x, t_x, T)
+        total += (cumulative - previous) / (1 + rate) ** (end / 365.25)
+        previous = cumulative
+    return total
+
+
+def _posterior_rate(models: Models, x, T) -> np.ndarray:
+    """Purchases per time unit of a customer who is alive: the Gamma posterior mean (r+x)/(α+T)."""
+    r, alpha = models.count.params["r"], models.count.params["alpha"]
+    return (r + x) / (alpha + T)
