@@ -15,6 +15,7 @@ class ExitCode(IntEnum):
     OK = 0
     DATA_ERROR = 1  # the input cannot be used, or --strict met a bad row
     USAGE = 2  # bad flags or arguments (Click's own usage errors exit 2 too)
+    ALERT = 3  # ltv report --fail-if: the report was written and a condition holds
     INTERRUPTED = 130  # Ctrl-C (128 + SIGINT)
 
 

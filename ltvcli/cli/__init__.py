@@ -11,6 +11,7 @@ from ltvcli.cli.commands import (  # noqa: F401  (registration)
     inspect,
     intervals,
     predict,
+    report,
     segments,
 )
 

@@ -19,6 +19,9 @@ def atomic_output(path: str | Path, mode: str = "w") -> Iterator[IO]:
     target = Path(path)
     target.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
+    umask = os.umask(0)
+    os.umask(umask)
+    os.chmod(tmp, 0o666 & ~umask)  # like a plain open(): mkstemp makes it private
     try:
         with os.fdopen(
             fd, mode, **({"encoding": "utf-8", "newline": ""} if "b" not in mode else {})

@@ -168,7 +168,7 @@ def emit_document(
     CSV/TSV/Parquet the first table, a terminal and Markdown every table in turn."""
     if fmt in (OutputFormat.json, OutputFormat.jsonl):
         indent = 2 if fmt is OutputFormat.json else None
-        text = json.dumps(_json_safe(document), ensure_ascii=False, indent=indent, allow_nan=False)
+        text = json.dumps(json_safe(document), ensure_ascii=False, indent=indent, allow_nan=False)
         _write(text + "\n", output, stdout)
     elif fmt is OutputFormat.xlsx:
         from ltvcli.render.xlsx import workbook_bytes
@@ -200,13 +200,13 @@ def _write(text: str, output: str | None, stdout: IO[str]) -> None:
             handle.write(text)
 
 
-def _json_safe(value: object) -> object:
+def json_safe(value: object) -> object:
     if isinstance(value, dict):
-        return {k: _json_safe(v) for k, v in value.items()}
+        return {k: json_safe(v) for k, v in value.items()}
     if isinstance(value, list | tuple):
-        return [_json_safe(v) for v in value]
+        return [json_safe(v) for v in value]
     if isinstance(value, float) and not np.isfinite(value):
         return None
     if isinstance(value, np.generic):
-        return _json_safe(value.item())
+        return json_safe(value.item())
     return value

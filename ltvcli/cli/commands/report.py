@@ -1,0 +1,141 @@
+"""``ltv report``: everything in one file for people (HTML, XLSX, Markdown) or machines (JSON)."""
+
+from typing import Annotated
+
+import typer
+
+from ltvcli.cli.app import app
+from ltvcli.cli.common import (
+    MODEL,
+    OUTPUT,
+    AnalysisRequest,
+    By,
+    Debug,
+    DiscountRate,
+    Horizon,
+    ModelName,
+    Period,
+    Predict,
+    Quiet,
+    command,
+)
+
+
+@command(app, "report")
+def report(
+    analysis: AnalysisRequest,
+    output: Annotated[
+        str,
+        typer.Option(
+            "--output",
+            "-o",
+            help="The report file: .html, .xlsx, .md or .json; {as_of:%Y-%m-%d} and {today:...} are filled in.",
+            rich_help_panel=OUTPUT,
+        ),
+    ] = "report.html",
+    by: By = None,
+    period: Period = "month",
+    lang: Annotated[
+        str | None,
+        typer.Option("--lang", help="en or ru [default: from the locale].", rich_help_panel=OUTPUT),
+    ] = None,
+    fail_if: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--fail-if",
+            help="Exit 3 after writing when a KPI condition holds, e.g. 'ltv_cac_ratio < 3' (repeatable).",
+            rich_help_panel=OUTPUT,
+        ),
+    ] = None,
+    predict: Predict = False,
+    model: ModelName = "bgnbd",
+    horizon: Horizon = "12m",
+    discount_rate: DiscountRate = 0.0,
+    holdout: Annotated[
+        str,
+        typer.Option(
+            "--holdout",
+            help="With --predict: the holdout period checked, e.g. 90d.",
+            rich_help_panel=MODEL,
+        ),
+    ] = "90d",
+    quiet: Quiet = False,
+    debug: Debug = False,
+) -> None:
+    """A whole report: headline KPIs and the LTV:CAC verdict, LTV distribution, segments,
+    cohorts (retention heatmap, LTV curves with CAC), repeat-purchase intervals, monthly trend,
+    the at-risk call list, predictions with their holdout check (--predict), data quality and
+    the definitions. One self-contained HTML file (no network needed), or XLSX, Markdown, JSON.
+
+    Exit codes: 0 written, 1 data error, 2 usage error, 3 written and a --fail-if holds.
+
+    \b
+    Examples:
+        ltv report orders.csv --spend spend.csv -o report.html
+        ltv report orders.csv --lang ru -o отчёт.xlsx
+        ltv report orders.csv --predict -o 'reports/ltv-{as_of:%Y-%m-%d}.html' --fail-if 'ltv_cac_ratio < 3' -q
+    """
+    import datetime as dt
+    import sys
+
+    from ltvcli.alerts import check, parse_condition
+    from ltvcli.errors import ConfigError, ExitCode
+    from ltvcli.render.report import report_format, write_report
+    from ltvcli.render.report.i18n import LANGUAGES, default_language
+    from ltvcli.report import build_report
+
+    conditions = [parse_condition(c) for c in fail_if or []]
+    language = lang or default_language()
+    if language not in LANGUAGES:
+        raise ConfigError(f"--lang is one of {', '.join(LANGUAGES)}")
+    report_format(output)  # a bad extension is a usage error before any work
+    prepared = analysis.prepare()
+    result = analysis.run(prepared)
+    if result.customers["currency"].nunique() > 1:
+        raise ConfigError("a report covers one currency: pass --currency")
+    predictions = (
+        _predictions(result, prepared, model, horizon, discount_rate, holdout) if predict else None
+    )
+    keys = [k.strip() for k in by.split(",") if k.strip()] if by else None
+    content = build_report(result, prepared[0], keys, period, predictions)
+    generated = dt.datetime.now().astimezone()
+    path = _fill(output, content.as_of, generated)
+    write_report(content, path, language, generated)
+    fired = check(conditions, content.kpis)
+    if not quiet:
+        print(f"ltv: wrote {path}", file=sys.stderr)
+    for message in fired:
+        print(f"ltv: alert: {message}", file=sys.stderr)
+    if fired:
+        raise typer.Exit(ExitCode.ALERT)
+
+
+def _predictions(result, prepared, model, horizon, discount_rate, holdout):
+    import datetime as dt
+
+    from ltvcli.models.fit import FitError
+    from ltvcli.models.holdout import holdout_check
+    from ltvcli.models.predict import Forecast, forecast, parse_horizon
+
+    plan = Forecast(model, horizon, discount_rate)
+    table, models = forecast(result, plan)
+    loaded, settings, _ = prepared
+    end = result.as_of_date
+    try:
+        cutoff = end - dt.timedelta(days=parse_horizon(holdout)[0])
+        check = holdout_check(loaded, settings, cutoff, end, model, plan.unit)
+    except FitError:
+        check = None
+    return table, models, check, plan
+
+
+def _fill(template: str, as_of, generated) -> str:
+    """``reports/ltv-{as_of:%Y-%m-%d}.html`` → ``reports/ltv-2025-06-30.html``."""
+    from ltvcli.errors import ConfigError
+
+    try:
+        return template.format(as_of=as_of, today=generated.date())
+    except (KeyError, ValueError, IndexError) as exc:
+        raise ConfigError(
+            f"-o {template!r}: only {{as_of:...}} and {{today:...}} can be filled in ({exc})"
+        ) from None

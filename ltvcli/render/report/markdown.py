@@ -1,0 +1,40 @@
+"""The report as Markdown, with its charts as PNG files in ``<name>_files/`` beside it."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+from ltvcli.io.atomic import atomic_output
+from ltvcli.render.report import cells, verdict_text
+from ltvcli.render.report.charts import draw
+from ltvcli.render.report.html import section_text
+from ltvcli.render.report.i18n import Words
+from ltvcli.report import Report
+
+
+def markdown(report: Report, words: Words, generated: dt.datetime, path: Path) -> str:
+    folder = path.with_name(f"{path.stem}_files")
+    lines = [f"# {words('title')}", "", f"{words('as_of')} {report.as_of} · {words('generated')} "
+             f"{generated.isoformat(timespec='seconds')}", ""]  # fmt: skip
+    for section in report.sections:
+        lines += [f"## {words(section.title)}", ""]
+        if section.key == "headline":
+            lines += [f"**{verdict_text(report, words)}**", ""]
+        lines += [*(f"{t}\n" for t in section_text(section, words))]
+        for i, chart in enumerate(section.charts):
+            name = f"{section.key}-{i + 1}.png"
+            with atomic_output(folder / name, "wb") as handle:
+                handle.write(draw(chart, words, "png"))
+            lines += [f"![{words(chart.title)}]({folder.name}/{name})", ""]
+        for table in section.tables:
+            header, rows = cells(table, words)
+            lines.append("| " + " | ".join(_md(h) for h in header) + " |")
+            lines.append("|" + "---|" * len(header))
+            lines += ["| " + " | ".join(_md(c) for c in row) + " |" for row in rows]
+            lines.append("")
+    return "\n".join(lines) + "\n"
+
+
+def _md(cell: str) -> str:
+    return cell.replace("|", "\\|").replace("\n", " ")

@@ -1,0 +1,258 @@
+"""What a report contains: the numbers of every analysis, gathered once, ready to render.
+
+Pure assembly: the sections reuse the commands' own functions (KPIs, segments, cohorts,
+intervals, predictions), so a report never shows a number that a command would show
+differently. ``ltvcli.render.report`` turns a ``Report`` into HTML, Markdown, XLSX or JSON.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+
+import numpy as np
+import pandas as pd
+
+from ltvcli.analysis import Analysis
+from ltvcli.cohorts import COHORT_METRICS, TREND_METRICS, cohort_cells, cohort_matrix, trend
+from ltvcli.customers import AT_RISK, CUSTOMER_COLUMNS, attribute_columns
+from ltvcli.definition import kinds, labels
+from ltvcli.intervals import INTERVAL_METRICS, interval_table, return_curve
+from ltvcli.load import Loaded
+from ltvcli.metrics import METRICS
+from ltvcli.models.predict import PREDICTION_COLUMNS
+from ltvcli.render.result import Result
+from ltvcli.schema.fields import attribute_kind
+from ltvcli.segments import SEGMENT_METRICS, segment_table
+
+CALL_LIST_SIZE = 25
+SEGMENT_COLUMNS = ("customers", "customer_share", "net_revenue", "aov", "repeat_rate",
+                   "ltv_historical", "ltv_formula", "cac", "ltv_cac_ratio", "at_risk_share")  # fmt: skip
+
+
+@dataclass
+class Chart:
+    """A chart's data; ``kind`` picks the drawing (``ltvcli.render.report.charts``)."""
+
+    kind: str  # histogram | bars | heatmap | curves | steps | trend
+    title: str
+    data: dict[str, object]
+
+
+@dataclass
+class Section:
+    key: str
+    title: str
+    tables: list[Result] = field(default_factory=list)
+    charts: list[Chart] = field(default_factory=list)
+    text: list[str] = field(default_factory=list)
+
+
+@dataclass
+class Report:
+    as_of: dt.date
+    currency: str | None
+    kpis: dict[str, object]
+    sections: list[Section]
+
+
+def build_report(
+    analysis: Analysis,
+    loaded: Loaded,
+    by: list[str] | None = None,
+    period: str = "month",
+    predictions: tuple | None = None,
+) -> Report:
+    """Every section of the report. ``predictions``: (per-customer table, models, holdout, plan)."""
+    [record] = analysis.kpis()
+    sections = [
+        _headline(record),
+        _distribution(analysis),
+        *[_segments(analysis, [key]) for key in (by or _default_by(analysis))],
+        _cohorts(analysis, period),
+        _intervals(analysis),
+        _trend(analysis),
+        _call_list(analysis, predictions),
+    ]
+    if predictions is not None:
+        sections.append(_predictions(analysis, *predictions))
+    sections += [_data_quality(analysis, loaded), _definitions()]
+    return Report(analysis.as_of_date, record.get("currency"), record, sections)
+
+
+def _headline(record: dict[str, object]) -> Section:
+    frame = pd.DataFrame([record], columns=[m.key for m in METRICS])
+    table = Result(frame, kinds(METRICS), labels(METRICS), "headline", record=True)
+    return Section("headline", "headline", [table], text=["verdict"])
+
+
+def _distribution(analysis: Analysis) -> Section:
+    ltv = analysis.customers.loc[analysis.customers["orders"] > 0, "ltv_historical"] / 100
+    quantiles = np.percentile(ltv, [10, 25, 50, 75, 90, 99]) if len(ltv) else []
+    frame = pd.DataFrame(
+        [{f"p{q}": round(v * 100) for q, v in zip((10, 25, 50, 75, 90, 99), quantiles, strict=True)}]
+    )
+    table = Result(
+        frame, dict.fromkeys(frame.columns, "money"), title="ltv_percentiles", record=True
+    )
+    chart = Chart("histogram", "ltv_distribution", {"values": ltv.to_numpy()})
+    return Section("distribution", "ltv_distribution", [table], [chart])
+
+
+def _default_by(analysis: Analysis) -> list[str]:
+    attrs = attribute_columns(analysis.customers)
+    chosen = [a for kind in ("channel", "city") for a in attrs if attribute_kind(a) == kind][:2]
+    if analysis.channel and analysis.channel not in chosen:
+        chosen.insert(0, analysis.channel)
+    return chosen[:2] or ["frequency"]
+
+
+def _segments(analysis: Analysis, by: list[str]) -> Section:
+    table = segment_table(analysis, by, min_customers=max(1, len(analysis.customers) // 200))
+    keys = [c for c in table.columns if c not in {m.key for m in SEGMENT_METRICS}]
+    shown = [c for c in SEGMENT_COLUMNS if table[c].notna().any()]
+    result = Result(
+        table[keys + shown], kinds(SEGMENT_METRICS), labels(SEGMENT_METRICS), "segments"
+    )
+    body = table[table[keys[0]] != "(total)"]
+    names = [" / ".join(map(str, row)) for row in body[keys].itertuples(index=False, name=None)]
+    charts = [
+        Chart("bars", "ltv_by_segment", {"labels": names, "values": body["ltv_historical"].to_numpy() / 100, "money": True}),
+        Chart("bars", "repeat_by_segment", {"labels": names, "values": body["repeat_rate"].to_numpy(), "rate": True}),
+    ]  # fmt: skip
+    if body["ltv_cac_ratio"].notna().any():
+        ratio = body["ltv_cac_ratio"].astype(float).to_numpy()
+        charts.append(
+            Chart("bars", "ratio_by_segment", {"labels": names, "values": ratio, "line": 3.0})
+        )
+    return Section(
+        f"segments_{'_'.join(keys)}", "segments", [result], charts, text=[", ".join(keys)]
+    )
+
+
+def _cohorts(analysis: Analysis, period: str) -> Section:
+    cells = cohort_cells(analysis, period)
+    matrix = cohort_matrix(cells, "retention")
+    ages = [c for c in matrix.columns if c.isdigit()]
+    column_kinds = kinds(COHORT_METRICS) | dict.fromkeys(ages, "rate")
+    if matrix["cac"].isna().all():
+        matrix = matrix.drop(columns=["cac", "payback_age"])
+    retention = Result(matrix, column_kinds, labels(COHORT_METRICS), "retention")
+    basis = "ltv_cumulative_margin" if analysis.margin_known else "ltv_cumulative"
+    curves = {
+        cohort: group[basis].astype(float).to_numpy() / 100
+        for cohort, group in cells.groupby("cohort", sort=True)
+    }
+    cac = cells["cac"].dropna()
+    charts = [
+        Chart("heatmap", "retention_heatmap", {"rows": list(matrix["cohort"]), "values": matrix[ages].astype(float).to_numpy()}),
+        Chart("curves", "ltv_curves", {"curves": curves, "line": float(cac.mean()) / 100 if len(cac) else None}),
+    ]  # fmt: skip
+    return Section("cohorts", "cohorts", [retention], charts, text=[period])
+
+
+def _intervals(analysis: Analysis) -> Section:
+    table = interval_table(analysis, None)
+    result = Result(
+        table, kinds(INTERVAL_METRICS), labels(INTERVAL_METRICS), "intervals", record=True
+    )
+    buyers = analysis.customers[analysis.customers["orders"] > 0]
+    curve = return_curve(buyers)
+    days = np.arange(0, 366)
+    share = (
+        1 - np.array([curve.evaluate(d) for d in days])
+        if curve is not None
+        else np.zeros(len(days))
+    )
+    chart = Chart("steps", "return_curve", {"x": days, "y": share})
+    return Section("intervals", "intervals", [result], [chart])
+
+
+def _trend(analysis: Analysis) -> Section:
+    table = trend(analysis, "month")
+    if not analysis.margin_known:
+        table = table.drop(columns="margin")
+    result = Result(table, kinds(TREND_METRICS), labels(TREND_METRICS), "trend")
+    chart = Chart("trend", "monthly_trend", {
+        "periods": list(table["period"]), "revenue": table["net_revenue"].to_numpy() / 100,
+        "customers": table["active"].to_numpy(), "new": table["new"].to_numpy(),
+    })  # fmt: skip
+    return Section("trend", "trend", [result], [chart])
+
+
+def _call_list(analysis: Analysis, predictions) -> Section:
+    c = analysis.customers
+    contacts = attribute_columns(c)
+    columns = [
+        "customer",
+        "orders",
+        "ltv_historical",
+        "last_order",
+        "recency_days",
+        "median_interval_days",
+    ]
+    frame = c
+    sort = "ltv_historical"
+    if predictions is not None:
+        frame = c.join(predictions[3].columns(predictions[0])[["p_alive"]])
+        columns.append("p_alive")
+    at_risk = frame[frame["status"] == AT_RISK]
+    top = at_risk.sort_values(sort, ascending=False, kind="stable").head(CALL_LIST_SIZE)
+    table = top[columns + contacts].reset_index(drop=True)
+    definitions = CUSTOMER_COLUMNS + PREDICTION_COLUMNS
+    result = Result(table, kinds(definitions), labels(definitions), "call_list")
+    return Section("call_list", "call_list", [result], text=[str(len(at_risk))])
+
+
+def _predictions(analysis: Analysis, table, models, holdout, plan) -> Section:
+    from ltvcli.models.holdout import HOLDOUT_METRICS, verdict
+    from ltvcli.models.predict import PREDICTED_KPIS, predicted_kpis, prediction_columns
+
+    [record] = analysis.kpis()
+    definitions = prediction_columns(plan.label, PREDICTED_KPIS)
+    summary = pd.DataFrame([predicted_kpis(table, record.get("cac"), plan.label)])
+    params = pd.DataFrame([{"model": models.count.model, **models.count.params,
+                            "log_likelihood": models.count.log_likelihood}])  # fmt: skip
+    param_kinds = dict.fromkeys(params.columns, "precise") | {"model": "text"}
+    results = [
+        Result(summary, kinds(definitions), labels(definitions), "predicted", record=True),
+        Result(params, param_kinds, title="model"),
+    ]
+    text = []
+    if holdout is not None:
+        words = verdict(holdout.report, holdout.bins)
+        check = pd.DataFrame([holdout.report | {"verdict": words}])
+        results.append(
+            Result(check, kinds(HOLDOUT_METRICS), labels(HOLDOUT_METRICS), "holdout", record=True)
+        )
+        text.append(words)
+    return Section("predictions", "predictions", results, text=text)
+
+
+def _data_quality(analysis: Analysis, loaded: Loaded) -> Section:
+    report = loaded.report
+    skipped = pd.DataFrame(
+        [{"reason": r, "rows": n} for r, n in report.skipped.most_common()],
+        columns=["reason", "rows"],
+    )
+    columns = pd.DataFrame(
+        [{"file": s["file"], "field": f, "column": c} for s in report.sources for f, c in s["columns"].items()],
+        columns=["file", "field", "column"],
+    )  # fmt: skip
+    results = [
+        Result(skipped, {"reason": "text", "rows": "count"}, title="skipped"),
+        Result(columns, dict.fromkeys(columns.columns, "text"), title="detected"),
+    ]
+    notes = list(report.notes) + analysis.notes
+    notes.append(f"margin: {analysis.margin_source or 'unknown'}")
+    return Section("data_quality", "data_quality", results, text=[f"{report.rows_read:,}", *notes])
+
+
+def _definitions() -> Section:
+    rows = [{"key": m.key, "formula": m.formula} for m in METRICS if m.key != "currency"]
+    frame = pd.DataFrame(rows)
+    return Section(
+        "definitions",
+        "definitions",
+        [Result(frame, {"key": "text", "formula": "text"}, title="definitions")],
+    )

@@ -1,0 +1,169 @@
+"""``ltv report``: every format's structure, languages, escaping, cron behaviour, and the HTML
+rendered in a real headless browser."""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import shutil
+import subprocess
+
+import pytest
+from conftest import SAMPLE
+
+ORDERS = str(SAMPLE / "orders.csv")
+SPEND = str(SAMPLE / "spend.csv")
+HOSTILE = (
+    "customer,date,amount,city,channel\n"
+    + "".join(
+        f'c{i},2024-0{1 + i % 9}-1{i % 9},{100 + i},"<script>alert(1)</script>",'
+        f'"=HYPERLINK(""http://evil"",""x"")"\n'
+        for i in range(30)
+    )
+    + "".join(f"c{i},2024-10-0{1 + i % 9},50,Omsk,ads\n" for i in range(0, 30, 2))
+)
+SECTIONS = (
+    "headline",
+    "distribution",
+    "cohorts",
+    "intervals",
+    "trend",
+    "call_list",
+    "data_quality",
+    "definitions",
+)
+
+
+@pytest.fixture(scope="module")
+def html_report(tmp_path_factory):
+    from typer.testing import CliRunner
+
+    from ltvcli.cli import app
+
+    path = tmp_path_factory.mktemp("report") / "report.html"
+    result = CliRunner().invoke(
+        app, ["report", ORDERS, "--spend", SPEND, "--lang", "en", "-o", str(path)]
+    )
+    assert result.exit_code == 0, result.output
+    return path
+
+
+def test_html_has_every_section_and_needs_no_network(html_report):
+    text = html_report.read_text()
+    for key in SECTIONS:
+        assert f'<section id="{key}">' in text
+    assert '<section id="segments_channel">' in text and '<section id="segments_city">' in text
+    assert "LTV:CAC is 6.6: acquisition pays off." in text
+    assert "<script" not in text and not re.search(r'(src|href)="(https?:)?//', text)
+    assert text.count("<svg") == 10 and "@media print" in text
+
+
+def test_data_is_escaped_in_html_and_neutralised_in_xlsx(run_cli, write, tmp_path):
+    from openpyxl import load_workbook
+
+    data = write("hostile.csv", HOSTILE)
+    assert run_cli("report", data, "--by", "city,channel", "-o", tmp_path / "r.html").exit_code == 0
+    text = (tmp_path / "r.html").read_text()
+    assert (
+        "<script>alert(1)</script>" not in text and "&lt;script&gt;alert(1)&lt;/script&gt;" in text
+    )
+    assert run_cli("report", data, "--by", "city,channel", "-o", tmp_path / "r.xlsx").exit_code == 0
+    cells = {
+        c.value
+        for sheet in load_workbook(tmp_path / "r.xlsx")
+        for row in sheet.iter_rows()
+        for c in row
+    }
+    assert '\'=HYPERLINK("http://evil","x")' in cells
+    assert not any(isinstance(v, str) and v.startswith("=") for v in cells)
+
+
+def test_russian_labels_and_money(run_cli, tmp_path):
+    path = tmp_path / "отчёт.html"
+    assert run_cli("report", ORDERS, "--currency", "RUB", "--lang", "ru", "-o", path).exit_code == 0
+    text = path.read_text()
+    assert "Отчёт о пожизненной ценности клиентов" in text and 'lang="ru"' in text
+    assert "59\u202f351\u202f837,70\u00a0₽" in text  # net revenue
+    assert "Хорошие клиенты, которых мы теряем" in text
+
+
+def test_xlsx_markdown_and_json(run_cli, tmp_path):
+    from openpyxl import load_workbook
+
+    assert run_cli("report", ORDERS, "--spend", SPEND, "-o", tmp_path / "r.xlsx").exit_code == 0
+    book = load_workbook(tmp_path / "r.xlsx")
+    assert len(book.sheetnames) >= 10
+    headline = book[book.sheetnames[0]]
+    assert isinstance(headline.cell(2, 2).value, int | float) and headline.freeze_panes == "A2"
+    assert run_cli("report", ORDERS, "-o", tmp_path / "r.md").exit_code == 0
+    markdown = (tmp_path / "r.md").read_text()
+    pngs = re.findall(r"\]\((r_files/[^)]+\.png)\)", markdown)
+    assert len(pngs) >= 8 and all((tmp_path / p).read_bytes()[:4] == b"\x89PNG" for p in pngs)
+    assert run_cli("report", ORDERS, "--spend", SPEND, "-o", tmp_path / "r.json").exit_code == 0
+    data = json.loads((tmp_path / "r.json").read_text())
+    assert data["sections"]["headline"]["headline"]["ltv_cac_ratio"] == pytest.approx(
+        6.648, abs=1e-3
+    )
+    assert len(data["sections"]["call_list"]["call_list"]) == 25
+
+
+def test_same_input_same_report(run_cli, tmp_path):
+    def body(name):
+        assert run_cli("report", ORDERS, "-o", tmp_path / name).exit_code == 0
+        return re.sub(r"(Generated|Создан) [0-9T:+\-]+", "", (tmp_path / name).read_text())
+
+    assert body("a.html") == body("b.html")
+
+
+def test_cron_path_template_quiet_and_fail_if(run_cli, tmp_path):
+    template = str(tmp_path / "reports" / "ltv-{as_of:%Y-%m-%d}.html")
+    result = run_cli(
+        "report", ORDERS, "--spend", SPEND, "-q", "-o", template, "--fail-if", "ltv_cac_ratio < 10"
+    )
+    assert result.exit_code == 3
+    assert (tmp_path / "reports" / "ltv-2025-06-30.html").exists()
+    assert result.stderr.strip() == "ltv: alert: ltv_cac_ratio < 10 (it is 6.64818)"
+    quiet = run_cli("report", ORDERS, "-q", "-o", template, "--fail-if", "repeat_rate < 0.5")
+    assert quiet.exit_code == 0 and quiet.stderr == ""
+    assert run_cli("report", ORDERS, "-o", template, "--fail-if", "vibes < 3").exit_code == 2
+    assert run_cli("report", ORDERS, "-o", tmp_path / "r.pdf").exit_code == 2
+
+
+def test_report_with_predictions(run_cli, tmp_path):
+    assert (
+        run_cli(
+            "report", ORDERS, "--predict", "--holdout", "180d", "-o", tmp_path / "r.json"
+        ).exit_code
+        == 0
+    )
+    data = json.loads((tmp_path / "r.json").read_text())["sections"]["predictions"]
+    assert data["holdout"]["verdict"] in ("trustworthy", "usable with care", "not reliable")
+    assert data["predicted"]["predicted_ltv_12m"] > 0
+
+
+def test_html_renders_in_a_headless_browser(html_report, tmp_path):
+    chromium = shutil.which("chromium") or shutil.which("chromium-browser")
+    if chromium is None:
+        if os.environ.get("LTV_REQUIRE_BROWSER"):
+            pytest.fail("chromium is required (make test installs it as root)")
+        pytest.skip("no chromium; make test installs it when run as root")
+    flags = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+             "--disable-background-networking", "--disable-component-update", "--disable-sync",
+             f"--user-data-dir={tmp_path / 'profile'}", "--hide-scrollbars", "--enable-logging=stderr", "--v=0"]  # fmt: skip
+    url = html_report.as_uri()
+    shot = tmp_path / "report.png"
+    run = subprocess.run(
+        [chromium, *flags, "--window-size=1100,5000", f"--screenshot={shot}", url],
+        capture_output=True, text=True, timeout=120,
+    )  # fmt: skip
+    assert shot.exists() and shot.stat().st_size > 50_000, run.stderr[-2000:]
+    assert "CONSOLE" not in run.stderr and "Uncaught" not in run.stderr
+    dom = subprocess.run(
+        [chromium, *flags, "--dump-dom", url], capture_output=True, text=True, timeout=120
+    ).stdout
+    assert dom.count("<svg") == 10 and "Customer lifetime value report" in dom
+    import matplotlib.image
+
+    pixels = matplotlib.image.imread(shot)
+    assert pixels.std() > 0.05  # not a blank page: charts and tables are drawn
