@@ -90,7 +90,12 @@ def _distribution(analysis: Analysis) -> Section:
     ltv = analysis.customers.loc[analysis.customers["orders"] > 0, "ltv_historical"] / 100
     quantiles = np.percentile(ltv, [10, 25, 50, 75, 90, 99]) if len(ltv) else []
     frame = pd.DataFrame(
-        [{f"p{q}": round(v * 100) for q, v in zip((10, 25, 50, 75, 90, 99), quantiles, strict=True)}]
+        [
+            {
+                f"p{q}": round(v * 100)
+                for q, v in zip((10, 25, 50, 75, 90, 99), quantiles, strict=True)
+            }
+        ]
     )
     table = Result(
         frame, dict.fromkeys(frame.columns, "money"), title="ltv_percentiles", record=True

@@ -16,7 +16,7 @@ app = typer.Typer(
     name="ltv",
     help="Customer lifetime value, CAC ratio, repeat purchases, segments and cohorts "
     "from order exports (CSV, Excel, Parquet).\n\n"
-    "Exit codes: 0 success, 1 data error, 2 usage error, 130 interrupted.",
+    "Exit codes: 0 success, 1 data error, 2 usage error, 3 report alert (--fail-if), 130 interrupted.",
     context_settings=CONTEXT,
     no_args_is_help=True,
     pretty_exceptions_enable=False,
