@@ -49,6 +49,16 @@ class Section:
 
 
 @dataclass
+class Predictions:
+    """What ``--predict`` adds: the per-customer forecast, the models, the holdout check."""
+
+    table: pd.DataFrame
+    models: object
+    holdout: object | None
+    plan: object
+
+
+@dataclass
 class Report:
     as_of: dt.date
     currency: str | None
@@ -61,9 +71,9 @@ def build_report(
     loaded: Loaded,
     by: list[str] | None = None,
     period: str = "month",
-    predictions: tuple | None = None,
+    predictions: Predictions | None = None,
 ) -> Report:
-    """Every section of the report. ``predictions``: (per-customer table, models, holdout, plan)."""
+    """Every section of the report, in reading order."""
     [record] = analysis.kpis()
     sections = [
         _headline(record),
@@ -75,7 +85,7 @@ def build_report(
         _call_list(analysis, predictions),
     ]
     if predictions is not None:
-        sections.append(_predictions(analysis, *predictions))
+        sections.append(_predictions(analysis, predictions))
     sections += [_data_quality(analysis, loaded), _definitions()]
     return Report(analysis.as_of_date, record.get("currency"), record, sections)
 
@@ -185,7 +195,7 @@ def _trend(analysis: Analysis) -> Section:
     return Section("trend", "trend", [result], [chart])
 
 
-def _call_list(analysis: Analysis, predictions) -> Section:
+def _call_list(analysis: Analysis, predictions: Predictions | None) -> Section:
     c = analysis.customers
     contacts = attribute_columns(c)
     columns = [
@@ -199,7 +209,7 @@ def _call_list(analysis: Analysis, predictions) -> Section:
     frame = c
     sort = "ltv_historical"
     if predictions is not None:
-        frame = c.join(predictions[3].columns(predictions[0])[["p_alive"]])
+        frame = c.join(predictions.table[["p_alive"]])
         columns.append("p_alive")
     at_risk = frame[frame["status"] == AT_RISK]
     top = at_risk.sort_values(sort, ascending=False, kind="stable").head(CALL_LIST_SIZE)
@@ -209,13 +219,14 @@ def _call_list(analysis: Analysis, predictions) -> Section:
     return Section("call_list", "call_list", [result], text=[str(len(at_risk))])
 
 
-def _predictions(analysis: Analysis, table, models, holdout, plan) -> Section:
+def _predictions(analysis: Analysis, predictions: Predictions) -> Section:
     from ltvcli.models.holdout import HOLDOUT_METRICS, verdict
     from ltvcli.models.predict import PREDICTED_KPIS, predicted_kpis, prediction_columns
 
     [record] = analysis.kpis()
-    definitions = prediction_columns(plan.label, PREDICTED_KPIS)
-    summary = pd.DataFrame([predicted_kpis(table, record.get("cac"), plan.label)])
+    models, holdout, label = predictions.models, predictions.holdout, predictions.plan.label
+    definitions = prediction_columns(label, PREDICTED_KPIS)
+    summary = pd.DataFrame([predicted_kpis(predictions.table, record.get("cac"), label)])
     params = pd.DataFrame([{"model": models.count.model, **models.count.params,
                             "log_likelihood": models.count.log_likelihood}])  # fmt: skip
     param_kinds = dict.fromkeys(params.columns, "precise") | {"model": "text"}

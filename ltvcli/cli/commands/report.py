@@ -116,6 +116,7 @@ def _predictions(result, prepared, model, horizon, discount_rate, holdout):
     from ltvcli.models.fit import FitError
     from ltvcli.models.holdout import holdout_check
     from ltvcli.models.predict import Forecast, forecast, parse_horizon
+    from ltvcli.report import Predictions
 
     plan = Forecast(model, horizon, discount_rate)
     table, models = forecast(result, plan)
@@ -126,7 +127,7 @@ def _predictions(result, prepared, model, horizon, discount_rate, holdout):
         check = holdout_check(loaded, settings, cutoff, end, model, plan.unit)
     except FitError:
         check = None
-    return table, models, check, plan
+    return Predictions(table, models, check, plan)
 
 
 def _fill(template: str, as_of, generated) -> str:

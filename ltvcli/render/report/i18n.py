@@ -132,6 +132,17 @@ LABELS_RU = {
 }  # fmt: skip
 
 
+# The tool's own words that appear as values in tables (verdicts, statuses, bases).
+VALUES_RU = {
+    "healthy": "окупается", "barely pays": "едва окупается", "loses money": "убыточно",
+    "formula-margin": "формула, маржа", "formula-revenue": "формула, выручка",
+    "historical-margin": "история, маржа", "historical-revenue": "история, выручка",
+    "new": "новый", "active": "активный", "at-risk": "под угрозой", "lapsed": "ушёл",
+    "trustworthy": "надёжна", "usable with care": "с осторожностью", "not reliable": "ненадёжна",
+    "(total)": "(итого)", "(other)": "(прочие)", "(none)": "(нет)",
+}  # fmt: skip
+
+
 def default_language() -> str:
     """Russian when the locale says so (LANG, LC_ALL...), else English."""
     for name in ("LC_ALL", "LC_MESSAGES", "LANG"):
@@ -195,4 +206,4 @@ class Words:
             )
         if kind == "precise":
             return f"{float(value):.6g}".replace(".", "," if self.lang == "ru" else ".")
-        return str(value)
+        return VALUES_RU.get(str(value), str(value)) if self.lang == "ru" else str(value)
