@@ -22,8 +22,7 @@ from ltvcli.load import Loaded
 from ltvcli.metrics import METRICS
 from ltvcli.models.predict import PREDICTION_COLUMNS
 from ltvcli.render.result import Result
-from ltvcli.schema.fields import attribute_kind
-from ltvcli.segments import SEGMENT_METRICS, segment_table
+from ltvcli.segments import SEGMENT_METRICS, default_keys, segment_table
 
 CALL_LIST_SIZE = 25
 SEGMENT_COLUMNS = ("customers", "customer_share", "net_revenue", "aov", "repeat_rate",
@@ -78,7 +77,7 @@ def build_report(
     sections = [
         _headline(record),
         _distribution(analysis),
-        *[_segments(analysis, [key]) for key in (by or _default_by(analysis))],
+        *[_segments(analysis, [key]) for key in (by or default_keys(analysis, 2))],
         _cohorts(analysis, period),
         _intervals(analysis),
         _trend(analysis),
@@ -112,14 +111,6 @@ def _distribution(analysis: Analysis) -> Section:
     )
     chart = Chart("histogram", "ltv_distribution", {"values": ltv.to_numpy()})
     return Section("distribution", "ltv_distribution", [table], [chart])
-
-
-def _default_by(analysis: Analysis) -> list[str]:
-    attrs = attribute_columns(analysis.customers)
-    chosen = [a for kind in ("channel", "city") for a in attrs if attribute_kind(a) == kind][:2]
-    if analysis.channel and analysis.channel not in chosen:
-        chosen.insert(0, analysis.channel)
-    return chosen[:2] or ["frequency"]
 
 
 def _segments(analysis: Analysis, by: list[str]) -> Section:

@@ -4,7 +4,7 @@ A segment is a value of a customer attribute (taken at the first order by defaul
 acquisition city, channel, category) or of a derived key:
 
 - ``rfm``: recency, frequency and money scores 1–5 (quintiles of the percentile rank, ties
-  sharing a score), named by the R×F map in ``RFM_MAP``;
+  sharing a score), named by the R×F map (``ltvcli.customers.RFM_MAP``);
 - ``frequency``: order-count bands ``FREQUENCY_BANDS``;
 - ``ltv-tier``: top 20 % / middle 30 % / bottom 50 % of customers by historical LTV;
 - ``cohort``: the first-order month (``--period``: week, month, quarter, year);
@@ -47,14 +47,14 @@ _OWN = {
 SEGMENT_METRICS: tuple[Metric, ...] = tuple(_OWN.get(k) or METRIC_BY_KEY[k] for k in _KPI_KEYS)
 
 
-def default_keys(analysis: Analysis) -> list[str]:
-    """The acquisition channel when the orders have one, else the city, else frequency bands."""
+def default_keys(analysis: Analysis, count: int = 1) -> list[str]:
+    """The acquisition channel, then the city (up to ``count`` keys); else frequency bands."""
     from ltvcli.schema.fields import attribute_kind
 
-    if analysis.channel:
-        return [analysis.channel]
     attrs = attribute_columns(analysis.customers)
-    return next(([a] for a in attrs if attribute_kind(a) == "city"), ["frequency"])
+    cities = [a for a in attrs if attribute_kind(a) == "city"]
+    keys = ([analysis.channel] if analysis.channel else []) + cities[:1]
+    return keys[:count] or ["frequency"]
 
 
 def segment_keys(analysis: Analysis, by: list[str], period: str = "month") -> pd.DataFrame:
