@@ -88,7 +88,8 @@ def analyse(
         raise InputError(
             f"no orders between {settings.since or 'the start'} and {settings.until or 'the end'}"
         )
-    as_of = _number(settings.as_of) if settings.as_of else int(day[sales].max())
+    # Default: the last day in the data (an order or a refund), so that no money is left out.
+    as_of = _number(settings.as_of) if settings.as_of else int(day[keep].max())
     keep &= day <= as_of
     if not (keep & sales).any():
         raise InputError(f"no orders on or before --as-of {settings.as_of}")

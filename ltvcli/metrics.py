@@ -49,7 +49,7 @@ METRICS: tuple[Metric, ...] = (
     Metric("payback_months", "Payback, months", "number", "cac / (margin per order × purchase_frequency / 12); revenue when margin is unknown"),
     Metric("first_order", "First order", "date", "date of the earliest order"),
     Metric("last_order", "Last order", "date", "date of the latest order"),
-    Metric("as_of", "As of", "date", "end of the observation window: --as-of, else the last order"),
+    Metric("as_of", "As of", "date", "end of the observation window: --as-of, else the last order or refund date"),
 )  # fmt: skip
 
 METRIC_BY_KEY = {m.key: m for m in METRICS}

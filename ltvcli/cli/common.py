@@ -154,7 +154,7 @@ LOAD_FLAGS: dict[str, tuple[object, object]] = {
 
 # The flags of ltv.toml's [analysis] section (ltvcli.settings.Settings), plus --spend.
 ANALYSIS_FLAGS: dict[str, tuple[object, object]] = {
-    "as_of": (Annotated[str | None, _opt("--as-of", help="End of the observation window, YYYY-MM-DD; later orders are ignored [default: the last order date].", panel=ANALYSIS)], None),
+    "as_of": (Annotated[str | None, _opt("--as-of", help="End of the observation window, YYYY-MM-DD; later orders and refunds are ignored [default: the last order or refund date].", panel=ANALYSIS)], None),
     "since": (Annotated[str | None, _opt("--since", help="Ignore orders before this date.", panel=ANALYSIS)], None),
     "until": (Annotated[str | None, _opt("--until", help="Ignore orders after this date.", panel=ANALYSIS)], None),
     "margin": (Annotated[float | None, _opt("--margin", help="Margin rate when the file has no cost column, e.g. 0.3.", panel=ANALYSIS)], None),
