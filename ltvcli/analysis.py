@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
+from ltvcli.cents import divide_cents
 from ltvcli.customers import build_customers
 from ltvcli.engine.reduce import Reduced, day_numbers, reduce_orders
 from ltvcli.errors import ConfigError, InputError
@@ -50,14 +51,15 @@ class Analysis:
 
     def context(self, customers: pd.DataFrame | None = None, channel: str | None = None) -> Context:
         """KPI context for ``customers`` (default all): CAC from --cac or the spend file."""
-        customers = self.customers if customers is None else customers
         if self.spend is None:
             return self.flat_context()
-        first = int(customers["_first_day"].where(customers["orders"] > 0).min())
-        spent, start, end = self.spend.between(first, self.as_of, channel)
+        everyone = self.customers
+        first = int(everyone["_first_day"].where(everyone["orders"] > 0).min())
+        spent, start, end = self.spend.between(first, self.as_of, channel)  # the data's window
+        customers = everyone if customers is None else customers
         days = customers["_first_day"]
         acquired = int(((days >= start) & (days <= end) & (customers["orders"] > 0)).sum())
-        cac = round(spent / acquired) if acquired and spent is not None else None
+        cac = divide_cents(spent, acquired) if spent is not None else None
         return Context(
             self.settings, self.as_of, self.margin_known, cac=cac, spend=spent,
             customers_acquired=acquired,
