@@ -45,3 +45,20 @@ def test_readme_shows_every_command(run_cli):
     ):
         assert f"ltv {command} " in readme
         assert run_cli(command, "-h").exit_code == 0
+
+
+def test_readme_examples_print_what_the_readme_shows(run_cli, monkeypatch):
+    import re
+
+    monkeypatch.chdir(ROOT)
+    readme = (ROOT / "README.md").read_text()
+    examples = re.findall(r"```console\n\$ (ltv [^\n|]+)\n(.*?)```", readme, re.S)
+    checked = 0
+    for command, shown in examples:
+        if command.startswith("ltv report"):
+            continue
+        result = run_cli(*command.split()[1:], "-f", "table", "-q")
+        got = "\n".join(line.rstrip() for line in result.stdout.rstrip().splitlines())
+        assert got == "\n".join(line.rstrip() for line in shown.rstrip().splitlines()), command
+        checked += 1
+    assert checked >= 6
