@@ -35,8 +35,11 @@ def read_parquet_dataset(path: str) -> RawTable:
     """A directory of Parquet files, hive partitions (``year=2024/``) becoming columns."""
     import pyarrow.dataset as ds
 
+    from ltvcli.io import remote
+
+    filesystem, where = remote.arrow_filesystem(path) if remote.is_remote(path) else (None, path)
     try:
-        dataset = ds.dataset(path, format="parquet", partitioning="hive")
+        dataset = ds.dataset(where, format="parquet", partitioning="hive", filesystem=filesystem)
         table = dataset.to_table()
     except (pa.ArrowInvalid, OSError) as exc:
         raise InputError(f"cannot read the Parquet dataset: {exc}", file=path) from None

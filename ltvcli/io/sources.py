@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from ltvcli.errors import InputError
+from ltvcli.io import remote
 
 STDIN = "-"
 
@@ -50,7 +51,11 @@ def expand(paths: list[str]) -> list[str]:
         if path == STDIN:
             out.append(path)
         elif glob.has_magic(path):
-            matches = sorted(glob.glob(path, recursive=True))
+            matches = (
+                remote.glob(path)
+                if remote.is_remote(path)
+                else sorted(glob.glob(path, recursive=True))
+            )
             if not matches:
                 raise InputError("no file matches this pattern", file=path)
             out.extend(matches)
@@ -60,6 +65,8 @@ def expand(paths: list[str]) -> list[str]:
 
 
 def is_dataset_dir(path: str) -> bool:
+    if remote.is_remote(path):
+        return remote.is_dir(path)
     return path != STDIN and os.path.isdir(path)
 
 
@@ -68,6 +75,9 @@ def read_source(path: str, input_format: str | None = None) -> Source:
     if path == STDIN:
         raw = sys.stdin.buffer.read()
         name = "<stdin>"
+    elif remote.is_remote(path):
+        raw = remote.read_bytes(path)
+        name = path
     else:
         p = Path(path)
         if not p.exists():

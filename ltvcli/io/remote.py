@@ -1,0 +1,65 @@
+"""Paths with a scheme (``s3://``, ``gs://``, ``https://`` …) read through fsspec.
+
+fsspec and the storage drivers are an optional extra (``pip install 'ltvcli[cloud]'``); without
+them a remote path is a usage error that says what to install. Credentials come from the
+drivers' usual places (environment variables, ``~/.aws``, ``GOOGLE_APPLICATION_CREDENTIALS``).
+"""
+
+from __future__ import annotations
+
+import re
+
+from ltvcli.errors import ConfigError, InputError
+
+_SCHEME = re.compile(r"^[a-zA-Z][a-zA-Z0-9+.\-]*://")
+
+
+def is_remote(path: str) -> bool:
+    return bool(_SCHEME.match(path)) and not path.startswith("file://")
+
+
+def filesystem(path: str):
+    """The fsspec filesystem of ``path`` and the path as that filesystem names it."""
+    try:
+        import fsspec
+    except ImportError:
+        raise ConfigError(
+            f"{path}: reading remote paths needs the cloud extra: pip install 'ltvcli[cloud]'"
+        ) from None
+    try:
+        return fsspec.core.url_to_fs(path)
+    except (ImportError, ValueError) as exc:
+        raise ConfigError(
+            f"{path}: {exc} (pip install 'ltvcli[cloud]' has s3, gs and https)"
+        ) from None
+
+
+def read_bytes(path: str) -> bytes:
+    fs, inner = filesystem(path)
+    try:
+        return fs.cat_file(inner)
+    except FileNotFoundError:
+        raise InputError("no such file", file=path) from None
+    except (OSError, PermissionError) as exc:
+        raise InputError(f"cannot read: {exc}", file=path) from None
+
+
+def glob(pattern: str) -> list[str]:
+    fs, inner = filesystem(pattern)
+    return sorted(fs.unstrip_protocol(p) for p in fs.glob(inner))
+
+
+def is_dir(path: str) -> bool:
+    fs, inner = filesystem(path)
+    try:
+        return fs.isdir(inner)
+    except (OSError, PermissionError):
+        return False
+
+
+def arrow_filesystem(path: str):
+    """(pyarrow filesystem, inner path) for reading a Parquet dataset in place."""
+    from pyarrow.fs import FSSpecHandler, PyFileSystem
+
+    fs, inner = filesystem(path)
+    return PyFileSystem(FSSpecHandler(fs)), inner
