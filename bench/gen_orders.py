@@ -102,6 +102,40 @@ def _zipf(rng, n: int, k: int) -> np.ndarray:
     return rng.choice(k, size=n, p=weights / weights.sum())
 
 
+RU_HEADERS = {"order_id": "Номер заказа", "customer_id": "Клиент", "order_date": "Дата заказа",
+              "amount": "Сумма", "city": "Город", "channel": "Канал", "category": "Категория",
+              "cost": "Себестоимость"}  # fmt: skip
+
+
+def write_ru(table: pa.Table, stem: Path, encoding: str) -> None:
+    """The same orders as a Russian export: ``;``, decimal comma, dd.mm.yyyy, Russian headers."""
+    dates = pc.strftime(table.column("order_date").cast(pa.timestamp("s")), "%d.%m.%Y")
+    columns = {}
+    for name in table.column_names:
+        values = table.column(name)
+        if name == "order_date":
+            values = dates
+        elif name in ("amount", "cost"):
+            values = pc.replace_substring(_money_text(values), ".", ",")
+        columns[RU_HEADERS[name]] = values.cast(pa.string())
+    options = pacsv.WriteOptions(quoting_style="none", delimiter=";", batch_size=1 << 20)
+    sink = pa.BufferOutputStream()
+    pacsv.write_csv(pa.table(columns), sink, options)
+    text = sink.getvalue().to_pybytes()
+    Path(f"{stem}.ru-{encoding}.csv").write_bytes(
+        text if encoding == "utf-8" else text.decode("utf-8").encode(encoding)
+    )
+
+
+def _money_text(values) -> pa.Array:
+    cents = pc.round(pc.multiply(values, 100)).cast(pa.int64())
+    whole = pc.divide(cents, 100)
+    frac = pc.subtract(cents, pc.multiply(whole, 100))
+    return pc.binary_join_element_wise(
+        whole.cast(pa.string()), pc.utf8_lpad(frac.cast(pa.string()), 2, "0"), "."
+    )
+
+
 def write(table: pa.Table, stem: Path) -> None:
     stem.parent.mkdir(parents=True, exist_ok=True)
     text = table.set_column(
@@ -109,12 +143,7 @@ def write(table: pa.Table, stem: Path) -> None:
         table.column("order_date").cast(pa.string()),
     )  # fmt: skip
     for name in ("amount", "cost"):
-        cents = pc.round(pc.multiply(table.column(name), 100)).cast(pa.int64())
-        whole = pc.divide(cents, 100)
-        frac = pc.subtract(cents, pc.multiply(whole, 100))
-        money = pc.binary_join_element_wise(
-            whole.cast(pa.string()), pc.utf8_lpad(frac.cast(pa.string()), 2, "0"), "."
-        )
+        money = _money_text(table.column(name))
         text = text.set_column(text.schema.get_field_index(name), name, money)
     options = pacsv.WriteOptions(quoting_style="none", batch_size=1 << 20)
     pacsv.write_csv(text, str(stem.with_suffix(".csv")), options)
@@ -128,8 +157,15 @@ def main() -> None:
     parser.add_argument("rows", type=float)
     parser.add_argument("stem", type=Path, help="output path without extension")
     parser.add_argument("--seed", type=int, default=7)
+    parser.add_argument(
+        "--ru", action="store_true", help="also write the Russian export in UTF-8 and cp1251"
+    )
     args = parser.parse_args()
-    write(simulate(int(args.rows), args.seed), args.stem)
+    table = simulate(int(args.rows), args.seed)
+    write(table, args.stem)
+    if args.ru:
+        for encoding in ("utf-8", "cp1251"):
+            write_ru(table, args.stem, encoding)
 
 
 if __name__ == "__main__":

@@ -5,7 +5,8 @@ For every size and format (CSV, Parquet) the data is generated once outside the 
 to agree, then each command and its reference run as whole processes under GNU time, in a
 rotated order, for a warm-up round and ``--rounds`` counted rounds. Ratios are taken pair by
 pair within a round; the table shows their median (min–max) and the peak memory of each side.
-Last, ``bench/models.py`` times the predictive models on about a million customers.
+Then the Russian export of the largest size against its English CSV, and last
+``bench/models.py`` times the predictive models on about a million customers.
 
     python bench/run.py --sizes 1e6,1e7 --rounds 5
 """
@@ -104,6 +105,32 @@ def bench(data: Path, rounds: int, out: Path) -> list[dict]:
     return results
 
 
+def russian(directory: Path, size: str, rounds: int, out: Path) -> None:
+    """The same orders as a Russian export (``;``, decimal comma, dd.mm.yyyy, UTF-8 and cp1251)
+    against the English CSV: ``ltv customers`` time ratios, paired per round."""
+    stem = directory / f"ru-{size}"
+    if not Path(f"{stem}.ru-cp1251.csv").exists():
+        subprocess.run(
+            [PY, str(HERE / "gen_orders.py"), str(int(float(size))), str(stem), "--ru"], check=True
+        )
+    files = {
+        "en": f"{stem}.csv",
+        "ru utf-8": f"{stem}.ru-utf-8.csv",
+        "ru cp1251": f"{stem}.ru-cp1251.csv",
+    }
+    walls: dict[str, list[float]] = {k: [] for k in files}
+    for _ in range(rounds + 1):
+        for label, path in files.items():
+            walls[label].append(
+                timed([LTV, "customers", path, "-q", "-o", str(out / "ru.parquet")])[0]
+            )
+    base = [w for w in walls["en"][1:]]
+    for label in ("ru utf-8", "ru cp1251"):
+        ratios = [r / e for r, e in zip(walls[label][1:], base, strict=True)]
+        print(f"{size} {label:<9} customers: {statistics.median(walls[label][1:]):.2f} s = "
+              f"{statistics.median(ratios):.2f}x the English CSV ({statistics.median(base):.2f} s)", flush=True)  # fmt: skip
+
+
 def startup(rounds: int) -> None:
     sample = HERE.parent / "sample_data" / "orders.csv"
     for label, cmd in (("ltv --help", [LTV, "--help"]),
@@ -132,6 +159,7 @@ def main() -> None:
             data = stem.with_suffix(suffix)
             check_agreement(data, out)
             bench(data, args.rounds, out)
+    russian(args.dir, args.sizes.split(",")[-1], args.rounds, out)
     models = args.dir / "models-1m"  # about a million customers
     if not models.with_suffix(".parquet").exists():
         subprocess.run([PY, str(HERE / "gen_orders.py"), "2.3e6", str(models)], check=True)

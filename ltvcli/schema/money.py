@@ -59,11 +59,17 @@ def parse_money(values: pa.Array, decimal_comma_hint: bool = False) -> ParsedMon
         return ParsedMoney(cents=arr, invalid=np.zeros(len(values), bool), rounded=rounded)
     if not pa.types.is_string(values.type) and not pa.types.is_large_string(values.type):
         values = values.cast(pa.string())
-    return _plain_decimals(values) or _parse_text(values, decimal_comma_hint)
+    return (
+        _plain_decimals(values)
+        or _plain_decimals(pc.replace_substring(values, ",", "."), ",")
+        or _parse_text(values, decimal_comma_hint)
+    )
 
 
-def _plain_decimals(values: pa.Array) -> ParsedMoney | None:
-    """Fast path: a column of plain ``1234.50`` numbers with at most two decimals.
+def _plain_decimals(values: pa.Array, mark: str = ".") -> ParsedMoney | None:
+    """Fast path: a column of plain ``1234.50`` numbers with at most two decimals (or
+    ``1234,50`` with the comma turned into a point: three digits after it fail the check, so a
+    thousands separator is never read as a decimal mark here).
 
     Arrow's text-to-double cast is correctly rounded, so below 10^13 the nearest integer to
     value × 100 is the exact number of cents; a cell with more decimals sends the column to
@@ -81,7 +87,7 @@ def _plain_decimals(values: pa.Array) -> ParsedMoney | None:
     if (np.abs(cents) >= 1e15).any():
         return None
     arr = pa.array(cents.astype(np.int64), mask=missing if missing.any() else None)
-    return ParsedMoney(cents=arr, invalid=np.zeros(len(values), bool), decimal_mark=".")
+    return ParsedMoney(cents=arr, invalid=np.zeros(len(values), bool), decimal_mark=mark)
 
 
 def _combine(values: pa.Array | pa.ChunkedArray) -> pa.Array:

@@ -117,3 +117,18 @@ def test_customer_keys_are_normalised():
     ]  # fmt: skip
     phones = normalise_customers(pa.array(["9165551234", "89165551234"]), phone_column=True)
     assert phones.to_pylist() == ["79165551234", "79165551234"]
+
+
+def test_plain_decimal_comma_column_takes_the_fast_path_with_the_same_answer():
+    import pyarrow as pa
+
+    from ltvcli.schema.money import _parse_text, parse_money
+
+    plain = pa.array(["2080,27", "5,5", "-3,00", None, "12"])
+    fast = parse_money(plain)
+    assert fast.cents.to_pylist() == [208027, 550, -300, None, 1200] and fast.decimal_mark == ","
+    assert fast.cents.to_pylist() == _parse_text(plain, True).cents.to_pylist()
+    ambiguous = pa.array(["1,234", "5,5"])  # three digits after the comma: not the fast path
+    assert (
+        parse_money(ambiguous).cents.to_pylist() == _parse_text(ambiguous, False).cents.to_pylist()
+    )

@@ -83,7 +83,6 @@ def customers(
         visible_columns,
     )
     from ltvcli.definition import kinds, labels
-    from ltvcli.models.predict import Forecast, forecast, prediction_columns
     from ltvcli.render.result import Result
 
     result = analysis.run()
@@ -92,6 +91,8 @@ def customers(
     if rfm:
         table = table.join(rfm_scores(table[table["orders"] > 0]))
     if predict:
+        from ltvcli.models.predict import Forecast, forecast, prediction_columns
+
         plan = Forecast(model, horizon, discount_rate)
         predictions, _ = forecast(result, plan)
         table = table.join(plan.columns(predictions))
