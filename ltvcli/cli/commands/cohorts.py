@@ -53,12 +53,13 @@ def cohorts(
     quiet: Quiet = False,
     debug: Debug = False,
 ) -> None:
-    """Acquisition cohorts: size, retention by age, cumulative net revenue (and margin) per
-    customer (the LTV curve), CAC and payback with --spend or --cac. Cells not observable yet
-    are empty.
+    """Acquisition cohorts: retention, LTV curves, CAC and payback; --trend by period.
 
-    \b
+    Per cohort: size, retention by age, cumulative net revenue (and margin) per customer (the
+    LTV curve), CAC and payback with --spend or --cac. Cells not observable yet are empty.
+
     Examples:
+
         ltv cohorts orders.csv
         ltv cohorts orders.csv --metric ltv_cumulative --spend spend.csv
         ltv cohorts orders.csv --period quarter --long -f csv

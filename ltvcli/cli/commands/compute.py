@@ -33,8 +33,8 @@ def compute(
     Money is exact to the cent; several currencies give one result each. Definitions:
     docs/metrics.md.
 
-    \b
     Examples:
+
         ltv compute sample_data/orders.csv
         ltv compute orders.csv --spend spend.csv --format json
         ltv compute orders.csv --cac 1500 --margin 0.3 --since 2024-01-01

@@ -66,8 +66,8 @@ def customers(
     come from the first order (--attr); contact columns from the last. With --predict the
     model's columns are added and P(alive) < 0.5 decides who is at risk.
 
-    \b
     Examples:
+
         ltv customers orders.csv --status at-risk --sort ltv_historical --top 50
         ltv customers orders.csv --predict --status at-risk --sort total_ltv --top 50
         ltv customers orders.csv -o customers.parquet

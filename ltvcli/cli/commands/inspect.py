@@ -17,8 +17,8 @@ def inspect(
     Format, encoding, delimiter, header row, the column mapping with reasons, date shapes,
     rows read / used / skipped by reason, customers, orders, currencies and date range.
 
-    \b
     Examples:
+
         ltv inspect export.csv
         ltv inspect export.csv --format json
     """

@@ -24,14 +24,16 @@ def intervals(
     quiet: Quiet = False,
     debug: Debug = False,
 ) -> None:
-    """Repeat-purchase intervals: gaps between distinct order days (count, mean, p25, median,
-    p75, p90), days to the second order, and the share back within 30/60/90/180/365 days.
+    """Days between orders, time to a second order, the share back within N days.
+
+    Gaps between distinct order days (count, mean, p25, median, p75, p90), days to the second
+    order, and the share back within 30/60/90/180/365 days.
 
     The shares are Kaplan–Meier estimates: a customer who has not come back yet counts only
     for the days they have been observed, so recent customers do not drag the shares down.
 
-    \b
     Examples:
+
         ltv intervals orders.csv
         ltv intervals orders.csv --by channel -f csv
     """

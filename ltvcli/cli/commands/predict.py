@@ -69,14 +69,16 @@ def predict(
     quiet: Quiet = False,
     debug: Debug = False,
 ) -> None:
-    """Predict each customer's future: P(alive), expected orders and order value over the
-    horizon, predicted LTV (discounted, on margin when known) and the expected next order.
+    """Predicted LTV per customer (BG/NBD, MBG/NBD, Pareto/NBD + Gamma-Gamma); --holdout.
+
+    Each customer's P(alive), expected orders and order value over the horizon, predicted LTV
+    (discounted, on margin when known) and the expected next order.
 
     Purchase counts: BG/NBD, MBG/NBD or Pareto/NBD; spend: Gamma-Gamma. --as-of is the end
     of what the model sees.
 
-    \b
     Examples:
+
         ltv predict orders.csv --horizon 12m --sort predicted_ltv_12m --top 20
         ltv predict orders.csv --summary --format json
         ltv predict orders.csv --holdout 90d --model auto

@@ -62,15 +62,17 @@ def report(
     quiet: Quiet = False,
     debug: Debug = False,
 ) -> None:
-    """A whole report: headline KPIs and the LTV:CAC verdict, LTV distribution, segments,
+    """Everything in one file: HTML with charts, XLSX, Markdown or JSON, in English or Russian.
+
+    Headline KPIs and the LTV:CAC verdict, LTV distribution, segments,
     cohorts (retention heatmap, LTV curves with CAC), repeat-purchase intervals, monthly trend,
     the at-risk call list, predictions with their holdout check (--predict), data quality and
     the definitions. One self-contained HTML file (no network needed), or XLSX, Markdown, JSON.
 
     Exit codes: 0 written, 1 data error, 2 usage error, 3 written and a --fail-if holds.
 
-    \b
     Examples:
+
         ltv report orders.csv --spend spend.csv -o report.html
         ltv report orders.csv --lang ru -o отчёт.xlsx
         ltv report orders.csv --predict -o 'reports/ltv-{as_of:%Y-%m-%d}.html' --fail-if 'ltv_cac_ratio < 3' -q

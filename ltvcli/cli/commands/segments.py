@@ -56,15 +56,17 @@ def segments(
     quiet: Quiet = False,
     debug: Debug = False,
 ) -> None:
-    """KPIs per segment: customers and share, orders, revenue and share, AOV, repeat rate, LTV
+    """The KPIs per city, channel, RFM segment, frequency band, LTV tier, cohort or status.
+
+    Per segment: customers and share, orders, revenue and share, AOV, repeat rate, LTV
     (historical mean and median, formula), median days between orders, at-risk share, CAC and
     LTV:CAC (per channel with a spend file that has channels), NPS; then a total row.
 
     Attributes are taken at the customer's first order (--attr last|mode for the others).
     Without --by: the acquisition channel column, else the city, else frequency bands.
 
-    \b
     Examples:
+
         ltv segments orders.csv --by city
         ltv segments orders.csv --by channel --spend spend.csv
         ltv segments orders.csv --by city,channel --min-customers 30
