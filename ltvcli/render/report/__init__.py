@@ -41,7 +41,7 @@ def write_report(report: Report, path: str, lang: str, generated: dt.datetime) -
     elif fmt == "xlsx":
         from ltvcli.render.xlsx import workbook_bytes
 
-        tables = [_titled(t, words, s.key) for s in report.sections for t in s.tables]
+        tables = [_titled(t, words, s) for s in report.sections for t in s.tables]
         with atomic_output(path, "wb") as handle:
             handle.write(workbook_bytes(tables))
     else:
@@ -84,10 +84,11 @@ def verdict_text(report: Report, words: Words) -> str:
     return words(str(verdict), ratio=words.number(float(ratio), 1))
 
 
-def _titled(result: Result, words: Words, section: str) -> Result:
-    title = (
-        words(result.title) if result.title != "segments" else f"{words('segments')} {section[9:]}"
-    )
+def _titled(result: Result, words: Words, section) -> Result:
+    """A table named for its sheet: "By segment city" rather than "segments"."""
+    title = words(result.title)
+    if result.title == "segments":
+        title = f"{title} {section.text[0]}"
     labels = {c: words.label(c, result.label(c)) for c in result.frame.columns}
     return Result(result.frame, result.kinds, labels, title[:31], result.notes, result.record)
 
