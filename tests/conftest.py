@@ -3,13 +3,20 @@
 from __future__ import annotations
 
 import json
+import os
 from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
+from hypothesis import settings
 from typer.testing import CliRunner
 
 from ltvcli.cli import app
+
+# CI runs the property tests with a fixed seed (HYPOTHESIS_PROFILE=ci in .ci/run), so a run is
+# reproducible; locally every run explores new examples.
+settings.register_profile("ci", derandomize=True)
+settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "default"))
 
 ROOT = Path(__file__).resolve().parent.parent
 SAMPLE = ROOT / "sample_data"
