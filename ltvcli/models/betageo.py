@@ -1,0 +1,75 @@
+"""The beta-geometric family shared by BG/NBD and MBG/NBD: Poisson purchases while alive with
+Gamma(r, α) rates, and a Beta(a, b) chance of dropping out after each purchase.
+
+The two models differ by one ``shift``: MBG/NBD (shift 1) also lets a customer drop out right
+after the first purchase, which moves every Beta argument that counts purchases by one; in
+BG/NBD (shift 0) a customer without repeat purchases cannot have dropped out.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+from scipy.special import betaln, digamma, expit, gammaln, hyp2f1
+
+PARAMS = ("r", "alpha", "a", "b")
+START = np.array([1.0, 1.0, 1.0, 1.0])
+
+
+def _parts(params, x, t_x, T, shift: int):
+    """The log-likelihood's two terms (alive at T, dropped out after the last purchase) and the
+    Beta argument of the second (1.0 where it does not exist)."""
+    r, alpha, a, b = params
+    can_drop = (x + shift) > 0
+    b_dropped = np.where(can_drop, b + x + shift - 1, 1.0)
+    still = betaln(a, b + x + shift) - (r + x) * np.log(alpha + T)
+    dropped = np.where(can_drop, betaln(a + 1, b_dropped) - (r + x) * np.log(alpha + t_x), -np.inf)
+    return still, dropped, b_dropped
+
+
+def log_likelihood(params, x, t_x, T, shift: int) -> np.ndarray:
+    r, alpha, a, b = params
+    still, dropped, _ = _parts(params, x, t_x, T, shift)
+    common = gammaln(r + x) - gammaln(r) + r * np.log(alpha) - betaln(a, b)
+    return common + np.logaddexp(still, dropped)
+
+
+def p_alive(params, x, t_x, T, shift: int) -> np.ndarray:
+    """The share of the likelihood in which the customer is still alive."""
+    still, dropped, _ = _parts(params, x, t_x, T, shift)
+    return expit(still - dropped)
+
+
+def expected(params, t, x, t_x, T, shift: int) -> np.ndarray:
+    """Expected purchases in the next ``t`` time units, given the history."""
+    r, alpha, a, b = params
+    z = t / (alpha + T + t)
+    scale = (alpha + T) / (alpha + T + t)
+    n = a + b + x + shift - 1
+    with np.errstate(over="ignore", invalid="ignore"):
+        tail = 1 - scale ** (r + x) * hyp2f1(r + x, b + x + shift, n, z)
+        return n / (a - 1) * tail * p_alive(params, x, t_x, T, shift)
+
+
+def gradient(params, x, t_x, T, shift: int) -> np.ndarray:
+    """d log-likelihood / d (r, alpha, a, b), one column per customer."""
+    r, alpha, a, b = params
+    _, _, b_dropped = _parts(params, x, t_x, T, shift)
+    w_still = p_alive(params, x, t_x, T, shift)
+    w_dropped = 1 - w_still
+    d_r = (
+        digamma(r + x) - digamma(r) + np.log(alpha)
+        - w_still * np.log(alpha + T) - w_dropped * np.log(alpha + t_x)
+    )  # fmt: skip
+    d_alpha = r / alpha - (r + x) * (w_still / (alpha + T) + w_dropped / (alpha + t_x))
+    abx = digamma(a + b + x + shift)
+    d_a = (
+        digamma(a + b)
+        - digamma(a)
+        + w_still * (digamma(a) - abx)
+        + w_dropped * (digamma(a + 1) - abx)
+    )
+    d_b = (
+        digamma(a + b) - digamma(b)
+        + w_still * (digamma(b + x + shift) - abx) + w_dropped * (digamma(b_dropped) - abx)
+    )  # fmt: skip
+    return np.array([d_r, d_alpha, d_a, d_b])
