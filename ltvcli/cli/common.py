@@ -112,6 +112,13 @@ TimeUnit = Annotated[
         "--time-unit", help="Time unit of the fit: day, week, month.", rich_help_panel=MODEL
     ),
 ]
+# --predict and its options, added to a command that takes ``forecast`` (a Forecast or None).
+FORECAST_FLAGS: dict[str, tuple[object, object]] = {
+    "predict": (Predict, False),
+    "model": (ModelName, "bgnbd"),
+    "horizon": (Horizon, "12m"),
+    "discount_rate": (DiscountRate, 0.0),
+}
 Debug = Annotated[
     bool, typer.Option("--debug", help="Show the full traceback on errors.", rich_help_panel=OUTPUT)
 ]
@@ -286,13 +293,13 @@ def command(app: typer.Typer, name: str):
         own = [p.replace(kind=inspect.Parameter.KEYWORD_ONLY) for p in sig.parameters.values()]
         takes_analysis = "analysis" in sig.parameters
         takes_request = "request" in sig.parameters or takes_analysis
-        params = [p for p in own if p.name not in ("request", "analysis")]
+        takes_forecast = "forecast" in sig.parameters
+        params = [p for p in own if p.name not in ("request", "analysis", "forecast")]
         flags = {**LOAD_FLAGS, **(ANALYSIS_FLAGS if takes_analysis else {})}
         if takes_request:
-            params = _with_files(params) + [
-                inspect.Parameter(n, inspect.Parameter.KEYWORD_ONLY, default=d, annotation=a)
-                for n, (a, d) in flags.items()
-            ]
+            params = _with_files(params) + _flag_parameters(flags)
+        if takes_forecast:
+            params += _flag_parameters(FORECAST_FLAGS)
 
         @functools.wraps(func)
         def wrapper(**kwargs):
@@ -307,6 +314,8 @@ def command(app: typer.Typer, name: str):
                         kwargs["analysis"] = AnalysisRequest(request, own_flags)
                     else:
                         kwargs["request"] = request
+                if takes_forecast:
+                    kwargs["forecast"] = forecast_plan(*(kwargs.pop(n) for n in FORECAST_FLAGS))
                 return func(**kwargs)
 
         wrapper.__signature__ = sig.replace(parameters=params)
@@ -315,6 +324,26 @@ def command(app: typer.Typer, name: str):
         return func
 
     return register
+
+
+def _flag_parameters(flags: dict[str, tuple[object, object]]) -> list[inspect.Parameter]:
+    return [
+        inspect.Parameter(n, inspect.Parameter.KEYWORD_ONLY, default=d, annotation=a)
+        for n, (a, d) in flags.items()
+    ]
+
+
+def forecast_plan(predict: bool, model: str, horizon: str, discount_rate: float):
+    """``--predict`` and its options as a ``Forecast`` (checked now), or None without it."""
+    if not predict:
+        return None
+    from ltvcli.errors import ConfigError
+    from ltvcli.models.predict import MODELS, Forecast, parse_horizon
+
+    if model not in MODELS:
+        raise ConfigError(f"--model is one of {', '.join(MODELS)}")
+    parse_horizon(horizon)
+    return Forecast(model, horizon, discount_rate)
 
 
 def _with_files(params: list[inspect.Parameter]) -> list[inspect.Parameter]:

@@ -73,7 +73,9 @@ class Forecast:
         return frame.rename(columns={c: f"{c}_{self.label}" for c in HORIZON_COLUMNS})
 
 
-def forecast(analysis, plan: Forecast, models: Models | None = None) -> tuple[pd.DataFrame, Models]:
+def forecast_customers(
+    analysis, plan: Forecast, models: Models | None = None
+) -> tuple[pd.DataFrame, Models]:
     """Fit (unless ``models`` are given) and score the customers of ``analysis``."""
     models = models or fit_models(summarise(analysis.customers, plan.unit), plan.model)
     rate = margin_rate(analysis.customers, analysis.settings.margin, analysis.margin_known)

@@ -85,10 +85,17 @@ def test_too_little_data_is_explained(run_cli, write):
 
 
 @pytest.mark.parametrize(
-    "args", [["--horizon", "soon"], ["--time-unit", "year"], ["--model", "magic"]]
+    "args",
+    [
+        ["predict", "--horizon", "soon"],
+        ["predict", "--time-unit", "year"],
+        ["predict", "--model", "magic"],
+        ["compute", "--predict", "--model", "auto"],
+        ["segments", "--predict", "--horizon", "soon"],
+    ],
 )
 def test_bad_options_are_usage_errors(run_cli, args):
-    result = run_cli("predict", ORDERS, *args)
+    result = run_cli(args[0], ORDERS, *args[1:])
     assert result.exit_code == 2 and "ltv: error" in result.stderr
 
 

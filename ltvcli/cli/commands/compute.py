@@ -1,28 +1,18 @@
 """``ltv compute``: the headline KPIs and the LTV:CAC verdict."""
 
+from typing import TYPE_CHECKING
+
 from ltvcli.cli.app import app
-from ltvcli.cli.common import (
-    AnalysisRequest,
-    Debug,
-    DiscountRate,
-    Format,
-    Horizon,
-    ModelName,
-    Output,
-    Predict,
-    Quiet,
-    command,
-    show,
-)
+from ltvcli.cli.common import AnalysisRequest, Debug, Format, Output, Quiet, command, show
+
+if TYPE_CHECKING:
+    from ltvcli.models.predict import Forecast
 
 
 @command(app, "compute")
 def compute(
     analysis: AnalysisRequest,
-    predict: Predict = False,
-    model: ModelName = "bgnbd",
-    horizon: Horizon = "12m",
-    discount_rate: DiscountRate = 0.0,
+    forecast: "Forecast | None" = None,
     fmt: Format = None,
     output: Output = None,
     quiet: Quiet = False,
@@ -53,24 +43,22 @@ def compute(
     margin = result.margin_source or "unknown (give a cost column or --margin)"
     notes.append(f"margin from: {margin}")
     definitions = METRICS
-    if predict:
+    if forecast is not None:
         from ltvcli.errors import ConfigError
         from ltvcli.models.predict import (
             PREDICTED_KPIS,
-            Forecast,
-            forecast,
+            forecast_customers,
             predicted_kpis,
             prediction_columns,
         )
 
         if len(records) > 1:
             raise ConfigError("--predict with several currencies: pass --currency to choose one")
-        plan = Forecast(model, horizon, discount_rate)
-        predictions, models = forecast(result, plan)
-        records[0] |= predicted_kpis(predictions, records[0]["cac"], plan.label)
-        definitions = METRICS + prediction_columns(plan.label, PREDICTED_KPIS)
+        predictions, models = forecast_customers(result, forecast)
+        records[0] |= predicted_kpis(predictions, records[0]["cac"], forecast.label)
+        definitions = METRICS + prediction_columns(forecast.label, PREDICTED_KPIS)
         notes.append(
-            f"predictions: {models.count.model}, horizon {plan.label} (ltv predict --summary)"
+            f"predictions: {models.count.model}, horizon {forecast.label} (ltv predict --summary)"
         )
     show(
         Result(

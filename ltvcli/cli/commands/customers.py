@@ -1,6 +1,6 @@
 """``ltv customers``: the per-customer table, filtered and sorted for a call list."""
 
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
@@ -10,18 +10,17 @@ from ltvcli.cli.common import (
     AnalysisRequest,
     Columns,
     Debug,
-    DiscountRate,
     Format,
-    Horizon,
-    ModelName,
     Output,
-    Predict,
     Quiet,
     Sort,
     Top,
     command,
     show,
 )
+
+if TYPE_CHECKING:
+    from ltvcli.models.predict import Forecast
 
 
 @command(app, "customers")
@@ -49,10 +48,7 @@ def customers(
         ),
     ] = False,
     columns: Columns = None,
-    predict: Predict = False,
-    model: ModelName = "bgnbd",
-    horizon: Horizon = "12m",
-    discount_rate: DiscountRate = 0.0,
+    forecast: "Forecast | None" = None,
     fmt: Format = None,
     output: Output = None,
     quiet: Quiet = False,
@@ -90,14 +86,13 @@ def customers(
     extra = RFM_COLUMNS if rfm else ()
     if rfm:
         table = table.join(rfm_scores(table[table["orders"] > 0]))
-    if predict:
-        from ltvcli.models.predict import Forecast, forecast, prediction_columns
+    if forecast is not None:
+        from ltvcli.models.predict import forecast_customers, prediction_columns
 
-        plan = Forecast(model, horizon, discount_rate)
-        predictions, _ = forecast(result, plan)
-        table = table.join(plan.columns(predictions))
+        predictions, _ = forecast_customers(result, forecast)
+        table = table.join(forecast.columns(predictions))
         table["status"] = status_with_p_alive(table["status"], table["p_alive"])
-        extra += prediction_columns(plan.label)
+        extra += prediction_columns(forecast.label)
     shown = (
         [c.strip() for c in columns.split(",") if c.strip()]
         if columns

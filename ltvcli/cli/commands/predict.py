@@ -90,7 +90,7 @@ def predict(
     from ltvcli.errors import ConfigError
     from ltvcli.models import store
     from ltvcli.models.holdout import choose_model, holdout_check
-    from ltvcli.models.predict import MODELS, Forecast, forecast, parse_horizon
+    from ltvcli.models.predict import MODELS, Forecast, forecast_customers, parse_horizon
     from ltvcli.models.summary import UNIT_DAYS
     from ltvcli.settings import parse_day
 
@@ -118,7 +118,7 @@ def predict(
             show_holdout(checks, model, fmt, output)
             return
     plan = Forecast(model, horizon, discount_rate, time_unit)
-    table, models = forecast(result, plan, store.load(model_file) if model_file else None)
+    table, models = forecast_customers(result, plan, store.load(model_file) if model_file else None)
     if save_model:
         store.save(models, save_model, end.isoformat())
     if not quiet:

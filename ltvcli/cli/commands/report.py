@@ -1,24 +1,14 @@
 """``ltv report``: everything in one file for people (HTML, XLSX, Markdown) or machines (JSON)."""
 
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
 from ltvcli.cli.app import app
-from ltvcli.cli.common import (
-    MODEL,
-    OUTPUT,
-    AnalysisRequest,
-    By,
-    Debug,
-    DiscountRate,
-    Horizon,
-    ModelName,
-    Period,
-    Predict,
-    Quiet,
-    command,
-)
+from ltvcli.cli.common import MODEL, OUTPUT, AnalysisRequest, By, Debug, Period, Quiet, command
+
+if TYPE_CHECKING:
+    from ltvcli.models.predict import Forecast
 
 
 @command(app, "report")
@@ -47,10 +37,7 @@ def report(
             rich_help_panel=OUTPUT,
         ),
     ] = None,
-    predict: Predict = False,
-    model: ModelName = "bgnbd",
-    horizon: Horizon = "12m",
-    discount_rate: DiscountRate = 0.0,
+    forecast: "Forecast | None" = None,
     holdout: Annotated[
         str,
         typer.Option(
@@ -95,9 +82,7 @@ def report(
     result = analysis.run(prepared)
     if result.customers["currency"].nunique() > 1:
         raise ConfigError("a report covers one currency: pass --currency")
-    predictions = (
-        _predictions(result, prepared, model, horizon, discount_rate, holdout) if predict else None
-    )
+    predictions = _predictions(result, prepared, forecast, holdout) if forecast else None
     keys = [k.strip() for k in by.split(",") if k.strip()] if by else None
     content = build_report(result, prepared[0], keys, period, predictions)
     generated = dt.datetime.now().astimezone()
@@ -112,21 +97,20 @@ def report(
         raise typer.Exit(ExitCode.ALERT)
 
 
-def _predictions(result, prepared, model, horizon, discount_rate, holdout):
+def _predictions(result, prepared, plan, holdout):
     import datetime as dt
 
     from ltvcli.models.fit import FitError
     from ltvcli.models.holdout import holdout_check
-    from ltvcli.models.predict import Forecast, forecast, parse_horizon
+    from ltvcli.models.predict import forecast_customers, parse_horizon
     from ltvcli.report import Predictions
 
-    plan = Forecast(model, horizon, discount_rate)
-    table, models = forecast(result, plan)
+    table, models = forecast_customers(result, plan)
     loaded, settings, _ = prepared
     end = result.as_of_date
     try:
         cutoff = end - dt.timedelta(days=parse_horizon(holdout)[0])
-        check = holdout_check(loaded, settings, cutoff, end, model, plan.unit)
+        check = holdout_check(loaded, settings, cutoff, end, plan.model, plan.unit)
     except FitError:
         check = None
     return Predictions(table, models, check, plan)

@@ -1,6 +1,6 @@
 """``ltv segments``: the KPIs per city, channel, RFM segment, frequency band, LTV tier, cohort..."""
 
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
@@ -11,17 +11,16 @@ from ltvcli.cli.common import (
     By,
     Columns,
     Debug,
-    DiscountRate,
     Format,
-    Horizon,
-    ModelName,
     Output,
     Period,
-    Predict,
     Quiet,
     command,
     show,
 )
+
+if TYPE_CHECKING:
+    from ltvcli.models.predict import Forecast
 
 
 @command(app, "segments")
@@ -39,10 +38,7 @@ def segments(
         ),
     ] = 0,
     columns: Columns = None,
-    predict: Predict = False,
-    model: ModelName = "bgnbd",
-    horizon: Horizon = "12m",
-    discount_rate: DiscountRate = 0.0,
+    forecast: "Forecast | None" = None,
     customers_file: Annotated[
         str | None,
         typer.Option(
@@ -91,16 +87,19 @@ def segments(
     keys = [k.strip() for k in by.split(",") if k.strip()] if by else default_keys(result)
     definitions = SEGMENT_METRICS
     means = None
-    if predict:
-        from ltvcli.models.predict import PREDICTION_COLUMNS, Forecast, forecast, prediction_columns
+    if forecast is not None:
+        from ltvcli.models.predict import (
+            PREDICTION_COLUMNS,
+            forecast_customers,
+            prediction_columns,
+        )
 
-        plan = Forecast(model, horizon, discount_rate)
-        predictions, _ = forecast(result, plan)
-        means = plan.columns(predictions[["p_alive", "predicted_ltv", "total_ltv"]])
+        predictions, _ = forecast_customers(result, forecast)
+        means = forecast.columns(predictions[["p_alive", "predicted_ltv", "total_ltv"]])
         averaged = tuple(
             m for m in PREDICTION_COLUMNS if m.key in ("p_alive", "predicted_ltv", "total_ltv")
         )
-        definitions = SEGMENT_METRICS + prediction_columns(plan.label, averaged)
+        definitions = SEGMENT_METRICS + prediction_columns(forecast.label, averaged)
     table = segment_table(result, keys, period, min_customers, means)
     if not result.margin_known:
         table = table.drop(columns=["margin", "ltv_historical_margin", "ltv_formula_margin"])
