@@ -65,6 +65,24 @@ class Report:
     sections: list[Section]
 
 
+def report_predictions(
+    analysis: Analysis, loaded: Loaded, settings, plan, holdout: str
+) -> Predictions:
+    """The forecast of every customer and, when the data allows, the model's holdout check."""
+    from ltvcli.models.fit import FitError
+    from ltvcli.models.holdout import holdout_check, holdout_cutoff
+    from ltvcli.models.predict import forecast_customers
+
+    table, models = forecast_customers(analysis, plan)
+    end = analysis.as_of_date
+    try:
+        cutoff = holdout_cutoff(holdout, end)
+        check = holdout_check(loaded, settings, cutoff, end, plan.model, plan.unit)
+    except FitError:
+        check = None
+    return Predictions(table, models, check, plan)
+
+
 def build_report(
     analysis: Analysis,
     loaded: Loaded,

@@ -51,6 +51,17 @@ class Holdout:
     models: Models
 
 
+def holdout_cutoff(text: str, end: dt.date) -> dt.date:
+    """``--holdout``: the last 90d / 26w / 3m / 1y before ``end``, or an ISO date (inclusive)."""
+    from ltvcli.models.predict import HORIZON_UNITS, parse_horizon
+    from ltvcli.settings import parse_day
+
+    text = text.strip()
+    if text[-1:].lower() in HORIZON_UNITS and text[:-1].isdigit():
+        return end - dt.timedelta(days=parse_horizon(text)[0])
+    return parse_day(text, "--holdout")
+
+
 def holdout_check(
     loaded: Loaded, settings: Settings, cutoff: dt.date, end: dt.date, model: str, unit: str
 ) -> Holdout:

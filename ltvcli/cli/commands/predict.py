@@ -85,14 +85,12 @@ def predict(
         ltv predict orders.csv --save-model model.json
         ltv predict new_orders.csv --model-file model.json -o scores.csv
     """
-    import datetime as dt
 
     from ltvcli.errors import ConfigError
     from ltvcli.models import store
-    from ltvcli.models.holdout import choose_model, holdout_check
+    from ltvcli.models.holdout import choose_model, holdout_check, holdout_cutoff
     from ltvcli.models.predict import MODELS, Forecast, forecast_customers, parse_horizon
     from ltvcli.models.summary import UNIT_DAYS
-    from ltvcli.settings import parse_day
 
     if time_unit not in UNIT_DAYS:
         raise ConfigError(f"--time-unit is one of {', '.join(UNIT_DAYS)}")
@@ -103,12 +101,7 @@ def predict(
     result = analysis.run(prepared)
     end = result.as_of_date
     if holdout or model == "auto":
-        text = holdout or "90d"
-        cutoff = (
-            end - dt.timedelta(days=parse_horizon(text)[0])
-            if text[-1:].lower() in "dwmy" and text[:-1].isdigit()
-            else parse_day(text, "--holdout")
-        )
+        cutoff = holdout_cutoff(holdout or "90d", end)
         loaded, settings, _ = prepared
         if model == "auto":
             model, checks = choose_model(loaded, settings, cutoff, end, time_unit)

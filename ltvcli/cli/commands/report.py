@@ -42,7 +42,7 @@ def report(
         str,
         typer.Option(
             "--holdout",
-            help="With --predict: the holdout period checked, e.g. 90d.",
+            help="With --predict: the holdout checked, the last 90d, 26w..., or the days after a date.",
             rich_help_panel=MODEL,
         ),
     ] = "90d",
@@ -71,7 +71,7 @@ def report(
     from ltvcli.errors import ConfigError, ExitCode
     from ltvcli.render.report import report_format, write_report
     from ltvcli.render.report.i18n import LANGUAGES, default_language
-    from ltvcli.report import build_report
+    from ltvcli.report import build_report, report_predictions
 
     conditions = [parse_condition(c) for c in fail_if or []]
     language = lang or default_language()
@@ -82,7 +82,11 @@ def report(
     result = analysis.run(prepared)
     if result.customers["currency"].nunique() > 1:
         raise ConfigError("a report covers one currency: pass --currency")
-    predictions = _predictions(result, prepared, forecast, holdout) if forecast else None
+    predictions = (
+        report_predictions(result, prepared[0], prepared[1], forecast, holdout)
+        if forecast
+        else None
+    )
     keys = [k.strip() for k in by.split(",") if k.strip()] if by else None
     content = build_report(result, prepared[0], keys, period, predictions)
     generated = dt.datetime.now().astimezone()
@@ -95,25 +99,6 @@ def report(
         print(f"ltv: alert: {message}", file=sys.stderr)
     if fired:
         raise typer.Exit(ExitCode.ALERT)
-
-
-def _predictions(result, prepared, plan, holdout):
-    import datetime as dt
-
-    from ltvcli.models.fit import FitError
-    from ltvcli.models.holdout import holdout_check
-    from ltvcli.models.predict import forecast_customers, parse_horizon
-    from ltvcli.report import Predictions
-
-    table, models = forecast_customers(result, plan)
-    loaded, settings, _ = prepared
-    end = result.as_of_date
-    try:
-        cutoff = end - dt.timedelta(days=parse_horizon(holdout)[0])
-        check = holdout_check(loaded, settings, cutoff, end, plan.model, plan.unit)
-    except FitError:
-        check = None
-    return Predictions(table, models, check, plan)
 
 
 def _fill(template: str, as_of, generated) -> str:
