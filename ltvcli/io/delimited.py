@@ -10,6 +10,7 @@ from __future__ import annotations
 import csv
 import re
 from collections import Counter
+from dataclasses import dataclass, replace
 
 import pyarrow as pa
 import pyarrow.csv as pacsv
@@ -21,9 +22,40 @@ from ltvcli.schema.fields import SUMMARY_CELL, header_score
 
 DELIMITERS = (",", ";", "\t", "|")
 WHITESPACE = "whitespace"
-_HEAD_BYTES = 256 * 1024
+HEAD_BYTES = 256 * 1024
 _HEAD_ROWS = 60
 _BLOCK_SIZE = 64 << 20
+
+
+@dataclass(frozen=True)
+class Dialect:
+    """What the head of a text file says about all of it: how to cut it into cells."""
+
+    encoding: str
+    delimiter: str
+    layout: str  # "delimited" or "whitespace"
+    names: list[str]
+    offset: int  # byte offset of the first data record in the UTF-8 text
+    first_row: int  # file row number of that record
+    header_row: int | None
+    title_lines: int  # lines before the header
+
+    def raw_table(self, name: str, table: pa.Table | None = None) -> RawTable:
+        raw = RawTable(
+            name=name,
+            table=table if table is not None else pa.table({}),
+            first_row=self.first_row,
+            detected={
+                "format": "csv",
+                "layout": self.layout,
+                "encoding": self.encoding,
+                "delimiter": self.delimiter,
+                "header_row": self.header_row,
+            },
+        )
+        if self.title_lines:
+            raw.skipped["title line before the header"] = self.title_lines
+        return raw
 
 
 def read_delimited(data: bytes, name: str, options: ReadOptions) -> RawTable:
@@ -32,15 +64,34 @@ def read_delimited(data: bytes, name: str, options: ReadOptions) -> RawTable:
     text = to_utf8(data, encoding, name)
     if not re.search(rb"\S", text):
         raise InputError("the file is empty", file=name)
-    head_lines = _head_lines(text)
+    dialect = sniff_dialect(text[: HEAD_BYTES + 1], name, options, encoding)
+    if dialect.layout == WHITESPACE:
+        text = _whitespace_to_tabs(text)
+        tabs = replace(options, delimiter="\t")
+        dialect = sniff_dialect(text[: HEAD_BYTES + 1], name, tabs, encoding, WHITESPACE)
+    raw = dialect.raw_table(name)
+    # Quoted newlines need pyarrow's slower quote-aware chunking: only when the body has quotes.
+    quoted = text.find(b'"', dialect.offset) >= 0
+    body = pa.BufferReader(pa.py_buffer(text)[dialect.offset :])
+    try:
+        raw.table = pacsv.read_csv(body, **csv_options(dialect, quoted, raw))
+    except pa.ArrowInvalid as exc:
+        raise parse_error(exc, name) from None
+    return raw
+
+
+def sniff_dialect(
+    head: bytes, name: str, options: ReadOptions, encoding: str, layout: str = "delimited"
+) -> Dialect:
+    """Delimiter, header and first data record from the file's first ``HEAD_BYTES`` (UTF-8).
+
+    A whitespace-aligned file comes back with layout ``whitespace``: its text must be turned
+    into tabs (``_whitespace_to_tabs``) and sniffed again.
+    """
+    head_lines = _head_lines(head)
     delimiter = options.delimiter or _sniff_delimiter(head_lines)
     if delimiter == WHITESPACE:
-        text = _whitespace_to_tabs(text)
-        head_lines = _head_lines(text)
-        delimiter = "\t"
-        layout = WHITESPACE
-    else:
-        layout = "delimited"
+        return Dialect(encoding, "\t", WHITESPACE, [], 0, 1, None, 0)
     rows, starts = _parse_head(head_lines, delimiter)
     if not rows:
         raise InputError("no rows of data could be read", file=name)
@@ -54,39 +105,30 @@ def read_delimited(data: bytes, name: str, options: ReadOptions) -> RawTable:
             )
         names = names or [f"column{i + 1}" for i in range(width)]
         skip_lines = starts[header_index] if header_index < len(starts) else 0
-        first_row = skip_lines + 1
+        header_row = None
     else:
         header_index = find_header(rows)
         names = unique_names(rows[header_index])
         skip_lines = starts[header_index] + 1 if header_index + 1 < len(starts) else None
         if skip_lines is None or header_index + 1 >= len(rows):
             raise InputError("the file has a header but no data rows", file=name)
-        first_row = skip_lines + 1
-    offset = _offset_of_line(text, skip_lines)
-    raw = RawTable(
-        name=name,
-        table=pa.table({}),
-        first_row=first_row,
-        detected={
-            "format": "csv",
-            "layout": layout,
-            "encoding": encoding,
-            "delimiter": delimiter,
-            "header_row": None if options.no_header else starts[header_index] + 1,
-        },
+        header_row = starts[header_index] + 1
+    return Dialect(
+        encoding=encoding,
+        delimiter=delimiter,
+        layout=layout,
+        names=names,
+        offset=_offset_of_line(head, skip_lines),
+        first_row=skip_lines + 1,
+        header_row=header_row,
+        title_lines=header_index,
     )
-    if header_index:
-        raw.skipped["title line before the header"] = header_index
-    # Quoted newlines need pyarrow's slower quote-aware chunking: only when the body has quotes.
-    quoted = text.find(b'"', offset) >= 0
-    raw.table = _parse(pa.py_buffer(text)[offset:], names, delimiter, quoted, raw)
-    return raw
 
 
 def _head_lines(text: bytes) -> list[str]:
-    head = text[:_HEAD_BYTES].decode("utf-8", errors="ignore")
+    head = text[:HEAD_BYTES].decode("utf-8", errors="ignore")
     lines = head.splitlines(keepends=True)
-    if len(text) > _HEAD_BYTES and len(lines) > 1:
+    if len(text) > HEAD_BYTES and len(lines) > 1:
         lines = lines[:-1]  # the last line may be cut
     return lines
 
@@ -183,11 +225,13 @@ def _offset_of_line(text: bytes, line: int) -> int:
     return offset
 
 
-def _parse(
-    body: pa.Buffer, names: list[str], delimiter: str, quoted: bool, raw: RawTable
-) -> pa.Table:
-    """Every column as text; blank lines are ignored, malformed rows counted and skipped."""
-    width = len(names)
+def csv_options(
+    dialect: Dialect, quoted: bool, raw: RawTable, block_size: int = _BLOCK_SIZE
+) -> dict[str, object]:
+    """pyarrow's options for the body: every column as text; blank lines ignored, malformed
+    rows counted in ``raw.skipped`` and skipped."""
+    width = len(dialect.names)
+    delimiter = dialect.delimiter
 
     def on_invalid(row: pacsv.InvalidRow) -> str:
         if row.actual_columns == 1 and not row.text.strip(delimiter + " \r"):
@@ -203,29 +247,27 @@ def _parse(
             raw.examples.append((row.number, f"{reason}: {row.text[:80]}"))
         return "skip"
 
-    try:
-        return pacsv.read_csv(
-            pa.BufferReader(body),
-            read_options=pacsv.ReadOptions(
-                column_names=names, block_size=_BLOCK_SIZE, use_threads=True
-            ),
-            parse_options=pacsv.ParseOptions(
-                delimiter=delimiter,
-                newlines_in_values=quoted,
-                invalid_row_handler=on_invalid,
-            ),
-            convert_options=pacsv.ConvertOptions(
-                column_types={n: pa.string() for n in names},
-                strings_can_be_null=True,
-                quoted_strings_can_be_null=True,
-            ),
+    return {
+        "read_options": pacsv.ReadOptions(
+            column_names=dialect.names, block_size=block_size, use_threads=True
+        ),
+        "parse_options": pacsv.ParseOptions(
+            delimiter=delimiter, newlines_in_values=quoted, invalid_row_handler=on_invalid
+        ),
+        "convert_options": pacsv.ConvertOptions(
+            column_types={n: pa.string() for n in dialect.names},
+            strings_can_be_null=True,
+            quoted_strings_can_be_null=True,
+        ),
+    }
+
+
+def parse_error(exc: pa.ArrowInvalid, name: str) -> InputError:
+    message = str(exc)
+    if "UTF8" in message or "utf8" in message.lower():
+        return InputError(
+            "the file is not valid UTF-8 past its beginning",
+            file=name,
+            hint="pass --encoding cp1251 or the file's real encoding",
         )
-    except pa.ArrowInvalid as exc:
-        message = str(exc)
-        if "UTF8" in message or "utf8" in message.lower():
-            raise InputError(
-                "the file is not valid UTF-8 past its beginning",
-                file=raw.name,
-                hint="pass --encoding cp1251 or the file's real encoding",
-            ) from None
-        raise InputError(f"cannot parse as delimited text: {message}", file=raw.name) from None
+    return InputError(f"cannot parse as delimited text: {message}", file=name)

@@ -26,13 +26,22 @@ def read_inputs(paths: list[str], options: ReadOptions) -> list[RawTable]:
         elif source.format in ("xlsx", "xls"):
             tables.append(read_workbook(source.data, source.name, options))
         else:
-            _refuse_html(source.data, source.name)
+            refuse_html(source.data, source.name)
             tables.append(read_delimited(source.data, source.name, options))
     return tables
 
 
 def read_parquet_dataset(path: str) -> RawTable:
     """A directory of Parquet files, hive partitions (``year=2024/``) becoming columns."""
+    dataset = open_dataset(path)
+    try:
+        table = dataset.to_table()
+    except (pa.ArrowInvalid, OSError) as exc:
+        raise InputError(f"cannot read the Parquet dataset: {exc}", file=path) from None
+    return parquet_raw(table, path, files=len(dataset.files))
+
+
+def open_dataset(path: str):
     import pyarrow.dataset as ds
 
     from ltvcli.io import remote
@@ -40,12 +49,11 @@ def read_parquet_dataset(path: str) -> RawTable:
     filesystem, where = remote.arrow_filesystem(path) if remote.is_remote(path) else (None, path)
     try:
         dataset = ds.dataset(where, format="parquet", partitioning="hive", filesystem=filesystem)
-        table = dataset.to_table()
     except (pa.ArrowInvalid, OSError) as exc:
         raise InputError(f"cannot read the Parquet dataset: {exc}", file=path) from None
     if not dataset.files:
         raise InputError("the directory holds no Parquet files", file=path)
-    return _raw_parquet(table, path, files=len(dataset.files))
+    return dataset
 
 
 def _parquet(buffer: pa.Buffer, name: str) -> RawTable:
@@ -55,10 +63,11 @@ def _parquet(buffer: pa.Buffer, name: str) -> RawTable:
         table = pq.read_table(pa.BufferReader(buffer))
     except (pa.ArrowInvalid, OSError) as exc:
         raise InputError(f"cannot read the Parquet file: {exc}", file=name) from None
-    return _raw_parquet(table, name, files=1)
+    return parquet_raw(table, name, files=1)
 
 
-def _raw_parquet(table: pa.Table, name: str, files: int) -> RawTable:
+def parquet_raw(table: pa.Table, name: str, files: int, first_row: int = 1) -> RawTable:
+    """Parquet columns as the normaliser reads them: plain values, no dictionaries."""
     columns = {}
     for field, column in zip(table.schema, table.columns, strict=True):
         if pa.types.is_dictionary(field.type):
@@ -70,11 +79,11 @@ def _raw_parquet(table: pa.Table, name: str, files: int) -> RawTable:
     if table.num_rows == 0:
         raise InputError("the Parquet data has no rows", file=name)
     return RawTable(
-        name=name, table=table, first_row=1, detected={"format": "parquet", "files": files}
+        name=name, table=table, first_row=first_row, detected={"format": "parquet", "files": files}
     )
 
 
-def _refuse_html(data: bytes, name: str) -> None:
+def refuse_html(data: bytes, name: str) -> None:
     """Bitrix and other admin panels save HTML tables with an .xls name."""
     head = data[:2048].lstrip().lower()
     if head.startswith((b"<html", b"<!doctype html", b"<table", b"<?xml")):

@@ -16,7 +16,7 @@ _BOMS = (
     (codecs.BOM_UTF16_LE, "utf-16"),
     (codecs.BOM_UTF16_BE, "utf-16"),
 )
-_SAMPLE = 1 << 20
+SAMPLE_BYTES = 1 << 20
 
 
 def detect_encoding(data: bytes, name: str) -> str:
@@ -24,7 +24,7 @@ def detect_encoding(data: bytes, name: str) -> str:
     for bom, encoding in _BOMS:
         if data.startswith(bom):
             return encoding
-    sample = data[:_SAMPLE]
+    sample = data[:SAMPLE_BYTES]
     if b"\x00" in sample:
         raise InputError("not a text file (it contains NUL bytes)", file=name)
     try:

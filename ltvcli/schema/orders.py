@@ -44,6 +44,9 @@ class NormaliseOptions:
     timezone: str | None = None
     include_open: bool = False
     currency: str | None = None
+    # Column-wide decisions taken on a first block and kept for the rest (streaming engine):
+    decimal_comma: bool | None = None  # "1,234" is one and a quarter; None: decided per column
+    mapping_final: bool = False  # ``mapping`` is complete: nothing more is detected
 
 
 def rows_from_raw(raw: RawTable, options: NormaliseOptions, report: LoadReport) -> pd.DataFrame:
@@ -57,7 +60,11 @@ def rows_from_raw(raw: RawTable, options: NormaliseOptions, report: LoadReport) 
     # Repeated headers go before detection (they would confuse it), the rest after it.
     kept = np.flatnonzero(_drop_non_data(table, _repeats_header(table), report))
     table = table.take(pa.array(kept)) if len(kept) < table.num_rows else table
-    mapping = detect_columns(table, options.mapping, raw.name)
+    mapping = (
+        Mapping(dict(options.mapping), dict.fromkeys(options.mapping, "as in the first block"))
+        if options.mapping_final
+        else detect_columns(table, options.mapping, raw.name)
+    )
     keep = _drop_non_data(table, _no_date(table, mapping.column("date")), report)
     if not keep.all():
         table = table.filter(pa.array(keep))
@@ -76,6 +83,7 @@ def rows_from_raw(raw: RawTable, options: NormaliseOptions, report: LoadReport) 
         }
     )
     locale_dayfirst = _locale_dayfirst(raw, table)
+    decimal_comma = locale_dayfirst if options.decimal_comma is None else options.decimal_comma
     n = table.num_rows
     frame: dict[str, object] = {
         "_file": pd.Categorical.from_codes(np.zeros(n, dtype=np.int8), [raw.name]),
@@ -112,7 +120,7 @@ def rows_from_raw(raw: RawTable, options: NormaliseOptions, report: LoadReport) 
             parse_dates, _date_cells(table, mapping), options.dayfirst, locale_dayfirst
         )
         money_jobs = {
-            name: pool.submit(parse_money, table.column(col(name)), locale_dayfirst)
+            name: pool.submit(parse_money, table.column(col(name)), decimal_comma)
             for name in ("amount", "refund", "cost")
             if col(name)
         }
@@ -177,8 +185,6 @@ def rows_from_raw(raw: RawTable, options: NormaliseOptions, report: LoadReport) 
     for name, job in attribute_jobs.items():
         # a column named like an internal one (status, kind...) keeps its values
         frame[name if name not in frame else f"{name}_column"] = job.result()
-    ids_repeat = order_ids is not None and has_repeats(order_ids)
-    frame["_raw_key"] = _row_fingerprint(table) if ids_repeat else _nothing(n)
     rows = pd.DataFrame(frame, copy=False)
     return rows[~bad] if bad.any() else rows
 
@@ -188,12 +194,12 @@ def to_orders(rows: pd.DataFrame, options: NormaliseOptions, report: LoadReport)
     if rows.empty:
         return _empty_orders()
     rows = rows.reset_index(drop=True)
-    ids_repeat = has_repeats(pa.array(rows["order_id"], pa.string()))
-    if ids_repeat:
-        dup = rows["_raw_key"].notna() & rows.duplicated(subset=["_raw_key"], keep="first")
+    if has_repeats(pa.array(rows["order_id"], pa.string())):
+        # The same line twice (overlapping exports): equal in every cell, wherever it was read.
+        cells = [c for c in rows.columns if c not in ("_file", "_row")]
+        dup = rows["order_id"].notna() & rows.duplicated(subset=cells, keep="first")
         report.skip("duplicate row (the same line twice)", int(dup.sum()))
-        rows = rows[~dup]
-    rows = rows.drop(columns="_raw_key")
+        rows = rows[~dup.to_numpy()]
     kind = rows["kind"]
     not_sale = (kind == st.NOT_SALE).to_numpy()
     report.skip("not a sale (fee, transfer, payout...)", int(not_sale.sum()))
@@ -474,12 +480,6 @@ def _to_zone(stamps: np.ndarray, offsets: np.ndarray, zone: str) -> np.ndarray:
     utc = stamps - offsets.astype("timedelta64[m]")
     local = pd.DatetimeIndex(utc).tz_localize("UTC").tz_convert(zone).tz_localize(None)
     return local.to_numpy().astype("datetime64[s]")
-
-
-def _row_fingerprint(table: pa.Table) -> np.ndarray:
-    """A hash of the whole row, to find lines that appear twice (overlapping exports)."""
-    frame = table.to_pandas(types_mapper=None)
-    return pd.util.hash_pandas_object(frame.astype("string"), index=False).to_numpy()
 
 
 def _text(value: pa.Scalar) -> str | None:

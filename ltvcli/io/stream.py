@@ -1,0 +1,358 @@
+"""Inputs as a stream of record batches: the reader of the streaming engine.
+
+``read_inputs`` (``ltvcli.io.readers``) holds a whole file in memory; this module reads the same
+files block by block so that memory does not grow with the file. The head of a text file is
+sniffed exactly as ``read_delimited`` does (the same ``Dialect``), then pyarrow's streaming CSV
+reader parses the rest. Encodings other than UTF-8 are converted in blocks by Python's codecs
+(pyarrow's own transcoding is slow and has been seen to abort on cp1251). Parquet files and
+datasets are read a row group at a time. Workbooks and whitespace-aligned text are small by
+nature and are read whole, then cut into batches.
+"""
+
+from __future__ import annotations
+
+import bz2
+import codecs
+import gzip
+import io
+import lzma
+import os
+import re
+import sys
+from collections.abc import Iterator
+from dataclasses import dataclass, replace
+from typing import BinaryIO
+
+import pyarrow as pa
+import pyarrow.csv as pacsv
+
+from ltvcli.errors import InputError
+from ltvcli.io import remote
+from ltvcli.io.delimited import HEAD_BYTES, WHITESPACE, parse_error, read_delimited, sniff_dialect
+from ltvcli.io.delimited import csv_options as delimited_options
+from ltvcli.io.raw import RawTable, ReadOptions
+from ltvcli.io.readers import open_dataset, parquet_raw, refuse_html
+from ltvcli.io.sources import STDIN, expand, is_dataset_dir, sniff_format
+from ltvcli.io.text import SAMPLE_BYTES, detect_encoding
+from ltvcli.io.workbooks import read_workbook
+
+_DECODE_BLOCK = 8 << 20
+_BYTES_PER_PARQUET_ROW = 64  # a Parquet batch of block_size / this rows ≈ a CSV block's rows
+
+
+@dataclass
+class Batch:
+    """One block of one input, and how far the whole read has come (for progress)."""
+
+    raw: RawTable
+    bytes_done: int
+
+
+def input_bytes(paths: list[str]) -> int | None:
+    """The inputs' total size on disk (compressed as stored), or None when it cannot be known."""
+    total = 0
+    for path in expand(paths):
+        if path == STDIN:
+            return None
+        if remote.is_remote(path):
+            fs, inner = remote.filesystem(path)
+            try:
+                total += (
+                    sum(fs.du(inner, total=False).values()) if fs.isdir(inner) else fs.size(inner)
+                )
+            except (OSError, TypeError):
+                return None
+        elif os.path.isdir(path):
+            total += sum(
+                os.path.getsize(os.path.join(d, f)) for d, _, files in os.walk(path) for f in files
+            )
+        elif os.path.exists(path):
+            total += os.path.getsize(path)
+    return total
+
+
+def stream_inputs(paths: list[str], options: ReadOptions, block_size: int) -> Iterator[Batch]:
+    """Every input as ``RawTable`` blocks of about ``block_size`` bytes, in file order."""
+    if not paths:
+        raise InputError("no input file given")
+    done = 0
+    for path in expand(paths):
+        last = 0
+        for raw, position in _blocks(path, options, block_size):
+            done += position - last
+            last = position
+            yield Batch(raw, done)
+
+
+def _blocks(path: str, options: ReadOptions, block_size: int) -> Iterator[tuple[RawTable, int]]:
+    if is_dataset_dir(path):
+        yield from _dataset(path, block_size)
+        return
+    with _Counting(_open(path)) as stream:
+        yield from _file_blocks(path, stream, options, block_size)
+
+
+def _file_blocks(path: str, stream: _Counting, options: ReadOptions, block_size: int):
+    name = "<stdin>" if path == STDIN else path
+    head = read_full(stream, SAMPLE_BYTES + 1)
+    fmt = options.input_format or sniff_format(head, name)
+    if fmt == "parquet":
+        yield from _parquet(path, name, head + stream.read() if path == STDIN else None, block_size)
+    elif fmt in ("xlsx", "xls"):
+        whole = read_workbook(head + stream.read(), name, options)
+        yield from _slices(whole, block_size, stream.count)
+    else:
+        yield from _csv(_Chained(head, stream), name, options, block_size, lambda: stream.count)
+
+
+def _csv(stream, name: str, options: ReadOptions, block_size: int, position):
+    head = read_full(stream, SAMPLE_BYTES + 1)
+    encoding = options.encoding or detect_encoding(head, name)
+    text = _Utf8(_Chained(head, stream), encoding, name)
+    text_head = read_full(text, HEAD_BYTES + 1)
+    if not re.search(rb"\S", text_head) and not text.peek_more():
+        raise InputError("the file is empty", file=name)
+    dialect = sniff_dialect(text_head, name, options, encoding)
+    if dialect.layout == WHITESPACE:  # re-spaced as tabs: needs the whole text, read whole
+        data = text_head + text.read()
+        refuse_html(data, name)
+        whole = read_delimited(data, name, replace(options, encoding="utf-8"))
+        whole.detected["encoding"] = encoding
+        yield from _slices(whole, block_size, position)
+        return
+    refuse_html(text_head, name)
+    collector = dialect.raw_table(name)
+    quoted = text_head.find(b'"', dialect.offset) >= 0  # decided from the head
+    body = _Chained(text_head[dialect.offset :], text)
+    try:
+        reader = pacsv.open_csv(body, **delimited_options(dialect, quoted, collector, block_size))
+        first_row = dialect.first_row
+        for batch in reader:
+            raw = dialect.raw_table(name, pa.Table.from_batches([batch]))
+            raw.first_row = first_row
+            raw.skipped = dict(collector.skipped)  # what was skipped up to here
+            raw.examples = collector.examples[:]
+            collector.skipped.clear()
+            collector.examples.clear()
+            first_row += batch.num_rows
+            yield raw, position()
+    except pa.ArrowInvalid as exc:
+        raise parse_error(exc, name) from None
+    if collector.skipped:  # rows skipped after the last batch
+        raw = dialect.raw_table(
+            name, pa.table({n: pa.array([], pa.string()) for n in dialect.names})
+        )
+        raw.skipped, raw.examples, raw.first_row = (
+            dict(collector.skipped),
+            collector.examples,
+            first_row,
+        )
+        yield raw, position()
+
+
+def _parquet(path: str, name: str, data: bytes | None, block_size: int):
+    import pyarrow.parquet as pq
+
+    source = pa.BufferReader(data) if data is not None else _seekable(path)
+    try:
+        file = pq.ParquetFile(source)
+        total = file.metadata.num_rows
+        size = input_bytes([path]) if data is None else len(data)
+        rows = max(block_size // _BYTES_PER_PARQUET_ROW, 1024)
+        first_row = 1
+        for batch in file.iter_batches(batch_size=rows):
+            raw = parquet_raw(pa.Table.from_batches([batch]), name, files=1, first_row=first_row)
+            first_row += batch.num_rows
+            yield raw, int((size or 0) * (first_row - 1) / max(total, 1))
+    except (pa.ArrowInvalid, OSError) as exc:
+        raise InputError(f"cannot read the Parquet file: {exc}", file=name) from None
+
+
+def _dataset(path: str, block_size: int):
+    dataset = open_dataset(path)
+    size = input_bytes([path]) or 0
+    total = max(dataset.count_rows(), 1)
+    rows = max(block_size // _BYTES_PER_PARQUET_ROW, 1024)
+    first_row = 1
+    try:
+        for batch in dataset.to_batches(batch_size=rows):
+            if not batch.num_rows:
+                continue
+            table = pa.Table.from_batches([batch])
+            raw = parquet_raw(table, path, files=len(dataset.files), first_row=first_row)
+            first_row += batch.num_rows
+            yield raw, int(size * (first_row - 1) / total)
+    except (pa.ArrowInvalid, OSError) as exc:
+        raise InputError(f"cannot read the Parquet dataset: {exc}", file=path) from None
+
+
+def read_full(stream, size: int) -> bytes:
+    """``size`` bytes, or fewer only at the end of the stream (a raw read may return less)."""
+    parts, got = [], 0
+    while got < size:
+        data = stream.read(size - got)
+        if not data:
+            break
+        parts.append(data)
+        got += len(data)
+    return b"".join(parts)
+
+
+def _slices(whole: RawTable, block_size: int, position) -> Iterator[tuple[RawTable, int]]:
+    """A table read whole, handed on in blocks like the streamed ones."""
+    rows = max(block_size // _BYTES_PER_PARQUET_ROW, 1024)
+    table = whole.table
+    for start in range(0, max(table.num_rows, 1), rows):
+        part = replace(whole, table=table.slice(start, rows), first_row=whole.first_row + start)
+        if start:
+            part.skipped, part.examples = {}, []
+        yield part, position()
+
+
+def _open(path: str) -> BinaryIO:
+    """The file's bytes, decompressed on the fly (the kind told by the first bytes)."""
+    if path == STDIN:
+        raw = sys.stdin.buffer
+    elif remote.is_remote(path):
+        fs, inner = remote.filesystem(path)
+        try:
+            raw = fs.open(inner, "rb")
+        except FileNotFoundError:
+            raise InputError("no such file", file=path) from None
+    else:
+        if not os.path.exists(path):
+            raise InputError("no such file", file=path)
+        if os.path.isdir(path):
+            raise InputError("is a directory with no Parquet files", file=path)
+        raw = open(path, "rb")  # closed by _blocks
+    magic = raw.read(6)
+    raw = _Chained(magic, raw)
+    if magic.startswith(b"\x1f\x8b"):
+        return gzip.GzipFile(fileobj=raw)
+    if magic.startswith(b"BZh"):
+        return bz2.BZ2File(raw)
+    if magic.startswith(b"\xfd7zXZ\x00"):
+        return lzma.LZMAFile(raw)
+    if magic.startswith(b"\x28\xb5\x2f\xfd"):
+        return pa.CompressedInputStream(pa.PythonFile(raw, mode="r"), "zstd")
+    return raw
+
+
+def _seekable(path: str):
+    if remote.is_remote(path):
+        fs, inner = remote.filesystem(path)
+        return fs.open(inner, "rb")
+    return pa.memory_map(path)
+
+
+class _Chained(io.RawIOBase):
+    """Bytes already read (a sniffed head), then the rest of a stream."""
+
+    def __init__(self, head: bytes, rest) -> None:
+        self._head = memoryview(head)
+        self._rest = rest
+
+    def readable(self) -> bool:
+        return True
+
+    def close(self) -> None:
+        self._rest.close()
+        super().close()
+
+    def readinto(self, buffer) -> int:
+        if self._head:
+            n = min(len(buffer), len(self._head))
+            buffer[:n] = self._head[:n]
+            self._head = self._head[n:]
+            return n
+        data = self._rest.read(len(buffer))
+        buffer[: len(data)] = data
+        return len(data)
+
+    def read(self, size: int = -1) -> bytes:
+        if size is None or size < 0:
+            head, self._head = bytes(self._head), memoryview(b"")
+            return head + self._rest.read()
+        return super().read(size)
+
+
+class _Counting(io.RawIOBase):
+    """Counts the bytes read from the file as stored (before decompression): the progress."""
+
+    def __init__(self, raw) -> None:
+        self._raw = raw
+        self.count = 0
+
+    def readable(self) -> bool:
+        return True
+
+    def close(self) -> None:
+        if self._raw is not sys.stdin.buffer:
+            self._raw.close()
+        super().close()
+
+    def read(self, size: int = -1) -> bytes:
+        data = self._raw.read() if size is None or size < 0 else self._raw.read(size)
+        self.count += len(data)
+        return data
+
+    def readinto(self, buffer) -> int:
+        data = self.read(len(buffer))
+        buffer[: len(data)] = data
+        return len(data)
+
+
+class _Utf8(io.RawIOBase):
+    """Text in any encoding, read as UTF-8 without a BOM (what the CSV parser reads), converted
+    a few megabytes at a time."""
+
+    def __init__(self, raw, encoding: str, name: str) -> None:
+        self._raw = raw
+        self._name = name
+        self._passthrough = encoding in ("utf-8", "utf8", "utf-8-sig")
+        try:
+            self._decoder = codecs.getincrementaldecoder(encoding)()
+            self._encoding = codecs.lookup(encoding).name
+        except LookupError:
+            raise InputError(f"unknown encoding {encoding!r}", file=name) from None
+        self._pending = memoryview(b"")
+        self._consumed = 0
+        self._started = False
+        self._eof = False
+
+    def readable(self) -> bool:
+        return True
+
+    def peek_more(self) -> bool:
+        """Whether anything is left to read."""
+        if not self._pending and not self._eof:
+            self._fill()
+        return bool(self._pending)
+
+    def _fill(self) -> None:
+        chunk = self._raw.read(_DECODE_BLOCK)
+        self._eof = not chunk
+        if self._passthrough:
+            out = chunk
+        else:
+            try:
+                out = self._decoder.decode(chunk, final=self._eof).encode("utf-8")
+            except UnicodeDecodeError as exc:
+                raise InputError(
+                    f"not valid {self._encoding} text at byte {self._consumed + exc.start}",
+                    file=self._name,
+                    hint="pass the right --encoding",
+                ) from None
+        self._consumed += len(chunk)
+        if not self._started and out:
+            self._started = True
+            out = out.removeprefix(codecs.BOM_UTF8)
+        self._pending = memoryview(bytes(self._pending) + out) if self._pending else memoryview(out)
+
+    def readinto(self, buffer) -> int:
+        while not self._pending and not self._eof:
+            self._fill()
+        n = min(len(buffer), len(self._pending))
+        buffer[:n] = self._pending[:n]
+        self._pending = self._pending[n:]
+        return n
