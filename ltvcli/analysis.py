@@ -9,19 +9,22 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 
-import numpy as np
 import pandas as pd
 
 from ltvcli.cents import divide_cents
 from ltvcli.customers import build_customers
-from ltvcli.engine.reduce import Reduced, day_numbers, reduce_orders
-from ltvcli.errors import ConfigError, InputError
+from ltvcli.engine.options import Engine, Progress
+from ltvcli.engine.reduce import Reduced, reduce_orders
+from ltvcli.engine.window import EPOCH, WindowStats, settle_as_of, window_orders
+from ltvcli.errors import ConfigError
 from ltvcli.load import Loaded
 from ltvcli.metrics import Context, kpis, kpis_by_currency
+from ltvcli.options import LoadOptions
+from ltvcli.schema.fields import attribute_kind
+from ltvcli.schema.orders import ORDER_COLUMNS
+from ltvcli.schema.report import LoadReport
 from ltvcli.settings import Settings
 from ltvcli.spend import Spend
-
-EPOCH = dt.date(1970, 1, 1)
 
 
 @dataclass
@@ -78,28 +81,41 @@ def analyse(
 ) -> Analysis:
     """Window the orders, reduce them to customers and derive the customer table."""
     settings = settings or Settings()
-    orders = loaded.orders
-    day = day_numbers(orders["ordered_at"])
-    keep = np.ones(len(orders), dtype=bool)
-    if settings.since:
-        keep &= day >= _number(settings.since)
-    if settings.until:
-        keep &= day <= _number(settings.until)
-    sales = keep & orders["is_order"].to_numpy(bool)
-    if not sales.any():
-        raise InputError(
-            f"no orders between {settings.since or 'the start'} and {settings.until or 'the end'}"
-        )
-    # Default: the last day in the data (an order or a refund), so that no money is left out.
-    as_of = _number(settings.as_of) if settings.as_of else int(day[keep].max())
-    keep &= day <= as_of
-    if not (keep & sales).any():
-        raise InputError(f"no orders on or before --as-of {settings.as_of}")
-    window = orders[keep] if not keep.all() else orders
+    window, stats = window_orders(loaded.orders, settings)
+    as_of = settle_as_of(stats, settings)
     reduced = reduce_orders(window, as_of, settings.churn_window, settings.attr)
+    return analysis_of(reduced, settings, as_of, stats, list(window.columns), spend)
+
+
+def analyse_files(
+    paths: list[str],
+    options: LoadOptions,
+    settings: Settings | None = None,
+    spend: Spend | None = None,
+    engine: Engine | None = None,
+    progress: Progress | None = None,
+) -> tuple[Analysis, LoadReport]:
+    """``analyse(load_orders(paths))`` by the streaming or Dask engine: the same answers, with
+    memory bounded by the number of customers rather than of orders."""
+    from ltvcli.engine.partitioned import reduce_files
+
+    settings = settings or Settings()
+    done = reduce_files(paths, options, settings, engine or Engine(), progress)
+    analysis = analysis_of(done.reduced, settings, done.as_of, done.stats, done.columns, spend)
+    return analysis, done.report
+
+
+def analysis_of(
+    reduced: Reduced,
+    settings: Settings,
+    as_of: int,
+    stats: WindowStats,
+    columns: list[str],
+    spend: Spend | None,
+) -> Analysis:
+    """What both engines share after the reduce: the customer table, the margin, the notes."""
     notes = []
-    margin_source = _margin_source(reduced, settings)
-    first = int(day[keep & sales].min())
+    first = int(stats.first_sale)
     if as_of - first < 2 * settings.churn_window:
         notes.append(
             f"churn compares two {settings.churn_window}-day windows; the data covers "
@@ -110,9 +126,9 @@ def analyse(
         reduced=reduced,
         settings=settings,
         as_of=as_of,
-        margin_source=margin_source,
+        margin_source=_margin_source(reduced, settings),
         spend=spend,
-        channel=_channel_column(window),
+        channel=_channel_column(columns),
         notes=notes,
     )
 
@@ -130,15 +146,7 @@ def _margin_source(reduced: Reduced, settings: Settings) -> str | None:
     return ("net revenue" + service) if settings.service_cost else None
 
 
-def _channel_column(orders: pd.DataFrame) -> str | None:
-    from ltvcli.schema.fields import attribute_kind
-    from ltvcli.schema.orders import ORDER_COLUMNS
-
+def _channel_column(columns: list[str]) -> str | None:
     return next(
-        (c for c in orders.columns if c not in ORDER_COLUMNS and attribute_kind(c) == "channel"),
-        None,
+        (c for c in columns if c not in ORDER_COLUMNS and attribute_kind(c) == "channel"), None
     )
-
-
-def _number(day: dt.date) -> int:
-    return (day - EPOCH).days

@@ -28,6 +28,17 @@ def load_orders(paths: list[str] | str, options: LoadOptions | None = None) -> L
     report = LoadReport()
     raws = read_inputs(paths, options.read)
     frames = [rows_from_raw(raw, options.normalise, report) for raw in raws]
+    check_strict(report, options)
+    frames = [f for f in frames if len(f)]
+    rows = pd.concat(frames, ignore_index=True) if frames else pd.DataFrame()
+    orders = to_orders(rows, options.normalise, report)
+    if orders.empty:
+        raise no_orders_error(report, [r.name for r in raws])
+    return Loaded(orders=orders, report=report)
+
+
+def check_strict(report: LoadReport, options: LoadOptions) -> None:
+    """With --strict, the first unreadable value is an error."""
     if options.strict and (bad := report.bad_values()):
         first = bad[0]
         raise InputError(
@@ -37,13 +48,10 @@ def load_orders(paths: list[str] | str, options: LoadOptions | None = None) -> L
             column=first.column,
             hint=f"--strict; {report.rows_skipped} rows would be skipped",
         )
-    frames = [f for f in frames if len(f)]
-    rows = pd.concat(frames, ignore_index=True) if frames else pd.DataFrame()
-    orders = to_orders(rows, options.normalise, report)
-    if orders.empty:
-        reasons = ", ".join(f"{r}: {n}" for r, n in report.skipped.most_common(3))
-        raise InputError(
-            "no usable orders" + (f" (skipped {reasons})" if reasons else ""),
-            file=", ".join(r.name for r in raws),
-        )
-    return Loaded(orders=orders, report=report)
+
+
+def no_orders_error(report: LoadReport, names: list[str]) -> InputError:
+    reasons = ", ".join(f"{r}: {n}" for r, n in report.skipped.most_common(3))
+    return InputError(
+        "no usable orders" + (f" (skipped {reasons})" if reasons else ""), file=", ".join(names)
+    )

@@ -21,6 +21,7 @@ INPUT = "Input"
 MAPPING = "Column mapping"
 ANALYSIS = "Analysis"
 OUTPUT = "Output"
+ENGINE = "Engine"
 
 Files = Annotated[
     list[str] | None,
@@ -178,6 +179,14 @@ ANALYSIS_FLAGS: dict[str, tuple[object, object]] = {
 }  # fmt: skip
 
 
+# How the reduce runs (ltvcli.engine.options.Engine).
+ENGINE_FLAGS: dict[str, tuple[object, object]] = {
+    "engine": (Annotated[str, _opt("--engine", help="auto, memory, stream or dask. auto streams an input too big for the memory limit; stream reads in blocks and spills to disk; dask reduces on a Dask cluster [default: auto].", panel=ENGINE)], "auto"),
+    "memory_limit": (Annotated[str | None, _opt("--memory-limit", help="Memory the streaming engine may use, e.g. 1GB [default: half of the machine's memory].", panel=ENGINE)], None),
+    "scheduler": (Annotated[str | None, _opt("--scheduler", help="Dask scheduler address for --engine dask, e.g. tcp://host:8786 [default: a local cluster].", panel=ENGINE, envvar="LTV_DASK_SCHEDULER")], None),
+}  # fmt: skip
+
+
 @dataclass
 class LoadRequest:
     """The input files and load flags of one command invocation."""
@@ -186,31 +195,37 @@ class LoadRequest:
     flags: dict[str, object]
     quiet: bool = False
 
-    def load(self):
-        """Load the orders, write ``--rejects`` and warn on stderr about skipped rows."""
-        from ltvcli.load import load_orders
+    def options(self):
         from ltvcli.options import load_options
 
         flags = dict(self.flags)
-        rejects = flags.pop("rejects")
+        flags.pop("rejects")
         names = flags.pop("names")
         columns = {f: flags.pop(f) for f in ("customer", "date", "amount", "order_id", "cost")}
         columns["status"] = flags.pop("status_column")
         columns["currency"] = flags.pop("currency_column")
-        options = load_options(
+        return load_options(
             flags.pop("config"),
             columns,
             names=tuple(n.strip() for n in names.split(",")) if names else None,
             **flags,
         )
-        loaded = load_orders(self.files, options)
-        if rejects:
+
+    def load(self):
+        """Load the orders, write ``--rejects`` and warn on stderr about skipped rows."""
+        from ltvcli.load import load_orders
+
+        loaded = load_orders(self.files, self.options())
+        self.finish(loaded.report)
+        return loaded
+
+    def finish(self, report) -> None:
+        if self.flags.get("rejects"):
             from ltvcli.render.rejects import write_rejects
 
-            write_rejects(loaded.report, rejects)
+            write_rejects(report, self.flags["rejects"])
         if not self.quiet:
-            warn_skipped(loaded.report)
-        return loaded
+            warn_skipped(report)
 
 
 @dataclass
@@ -219,26 +234,75 @@ class AnalysisRequest:
 
     load: LoadRequest
     flags: dict[str, object]
+    engine_flags: dict[str, object]
 
-    def prepare(self):
-        """The loaded orders, the settings and the spend, before the analysis."""
+    def settings(self):
+        """The analysis settings and the spend file."""
         from ltvcli.options import analysis_settings
         from ltvcli.spend import load_spend
 
         flags = dict(self.flags)
         spend = flags.pop("spend")
         settings = analysis_settings(self.load.flags.get("config"), **flags)
-        spend_data = load_spend(spend) if spend else None
-        return self.load.load(), settings, spend_data
+        return settings, load_spend(spend) if spend else None
 
-    def run(self, prepared=None):
+    def engine(self, keep_ledger: bool = False):
+        from ltvcli.engine.options import Engine, parse_size
+
+        limit = self.engine_flags["memory_limit"]
+        return Engine(
+            kind=self.engine_flags["engine"],
+            memory_limit=parse_size(limit) if limit else None,
+            scheduler=self.engine_flags["scheduler"],
+            keep_ledger=keep_ledger,
+        )
+
+    def prepare(self):
+        """The loaded orders, the settings and the spend, before the analysis: for commands
+        that analyse the same orders more than once (holdout checks), so in memory."""
+        from ltvcli.errors import ConfigError
+
+        if self.engine().kind in ("stream", "dask"):
+            raise ConfigError(
+                "this command reads the orders in memory; --engine stream and dask are for "
+                "compute, customers, segments, intervals and cohorts"
+            )
+        return self.load.load(), *self.settings()
+
+    def run(self, prepared=None, keep_ledger: bool = False):
+        """The analysis, by the engine that --engine and the input's size call for."""
         from ltvcli.analysis import analyse
 
-        loaded, settings, spend = prepared or self.prepare()
-        analysis = analyse(loaded, settings, spend)
+        if prepared is None:
+            analysis = self._streamed(keep_ledger)
+            if analysis is None:
+                prepared = self.prepare()
+        if prepared is not None:
+            loaded, settings, spend = prepared
+            analysis = analyse(loaded, settings, spend)
         if not self.load.quiet:
             for note in analysis.notes:
                 print(f"ltv: {note}", file=sys.stderr)
+        return analysis
+
+    def _streamed(self, keep_ledger: bool):
+        """The analysis by the streaming engine, or None when the orders fit in memory."""
+        from ltvcli.analysis import analyse_files
+        from ltvcli.cli.progress import progress_bar
+        from ltvcli.io.sources import is_dataset_dir
+        from ltvcli.io.stream import input_bytes
+
+        engine = self.engine(keep_ledger)
+        files = self.load.files
+        parquet = all(f.endswith((".parquet", ".pq")) or is_dataset_dir(f) for f in files)
+        if not engine.streams(input_bytes(files) if engine.kind == "auto" else None, parquet):
+            return None
+        settings, spend = self.settings()
+        with progress_bar(self.load.quiet) as progress:
+            analysis, report = analyse_files(
+                files, self.load.options(), settings, spend, engine, progress
+            )
+        self.load.finish(report)
         return analysis
 
 
@@ -295,7 +359,7 @@ def command(app: typer.Typer, name: str):
         takes_request = "request" in sig.parameters or takes_analysis
         takes_forecast = "forecast" in sig.parameters
         params = [p for p in own if p.name not in ("request", "analysis", "forecast")]
-        flags = {**LOAD_FLAGS, **(ANALYSIS_FLAGS if takes_analysis else {})}
+        flags = {**LOAD_FLAGS, **({**ANALYSIS_FLAGS, **ENGINE_FLAGS} if takes_analysis else {})}
         if takes_request:
             params = _with_files(params) + _flag_parameters(flags)
         if takes_forecast:
@@ -311,7 +375,8 @@ def command(app: typer.Typer, name: str):
                     request = LoadRequest(files, load_flags, bool(kwargs.get("quiet")))
                     if takes_analysis:
                         own_flags = {n: kwargs.pop(n) for n in ANALYSIS_FLAGS}
-                        kwargs["analysis"] = AnalysisRequest(request, own_flags)
+                        engine_flags = {n: kwargs.pop(n) for n in ENGINE_FLAGS}
+                        kwargs["analysis"] = AnalysisRequest(request, own_flags, engine_flags)
                     else:
                         kwargs["request"] = request
                 if takes_forecast:

@@ -15,7 +15,9 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 import pyarrow as pa
+from pandas.api.types import union_categoricals
 
+from ltvcli.engine.window import day_numbers
 from ltvcli.schema.customers import integer_keys
 from ltvcli.schema.fields import attribute_kind
 from ltvcli.schema.orders import ORDER_COLUMNS
@@ -45,13 +47,8 @@ class Reduced:
     customers: pd.DataFrame
     gap_owner: np.ndarray
     gaps: np.ndarray
-    ledger: Ledger
+    ledger: Ledger | None  # None when not kept (the streaming engine keeps it on request)
     has_cost: bool
-
-
-def day_numbers(stamps: pd.Series) -> np.ndarray:
-    """Whole days since the epoch of a datetime column (the time of day dropped)."""
-    return stamps.to_numpy().astype("datetime64[D]").astype(np.int64)
 
 
 def reduce_orders(
@@ -158,7 +155,8 @@ def reduce_orders(
 def _customer_keys(orders: pd.DataFrame):
     """An int64 per row, equal exactly for one (currency, customer), and a way back from rows to
     the key text. Plain integer ids are their own numbers (sorting numbers is cheaper than
-    hashing millions of strings); other keys are numbered by first appearance."""
+    hashing millions of strings); other keys are numbered in text order. Either way the customer
+    table comes out ordered by (currency, key), whatever order the rows came in."""
     customers = orders["customer"]
     numbers = integer_keys(pa.array(customers, pa.string()))
     if numbers is not None:
@@ -167,7 +165,7 @@ def _customer_keys(orders: pd.DataFrame):
         def customer_of(rows: np.ndarray):
             return pa.array(numbers[rows]).cast(pa.string()).to_pandas()
     else:
-        numbered, uniques = pd.factorize(customers, sort=False)
+        numbered, uniques = pd.factorize(customers, sort=True)
         key = numbered.astype(np.int64)
 
         def customer_of(rows: np.ndarray):
@@ -260,3 +258,66 @@ def _dates(days: np.ndarray, present: np.ndarray) -> np.ndarray:
 
 def _bits(n: int) -> int:
     return max(int(n - 1).bit_length(), 1)
+
+
+def combine(pieces: list[Reduced]) -> Reduced:
+    """Reductions of disjoint sets of customers as one, ordered as ``reduce_orders`` orders its
+    customers: by (currency, key), integer keys as numbers."""
+    if len(pieces) == 1:
+        return pieces[0]
+    customers = _concat([p.customers for p in pieces])
+    order = _key_order(customers)
+    rank = np.empty_like(order)
+    rank[order] = np.arange(len(order))
+    offsets = np.cumsum([0] + [len(p.customers) for p in pieces[:-1]])
+
+    def owners(arrays: list[np.ndarray]) -> tuple[np.ndarray, np.ndarray]:
+        """Owners renumbered to the combined table, and the stable order that groups them."""
+        owner = rank[np.concatenate([a + o for a, o in zip(arrays, offsets, strict=True)])]
+        return owner, np.argsort(owner, kind="stable")
+
+    gap_owner, by_gap = owners([p.gap_owner for p in pieces])
+    gaps = np.concatenate([p.gaps for p in pieces])[by_gap]
+    ledger = None
+    if all(p.ledger is not None for p in pieces):
+        owner, by_row = owners([p.ledger.owner for p in pieces])
+        ledger = Ledger(
+            owner=owner[by_row],
+            **{
+                name: np.concatenate([getattr(p.ledger, name) for p in pieces])[by_row]
+                for name in ("day", "net_cents", "cost_cents", "is_order")
+            },
+        )
+    return Reduced(
+        customers.take(order).reset_index(drop=True),
+        gap_owner[by_gap],
+        gaps,
+        ledger,
+        any(p.has_cost for p in pieces),
+    )
+
+
+def _key_order(customers: pd.DataFrame) -> np.ndarray:
+    currency = pd.factorize(customers["currency"].fillna(""), sort=True)[0]
+    keys = customers["customer"]
+    numbers = integer_keys(pa.array(keys, pa.string()))
+    if numbers is None:
+        numbers = pd.factorize(keys, sort=True)[0]
+    return np.lexsort((numbers, currency))
+
+
+def _concat(frames: list[pd.DataFrame]) -> pd.DataFrame:
+    """Row-wise concatenation that keeps text attributes categorical (their categories united)."""
+    columns = list(dict.fromkeys(c for f in frames for c in f.columns))
+    out = {}
+    for name in columns:
+        parts = [f[name] if name in f.columns else pd.Series([None] * len(f)) for f in frames]
+        if any(isinstance(p.dtype, pd.CategoricalDtype) for p in parts):
+            cats = [
+                p.array if isinstance(p.dtype, pd.CategoricalDtype) else pd.Categorical(p)
+                for p in parts
+            ]
+            out[name] = union_categoricals(cats, ignore_order=True)
+        else:
+            out[name] = pd.concat(parts, ignore_index=True)
+    return pd.DataFrame(out)

@@ -204,8 +204,7 @@ def to_orders(rows: pd.DataFrame, options: NormaliseOptions, report: LoadReport)
     not_sale = (kind == st.NOT_SALE).to_numpy()
     report.skip("not a sale (fee, transfer, payout...)", int(not_sale.sum()))
     rows = rows[~not_sale]
-    amount = rows["amount_cents"]
-    refund_row = ((rows["kind"] == st.REFUND_ROW) | (amount < 0).fillna(False)).to_numpy(bool)
+    refund_row = refund_rows(rows)
     sales = _collapse(rows[~refund_row], report)
     sales = _apply_status(sales, options, report)
     refunds = _attach_refunds(rows[refund_row], sales, report)
@@ -219,6 +218,17 @@ def to_orders(rows: pd.DataFrame, options: NormaliseOptions, report: LoadReport)
     orders["refund_cents"] = orders["refund_cents"].astype("int64")
     extra = [c for c in orders.columns if c not in ORDER_COLUMNS]
     return orders[list(ORDER_COLUMNS) + extra]
+
+
+def refund_rows(rows: pd.DataFrame) -> np.ndarray:
+    """Rows that return money: negative amounts, or rows a type column marks as refunds."""
+    amount = rows["amount_cents"]
+    return ((rows["kind"] == st.REFUND_ROW) | (amount < 0).fillna(False)).to_numpy(bool)
+
+
+def refund_target(rows: pd.DataFrame) -> pd.Series:
+    """The order a row refers to: its reference, else its own order id."""
+    return rows["reference"].fillna(rows["order_id"])
 
 
 def _collapse(rows: pd.DataFrame, report: LoadReport) -> pd.DataFrame:
@@ -286,7 +296,7 @@ def _attach_refunds(refunds: pd.DataFrame, sales: pd.DataFrame, report: LoadRepo
     if refunds.empty:
         return _empty_orders()
     refunds = refunds.copy()
-    target = refunds["reference"].fillna(refunds["order_id"])
+    target = refund_target(refunds)
     by_order = sales.dropna(subset=["order_id"]).drop_duplicates("order_id").set_index("order_id")
     linked = target.map(by_order["customer"]) if len(by_order) else target.map(lambda _: None)
     refunds["customer"] = linked.fillna(refunds["customer"])

@@ -75,7 +75,7 @@ def cohorts(
         raise ConfigError(f"--period is one of {', '.join(PERIODS)}")
     if metric not in MATRIX_METRICS:
         raise ConfigError(f"--metric is one of {', '.join(MATRIX_METRICS)}")
-    result = analysis.run()
+    result = analysis.run(keep_ledger=True)
     notes = [f"as of {result.as_of_date}; the last {period} is observed up to that day"]
     if show_trend:
         table = trend(result, period)

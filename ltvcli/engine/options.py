@@ -1,0 +1,107 @@
+"""How the reduce runs: which engine, within which memory budget, and how it reports progress.
+
+``auto`` keeps small inputs in memory (fastest) and streams an input whose in-memory form
+would not fit the budget. The in-memory form of a text export is about five times its size on
+disk, of a Parquet file about twelve times (it is compressed); both measured on the benchmark's
+orders (``make bench``).
+"""
+
+from __future__ import annotations
+
+import math
+import os
+import re
+from dataclasses import dataclass
+from typing import Protocol
+
+from ltvcli.errors import ConfigError
+
+ENGINES = ("auto", "memory", "stream", "dask")
+DEFAULT_SHARE = 0.5  # of the machine's memory, when no --memory-limit is given
+IN_MEMORY_FACTOR = {"csv": 5, "parquet": 12}
+_UNITS = {"": 1, "b": 1, "k": 1 << 10, "m": 1 << 20, "g": 1 << 30, "t": 1 << 40}
+
+
+@dataclass(frozen=True)
+class Engine:
+    """``--engine``, ``--memory-limit``, ``--scheduler`` and where spill files go."""
+
+    kind: str = "auto"
+    memory_limit: int | None = None  # bytes; None: DEFAULT_SHARE of the machine's memory
+    scheduler: str | None = None  # a Dask scheduler address; None: a local cluster
+    spill_dir: str | None = None  # default: the system's temporary directory ($TMPDIR)
+    keep_ledger: bool = False  # the streaming engine keeps every order row only when asked
+    partitions: int | None = None  # default: from the input's size and the budget
+    block_size: int | None = None  # bytes of text per block; default: from the budget
+
+    def __post_init__(self) -> None:
+        if self.kind not in ENGINES:
+            raise ConfigError(f"--engine is one of {', '.join(ENGINES)}, not {self.kind!r}")
+
+    @property
+    def budget(self) -> int:
+        return self.memory_limit or int(machine_memory() * DEFAULT_SHARE)
+
+    def streams(self, input_bytes: int | None, parquet: bool) -> bool:
+        """Whether to use the streaming engine for inputs of this size on disk."""
+        if self.kind != "auto":
+            return self.kind in ("stream", "dask")
+        if input_bytes is None:  # stdin: size unknown, read in memory as before
+            return False
+        return input_bytes * IN_MEMORY_FACTOR["parquet" if parquet else "csv"] > self.budget
+
+
+class Progress(Protocol):
+    """Where the engine reports how far it has come (a progress bar on a terminal)."""
+
+    def reading(self, bytes_done: int, total: int | None, rows: int) -> None: ...
+
+    def reducing(self, done: int, total: int) -> None: ...
+
+
+class NoProgress:
+    def reading(self, bytes_done: int, total: int | None, rows: int) -> None:
+        pass
+
+    def reducing(self, done: int, total: int) -> None:
+        pass
+
+
+def parse_size(text: str) -> int:
+    """``1GB``, ``512M``, ``2.5g``, ``1073741824`` (binary units: 1 GB = 1024³ bytes)."""
+    match = re.fullmatch(r"\s*(\d+(?:\.\d+)?)\s*([kmgt]?)i?b?\s*", text.lower())
+    if not match:
+        raise ConfigError(f"--memory-limit: expected a size like 1GB or 512MB, not {text!r}")
+    size = int(float(match.group(1)) * _UNITS[match.group(2)])
+    if size < 64 << 20:
+        raise ConfigError(f"--memory-limit: at least 64MB, not {text!r}")
+    return size
+
+
+def machine_memory() -> int:
+    """Physical memory, or the container's limit when lower (cgroup v2 / v1)."""
+    total = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES")
+    for path in ("/sys/fs/cgroup/memory.max", "/sys/fs/cgroup/memory/memory.limit_in_bytes"):
+        try:
+            with open(path) as f:
+                value = f.read().strip()
+        except OSError:
+            continue
+        if value.isdigit():
+            total = min(total, int(value))
+    return total
+
+
+def partitions_for(input_bytes: int | None, parquet: bool, budget: int) -> int:
+    """Enough partitions that one partition's rows, normalised in memory, take a quarter of
+    the budget (the rest is for the customers collected so far and the reader's blocks)."""
+    if not input_bytes:
+        return 16
+    in_memory = input_bytes * IN_MEMORY_FACTOR["parquet" if parquet else "csv"]
+    return max(2, math.ceil(in_memory / (budget / 4)))
+
+
+def block_size_for(budget: int) -> int:
+    """Bytes of text per block: 64 MB, less under a small budget (a block's rows are parsed at
+    once, about ten times its size at the peak)."""
+    return int(min(64 << 20, max(1 << 20, budget // 40)))

@@ -1,0 +1,270 @@
+"""The streaming engine: orders larger than memory reduced exactly, one partition at a time.
+
+1. **Split.** Inputs are read block by block (``ltvcli.io.stream``); each block is parsed by the
+   same ``rows_from_raw`` as in memory (column mapping, day order and decimal mark decided on
+   the first block that shows them, then kept) and its rows are written to spill files by
+   customer (``ltvcli.engine.spill``). Rows that may belong to another customer's order — rows
+   without a customer (follow-up lines, refund registries) and refunds that name an order —
+   are kept aside ("floating") and join the partition that holds their order.
+2. **Orders.** Each partition's rows become orders by the same ``to_orders`` (lines collapsed,
+   statuses, refunds attached) and are windowed; the partitions together give the as-of day.
+   Floating rows whose order is nowhere become orders on their own, by the same rules, and,
+   like any order that ends up with a customer of another partition, move there.
+3. **Reduce.** Each partition's orders are reduced by the same ``reduce_orders``; the per-customer
+   pieces are put together in the in-memory engine's order (``combine``).
+
+Memory holds one block, one partition and the customers reduced so far. Steps 2 and 3 run here
+or, with ``--engine dask``, as tasks on a Dask cluster (``ltvcli.engine.dask``).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+
+import numpy as np
+import pandas as pd
+import pyarrow as pa
+
+from ltvcli.engine.options import (
+    Engine,
+    NoProgress,
+    Progress,
+    block_size_for,
+    partitions_for,
+)
+from ltvcli.engine.reduce import Reduced, combine, reduce_orders
+from ltvcli.engine.spill import SpillFiles, partition_of, to_arrow, to_frame
+from ltvcli.engine.window import WindowStats, settle_as_of, window_orders
+from ltvcli.io.sources import is_dataset_dir
+from ltvcli.io.stream import input_bytes, stream_inputs
+from ltvcli.load import check_strict, no_orders_error
+from ltvcli.options import LoadOptions
+from ltvcli.schema.orders import (
+    NormaliseOptions,
+    refund_rows,
+    refund_target,
+    rows_from_raw,
+    to_orders,
+)
+from ltvcli.schema.report import LoadReport
+from ltvcli.settings import Settings
+
+# Integer columns that are never missing, in rows and in orders (others are nullable Int64).
+_PLAIN_ROWS = ("_row",)
+_PLAIN_ORDERS = ("_row", "gross_cents", "refund_cents")
+_NO_CUSTOMER = "refund with no customer or date to attach to"
+
+
+@dataclass
+class Reduction:
+    """What the streaming engine hands to the analysis: the same as the in-memory path."""
+
+    reduced: Reduced
+    as_of: int
+    stats: WindowStats
+    columns: list[str]  # the orders' columns (attributes included)
+    report: LoadReport
+
+
+@dataclass
+class PartOrders:
+    """One partition's orders in the window, and what became of its rows."""
+
+    orders: pd.DataFrame  # of this partition's customers
+    strays: pd.DataFrame  # orders of other partitions' customers (refunds of their orders)
+    stats: WindowStats
+    report: LoadReport
+    floating_used: np.ndarray  # which floating rows found their order here
+
+
+def reduce_files(
+    paths: list[str],
+    options: LoadOptions,
+    settings: Settings,
+    engine: Engine,
+    progress: Progress | None = None,
+) -> Reduction:
+    progress = progress or NoProgress()
+    size = input_bytes(paths)
+    parquet = all(p.endswith((".parquet", ".pq")) or is_dataset_dir(p) for p in paths)
+    count = engine.partitions or partitions_for(size, parquet, engine.budget)
+    report = LoadReport()
+    with SpillFiles(count, engine.spill_dir) as spill:
+        floating, names = _split(paths, options, engine, spill, report, progress, size)
+        runner = _runner(engine)
+        parts = runner.orders(spill, floating, options.normalise, settings, progress)
+        stats = WindowStats()
+        used = np.zeros(len(floating), dtype=bool)
+        columns: list[str] = []
+        strays = []
+        for part in [*parts, None]:
+            if part is None:  # floating rows whose order is in no partition: on their own
+                part = partition_orders(floating[~used], options.normalise, settings, count, -1)
+            _merge(report, part.report)
+            stats |= part.stats
+            if len(part.floating_used):
+                used |= part.floating_used
+            columns += [c for c in (*part.orders.columns, *part.strays.columns) if c not in columns]
+            if len(part.strays):
+                strays.append(part.strays)
+        if not columns:
+            raise no_orders_error(report, names)
+        as_of = settle_as_of(stats, settings)
+        pieces = runner.reduce(
+            _by_partition(strays, count), as_of, settings, engine.keep_ledger, progress
+        )
+    report.notes = list(dict.fromkeys(report.notes))
+    return Reduction(combine(pieces), as_of, stats, columns, report)
+
+
+def _split(paths, options: LoadOptions, engine: Engine, spill: SpillFiles, report, progress, size):
+    """Step 1: parse every block and write its rows to the partitions of their customers."""
+    frozen: dict[str, NormaliseOptions] = {}
+    floating: list[pd.DataFrame] = []
+    names: list[str] = []
+    rows_read = 0
+    for batch in stream_inputs(
+        paths, options.read, engine.block_size or block_size_for(engine.budget)
+    ):
+        raw = batch.raw
+        if raw.name not in names:
+            names.append(raw.name)
+        first_block = raw.name not in frozen
+        sources = len(report.sources)
+        rows = rows_from_raw(raw, frozen.get(raw.name, options.normalise), report)
+        if len(report.sources) > sources:
+            frozen[raw.name] = _freeze(frozen.get(raw.name, options.normalise), report, first_block)
+        check_strict(report, options)
+        rows_read += raw.table.num_rows
+        progress.reading(batch.bytes_done, size, rows_read)
+        if rows.empty:
+            continue
+        partition = partition_of(pa.array(rows["customer"], pa.string()), spill.count)
+        floats = (partition < 0) | (refund_rows(rows) & refund_target(rows).notna().to_numpy())
+        if floats.any():
+            floating.append(rows[floats])
+            rows = rows[~floats]
+            partition = partition[~floats]
+        if len(rows):
+            spill.write_split(to_arrow(rows), partition)
+    frame = pd.concat(floating, ignore_index=True) if floating else pd.DataFrame()
+    return frame, names
+
+
+def _freeze(options: NormaliseOptions, report: LoadReport, first_block: bool) -> NormaliseOptions:
+    """Keep the first block's column-wide decisions for the rest of the file; report the file
+    once (later blocks add their rows to the first block's entry)."""
+    source = report.sources[-1] if first_block else report.sources.pop()
+    if not first_block:
+        entry = next(s for s in reversed(report.sources) if s["file"] == source["file"])
+        entry["rows"] += source["rows"]
+        for key in ("date_order", "decimal_mark"):
+            entry.setdefault(key, source.get(key))
+    dayfirst = options.dayfirst
+    if dayfirst is None and source.get("date_order"):
+        dayfirst = source["date_order"] == "dd/mm/yyyy"
+    comma = options.decimal_comma
+    if comma is None and source.get("decimal_mark") in (".", ","):
+        comma = source["decimal_mark"] == ","
+    return replace(
+        options,
+        mapping=dict(source["columns"]),
+        mapping_final=True,
+        dayfirst=dayfirst,
+        decimal_comma=comma,
+    )
+
+
+def partition_orders(
+    rows: pd.DataFrame,
+    options: NormaliseOptions,
+    settings: Settings,
+    count: int,
+    partition: int,
+    floating: pd.DataFrame | None = None,
+) -> PartOrders:
+    """Step 2 for one partition: its rows, plus the floating rows of its orders, to orders."""
+    report = LoadReport()
+    used = np.zeros(0 if floating is None else len(floating), dtype=bool)
+    if floating is not None and len(floating) and len(rows):
+        sales = rows.loc[~refund_rows(rows), "order_id"].dropna()
+        used = refund_target(floating).isin(sales).to_numpy()
+        if used.any():
+            rows = pd.concat([rows, floating[used]], ignore_index=True)
+    if rows.empty:
+        return PartOrders(pd.DataFrame(), pd.DataFrame(), WindowStats(), report, used)
+    orders = to_orders(rows.reset_index(drop=True), options, report)
+    if orders.empty:
+        return PartOrders(orders, orders, WindowStats(), report, used)
+    window, stats = window_orders(orders, settings)
+    own = partition_of(pa.array(window["customer"], pa.string()), count) == partition
+    if own.all():
+        return PartOrders(window, window.head(0), stats, report, used)
+    return PartOrders(window[own], window[~own], stats, report, used)
+
+
+def partition_reduce(orders: pd.DataFrame, as_of: int, settings: Settings, ledger: bool) -> Reduced:
+    """Step 3 for one partition (its orders are windowed already)."""
+    reduced = reduce_orders(orders, as_of, settings.churn_window, settings.attr)
+    if not ledger:
+        reduced.ledger = None
+    return reduced
+
+
+def _by_partition(strays: list[pd.DataFrame], count: int) -> dict[int, pd.DataFrame]:
+    """Orders that ended up in the wrong partition, by the partition of their customer."""
+    if not strays:
+        return {}
+    frame = pd.concat(strays, ignore_index=True)
+    route = partition_of(pa.array(frame["customer"], pa.string()), count)
+    return {int(p): frame[route == p] for p in np.unique(route)}
+
+
+def _merge(report: LoadReport, part: LoadReport) -> None:
+    for reason, count in part.skipped.items():
+        report.skip(reason, count, [e for e in part.examples if e.reason == reason])
+    report.notes += part.notes
+    report.rejected += part.rejected
+
+
+class LocalRunner:
+    """Steps 2 and 3 in this process, one partition at a time; orders between the steps are
+    spilled again (the as-of day is known only when every partition has been seen)."""
+
+    def __init__(self, engine: Engine) -> None:
+        self._engine = engine
+        self._orders: SpillFiles | None = None
+
+    def orders(self, spill, floating, options, settings, progress):
+        self._orders = SpillFiles(spill.count, self._engine.spill_dir)
+        for p in range(spill.count):
+            table = spill.read(p)
+            rows = to_frame(table, _PLAIN_ROWS) if table is not None else pd.DataFrame()
+            part = partition_orders(rows, options, settings, spill.count, p, floating)
+            if len(part.orders):
+                self._orders.write(p, to_arrow(part.orders))
+            progress.reducing(p + 1, 2 * spill.count)
+            part.orders = part.orders.head(0)  # the columns only; the rows are on disk
+            yield part
+
+    def reduce(self, strays, as_of, settings, ledger, progress):
+        spill = self._orders
+        pieces = []
+        with spill:
+            for p in range(spill.count):
+                table = spill.read(p)
+                orders = to_frame(table, _PLAIN_ORDERS) if table is not None else None
+                if p in strays:
+                    orders = pd.concat([o for o in (orders, strays[p]) if o is not None])
+                if orders is not None:
+                    pieces.append(partition_reduce(orders, as_of, settings, ledger))
+                progress.reducing(spill.count + p + 1, 2 * spill.count)
+        return pieces
+
+
+def _runner(engine: Engine):
+    if engine.kind == "dask":
+        from ltvcli.engine.dask import DaskRunner
+
+        return DaskRunner(engine)
+    return LocalRunner(engine)

@@ -1,0 +1,115 @@
+"""Temporary partition files: frames of rows written by customer, read back one partition at a time.
+
+A customer's rows all land in one partition (``partition_of`` depends on the key text only), so
+each partition can be normalised and reduced on its own. Files are Arrow IPC streams compressed
+with LZ4 in a private temporary directory that is removed when the engine is done, also on
+errors and Ctrl-C.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import tempfile
+
+import numpy as np
+import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
+
+_OPTIONS = pa.ipc.IpcWriteOptions(compression="lz4")
+_TEXT = pa.dictionary(pa.int32(), pa.string())
+
+
+def partition_of(customers: pa.Array, partitions: int) -> np.ndarray:
+    """The partition of each key: a plain integer key modulo the count, other text hashed.
+
+    Decided per value (not per block), so a key goes to the same partition in every block.
+    Missing keys get -1.
+    """
+    customers = customers.cast(pa.string()) if customers.type != pa.string() else customers
+    plain = pc.fill_null(pc.match_substring_regex(customers, r"^[1-9][0-9]{0,17}$"), False)
+    plain = plain.to_numpy(zero_copy_only=False)
+    out = np.full(len(customers), -1, dtype=np.int64)
+    if plain.any():
+        numbers = pc.cast(customers.filter(pa.array(plain)), pa.int64()).to_numpy()
+        out[plain] = numbers % partitions
+    text = ~plain & customers.is_valid().to_numpy(zero_copy_only=False)
+    if text.any():
+        values = np.asarray(customers.filter(pa.array(text)).to_pylist(), dtype=object)
+        out[text] = (pd.util.hash_array(values) % np.uint64(partitions)).astype(np.int64)
+    return out
+
+
+def to_arrow(frame: pd.DataFrame) -> pa.Table:
+    """A frame of rows in one fixed shape per column, so that every block fits one file schema."""
+    table = pa.Table.from_pandas(frame, preserve_index=False)
+    columns = []
+    for field, column in zip(table.schema, table.columns, strict=True):
+        kind = field.type
+        if pa.types.is_dictionary(kind):
+            column = column.cast(_TEXT)
+        elif pa.types.is_null(kind) or pa.types.is_large_string(kind):
+            column = column.cast(pa.string())
+        columns.append(column)
+    return pa.table(columns, names=table.column_names)
+
+
+def to_frame(table: pa.Table, plain: tuple[str, ...]) -> pd.DataFrame:
+    """Back to pandas with the frame's dtypes: integers nullable (Int64) except ``plain`` ones."""
+    frame = table.to_pandas(types_mapper={pa.int64(): pd.Int64Dtype()}.get)
+    for name in plain:
+        if name in frame.columns:
+            frame[name] = frame[name].to_numpy(np.int64)
+    return frame
+
+
+class SpillFiles:
+    """Partition files in a temporary directory: blocks written by partition, read back whole.
+
+    Each block is a file of its own, so blocks of different inputs may have different columns
+    (a partition's blocks are put together with the columns of all of them).
+    """
+
+    def __init__(self, count: int, directory: str | None = None) -> None:
+        self.count = count
+        self.path = tempfile.mkdtemp(prefix="ltv-spill-", dir=directory)
+        self._blocks = [0] * count
+        self.bytes_written = 0
+
+    def __enter__(self) -> SpillFiles:
+        return self
+
+    def __exit__(self, *exc) -> None:
+        shutil.rmtree(self.path, ignore_errors=True)
+
+    def write(self, partition: int, table: pa.Table) -> None:
+        path = self._file(partition, self._blocks[partition])
+        self._blocks[partition] += 1
+        with pa.OSFile(path, "wb") as sink:
+            with pa.ipc.new_stream(sink, table.schema, options=_OPTIONS) as writer:
+                writer.write_table(table)
+            self.bytes_written += sink.tell()
+
+    def write_split(self, table: pa.Table, partition: np.ndarray) -> None:
+        """Write each row of ``table`` to its partition (``partition`` per row)."""
+        order = np.argsort(partition, kind="stable")
+        bounds = np.searchsorted(partition[order], np.arange(self.count + 1))
+        for p in range(self.count):
+            if bounds[p] < bounds[p + 1]:
+                self.write(p, table.take(pa.array(order[bounds[p] : bounds[p + 1]])))
+
+    def read(self, partition: int) -> pa.Table | None:
+        """One partition's rows in the order written (None when no row went there)."""
+        tables = []
+        for block in range(self._blocks[partition]):
+            path = self._file(partition, block)
+            with pa.OSFile(path, "rb") as source:
+                tables.append(pa.ipc.open_stream(source).read_all())
+            os.remove(path)  # read once: free the disk as we go
+        if not tables:
+            return None
+        return pa.concat_tables(tables, promote_options="permissive")
+
+    def _file(self, partition: int, block: int) -> str:
+        return os.path.join(self.path, f"part-{partition:05d}-{block:06d}.arrows")

@@ -1,0 +1,88 @@
+"""The observation window: which orders count (--since, --until, --as-of) and where it ends.
+
+Both engines use these: the in-memory one on all orders at once, the streaming one on each
+partition, merging what the partitions say about the window's bounds.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+from ltvcli.errors import InputError
+from ltvcli.settings import Settings
+
+EPOCH = dt.date(1970, 1, 1)
+
+
+@dataclass(frozen=True)
+class WindowStats:
+    """What a set of orders says about the window (merged over partitions with ``|``)."""
+
+    any_in_range: bool = False  # an order between --since and --until
+    first_sale: int | None = None  # first order day in the window
+    last_day: int | None = None  # last order or refund day in the window
+
+    def __or__(self, other: WindowStats) -> WindowStats:
+        return WindowStats(
+            self.any_in_range or other.any_in_range,
+            _pick(min, self.first_sale, other.first_sale),
+            _pick(max, self.last_day, other.last_day),
+        )
+
+
+def day_numbers(stamps: pd.Series) -> np.ndarray:
+    """Whole days since the epoch of a datetime column (the time of day dropped)."""
+    return stamps.to_numpy().astype("datetime64[D]").astype(np.int64)
+
+
+def day_number(day: dt.date) -> int:
+    return (day - EPOCH).days
+
+
+def explicit_as_of(settings: Settings) -> int | None:
+    return day_number(settings.as_of) if settings.as_of else None
+
+
+def window_orders(orders: pd.DataFrame, settings: Settings) -> tuple[pd.DataFrame, WindowStats]:
+    """The orders inside --since/--until and on or before an explicit --as-of."""
+    day = day_numbers(orders["ordered_at"])
+    keep = np.ones(len(orders), dtype=bool)
+    if settings.since:
+        keep &= day >= day_number(settings.since)
+    if settings.until:
+        keep &= day <= day_number(settings.until)
+    is_order = orders["is_order"].to_numpy(bool)
+    any_in_range = bool((keep & is_order).any())
+    as_of = explicit_as_of(settings)
+    if as_of is not None:
+        keep &= day <= as_of
+    sales = keep & is_order
+    stats = WindowStats(
+        any_in_range,
+        int(day[sales].min()) if sales.any() else None,
+        int(day[keep].max()) if keep.any() else None,
+    )
+    return (orders if keep.all() else orders[keep]), stats
+
+
+def settle_as_of(stats: WindowStats, settings: Settings) -> int:
+    """The as-of day: --as-of, else the last day with an order or a refund (so that no money
+    is left out)."""
+    if not stats.any_in_range:
+        raise InputError(
+            f"no orders between {settings.since or 'the start'} and {settings.until or 'the end'}"
+        )
+    if stats.first_sale is None:
+        raise InputError(f"no orders on or before --as-of {settings.as_of}")
+    as_of = explicit_as_of(settings)
+    return as_of if as_of is not None else int(stats.last_day)
+
+
+def _pick(choose, a: int | None, b: int | None) -> int | None:
+    if a is None or b is None:
+        return a if b is None else b
+    return choose(a, b)

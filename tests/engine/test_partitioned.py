@@ -1,0 +1,132 @@
+"""The streaming engine gives the in-memory engine's answers: the same customer table, the same
+account of skipped rows, on every real-looking export, cut into many blocks and partitions."""
+
+from __future__ import annotations
+
+import glob
+import os
+import sys
+import tempfile
+from pathlib import Path
+
+import pandas as pd
+import pyarrow as pa
+import pyarrow.parquet as pq
+import pytest
+from conftest import SAMPLE
+from pandas.testing import assert_frame_equal
+
+from ltvcli.analysis import analyse, analyse_files
+from ltvcli.engine.options import Engine
+from ltvcli.errors import InputError
+from ltvcli.load import load_orders
+from ltvcli.options import LoadOptions
+from ltvcli.settings import Settings
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "schema"))
+from test_exports import CASES, YOOKASSA_PAYMENTS, YOOKASSA_REFUNDS
+
+
+def both(paths, options=None, settings=None, engine=None):
+    """(in-memory analysis and report, streamed analysis and report) of the same files."""
+    options = options or LoadOptions()
+    settings = settings or Settings()
+    engine = engine or Engine("stream", partitions=5, block_size=1 << 10, keep_ledger=True)
+    try:
+        loaded = load_orders(paths, options)
+        memory = (analyse(loaded, settings), loaded.report)
+    except InputError as exc:
+        with pytest.raises(InputError) as streamed:
+            analyse_files(paths, options, settings, engine=engine)
+        assert str(streamed.value) == str(exc)
+        return None, None
+    return memory, analyse_files(paths, options, settings, engine=engine)
+
+
+def assert_same(memory, streamed):
+    (a, report_a), (b, report_b) = memory, streamed
+    assert_frame_equal(_plain(a.customers), _plain(b.customers))
+    assert a.as_of == b.as_of and a.notes == b.notes and a.margin_source == b.margin_source
+    assert (a.reduced.gaps == b.reduced.gaps).all()
+    assert (a.reduced.gap_owner == b.reduced.gap_owner).all()
+    assert dict(report_a.skipped) == dict(report_b.skipped)
+    assert report_a.rows_read == report_b.rows_read
+    assert sorted(report_a.notes) == sorted(report_b.notes)
+    ledger_a, ledger_b = a.reduced.ledger, b.reduced.ledger
+    for name in ("owner", "day", "net_cents", "cost_cents", "is_order"):
+        assert (getattr(ledger_a, name) == getattr(ledger_b, name)).all(), name
+
+
+def _plain(frame: pd.DataFrame) -> pd.DataFrame:
+    """Categorical columns as their values: the category lists may be ordered differently."""
+    return frame.apply(lambda c: c.astype(object) if isinstance(c.dtype, pd.CategoricalDtype) else c)
+
+
+@pytest.mark.parametrize("name", CASES)
+def test_every_export_streams_to_the_same_answers(write, name):
+    text, encoding, _ = CASES[name]
+    memory, streamed = both([str(write(name, text, encoding))])
+    if memory is not None:
+        assert_same(memory, streamed)
+
+
+@pytest.mark.parametrize("settings", [Settings(), Settings(as_of=pd.Timestamp("2024-06-30").date(), since=pd.Timestamp("2023-03-01").date())])
+def test_sample_in_many_blocks_and_partitions(settings):
+    paths = [str(SAMPLE / "orders.csv")]
+    engine = Engine("stream", partitions=7, block_size=64 << 10, keep_ledger=True)
+    assert_same(*both(paths, settings=settings, engine=engine))
+
+
+def test_russian_cp1251_export_streams_like_memory(tmp_path):
+    text = (SAMPLE / "orders_ru.csv").read_bytes().decode("utf-8-sig")
+    path = tmp_path / "ru.csv"
+    path.write_bytes(text.encode("cp1251"))
+    engine = Engine("stream", partitions=3, block_size=32 << 10, keep_ledger=True)
+    memory, streamed = both([str(path)], engine=engine)
+    assert_same(memory, streamed)
+    assert streamed[1].sources[0]["encoding"] == "cp1251"
+    assert streamed[1].sources[0]["rows"] == memory[1].sources[0]["rows"]
+
+
+def test_refunds_registry_in_another_file_finds_its_orders(write):
+    paths = [str(write("payments.csv", YOOKASSA_PAYMENTS)), str(write("refunds.csv", YOOKASSA_REFUNDS))]
+    assert_same(*both(paths))
+
+
+def test_overlapping_exports_count_a_line_once(write):
+    lines = ["order,customer,date,amount"] + [f"{i},c{i % 7},2024-01-{1 + i % 28:02d},{10 + i}.50" for i in range(60)]
+    first = write("jan-a.csv", "\n".join(lines[:41]) + "\n")
+    second = write("jan-b.csv", "\n".join([lines[0], *lines[30:]]) + "\n")
+    memory, streamed = both([str(first), str(second)])
+    assert memory[1].skipped["duplicate row (the same line twice)"] == 11
+    assert_same(memory, streamed)
+
+
+def test_order_lines_without_the_customer_join_their_order(write):
+    text = "Order,Email,Date,Total,Item\n1,a@x.io,2024-01-02,30.00,shirt\n1,,,,socks\n2,b@x.io,2024-01-03,5.00,cap\n3,,2024-01-04,9.00,lost\n"
+    memory, streamed = both([str(write("lines.csv", text))])
+    assert len(memory[0].customers) == 2
+    assert_same(memory, streamed)
+
+
+def test_parquet_file_and_hive_dataset(tmp_path):
+    orders = pd.read_csv(SAMPLE / "orders.csv", dtype=str)
+    file = tmp_path / "orders.parquet"
+    orders.to_parquet(file, row_group_size=5000)
+    dataset = tmp_path / "dataset"
+    table = pa.Table.from_pandas(orders.assign(year=orders.iloc[:, 2].str[:4]))
+    pq.write_to_dataset(table, dataset, partition_cols=["year"])
+    engine = Engine("stream", partitions=4, block_size=128 << 10, keep_ledger=True)
+    for path in (file, dataset):
+        assert_same(*both([str(path)], engine=engine))
+
+
+def test_spill_files_are_removed_also_after_an_error(tmp_path, write):
+    spill = tmp_path / "spill"
+    spill.mkdir()
+    engine = Engine("stream", partitions=3, spill_dir=str(spill))
+    analyse_files([str(SAMPLE / "orders.csv")], LoadOptions(), engine=engine)
+    bad = write("bad.csv", "customer,date,amount\nc1,2024-01-01,oops\n")
+    with pytest.raises(InputError):
+        analyse_files([str(bad)], LoadOptions(strict=True), engine=engine)
+    assert os.listdir(spill) == []
