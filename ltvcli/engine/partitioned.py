@@ -92,29 +92,43 @@ def reduce_files(
     with SpillFiles(count, engine.spill_dir) as spill:
         floating, names = _split(paths, options, engine, spill, report, progress, size)
         runner = _runner(engine)
-        parts = runner.orders(spill, floating, options.normalise, settings, progress)
-        stats = WindowStats()
-        used = np.zeros(len(floating), dtype=bool)
-        columns: list[str] = []
-        strays = []
-        for part in [*parts, None]:
-            if part is None:  # floating rows whose order is in no partition: on their own
-                part = partition_orders(floating[~used], options.normalise, settings, count, -1)
-            _merge(report, part.report)
-            stats |= part.stats
-            if len(part.floating_used):
-                used |= part.floating_used
-            columns += [c for c in (*part.orders.columns, *part.strays.columns) if c not in columns]
-            if len(part.strays):
-                strays.append(part.strays)
-        if not columns:
-            raise no_orders_error(report, names)
-        as_of = settle_as_of(stats, settings)
-        pieces = runner.reduce(
-            _by_partition(strays, count), as_of, settings, engine.keep_ledger, progress
-        )
+        try:
+            pieces, as_of, stats, columns = _orders_then_reduce(
+                runner, spill, floating, options, settings, engine, progress, report, names
+            )
+        finally:
+            runner.close()
     report.notes = list(dict.fromkeys(report.notes))
     return Reduction(combine(pieces), as_of, stats, columns, report)
+
+
+def _orders_then_reduce(
+    runner, spill, floating, options, settings, engine, progress, report, names
+):
+    """Steps 2 and 3, by the runner; the window's bounds and the skips merged on the way."""
+    count = spill.count
+    stats = WindowStats()
+    used = np.zeros(len(floating), dtype=bool)
+    columns: list[str] = []
+    strays = []
+    parts = runner.orders(spill, floating, options.normalise, settings, progress)
+    for part in [*parts, None]:
+        if part is None:  # floating rows whose order is in no partition: on their own
+            part = partition_orders(floating[~used], options.normalise, settings, count, -1)
+        _merge(report, part.report)
+        stats |= part.stats
+        if len(part.floating_used):
+            used |= part.floating_used
+        columns += [c for c in (*part.orders.columns, *part.strays.columns) if c not in columns]
+        if len(part.strays):
+            strays.append(part.strays)
+    if not columns:
+        raise no_orders_error(report, names)
+    as_of = settle_as_of(stats, settings)
+    pieces = runner.reduce(
+        _by_partition(strays, count), as_of, settings, engine.keep_ledger, progress
+    )
+    return pieces, as_of, stats, columns
 
 
 def _split(paths, options: LoadOptions, engine: Engine, spill: SpillFiles, report, progress, size):
@@ -238,8 +252,7 @@ class LocalRunner:
     def orders(self, spill, floating, options, settings, progress):
         self._orders = SpillFiles(spill.count, self._engine.spill_dir)
         for p in range(spill.count):
-            table = spill.read(p)
-            rows = to_frame(table, _PLAIN_ROWS) if table is not None else pd.DataFrame()
+            rows = plain_rows(spill.read(p))
             part = partition_orders(rows, options, settings, spill.count, p, floating)
             if len(part.orders):
                 self._orders.write(p, to_arrow(part.orders))
@@ -250,16 +263,24 @@ class LocalRunner:
     def reduce(self, strays, as_of, settings, ledger, progress):
         spill = self._orders
         pieces = []
-        with spill:
-            for p in range(spill.count):
-                table = spill.read(p)
-                orders = to_frame(table, _PLAIN_ORDERS) if table is not None else None
-                if p in strays:
-                    orders = pd.concat([o for o in (orders, strays[p]) if o is not None])
-                if orders is not None:
-                    pieces.append(partition_reduce(orders, as_of, settings, ledger))
-                progress.reducing(spill.count + p + 1, 2 * spill.count)
+        for p in range(spill.count):
+            table = spill.read(p)
+            orders = to_frame(table, _PLAIN_ORDERS) if table is not None else None
+            if p in strays:
+                orders = pd.concat([o for o in (orders, strays[p]) if o is not None])
+            if orders is not None:
+                pieces.append(partition_reduce(orders, as_of, settings, ledger))
+            progress.reducing(spill.count + p + 1, 2 * spill.count)
         return pieces
+
+    def close(self) -> None:
+        if self._orders is not None:
+            self._orders.remove()
+
+
+def plain_rows(table: pa.Table | None) -> pd.DataFrame:
+    """A partition's spilled rows as the frame ``rows_from_raw`` made (empty when none)."""
+    return to_frame(table, _PLAIN_ROWS) if table is not None else pd.DataFrame()
 
 
 def _runner(engine: Engine):

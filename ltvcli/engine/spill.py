@@ -81,6 +81,9 @@ class SpillFiles:
         return self
 
     def __exit__(self, *exc) -> None:
+        self.remove()
+
+    def remove(self) -> None:
         shutil.rmtree(self.path, ignore_errors=True)
 
     def write(self, partition: int, table: pa.Table) -> None:
