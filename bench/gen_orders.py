@@ -5,7 +5,9 @@ Gamma(0.55, 1/45) daily rate and drops out after each purchase with p ~ Beta(1.4
 2,000 orders). Order values are lognormal around a customer-level lognormal mean (median about
 2,500); cost is 45–75 % of the amount. Cities are Zipf-like (Moscow about a quarter), 95 % of a
 customer's orders in their home city; 70 % of orders come through the acquisition channel.
-Rows are in date order and ``order_id`` grows with the date.
+Rows are in date order and ``order_id`` grows with the date. Above ``CHUNK_ROWS`` rows the file
+is written as chunks of disjoint customers, each in date order (like several stores' exports
+put together), so that generating 1e8 rows needs the memory of 1e7.
 
     python bench/gen_orders.py 1000000 /tmp/ltv-bench/orders-1e6   # writes .csv and .parquet
 """
@@ -34,11 +36,12 @@ CITIES = [
 ]  # fmt: skip
 CHANNELS = ["organic", "google_ads", "yandex_direct", "instagram", "referral", "email"]
 CATEGORIES = [f"category_{i:02d}" for i in range(20)]
+CHUNK_ROWS = 10_000_000
 
 
-def simulate(rows: int, seed: int = 7) -> pa.Table:
+def simulate(rows: int, seed: int = 7, first_id: int = 0, first_order: int = 1) -> pa.Table:
     rng = np.random.default_rng(seed)
-    parts, first_id = [], 0
+    parts = []
     total = 0
     while total < rows:
         batch = _customers(rng, max(rows // 2, 1000), first_id)
@@ -59,7 +62,7 @@ def simulate(rows: int, seed: int = 7) -> pa.Table:
     order = np.lexsort((customer, day))
     return pa.table(
         {
-            "order_id": np.arange(1, n + 1, dtype=np.int64),
+            "order_id": np.arange(first_order, first_order + n, dtype=np.int64),
             "customer_id": customer[order],
             "order_date": (START + day[order]).astype("datetime64[D]"),
             "amount": cents[order] / 100,
@@ -136,20 +139,39 @@ def _money_text(values) -> pa.Array:
     )
 
 
-def write(table: pa.Table, stem: Path) -> None:
+def write(tables, stem: Path) -> None:
+    """Write the tables one after another as ``stem.csv`` and ``stem.parquet``."""
     stem.parent.mkdir(parents=True, exist_ok=True)
-    text = table.set_column(
-        table.schema.get_field_index("order_date"), "order_date",
-        table.column("order_date").cast(pa.string()),
-    )  # fmt: skip
-    for name in ("amount", "cost"):
-        money = _money_text(table.column(name))
-        text = text.set_column(text.schema.get_field_index(name), name, money)
-    options = pacsv.WriteOptions(quoting_style="none", batch_size=1 << 20)
-    pacsv.write_csv(text, str(stem.with_suffix(".csv")), options)
-    pq.write_table(
-        table, str(stem.with_suffix(".parquet")), compression="snappy", row_group_size=1_000_000
-    )
+    csv_writer = parquet_writer = None
+    for table in tables:
+        text = table.set_column(
+            table.schema.get_field_index("order_date"), "order_date",
+            table.column("order_date").cast(pa.string()),
+        )  # fmt: skip
+        for name in ("amount", "cost"):
+            money = _money_text(table.column(name))
+            text = text.set_column(text.schema.get_field_index(name), name, money)
+        if csv_writer is None:
+            options = pacsv.WriteOptions(quoting_style="none", batch_size=1 << 20)
+            csv_writer = pacsv.CSVWriter(
+                str(stem.with_suffix(".csv")), text.schema, write_options=options
+            )
+            parquet_writer = pq.ParquetWriter(
+                str(stem.with_suffix(".parquet")), table.schema, compression="snappy"
+            )
+        csv_writer.write_table(text)
+        parquet_writer.write_table(table, row_group_size=1_000_000)
+    csv_writer.close()
+    parquet_writer.close()
+
+
+def chunks(rows: int, seed: int):
+    """``rows`` orders in chunks of at most CHUNK_ROWS, customers of each chunk disjoint."""
+    done = 0
+    for k in range(-(-rows // CHUNK_ROWS)):
+        n = min(CHUNK_ROWS, rows - done)
+        yield simulate(n, seed + k, first_id=k * 10 * CHUNK_ROWS, first_order=done + 1)
+        done += n
 
 
 def main() -> None:
@@ -161,8 +183,11 @@ def main() -> None:
         "--ru", action="store_true", help="also write the Russian export in UTF-8 and cp1251"
     )
     args = parser.parse_args()
+    if args.rows > CHUNK_ROWS:
+        write(chunks(int(args.rows), args.seed), args.stem)
+        return
     table = simulate(int(args.rows), args.seed)
-    write(table, args.stem)
+    write([table], args.stem)
     if args.ru:
         for encoding in ("utf-8", "cp1251"):
             write_ru(table, args.stem, encoding)
