@@ -15,6 +15,8 @@ _LAZY = {
     "LoadOptions": "ltvcli.options",
     "Settings": "ltvcli.settings",
     "analyse": "ltvcli.analysis",
+    "analyse_files": "ltvcli.analysis",
+    "Engine": "ltvcli.engine.options",
     "load_spend": "ltvcli.spend",
 }
 
@@ -28,4 +30,13 @@ def __getattr__(name: str):
     raise AttributeError(name)
 
 
-__all__ = ["LoadOptions", "Settings", "__version__", "analyse", "load_orders", "load_spend"]
+__all__ = [
+    "Engine",
+    "LoadOptions",
+    "Settings",
+    "__version__",
+    "analyse",
+    "analyse_files",
+    "load_orders",
+    "load_spend",
+]

@@ -265,8 +265,8 @@ def combine(pieces: list[Reduced]) -> Reduced:
     customers: by (currency, key), integer keys as numbers."""
     if len(pieces) == 1:
         return pieces[0]
-    customers = _concat([p.customers for p in pieces])
-    order = _key_order(customers)
+    frames = [p.customers for p in pieces]
+    order = _key_order(_concat([f[["currency", "customer"]] for f in frames]))
     rank = np.empty_like(order)
     rank[order] = np.arange(len(order))
     offsets = np.cumsum([0] + [len(p.customers) for p in pieces[:-1]])
@@ -289,7 +289,7 @@ def combine(pieces: list[Reduced]) -> Reduced:
             },
         )
     return Reduced(
-        customers.take(order).reset_index(drop=True),
+        _concat(frames, order),
         gap_owner[by_gap],
         gaps,
         ledger,
@@ -306,8 +306,10 @@ def _key_order(customers: pd.DataFrame) -> np.ndarray:
     return np.lexsort((numbers, currency))
 
 
-def _concat(frames: list[pd.DataFrame]) -> pd.DataFrame:
-    """Row-wise concatenation that keeps text attributes categorical (their categories united)."""
+def _concat(frames: list[pd.DataFrame], order: np.ndarray | None = None) -> pd.DataFrame:
+    """Row-wise concatenation (rows taken in ``order`` when given) that keeps text attributes
+    categorical (their categories united). With ``order``, each column is dropped from the
+    pieces once it is built, so that memory holds one copy of the table plus one column."""
     columns = list(dict.fromkeys(c for f in frames for c in f.columns))
     out = {}
     for name in columns:
@@ -317,7 +319,14 @@ def _concat(frames: list[pd.DataFrame]) -> pd.DataFrame:
                 p.array if isinstance(p.dtype, pd.CategoricalDtype) else pd.Categorical(p)
                 for p in parts
             ]
-            out[name] = union_categoricals(cats, ignore_order=True)
+            column = pd.Series(union_categoricals(cats, ignore_order=True))
         else:
-            out[name] = pd.concat(parts, ignore_index=True)
-    return pd.DataFrame(out)
+            column = pd.concat(parts, ignore_index=True)
+        del parts
+        if order is not None:
+            column = column.take(order).reset_index(drop=True)
+            for frame in frames:
+                if name in frame.columns:
+                    del frame[name]
+        out[name] = column
+    return pd.DataFrame(out, copy=False)

@@ -27,7 +27,9 @@ def scheduler():
 
 
 def test_cluster_reduces_the_sample_like_memory(scheduler):
-    engine = Engine("dask", scheduler=scheduler, partitions=6, block_size=64 << 10, keep_ledger=True)
+    engine = Engine(
+        "dask", scheduler=scheduler, partitions=6, block_size=64 << 10, keep_ledger=True
+    )
     assert_same(*both([str(SAMPLE / "orders.csv")], engine=engine))
 
 

@@ -3,10 +3,8 @@ account of skipped rows, on every real-looking export, cut into many blocks and 
 
 from __future__ import annotations
 
-import glob
 import os
 import sys
-import tempfile
 from pathlib import Path
 
 import pandas as pd
@@ -59,7 +57,9 @@ def assert_same(memory, streamed):
 
 def _plain(frame: pd.DataFrame) -> pd.DataFrame:
     """Categorical columns as their values: the category lists may be ordered differently."""
-    return frame.apply(lambda c: c.astype(object) if isinstance(c.dtype, pd.CategoricalDtype) else c)
+    return frame.apply(
+        lambda c: c.astype(object) if isinstance(c.dtype, pd.CategoricalDtype) else c
+    )
 
 
 @pytest.mark.parametrize("name", CASES)
@@ -70,7 +70,13 @@ def test_every_export_streams_to_the_same_answers(write, name):
         assert_same(memory, streamed)
 
 
-@pytest.mark.parametrize("settings", [Settings(), Settings(as_of=pd.Timestamp("2024-06-30").date(), since=pd.Timestamp("2023-03-01").date())])
+@pytest.mark.parametrize(
+    "settings",
+    [
+        Settings(),
+        Settings(as_of=pd.Timestamp("2024-06-30").date(), since=pd.Timestamp("2023-03-01").date()),
+    ],
+)
 def test_sample_in_many_blocks_and_partitions(settings):
     paths = [str(SAMPLE / "orders.csv")]
     engine = Engine("stream", partitions=7, block_size=64 << 10, keep_ledger=True)
@@ -89,12 +95,17 @@ def test_russian_cp1251_export_streams_like_memory(tmp_path):
 
 
 def test_refunds_registry_in_another_file_finds_its_orders(write):
-    paths = [str(write("payments.csv", YOOKASSA_PAYMENTS)), str(write("refunds.csv", YOOKASSA_REFUNDS))]
+    paths = [
+        str(write("payments.csv", YOOKASSA_PAYMENTS)),
+        str(write("refunds.csv", YOOKASSA_REFUNDS)),
+    ]
     assert_same(*both(paths))
 
 
 def test_overlapping_exports_count_a_line_once(write):
-    lines = ["order,customer,date,amount"] + [f"{i},c{i % 7},2024-01-{1 + i % 28:02d},{10 + i}.50" for i in range(60)]
+    lines = ["order,customer,date,amount"] + [
+        f"{i},c{i % 7},2024-01-{1 + i % 28:02d},{10 + i}.50" for i in range(60)
+    ]
     first = write("jan-a.csv", "\n".join(lines[:41]) + "\n")
     second = write("jan-b.csv", "\n".join([lines[0], *lines[30:]]) + "\n")
     memory, streamed = both([str(first), str(second)])
@@ -130,3 +141,64 @@ def test_spill_files_are_removed_also_after_an_error(tmp_path, write):
     with pytest.raises(InputError):
         analyse_files([str(bad)], LoadOptions(strict=True), engine=engine)
     assert os.listdir(spill) == []
+
+
+def test_cli_stream_engine_prints_what_memory_prints(run_cli, tmp_path):
+    path = str(SAMPLE / "orders.csv")
+    for command in (
+        ["customers", "-f", "csv"],
+        ["segments", "--by", "city", "-f", "csv"],
+        ["intervals", "-f", "json"],
+        ["cohorts", "--long", "-f", "csv"],
+        ["compute", "-f", "json", "--spend", str(SAMPLE / "spend.csv")],
+    ):
+        memory = run_cli(command[0], path, *command[1:], "-q", "--engine", "memory")
+        streamed = run_cli(
+            command[0], path, *command[1:], "-q", "--memory-limit", "64MB", "--engine", "stream"
+        )
+        assert streamed.exit_code == 0, streamed.stderr
+        assert streamed.stdout == memory.stdout, command
+
+
+def test_auto_streams_an_input_larger_than_the_limit():
+    engine = Engine(memory_limit=64 << 20)
+    assert engine.streams(20 << 20, parquet=False) and not engine.streams(1 << 20, parquet=False)
+    assert not Engine("memory", memory_limit=64 << 20).streams(1 << 40, parquet=True)
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["--memory-limit", "lots"], "--memory-limit: expected a size like 1GB"),
+        (["--memory-limit", "1MB"], "--memory-limit: at least 64MB"),
+        (["--engine", "spark"], "--engine is one of auto, memory, stream, dask"),
+    ],
+)
+def test_bad_engine_flags_are_usage_errors(run_cli, args, message):
+    result = run_cli("compute", SAMPLE / "orders.csv", *args)
+    assert result.exit_code == 2
+    assert message in result.stderr and len(result.stderr.splitlines()) == 1
+
+
+def test_predict_says_it_reads_in_memory(run_cli):
+    result = run_cli("predict", SAMPLE / "orders.csv", "--engine", "stream")
+    assert result.exit_code == 2
+    assert "reads the orders in memory" in result.stderr
+
+
+def test_progress_shows_on_a_terminal_only(monkeypatch, capsys):
+    from ltvcli.cli.progress import progress_bar
+    from ltvcli.engine.options import NoProgress
+
+    with progress_bar(quiet=False) as progress:  # pytest's stderr is not a terminal
+        assert isinstance(progress, NoProgress)
+    monkeypatch.setattr(sys.stderr, "isatty", lambda: True)
+    with progress_bar(quiet=True) as progress:
+        assert isinstance(progress, NoProgress)
+    engine = Engine("stream", partitions=2, block_size=64 << 10)
+    with progress_bar(quiet=False) as progress:
+        assert not isinstance(progress, NoProgress)
+        analyse_files([str(SAMPLE / "orders.csv")], LoadOptions(), engine=engine, progress=progress)
+        bars = {t.description: t for t in progress._bars.tasks}
+    assert bars["reading"].completed == (SAMPLE / "orders.csv").stat().st_size
+    assert bars["reducing"].completed == bars["reducing"].total == 4
