@@ -5,10 +5,13 @@ For every size and format (CSV, Parquet) the data is generated once outside the 
 to agree, then each command and its reference run as whole processes under GNU time, in a
 rotated order, for a warm-up round and ``--rounds`` counted rounds. Ratios are taken pair by
 pair within a round; the table shows their median (min–max) and the peak memory of each side.
-Then the Russian export of the largest size against its English CSV, and last
-``bench/models.py`` times the predictive models on about a million customers.
+Then the Russian export of the largest size against its English CSV; the streaming engines on
+the largest size (``--memory-limit 1GB``, ``--engine dask`` on a local cluster: same output,
+time, peak); the scaling of ``ltv customers`` and the reference over ``--scale`` sizes (one
+round each; 1e8 is a 7.6 GB CSV of about 44 million customers); and last ``bench/models.py``
+times the predictive models on about a million customers.
 
-    python bench/run.py --sizes 1e6,1e7 --rounds 5
+    python bench/run.py --sizes 1e6,1e7 --rounds 5 --scale 1e6,1e7,1e8
 """
 
 from __future__ import annotations
@@ -131,6 +134,49 @@ def russian(directory: Path, size: str, rounds: int, out: Path) -> None:
               f"{statistics.median(ratios):.2f}x the English CSV ({statistics.median(base):.2f} s)", flush=True)  # fmt: skip
 
 
+def streaming(directory: Path, size: str, out: Path) -> None:
+    """The streaming engines on one CSV: the same customer table as the default engine, and
+    their time and peak memory (of the largest process: a Dask worker or ltv itself)."""
+    import pyarrow.parquet as pq
+
+    data = str(directory / f"orders-{size}.csv")
+    runs = {
+        "default engine": [],
+        "--memory-limit 1GB": ["--memory-limit", "1GB"],
+        "--engine dask (local)": ["--engine", "dask"],
+    }
+    ref_s, ref_mib = timed(tasks(Path(data), out)["customers"][1])
+    print(f"{size} duckdb customers: {ref_s:.2f} s, {ref_mib:,.0f} MiB", flush=True)
+    expected = None
+    for label, flags in runs.items():
+        target = out / f"stream-{len(flags)}.parquet"
+        wall, mib = timed([LTV, "customers", data, "-q", "-o", str(target), *flags])
+        table = pq.read_table(target)
+        expected = expected or table
+        same = "same output" if table.equals(expected) else "OUTPUT DIFFERS"
+        print(f"{size} {label:<22} {wall:7.2f} s = {wall / ref_s:.2f}x duckdb, "
+              f"peak {mib:,.0f} MiB = {mib / ref_mib:.2f}x; {same}", flush=True)  # fmt: skip
+
+
+def scaling(directory: Path, sizes: list[str], out: Path) -> None:
+    """``ltv customers`` (engine chosen by size) and the reference, one round per size."""
+    for size in sizes:
+        data = ensure_data(directory, size).with_suffix(".csv")
+        ours, ref = tasks(data, out)["customers"]
+        (o_s, o_mib), (r_s, r_mib) = timed(ours), timed(ref)
+        print(f"scaling {size:>5} CSV ({data.stat().st_size / 1e9:.2f} GB): ltv {o_s:7.2f} s "
+              f"{o_mib:,.0f} MiB, duckdb {r_s:7.2f} s {r_mib:,.0f} MiB: "
+              f"{o_s / r_s:.2f}x time, {o_mib / r_mib:.2f}x memory", flush=True)  # fmt: skip
+
+
+def ensure_data(directory: Path, size: str) -> Path:
+    stem = directory / f"orders-{size}"
+    if not stem.with_suffix(".parquet").exists():
+        print(f"generating {int(float(size)):,} orders in {directory} ...", flush=True)
+        subprocess.run([PY, str(HERE / "gen_orders.py"), size, str(stem)], check=True)
+    return stem
+
+
 def startup(rounds: int) -> None:
     sample = HERE.parent / "sample_data" / "orders.csv"
     for label, cmd in (("ltv --help", [LTV, "--help"]),
@@ -143,6 +189,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sizes", default=os.environ.get("BENCH_SIZES", "1e6,1e7"))
     parser.add_argument("--rounds", type=int, default=int(os.environ.get("BENCH_ROUNDS", "5")))
+    parser.add_argument("--scale", default=os.environ.get("BENCH_SCALE", "1e6,1e7,1e8"))
     parser.add_argument(
         "--dir", type=Path, default=Path(os.environ.get("LTV_BENCH_DIR", "/tmp/ltv-bench"))
     )
@@ -150,16 +197,14 @@ def main() -> None:
     startup(args.rounds)
     out = Path(tempfile.mkdtemp(prefix="ltv-bench-out-"))
     for size in args.sizes.split(","):
-        rows = int(float(size))
-        stem = args.dir / f"orders-{size}"
-        if not stem.with_suffix(".parquet").exists():
-            print(f"generating {rows:,} orders in {args.dir} ...", flush=True)
-            subprocess.run([PY, str(HERE / "gen_orders.py"), str(rows), str(stem)], check=True)
+        stem = ensure_data(args.dir, size)
         for suffix in (".csv", ".parquet"):
             data = stem.with_suffix(suffix)
             check_agreement(data, out)
             bench(data, args.rounds, out)
     russian(args.dir, args.sizes.split(",")[-1], args.rounds, out)
+    streaming(args.dir, args.sizes.split(",")[-1], out)
+    scaling(args.dir, args.scale.split(","), out)
     models = args.dir / "models-1m"  # about a million customers
     if not models.with_suffix(".parquet").exists():
         subprocess.run([PY, str(HERE / "gen_orders.py"), "2.3e6", str(models)], check=True)
