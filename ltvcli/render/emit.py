@@ -17,6 +17,7 @@ from ltvcli.render.formats import BINARY, OutputFormat
 from ltvcli.render.result import Result
 
 XLSX_MAX_ROWS = 1_048_575
+SLICE_ROWS = 250_000  # long tables are rendered and written this many rows at a time
 
 
 def emit(
@@ -32,19 +33,17 @@ def emit(
 
         print_table(result, stdout, terminal)
         return
-    if fmt in BINARY:
-        if output is None and terminal:
-            raise ConfigError(f"{fmt} output is binary: give -o FILE or pipe it")
-        data = render_bytes(result, fmt)
-        if output is None:
-            stdout.flush()
-            stdout.buffer.write(data)
-            stdout.buffer.flush()
-        else:
-            with atomic_output(output, "wb") as handle:
-                handle.write(data)
-        return
-    _write(render_text(result, fmt), output, stdout)
+    if fmt in BINARY and output is None and terminal:
+        raise ConfigError(f"{fmt} output is binary: give -o FILE or pipe it")
+    if fmt is OutputFormat.parquet:
+        _write_bytes(lambda handle: write_parquet(result, handle), output, stdout)
+    elif fmt is OutputFormat.xlsx:
+        _write_bytes(lambda handle: handle.write(render_bytes(result, fmt)), output, stdout)
+    elif fmt in (OutputFormat.csv, OutputFormat.tsv):
+        delimiter = "," if fmt is OutputFormat.csv else "\t"
+        _write_bytes(lambda handle: write_delimited(result, delimiter, handle), output, stdout)
+    else:
+        _write(render_text(result, fmt), output, stdout)
 
 
 def render_text(result: Result, fmt: OutputFormat) -> str:
@@ -65,14 +64,8 @@ def render_text(result: Result, fmt: OutputFormat) -> str:
 
 def render_bytes(result: Result, fmt: OutputFormat) -> bytes:
     if fmt is OutputFormat.parquet:
-        import pyarrow.parquet as pq
-
         sink = pa.BufferOutputStream()
-        table = typed_table(result)
-        few = [f.name for f in table.schema if f.name in _few_values(result)]
-        pq.write_table(
-            table, sink, compression="snappy", use_dictionary=few, write_statistics=False
-        )
+        write_parquet(result, sink)
         return sink.getvalue().to_pybytes()
     from ltvcli.render.xlsx import workbook_bytes
 
@@ -89,9 +82,33 @@ def _few_values(result: Result) -> set[str]:
     return {c for c in frame.columns if isinstance(frame[c].dtype, pd.CategoricalDtype)}
 
 
-def typed_table(result: Result) -> pa.Table:
-    """The result as an Arrow table with real types (decimal money, date32 dates)."""
-    return pa.table({c: arrow(result.frame[c], result.kind(c)) for c in result.frame.columns})
+def typed_table(result: Result, frame: pd.DataFrame | None = None) -> pa.Table:
+    """The result (or a slice of its rows) as an Arrow table with real types (decimal money,
+    date32 dates)."""
+    frame = result.frame if frame is None else frame
+    return pa.table({c: arrow(frame[c], result.kind(c)) for c in frame.columns})
+
+
+def _slices(frame: pd.DataFrame):
+    for start in range(0, len(frame), SLICE_ROWS):
+        yield frame.iloc[start : start + SLICE_ROWS]
+
+
+def write_parquet(result: Result, sink) -> None:
+    """Parquet written a slice at a time: memory holds one slice's Arrow columns."""
+    import pyarrow.parquet as pq
+
+    writer = None
+    for part in [*_slices(result.frame)] or [result.frame]:
+        table = typed_table(result, part)
+        if writer is None:
+            few = [f.name for f in table.schema if f.name in _few_values(result)]
+            writer = pq.ParquetWriter(
+                sink, table.schema, compression="snappy", use_dictionary=few,
+                write_statistics=False,
+            )  # fmt: skip
+        writer.write_table(table.cast(writer.schema))
+    writer.close()
 
 
 def rows(result: Result) -> list[dict[str, object]]:
@@ -113,19 +130,36 @@ def _json(result: Result) -> object:
 
 
 def _delimited(result: Result, delimiter: str) -> str:
-    """RFC 4180 text, quoting only the cells that need it, built column-wise in Arrow."""
+    sink = pa.BufferOutputStream()
+    write_delimited(result, delimiter, sink)
+    return sink.getvalue().to_pybytes().decode("utf-8")
+
+
+def write_delimited(result: Result, delimiter: str, sink) -> None:
+    """RFC 4180 text, quoting only the cells that need it, built column-wise in Arrow a slice
+    of rows at a time and written from Arrow's buffer (no Python string per line)."""
     frame = result.frame
     names = pa.array([str(c) for c in frame.columns], pa.string())
-    header = delimiter.join(_quote(names, delimiter).to_pylist()) + "\n"
-    if frame.empty:
-        return header
-    cells = [
-        _quote(machine_text(frame[c], result.kind(c), spreadsheet=True), delimiter)
-        for c in frame.columns
-    ]
-    lines = pc.binary_join_element_wise(*cells, delimiter, null_handling="replace")
-    lines = pc.binary_join_element_wise(lines, "\n", "")
-    return header + "".join(lines.to_pylist())
+    sink.write((delimiter.join(_quote(names, delimiter).to_pylist()) + "\n").encode("utf-8"))
+    for part in _slices(frame):
+        cells = [
+            _quote(machine_text(part[c], result.kind(c), spreadsheet=True), delimiter)
+            for c in part.columns
+        ]
+        lines = pc.binary_join_element_wise(*cells, delimiter, null_handling="replace")
+        lines = (
+            pc.binary_join_element_wise(lines, "\n", "").combine_chunks()
+            if isinstance(lines, pa.ChunkedArray)
+            else pc.binary_join_element_wise(lines, "\n", "")
+        )
+        sink.write(_text_bytes(lines))
+
+
+def _text_bytes(lines: pa.Array) -> memoryview:
+    """The concatenated text of a string array without nulls: its data buffer, as is."""
+    offsets = np.frombuffer(lines.buffers()[1], dtype=np.int32)[lines.offset :]
+    start, end = int(offsets[0]), int(offsets[len(lines)])
+    return memoryview(lines.buffers()[2])[start:end]
 
 
 def _quote(text: pa.Array, delimiter: str) -> pa.Array:
@@ -189,6 +223,17 @@ def emit_document(
             emit(result, fmt, None, stdout, terminal)
     else:
         _write("\n".join(render_text(r, fmt) for r in results), output, stdout)
+
+
+def _write_bytes(write, output: str | None, stdout: IO[str]) -> None:
+    """Call ``write(handle)`` on the output file (atomically) or on stdout's bytes."""
+    if output is None:
+        stdout.flush()
+        write(stdout.buffer)
+        stdout.buffer.flush()
+    else:
+        with atomic_output(output, "wb") as handle:
+            write(handle)
 
 
 def _write(text: str, output: str | None, stdout: IO[str]) -> None:
