@@ -289,13 +289,11 @@ class AnalysisRequest:
         """The analysis by the streaming engine, or None when the orders fit in memory."""
         from ltvcli.analysis import analyse_files
         from ltvcli.cli.progress import progress_bar
-        from ltvcli.io.sources import is_dataset_dir
-        from ltvcli.io.stream import input_bytes
+        from ltvcli.io.stream import in_memory_bytes
 
         engine = self.engine(keep_ledger)
         files = self.load.files
-        parquet = all(f.endswith((".parquet", ".pq")) or is_dataset_dir(f) for f in files)
-        if not engine.streams(input_bytes(files) if engine.kind == "auto" else None, parquet):
+        if not engine.streams(in_memory_bytes(files) if engine.kind == "auto" else None):
             return None
         settings, spend = self.settings()
         with progress_bar(self.load.quiet) as progress:

@@ -1,9 +1,7 @@
 """How the reduce runs: which engine, within which memory budget, and how it reports progress.
 
 ``auto`` keeps small inputs in memory (fastest) and streams an input whose in-memory form
-would not fit the budget. The in-memory form of a text export is about five times its size on
-disk, of a Parquet file about twelve times (it is compressed); both measured on the benchmark's
-orders (``make bench``).
+(``ltvcli.io.stream.in_memory_bytes``) would not fit the budget.
 """
 
 from __future__ import annotations
@@ -18,7 +16,6 @@ from ltvcli.errors import ConfigError
 
 ENGINES = ("auto", "memory", "stream", "dask")
 DEFAULT_SHARE = 0.5  # of the machine's memory, when no --memory-limit is given
-IN_MEMORY_FACTOR = {"csv": 5, "parquet": 12}
 _UNITS = {"": 1, "b": 1, "k": 1 << 10, "m": 1 << 20, "g": 1 << 30, "t": 1 << 40}
 
 
@@ -42,13 +39,13 @@ class Engine:
     def budget(self) -> int:
         return self.memory_limit or int(machine_memory() * DEFAULT_SHARE)
 
-    def streams(self, input_bytes: int | None, parquet: bool) -> bool:
-        """Whether to use the streaming engine for inputs of this size on disk."""
+    def streams(self, in_memory: int | None) -> bool:
+        """Whether to use the streaming engine for inputs that take this much in memory."""
         if self.kind != "auto":
             return self.kind in ("stream", "dask")
-        if input_bytes is None:  # stdin: size unknown, read in memory as before
+        if in_memory is None:  # stdin: size unknown, read in memory
             return False
-        return input_bytes * IN_MEMORY_FACTOR["parquet" if parquet else "csv"] > self.budget
+        return in_memory > self.budget
 
 
 class Progress(Protocol):
@@ -92,12 +89,11 @@ def machine_memory() -> int:
     return total
 
 
-def partitions_for(input_bytes: int | None, parquet: bool, budget: int) -> int:
+def partitions_for(in_memory: int | None, budget: int) -> int:
     """Enough partitions that one partition's rows, normalised in memory, take a quarter of
     the budget (the rest is for the customers collected so far and the reader's blocks)."""
-    if not input_bytes:
+    if not in_memory:
         return 16
-    in_memory = input_bytes * IN_MEMORY_FACTOR["parquet" if parquet else "csv"]
     return max(2, math.ceil(in_memory / (budget / 4)))
 
 

@@ -35,8 +35,7 @@ from ltvcli.engine.options import (
 from ltvcli.engine.reduce import Reduced, combine, reduce_orders
 from ltvcli.engine.spill import SpillFiles, partition_of, to_arrow, to_frame
 from ltvcli.engine.window import WindowStats, settle_as_of, window_orders
-from ltvcli.io.sources import is_dataset_dir
-from ltvcli.io.stream import input_bytes, stream_inputs
+from ltvcli.io.stream import in_memory_bytes, input_bytes, stream_inputs
 from ltvcli.load import check_strict, no_orders_error
 from ltvcli.options import LoadOptions
 from ltvcli.schema.orders import (
@@ -86,8 +85,7 @@ def reduce_files(
 ) -> Reduction:
     progress = progress or NoProgress()
     size = input_bytes(paths)
-    parquet = all(p.endswith((".parquet", ".pq")) or is_dataset_dir(p) for p in paths)
-    count = engine.partitions or partitions_for(size, parquet, engine.budget)
+    count = engine.partitions or partitions_for(in_memory_bytes(paths), engine.budget)
     report = LoadReport()
     with SpillFiles(count, engine.spill_dir) as spill:
         floating, names = _split(paths, options, engine, spill, report, progress, size)

@@ -32,11 +32,14 @@ from ltvcli.io.delimited import HEAD_BYTES, WHITESPACE, parse_error, read_delimi
 from ltvcli.io.delimited import csv_options as delimited_options
 from ltvcli.io.raw import RawTable, ReadOptions
 from ltvcli.io.readers import open_dataset, parquet_raw, refuse_html
-from ltvcli.io.sources import STDIN, expand, is_dataset_dir, sniff_format
+from ltvcli.io.sources import COMPRESSED_SUFFIXES, STDIN, expand, is_dataset_dir, sniff_format
 from ltvcli.io.text import SAMPLE_BYTES, detect_encoding
 from ltvcli.io.workbooks import read_workbook
 
 _DECODE_BLOCK = 8 << 20
+# Bytes in memory per byte on disk, once parsed and normalised: measured on the benchmark's
+# orders (``make bench``); a compressed text file is counted at gzip's usual ratio of 6.
+IN_MEMORY_FACTOR = {"text": 5, "compressed": 30, "parquet": 12}
 _BYTES_PER_PARQUET_ROW = 64  # a Parquet batch of block_size / this rows ≈ a CSV block's rows
 
 
@@ -46,6 +49,21 @@ class Batch:
 
     raw: RawTable
     bytes_done: int
+
+
+def in_memory_bytes(paths: list[str]) -> int | None:
+    """About how much memory the inputs take once read whole (None when unknown: stdin)."""
+    total = 0
+    for path in expand(paths):
+        size = input_bytes([path])
+        if size is None:
+            return None
+        if path.endswith((".parquet", ".pq")) or is_dataset_dir(path):
+            kind = "parquet"
+        else:
+            kind = "compressed" if path.endswith(COMPRESSED_SUFFIXES) else "text"
+        total += size * IN_MEMORY_FACTOR[kind]
+    return total
 
 
 def input_bytes(paths: list[str]) -> int | None:

@@ -161,9 +161,16 @@ def test_cli_stream_engine_prints_what_memory_prints(run_cli, tmp_path):
 
 
 def test_auto_streams_an_input_larger_than_the_limit():
+    from ltvcli.io.stream import in_memory_bytes
+
     engine = Engine(memory_limit=64 << 20)
-    assert engine.streams(20 << 20, parquet=False) and not engine.streams(1 << 20, parquet=False)
-    assert not Engine("memory", memory_limit=64 << 20).streams(1 << 40, parquet=True)
+    sample = str(SAMPLE / "orders.csv")  # 2.4 MB: about 12 MB in memory
+    assert in_memory_bytes([sample]) == 5 * os.path.getsize(sample)
+    assert not engine.streams(in_memory_bytes([sample]))
+    assert engine.streams(in_memory_bytes([sample] * 6))
+    assert not engine.streams(None)  # stdin
+    assert not Engine("memory", memory_limit=64 << 20).streams(1 << 40)
+    assert Engine("stream").streams(0)
 
 
 @pytest.mark.parametrize(
