@@ -7,8 +7,12 @@ they compute from the ``Analysis`` and how it is rendered.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
+import numpy as np
 import pandas as pd
 
 from ltvcli.cents import divide_cents
@@ -25,6 +29,9 @@ from ltvcli.schema.orders import ORDER_COLUMNS
 from ltvcli.schema.report import LoadReport
 from ltvcli.settings import Settings
 from ltvcli.spend import Spend
+
+if TYPE_CHECKING:
+    from ltvcli.engine.customer_files import CustomerFiles
 
 
 @dataclass
@@ -105,6 +112,71 @@ def analyse_files(
     return analysis, done.report
 
 
+@dataclass
+class CustomerStream:
+    """The customer table of ``stream_customers``: too big to hold, read a slice at a time."""
+
+    files: CustomerFiles
+    settings: Settings
+    as_of: int
+    margin_source: str | None
+    notes: list[str]
+    report: LoadReport
+
+    @property
+    def count(self) -> int:
+        return self.files.count
+
+    @property
+    def as_of_date(self) -> dt.date:
+        return EPOCH + dt.timedelta(days=self.as_of)
+
+    @property
+    def margin_known(self) -> bool:
+        return self.margin_source is not None
+
+    def tables(self, rows: int = 250_000) -> Iterator[pd.DataFrame]:
+        """``analysis.customers`` in slices of ``rows`` customers, in the same order."""
+        p75 = self.files.second_order_p75()
+        empty = np.zeros(0, dtype=np.int64)
+        for frame in self.files.frames(rows):
+            piece = Reduced(frame, empty, empty, None, self.files.has_cost)
+            yield build_customers(piece, self.settings, self.as_of, p75)
+
+
+@contextmanager
+def stream_customers(
+    paths: list[str],
+    options: LoadOptions,
+    settings: Settings | None = None,
+    engine: Engine | None = None,
+    progress: Progress | None = None,
+) -> Iterator[CustomerStream]:
+    """The customer table of ``analyse_files`` kept on disk (removed on leaving the block), for
+    more customers than memory holds: only the keys stay in memory."""
+    from ltvcli.engine.customer_files import CustomerFiles
+    from ltvcli.engine.partitioned import reduce_files
+
+    settings = settings or Settings()
+    engine = engine or Engine("stream")
+    with CustomerFiles(engine.spill_dir) as files:
+        done = reduce_files(paths, options, settings, engine, progress, collect=files)
+        yield CustomerStream(
+            files, settings, done.as_of, margin_source(files.has_cost, settings),
+            window_notes(settings, done.as_of, done.stats), done.report,
+        )  # fmt: skip
+
+
+def window_notes(settings: Settings, as_of: int, stats: WindowStats) -> list[str]:
+    first = int(stats.first_sale)
+    if as_of - first < 2 * settings.churn_window:
+        return [
+            f"churn compares two {settings.churn_window}-day windows; the data covers "
+            f"{as_of - first + 1} days, so the earlier window is partly empty"
+        ]
+    return []
+
+
 def analysis_of(
     reduced: Reduced,
     settings: Settings,
@@ -114,32 +186,26 @@ def analysis_of(
     spend: Spend | None,
 ) -> Analysis:
     """What both engines share after the reduce: the customer table, the margin, the notes."""
-    notes = []
-    first = int(stats.first_sale)
-    if as_of - first < 2 * settings.churn_window:
-        notes.append(
-            f"churn compares two {settings.churn_window}-day windows; the data covers "
-            f"{as_of - first + 1} days, so the earlier window is partly empty"
-        )
     return Analysis(
         customers=build_customers(reduced, settings, as_of),
         reduced=reduced,
         settings=settings,
         as_of=as_of,
-        margin_source=_margin_source(reduced, settings),
+        margin_source=margin_source(reduced.has_cost, settings),
         spend=spend,
         channel=_channel_column(columns),
-        notes=notes,
+        notes=window_notes(settings, as_of, stats),
     )
 
 
-def _margin_source(reduced: Reduced, settings: Settings) -> str | None:
+def margin_source(has_cost: bool, settings: Settings) -> str | None:
+    """Where the margin comes from, in words; None when it is unknown."""
     service = (
         f" − {settings.service_cost / 100:g} service cost per order"
         if settings.service_cost
         else ""
     )
-    if reduced.has_cost:
+    if has_cost:
         return "cost column" + service
     if settings.margin is not None:
         return f"--margin {settings.margin:g}" + service

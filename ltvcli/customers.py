@@ -41,10 +41,13 @@ CUSTOMER_COLUMNS: tuple[Metric, ...] = (
 )  # fmt: skip
 
 
-def build_customers(reduced: Reduced, settings: Settings, as_of: int) -> pd.DataFrame:
+def build_customers(
+    reduced: Reduced, settings: Settings, as_of: int, p75: float | None = None
+) -> pd.DataFrame:
     """The customer table with every derived column, money in cents, dates as datetime64[D].
 
-    Internal columns (``_first_day`` ...) stay for the analyses and are not rendered.
+    Internal columns (``_first_day`` ...) stay for the analyses and are not rendered. ``p75``
+    is the population's ``second_order_p75``, given when ``reduced`` holds only some customers.
     """
     c = reduced.customers
     orders = c["orders"].to_numpy()
@@ -70,7 +73,7 @@ def build_customers(reduced: Reduced, settings: Settings, as_of: int) -> pd.Data
         c.loc[~buyer, column] = pd.NA
     c["ltv_historical"] = c["net_revenue"]
     c["ltv_historical_margin"] = c["margin"]
-    c["status"] = customer_status(c, settings)
+    c["status"] = customer_status(c, settings, p75 if p75 is not None else second_order_p75(c))
     keys = [m.key for m in CUSTOMER_COLUMNS]
     rest = [k for k in c.columns if k not in keys and k != "cost_cents"]
     return c[keys + rest]
@@ -90,17 +93,21 @@ def _margin(reduced: Reduced, settings: Settings, net: np.ndarray, orders: np.nd
 
 def second_order_p75(customers: pd.DataFrame) -> float | None:
     """The population's 75th percentile of days to the second order (linear interpolation)."""
-    days = customers["days_to_second_order"].dropna().to_numpy()
+    return percentile_75(customers["days_to_second_order"].dropna().to_numpy())
+
+
+def percentile_75(days: np.ndarray) -> float | None:
     return float(np.percentile(days, 75)) if len(days) else None
 
 
-def customer_status(c: pd.DataFrame, settings: Settings) -> pd.Categorical:
-    """new → lapsed → at-risk → active, the first that applies (``docs/metrics.md``, Status)."""
+def customer_status(c: pd.DataFrame, settings: Settings, p75: float | None) -> pd.Categorical:
+    """new → lapsed → at-risk → active, the first that applies (``docs/metrics.md``, Status).
+
+    ``p75``: the population's 75th percentile of days to a 2nd order (``second_order_p75``)."""
     recency = c["recency_days"].to_numpy(dtype=float, na_value=np.nan)
     age = c["age_days"].to_numpy(dtype=float, na_value=np.nan)
     median = c["median_interval_days"].to_numpy()
     repeat = c["order_days"].to_numpy() >= 2
-    p75 = second_order_p75(c)
     with np.errstate(invalid="ignore"):
         slipping = np.where(
             repeat,
@@ -169,10 +176,16 @@ def status_with_p_alive(status: pd.Categorical, p_alive: pd.Series) -> pd.Catego
 MARGIN_COLUMNS = ("cost", "margin", "ltv_historical_margin")
 
 
-def visible_columns(customers: pd.DataFrame, margin_known: bool) -> list[str]:
-    """The columns a user sees: the definitions, then the attributes; nothing always empty."""
+def visible_columns(
+    customers: pd.DataFrame, margin_known: bool, has_currency: bool | None = None
+) -> list[str]:
+    """The columns a user sees: the definitions, then the attributes; nothing always empty.
+
+    ``has_currency``: whether any customer has a currency, when ``customers`` are only some."""
     keys = [m.key for m in CUSTOMER_COLUMNS if margin_known or m.key not in MARGIN_COLUMNS]
-    if customers["currency"].isna().all():
+    if has_currency is None:
+        has_currency = bool(customers["currency"].notna().any())
+    if not has_currency:
         keys.remove("currency")
     return keys + attribute_columns(customers)
 

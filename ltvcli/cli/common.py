@@ -7,6 +7,7 @@ its signature; the registrar also wraps every command in the error boundary.
 import functools
 import inspect
 import sys
+from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass
 from typing import Annotated
 
@@ -284,6 +285,36 @@ class AnalysisRequest:
             for note in analysis.notes:
                 print(f"ltv: {note}", file=sys.stderr)
         return analysis
+
+    @contextmanager
+    def stream_customers(self, fmt, output: str | None):
+        """The customer table a slice at a time (``ltvcli.analysis.stream_customers``) when the
+        orders stream and the output is written a slice at a time (csv, tsv, parquet); else
+        None: the command holds the table."""
+        from ltvcli.analysis import stream_customers
+        from ltvcli.cli.progress import progress_bar
+        from ltvcli.io.stream import in_memory_bytes
+        from ltvcli.render.formats import OutputFormat, choose_format
+
+        engine = self.engine()
+        files = self.load.files
+        sliced = (OutputFormat.csv, OutputFormat.tsv, OutputFormat.parquet)
+        if choose_format(fmt, output, sys.stdout.isatty()) not in sliced or not engine.streams(
+            in_memory_bytes(files) if engine.kind == "auto" else None
+        ):
+            yield None
+            return
+        settings, _ = self.settings()
+        with ExitStack() as stack:
+            with progress_bar(self.load.quiet) as progress:
+                stream = stack.enter_context(
+                    stream_customers(files, self.load.options(), settings, engine, progress)
+                )
+            self.load.finish(stream.report)
+            if not self.load.quiet:
+                for note in stream.notes:
+                    print(f"ltv: {note}", file=sys.stderr)
+            yield stream
 
     def _streamed(self, keep_ledger: bool):
         """The analysis by the streaming engine, or None when the orders fit in memory."""

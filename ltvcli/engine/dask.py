@@ -59,19 +59,17 @@ class DaskRunner:
             progress.reducing(done, 2 * spill.count)
             yield summary
 
-    def reduce(self, strays, as_of, settings, ledger, progress):
+    def reduce(self, strays, as_of, settings, ledger, progress, collect):
         client = self._client
         count = len(self._futures)
         pieces = [
             client.submit(_reduce, f, strays.get(p), as_of, settings, ledger, pure=False)
             for p, f in enumerate(self._futures)
         ]
-        out = []
         for done, piece in enumerate(client.gather(iter(pieces)), start=1):
             progress.reducing(count + done, 2 * count)
             if piece is not None:
-                out.append(piece)
-        return out
+                collect(piece)
 
     def close(self) -> None:
         self._client.close()

@@ -19,6 +19,7 @@ or, with ``--engine dask``, as tasks on a Dask cluster (``ltvcli.engine.dask``).
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, replace
 
 import numpy as np
@@ -58,7 +59,7 @@ _NO_CUSTOMER = "refund with no customer or date to attach to"
 class Reduction:
     """What the streaming engine hands to the analysis: the same as the in-memory path."""
 
-    reduced: Reduced
+    reduced: Reduced | None  # None when the pieces went to a ``collect`` of the caller's
     as_of: int
     stats: WindowStats
     columns: list[str]  # the orders' columns (attributes included)
@@ -82,8 +83,14 @@ def reduce_files(
     settings: Settings,
     engine: Engine,
     progress: Progress | None = None,
+    collect: Callable[[Reduced], None] | None = None,
 ) -> Reduction:
+    """Read, normalise and reduce ``paths`` partition by partition (see the module docstring).
+
+    The per-customer pieces are combined into one ``Reduced``, or handed to ``collect`` one
+    by one (``ltvcli.engine.customer_files`` keeps them on disk)."""
     progress = progress or NoProgress()
+    pieces: list[Reduced] = []
     size = input_bytes(paths)
     count = engine.partitions or partitions_for(in_memory_bytes(paths), engine.budget)
     report = LoadReport()
@@ -91,17 +98,18 @@ def reduce_files(
         floating, names = _split(paths, options, engine, spill, report, progress, size)
         runner = _runner(engine)
         try:
-            pieces, as_of, stats, columns = _orders_then_reduce(
-                runner, spill, floating, options, settings, engine, progress, report, names
-            )
+            as_of, stats, columns = _orders_then_reduce(
+                runner, spill, floating, options, settings, engine, progress, report, names,
+                collect or pieces.append,
+            )  # fmt: skip
         finally:
             runner.close()
     report.notes = list(dict.fromkeys(report.notes))
-    return Reduction(combine(pieces), as_of, stats, columns, report)
+    return Reduction(None if collect else combine(pieces), as_of, stats, columns, report)
 
 
 def _orders_then_reduce(
-    runner, spill, floating, options, settings, engine, progress, report, names
+    runner, spill, floating, options, settings, engine, progress, report, names, collect
 ):
     """Steps 2 and 3, by the runner; the window's bounds and the skips merged on the way."""
     count = spill.count
@@ -123,10 +131,9 @@ def _orders_then_reduce(
     if not columns:
         raise no_orders_error(report, names)
     as_of = settle_as_of(stats, settings)
-    pieces = runner.reduce(
-        _by_partition(strays, count), as_of, settings, engine.keep_ledger, progress
-    )
-    return pieces, as_of, stats, columns
+    strays = _by_partition(strays, count)
+    runner.reduce(strays, as_of, settings, engine.keep_ledger, progress, collect)
+    return as_of, stats, columns
 
 
 def _split(paths, options: LoadOptions, engine: Engine, spill: SpillFiles, report, progress, size):
@@ -258,18 +265,16 @@ class LocalRunner:
             part.orders = part.orders.head(0)  # the columns only; the rows are on disk
             yield part
 
-    def reduce(self, strays, as_of, settings, ledger, progress):
+    def reduce(self, strays, as_of, settings, ledger, progress, collect):
         spill = self._orders
-        pieces = []
         for p in range(spill.count):
             table = spill.read(p)
             orders = to_frame(table, _PLAIN_ORDERS) if table is not None else None
             if p in strays:
                 orders = pd.concat([o for o in (orders, strays[p]) if o is not None])
             if orders is not None:
-                pieces.append(partition_reduce(orders, as_of, settings, ledger))
+                collect(partition_reduce(orders, as_of, settings, ledger))
             progress.reducing(spill.count + p + 1, 2 * spill.count)
-        return pieces
 
     def close(self) -> None:
         if self._orders is not None:

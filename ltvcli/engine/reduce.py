@@ -266,7 +266,10 @@ def combine(pieces: list[Reduced]) -> Reduced:
     if len(pieces) == 1:
         return pieces[0]
     frames = [p.customers for p in pieces]
-    order = _key_order(_concat([f[["currency", "customer"]] for f in frames]))
+    keys = _concat([f[["currency", "customer"]] for f in frames])
+    order = key_order(
+        pa.array(keys["currency"], pa.string()), pa.array(keys["customer"], pa.string())
+    )
     rank = np.empty_like(order)
     rank[order] = np.arange(len(order))
     offsets = np.cumsum([0] + [len(p.customers) for p in pieces[:-1]])
@@ -297,12 +300,13 @@ def combine(pieces: list[Reduced]) -> Reduced:
     )
 
 
-def _key_order(customers: pd.DataFrame) -> np.ndarray:
-    currency = pd.factorize(customers["currency"].fillna(""), sort=True)[0]
-    keys = customers["customer"]
-    numbers = integer_keys(pa.array(keys, pa.string()))
+def key_order(currency: pa.Array, customer: pa.Array) -> np.ndarray:
+    """The order of ``reduce_orders``' customer table: by currency (none first), then by key,
+    plain integer keys as numbers."""
+    currency = pd.factorize(currency.fill_null("").to_numpy(zero_copy_only=False), sort=True)[0]
+    numbers = integer_keys(customer)
     if numbers is None:
-        numbers = pd.factorize(keys, sort=True)[0]
+        numbers = pd.factorize(customer.to_numpy(zero_copy_only=False), sort=True)[0]
     return np.lexsort((numbers, currency))
 
 

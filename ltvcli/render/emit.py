@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import json
 from typing import IO
 
@@ -89,9 +90,12 @@ def typed_table(result: Result, frame: pd.DataFrame | None = None) -> pa.Table:
     return pa.table({c: arrow(frame[c], result.kind(c)) for c in frame.columns})
 
 
-def _slices(frame: pd.DataFrame):
+def _slices(result: Result):
+    """The result's rows a slice at a time: its frame cut up, then its further slices."""
+    frame = result.frame
     for start in range(0, len(frame), SLICE_ROWS):
         yield frame.iloc[start : start + SLICE_ROWS]
+    yield from result.more
 
 
 def write_parquet(result: Result, sink) -> None:
@@ -99,14 +103,19 @@ def write_parquet(result: Result, sink) -> None:
     import pyarrow.parquet as pq
 
     writer = None
-    for part in [*_slices(result.frame)] or [result.frame]:
+    for part in itertools.chain(_slices(result), [result.frame.iloc[:0]]):
+        if writer is not None and not len(part):
+            continue  # the empty frame only gives an empty table its schema
         table = typed_table(result, part)
         if writer is None:
             few = [f.name for f in table.schema if f.name in _few_values(result)]
+            # a text column empty in the first slice has no type of its own: text
+            schema = pa.schema(
+                [f.with_type(pa.string()) if pa.types.is_null(f.type) else f for f in table.schema]
+            )
             writer = pq.ParquetWriter(
-                sink, table.schema, compression="snappy", use_dictionary=few,
-                write_statistics=False,
-            )  # fmt: skip
+                sink, schema, compression="snappy", use_dictionary=few, write_statistics=False
+            )
         writer.write_table(table.cast(writer.schema))
     writer.close()
 
@@ -141,7 +150,7 @@ def write_delimited(result: Result, delimiter: str, sink) -> None:
     frame = result.frame
     names = pa.array([str(c) for c in frame.columns], pa.string())
     sink.write((delimiter.join(_quote(names, delimiter).to_pylist()) + "\n").encode("utf-8"))
-    for part in _slices(frame):
+    for part in _slices(result):
         cells = [
             _quote(machine_text(part[c], result.kind(c), spreadsheet=True), delimiter)
             for c in part.columns

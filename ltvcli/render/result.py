@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 import pandas as pd
@@ -22,6 +23,9 @@ class Result:
     title: str = ""
     notes: list[str] = field(default_factory=list)
     record: bool = False
+    # Further rows of a table too long to hold, in slices: the csv, tsv and parquet writers
+    # write them after ``frame``, a slice at a time.
+    more: Iterable[pd.DataFrame] = ()
 
     def label(self, column: str) -> str:
         return self.labels.get(column, column)

@@ -81,6 +81,31 @@ def customers(
     from ltvcli.definition import kinds, labels
     from ltvcli.render.result import Result
 
+    if not (status or sort or top or rfm or forecast is not None):
+        with analysis.stream_customers(fmt, output) as stream:
+            if stream is not None:  # more customers than memory holds: a slice at a time
+                tables = stream.tables()
+                first = next(tables)
+                shown = (
+                    [c.strip() for c in columns.split(",") if c.strip()]
+                    if columns
+                    else visible_columns(first, stream.margin_known, stream.files.has_currency)
+                )
+                notes = [
+                    f"as of {stream.as_of_date}; {stream.count:,} of {stream.count:,} customers"
+                ]
+                more = (select_customers(t, shown) for t in tables)
+                frame = select_customers(first, shown)
+                result = Result(
+                    frame,
+                    kinds(CUSTOMER_COLUMNS),
+                    labels(CUSTOMER_COLUMNS),
+                    "Customers",
+                    notes,
+                    more=more,
+                )
+                show(result, fmt, output)
+                return
     result = analysis.run()
     table = result.customers
     extra = RFM_COLUMNS if rfm else ()

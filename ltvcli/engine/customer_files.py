@@ -1,0 +1,104 @@
+"""The customer table on disk, for tables too big to hold: per-partition pieces in Arrow IPC
+files, read back in the in-memory engine's order, a slice at a time (only the record batches
+a slice needs are read, so memory holds about one slice).
+
+Only what orders the customers and finishes their statuses stays in memory: the keys, and the
+days to a 2nd order (the at-risk rule for one-time buyers compares with their 75th percentile).
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import tempfile
+from collections.abc import Iterator
+
+import numpy as np
+import pandas as pd
+import pyarrow as pa
+
+from ltvcli.customers import percentile_75
+from ltvcli.engine.reduce import Reduced, key_order
+from ltvcli.engine.spill import to_arrow
+
+_BATCH_ROWS = 1 << 15
+
+
+class CustomerFiles:
+    """Pieces of the customer table (as ``reduce_orders`` makes them) kept on disk."""
+
+    def __init__(self, directory: str | None = None) -> None:
+        self.path = tempfile.mkdtemp(prefix="ltv-customers-", dir=directory)
+        self._sizes: list[int] = []
+        self._currency: list[pa.Array] = []
+        self._customer: list[pa.Array] = []
+        self._second: list[np.ndarray] = []
+        self.has_cost = False
+        self.has_currency = False
+
+    def __enter__(self) -> CustomerFiles:
+        return self
+
+    def __exit__(self, *exc) -> None:
+        shutil.rmtree(self.path, ignore_errors=True)
+
+    def __call__(self, piece: Reduced) -> None:
+        """Keep one partition's customers."""
+        frame = piece.customers
+        table = to_arrow(frame)
+        with pa.OSFile(self._file(len(self._sizes)), "wb") as sink:
+            with pa.ipc.new_file(sink, table.schema) as writer:
+                writer.write_table(table, max_chunksize=_BATCH_ROWS)
+        self._sizes.append(len(frame))
+        self._currency.append(pa.array(frame["currency"], pa.string()))
+        self._customer.append(pa.array(frame["customer"], pa.string()))
+        self._second.append(frame["days_to_second_order"].dropna().to_numpy())
+        self.has_cost |= piece.has_cost
+        self.has_currency |= bool(frame["currency"].notna().any())
+
+    @property
+    def count(self) -> int:
+        return sum(self._sizes)
+
+    def second_order_p75(self) -> float | None:
+        return percentile_75(np.concatenate(self._second) if self._second else np.zeros(0))
+
+    def frames(self, rows: int) -> Iterator[pd.DataFrame]:
+        """The customers in (currency, key) order, ``rows`` at a time."""
+        piece_of, row_of = self._order()
+        sources = [pa.OSFile(self._file(i)) for i in range(len(self._sizes))]
+        readers = [pa.ipc.open_file(source) for source in sources]
+        for start in range(0, len(piece_of), rows):
+            pieces, at = piece_of[start : start + rows], row_of[start : start + rows]
+            parts, where = [], []
+            for p in np.unique(pieces):
+                mine = np.flatnonzero(pieces == p)
+                parts.append(_take(readers[p], at[mine]))
+                where.append(mine)
+            frame = pa.concat_tables(parts, promote_options="permissive").to_pandas()
+            back = np.empty(len(frame), dtype=np.int64)
+            back[np.concatenate(where)] = np.arange(len(frame))
+            yield frame.take(back).reset_index(drop=True)
+        for source in sources:
+            source.close()
+
+    def _order(self) -> tuple[np.ndarray, np.ndarray]:
+        currency = pa.chunked_array(self._currency, pa.string()).combine_chunks()
+        customer = pa.chunked_array(self._customer, pa.string()).combine_chunks()
+        self._currency, self._customer = [], []
+        order = key_order(currency, customer)
+        sizes = np.asarray(self._sizes)
+        piece = np.repeat(np.arange(len(sizes), dtype=np.int32), sizes)
+        row = np.arange(len(piece), dtype=np.int64) - np.repeat(np.cumsum(sizes) - sizes, sizes)
+        return piece[order], row[order]
+
+    def _file(self, i: int) -> str:
+        return os.path.join(self.path, f"customers-{i:05d}.arrow")
+
+
+def _take(reader: pa.ipc.RecordBatchFileReader, rows: np.ndarray) -> pa.Table:
+    """Rows of an IPC file, reading only the record batches that hold them."""
+    batches = np.unique(rows // _BATCH_ROWS)
+    table = pa.Table.from_batches([reader.get_batch(int(b)) for b in batches])
+    local = np.searchsorted(batches, rows // _BATCH_ROWS) * _BATCH_ROWS + rows % _BATCH_ROWS
+    return table.take(pa.array(local))
