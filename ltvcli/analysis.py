@@ -135,7 +135,7 @@ class CustomerStream:
     def margin_known(self) -> bool:
         return self.margin_source is not None
 
-    def tables(self, rows: int = 250_000) -> Iterator[pd.DataFrame]:
+    def tables(self, rows: int) -> Iterator[pd.DataFrame]:
         """``analysis.customers`` in slices of ``rows`` customers, in the same order."""
         p75 = self.files.second_order_p75()
         empty = np.zeros(0, dtype=np.int64)

@@ -209,3 +209,66 @@ def test_progress_shows_on_a_terminal_only(monkeypatch, capsys):
         bars = {t.description: t for t in progress._bars.tasks}
     assert bars["reading"].completed == (SAMPLE / "orders.csv").stat().st_size
     assert bars["reducing"].completed == bars["reducing"].total == 4
+
+
+def test_customer_table_from_disk_in_slices_is_the_in_memory_table(write):
+    from ltvcli.analysis import stream_customers
+
+    lines = ["customer,date,amount,currency,city"]
+    for i in range(900):  # numeric and text keys, no currency and two currencies
+        key = f"{i * 7919 % 1000}" if i % 3 else f"c{i % 211}@x.io"
+        currency = ("", "RUB", "USD")[i % 3 if i % 5 else 0]
+        lines.append(
+            f"{key},2024-{1 + i % 12:02d}-{1 + i % 28:02d},{100 + i}.25,{currency},city{i % 9}"
+        )
+    path = str(write("mixed.csv", "\n".join(lines) + "\n"))
+    memory = analyse(load_orders(path))
+    engine = Engine("stream", partitions=4, block_size=4 << 10)
+    with stream_customers([path], LoadOptions(), engine=engine) as stream:
+        slices = list(stream.tables(rows=97))
+        assert stream.count == len(memory.customers) and stream.margin_known is False
+        assert stream.files.has_currency
+    assert len(slices) == -(-len(memory.customers) // 97)
+    assert_frame_equal(_plain(pd.concat(slices, ignore_index=True)), _plain(memory.customers))
+
+
+def test_cli_customers_streamed_in_every_sliced_format(run_cli, tmp_path):
+    path = str(SAMPLE / "orders.csv")
+    for fmt in ("csv", "tsv", "parquet"):
+        outputs = []
+        for engine in ("memory", "stream"):
+            target = tmp_path / f"{engine}.{fmt}"
+            result = run_cli("customers", path, "-q", "--engine", engine, "-o", target)
+            assert result.exit_code == 0, result.stderr
+            outputs.append(target.read_bytes())
+        if fmt == "parquet":
+            outputs = [pq.read_table(pa.BufferReader(o)) for o in outputs]
+            assert outputs[0].equals(outputs[1])
+        else:
+            assert outputs[0] == outputs[1]
+
+
+def test_many_slices_through_the_writers(run_cli, write, tmp_path, monkeypatch):
+    from ltvcli.render import emit
+
+    lines = ["customer,date,amount,currency"]
+    lines += [
+        f"{i},2024-01-{1 + i % 28:02d},{i}.50,{'' if i < 300 else 'RUB'}" for i in range(1, 700)
+    ]
+    path = write("currencies.csv", "\n".join(lines) + "\n")
+    expected = {}
+    for fmt in ("parquet", "csv"):
+        target = tmp_path / f"memory.{fmt}"
+        run_cli("customers", path, "-q", "--engine", "memory", "-o", target)
+        expected[fmt] = target.read_bytes()
+    monkeypatch.setattr(emit, "SLICE_ROWS", 64)  # the first slices have no currency
+    for fmt in ("parquet", "csv"):
+        target = tmp_path / f"stream.{fmt}"
+        result = run_cli("customers", path, "-q", "--engine", "stream", "-o", target)
+        assert result.exit_code == 0, result.stderr
+        if fmt == "csv":
+            assert target.read_bytes() == expected[fmt]
+        else:
+            table = pq.read_table(target)
+            assert table.equals(pq.read_table(pa.BufferReader(expected[fmt])))
+            assert pq.ParquetFile(target).metadata.num_row_groups > 5

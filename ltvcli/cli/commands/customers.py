@@ -84,7 +84,9 @@ def customers(
     if not (status or sort or top or rfm or forecast is not None):
         with analysis.stream_customers(fmt, output) as stream:
             if stream is not None:  # more customers than memory holds: a slice at a time
-                tables = stream.tables()
+                from ltvcli.render import emit
+
+                tables = stream.tables(emit.SLICE_ROWS)
                 first = next(tables)
                 shown = (
                     [c.strip() for c in columns.split(",") if c.strip()]
