@@ -7,8 +7,9 @@ rotated order, for a warm-up round and ``--rounds`` counted rounds. Ratios are t
 pair within a round; the table shows their median (min–max) and the peak memory of each side.
 Then the Russian export of the largest size against its English CSV; the streaming engines on
 the largest size (``--memory-limit 1GB``, ``--engine dask`` on a local cluster: same output,
-time, peak); the scaling of ``ltv customers`` and the reference over ``--scale`` sizes (one
-round each; 1e8 is a 7.6 GB CSV of about 44 million customers); and last ``bench/models.py``
+time, peak); the scaling of ``ltv customers --memory-limit 4GB`` and the reference over
+``--scale`` sizes (one round each, the tables compared in DuckDB; 1e8 is a 7.6 GB CSV of about
+44 million customers); and last ``bench/models.py``
 times the predictive models on about a million customers.
 
     python bench/run.py --sizes 1e6,1e7 --rounds 5 --scale 1e6,1e7,1e8
@@ -158,11 +159,30 @@ def streaming(directory: Path, size: str, out: Path) -> None:
               f"peak {mib:,.0f} MiB = {mib / ref_mib:.2f}x; {same}", flush=True)  # fmt: skip
 
 
-def scaling(directory: Path, sizes: list[str], out: Path) -> None:
-    """``ltv customers`` (engine chosen by size) and the reference, one round per size."""
+def agree_sql(ours: Path, ref: Path) -> str:
+    """Whether two customer tables agree, checked by DuckDB out of core (tens of millions of
+    customers do not fit in pandas): customers, orders, dates, net revenue to the cent."""
+    import duckdb
+
+    db = duckdb.connect(config={"enable_progress_bar": False})
+    same = db.sql(f"""
+        select count(*) as n,
+               count(*) filter (where r.customer_id is null
+                 or o.orders <> r.orders or o.first_order <> r.first_order
+                 or o.last_order <> r.last_order
+                 or o.net_revenue <> r.net_revenue) as differ
+        from '{ours}' o full join '{ref}' r on o.customer = cast(r.customer_id as varchar)
+    """).fetchall()[0]  # fmt: skip
+    return f"{same[0]:,} customers, {same[1]:,} differ"
+
+
+def scaling(directory: Path, sizes: list[str], out: Path, limit: str) -> None:
+    """``ltv customers --memory-limit LIMIT`` (in memory when the input fits, else streamed)
+    and the reference, one round per size, their customer tables compared."""
     for size in sizes:
         data = ensure_data(directory, size).with_suffix(".csv")
         ours, ref = tasks(data, out)["customers"]
+        ours = [*ours, "--memory-limit", limit]
         r_s, r_mib = timed(ref)
         head = f"scaling {size:>5} CSV ({data.stat().st_size / 1e9:.2f} GB):"
         try:
@@ -172,7 +192,8 @@ def scaling(directory: Path, sizes: list[str], out: Path) -> None:
                   f"duckdb {r_s:7.2f} s {r_mib:,.0f} MiB", flush=True)  # fmt: skip
             continue
         print(f"{head} ltv {o_s:7.2f} s {o_mib:,.0f} MiB, duckdb {r_s:7.2f} s {r_mib:,.0f} MiB: "
-              f"{o_s / r_s:.2f}x time, {o_mib / r_mib:.2f}x memory", flush=True)  # fmt: skip
+              f"{o_s / r_s:.2f}x time, {o_mib / r_mib:.2f}x memory; "
+              f"{agree_sql(out / 'ltv.parquet', out / 'ref.parquet')}", flush=True)  # fmt: skip
 
 
 def ensure_data(directory: Path, size: str) -> Path:
@@ -197,6 +218,10 @@ def main() -> None:
     parser.add_argument("--rounds", type=int, default=int(os.environ.get("BENCH_ROUNDS", "5")))
     parser.add_argument("--scale", default=os.environ.get("BENCH_SCALE", "1e6,1e7,1e8"))
     parser.add_argument(
+        "--scale-limit", default=os.environ.get("BENCH_SCALE_LIMIT", "4GB"),
+        help="--memory-limit of ltv in the scaling step",
+    )  # fmt: skip
+    parser.add_argument(
         "--dir", type=Path, default=Path(os.environ.get("LTV_BENCH_DIR", "/tmp/ltv-bench"))
     )
     args = parser.parse_args()
@@ -210,7 +235,7 @@ def main() -> None:
             bench(data, args.rounds, out)
     russian(args.dir, args.sizes.split(",")[-1], args.rounds, out)
     streaming(args.dir, args.sizes.split(",")[-1], out)
-    scaling(args.dir, args.scale.split(","), out)
+    scaling(args.dir, args.scale.split(","), out, args.scale_limit)
     models = args.dir / "models-1m"  # about a million customers
     if not models.with_suffix(".parquet").exists():
         subprocess.run([PY, str(HERE / "gen_orders.py"), "2.3e6", str(models)], check=True)
