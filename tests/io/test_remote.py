@@ -64,6 +64,17 @@ def test_s3_hive_dataset_directory(s3, run_cli):
     assert {s["channel"] for s in segments} == {"organic", "referral", "(total)"}
 
 
+def test_s3_file_and_dataset_stream_like_memory(s3, run_cli):
+    for path, flags in (
+        ("s3://shop/exports/2025/orders.csv", ["customers", "-f", "csv"]),
+        ("s3://shop/lake", ["segments", "--by", "channel", "-f", "csv"]),
+    ):
+        memory = run_cli(flags[0], path, *flags[1:], "--engine", "memory")
+        streamed = run_cli(flags[0], path, *flags[1:], "--engine", "stream")
+        assert streamed.exit_code == 0, streamed.stderr
+        assert streamed.stdout == memory.stdout
+
+
 def test_missing_remote_file_is_a_data_error(s3, run_cli):
     result = run_cli("compute", "s3://shop/nope.csv")
     assert result.exit_code == 1 and "s3://shop/nope.csv: no such file" in result.stderr
