@@ -365,7 +365,7 @@ class _Utf8(io.RawIOBase):
         if not self._started and out:
             self._started = True
             out = out.removeprefix(codecs.BOM_UTF8)
-        self._pending = memoryview(bytes(self._pending) + out) if self._pending else memoryview(out)
+        self._pending = memoryview(out)  # called only when everything before was read
 
     def readinto(self, buffer) -> int:
         while not self._pending and not self._eof:

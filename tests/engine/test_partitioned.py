@@ -272,3 +272,10 @@ def test_many_slices_through_the_writers(run_cli, write, tmp_path, monkeypatch):
             table = pq.read_table(target)
             assert table.equals(pq.read_table(pa.BufferReader(expected[fmt])))
             assert pq.ParquetFile(target).metadata.num_row_groups > 5
+
+
+def test_bad_bytes_past_the_head_are_the_same_one_line_error(write):
+    lines = ["customer,date,amount,city"] + [f"{i},2024-01-02,10.00,Omsk" for i in range(60_000)]
+    data = ("\n".join(lines) + "\n").encode() + "7,2024-01-03,5.00,Тверь\n".encode("cp1251")
+    path = str(write("late.csv", data))
+    assert both([path], engine=Engine("stream", partitions=2, block_size=256 << 10)) == (None, None)
