@@ -164,7 +164,8 @@ def agree_sql(ours: Path, ref: Path) -> str:
     customers do not fit in pandas): customers, orders, dates, net revenue to the cent."""
     import duckdb
 
-    db = duckdb.connect(config={"enable_progress_bar": False})
+    db = duckdb.connect()
+    db.execute("set enable_progress_bar = false")
     same = db.sql(f"""
         select count(*) as n,
                count(*) filter (where r.customer_id is null
