@@ -168,10 +168,11 @@ def agree_sql(ours: Path, ref: Path) -> str:
     db.execute("set enable_progress_bar = false")
     same = db.sql(f"""
         select count(*) as n,
-               count(*) filter (where r.customer_id is null
-                 or o.orders <> r.orders or o.first_order <> r.first_order
-                 or o.last_order <> r.last_order
-                 or o.net_revenue <> r.net_revenue) as differ
+               count(*) filter (where o.customer is null or r.customer_id is null
+                 or o.orders is distinct from r.orders
+                 or o.first_order is distinct from r.first_order
+                 or o.last_order is distinct from r.last_order
+                 or o.net_revenue is distinct from r.net_revenue) as differ
         from '{ours}' o full join '{ref}' r on o.customer = cast(r.customer_id as varchar)
     """).fetchall()[0]  # fmt: skip
     return f"{same[0]:,} customers, {same[1]:,} differ"
