@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import itertools
 import json
+from concurrent.futures import ThreadPoolExecutor
 from typing import IO
 
 import numpy as np
@@ -99,24 +100,35 @@ def _slices(result: Result):
 
 
 def write_parquet(result: Result, sink) -> None:
-    """Parquet written a slice at a time: memory holds one slice's Arrow columns."""
+    """Parquet written a slice at a time: memory holds two slices' Arrow columns, one being
+    encoded and compressed (in a thread: Arrow releases the GIL) while the next is converted."""
     import pyarrow.parquet as pq
 
     writer = None
-    for part in itertools.chain(_slices(result), [result.frame.iloc[:0]]):
-        if writer is not None and not len(part):
-            continue  # the empty frame only gives an empty table its schema
-        table = typed_table(result, part)
-        if writer is None:
-            few = [f.name for f in table.schema if f.name in _few_values(result)]
-            # a text column empty in the first slice has no type of its own: text
-            schema = pa.schema(
-                [f.with_type(pa.string()) if pa.types.is_null(f.type) else f for f in table.schema]
-            )
-            writer = pq.ParquetWriter(
-                sink, schema, compression="snappy", use_dictionary=few, write_statistics=False
-            )
-        writer.write_table(table.cast(writer.schema))
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        writing = None
+        for part in itertools.chain(_slices(result), [result.frame.iloc[:0]]):
+            if writer is not None and not len(part):
+                continue  # the empty frame only gives an empty table its schema
+            table = typed_table(result, part)
+            if writer is None:
+                few = [f.name for f in table.schema if f.name in _few_values(result)]
+                # a text column empty in the first slice has no type of its own: text
+                schema = pa.schema(
+                    [
+                        f.with_type(pa.string()) if pa.types.is_null(f.type) else f
+                        for f in table.schema
+                    ]
+                )
+                writer = pq.ParquetWriter(
+                    sink, schema, compression="snappy", use_dictionary=few, write_statistics=False
+                )
+            table = table.cast(writer.schema)
+            if writing is not None:
+                writing.result()
+            writing = pool.submit(writer.write_table, table)
+        if writing is not None:
+            writing.result()
     writer.close()
 
 
