@@ -34,8 +34,23 @@ if TYPE_CHECKING:
     from ltvcli.engine.customer_files import CustomerFiles
 
 
+class WindowReadouts:
+    """What an analysis and a streamed customer table both tell about their window."""
+
+    as_of: int  # day number of the as-of date
+    margin_source: str | None  # where the margin comes from, None when it is unknown
+
+    @property
+    def as_of_date(self) -> dt.date:
+        return EPOCH + dt.timedelta(days=self.as_of)
+
+    @property
+    def margin_known(self) -> bool:
+        return self.margin_source is not None
+
+
 @dataclass
-class Analysis:
+class Analysis(WindowReadouts):
     """The orders of the window reduced to customers, with the settings that shaped them."""
 
     customers: pd.DataFrame
@@ -46,14 +61,6 @@ class Analysis:
     spend: Spend | None = None
     channel: str | None = None  # the attribute column holding the acquisition channel
     notes: list[str] = field(default_factory=list)
-
-    @property
-    def as_of_date(self) -> dt.date:
-        return EPOCH + dt.timedelta(days=self.as_of)
-
-    @property
-    def margin_known(self) -> bool:
-        return self.margin_source is not None
 
     def flat_context(self) -> Context:
         """KPI context with only a flat --cac (for groups that spend cannot be attributed to)."""
@@ -113,7 +120,7 @@ def analyse_files(
 
 
 @dataclass
-class CustomerStream:
+class CustomerStream(WindowReadouts):
     """The customer table of ``stream_customers``: too big to hold, read a slice at a time."""
 
     files: CustomerFiles
@@ -126,14 +133,6 @@ class CustomerStream:
     @property
     def count(self) -> int:
         return self.files.count
-
-    @property
-    def as_of_date(self) -> dt.date:
-        return EPOCH + dt.timedelta(days=self.as_of)
-
-    @property
-    def margin_known(self) -> bool:
-        return self.margin_source is not None
 
     def tables(self, rows: int) -> Iterator[pd.DataFrame]:
         """``analysis.customers`` in slices of ``rows`` customers, in the same order."""
