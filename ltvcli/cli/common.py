@@ -274,16 +274,12 @@ class AnalysisRequest:
         """The analysis, by the engine that --engine and the input's size call for."""
         from ltvcli.analysis import analyse
 
-        if prepared is None:
-            analysis = self._streamed(keep_ledger)
-            if analysis is None:
-                prepared = self.prepare()
-        if prepared is not None:
-            loaded, settings, spend = prepared
-            analysis = analyse(loaded, settings, spend)
-        if not self.load.quiet:
-            for note in analysis.notes:
-                print(f"ltv: {note}", file=sys.stderr)
+        engine = self._streaming_engine(keep_ledger) if prepared is None else None
+        if engine is not None:
+            analysis = self._analyse_streamed(engine)
+        else:
+            analysis = analyse(*(prepared or self.prepare()))
+        self._say(analysis.notes)
         return analysis
 
     @contextmanager
@@ -293,46 +289,50 @@ class AnalysisRequest:
         None: the command holds the table."""
         from ltvcli.analysis import stream_customers
         from ltvcli.cli.progress import progress_bar
-        from ltvcli.io.stream import in_memory_bytes
         from ltvcli.render.formats import OutputFormat, choose_format
 
-        engine = self.engine()
-        files = self.load.files
         sliced = (OutputFormat.csv, OutputFormat.tsv, OutputFormat.parquet)
-        if choose_format(fmt, output, sys.stdout.isatty()) not in sliced or not engine.streams(
-            in_memory_bytes(files) if engine.kind == "auto" else None
-        ):
+        engine = self._streaming_engine()
+        if engine is None or choose_format(fmt, output, sys.stdout.isatty()) not in sliced:
             yield None
             return
         settings, _ = self.settings()
         with ExitStack() as stack:
             with progress_bar(self.load.quiet) as progress:
                 stream = stack.enter_context(
-                    stream_customers(files, self.load.options(), settings, engine, progress)
+                    stream_customers(
+                        self.load.files, self.load.options(), settings, engine, progress
+                    )
                 )
             self.load.finish(stream.report)
-            if not self.load.quiet:
-                for note in stream.notes:
-                    print(f"ltv: {note}", file=sys.stderr)
+            self._say(stream.notes)
             yield stream
 
-    def _streamed(self, keep_ledger: bool):
-        """The analysis by the streaming engine, or None when the orders fit in memory."""
-        from ltvcli.analysis import analyse_files
-        from ltvcli.cli.progress import progress_bar
+    def _streaming_engine(self, keep_ledger: bool = False):
+        """The engine when the orders are to stream (--engine, or too big for --memory-limit);
+        None when they are read in memory."""
         from ltvcli.io.stream import in_memory_bytes
 
         engine = self.engine(keep_ledger)
-        files = self.load.files
-        if not engine.streams(in_memory_bytes(files) if engine.kind == "auto" else None):
-            return None
+        size = in_memory_bytes(self.load.files) if engine.kind == "auto" else None
+        return engine if engine.streams(size) else None
+
+    def _analyse_streamed(self, engine):
+        from ltvcli.analysis import analyse_files
+        from ltvcli.cli.progress import progress_bar
+
         settings, spend = self.settings()
         with progress_bar(self.load.quiet) as progress:
             analysis, report = analyse_files(
-                files, self.load.options(), settings, spend, engine, progress
+                self.load.files, self.load.options(), settings, spend, engine, progress
             )
         self.load.finish(report)
         return analysis
+
+    def _say(self, notes: list[str]) -> None:
+        if not self.load.quiet:
+            for note in notes:
+                print(f"ltv: {note}", file=sys.stderr)
 
 
 def warn_skipped(report) -> None:

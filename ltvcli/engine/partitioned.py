@@ -117,17 +117,22 @@ def _orders_then_reduce(
     used = np.zeros(len(floating), dtype=bool)
     columns: list[str] = []
     strays = []
-    parts = runner.orders(spill, floating, options.normalise, settings, progress)
-    for part in [*parts, None]:
-        if part is None:  # floating rows whose order is in no partition: on their own
-            part = partition_orders(floating[~used], options.normalise, settings, count, -1)
+
+    def merge(part: PartOrders) -> None:
+        nonlocal stats
         _merge(report, part.report)
         stats |= part.stats
-        if len(part.floating_used):
-            used |= part.floating_used
-        columns += [c for c in (*part.orders.columns, *part.strays.columns) if c not in columns]
+        for column in (*part.orders.columns, *part.strays.columns):
+            if column not in columns:
+                columns.append(column)
         if len(part.strays):
             strays.append(part.strays)
+
+    for part in runner.orders(spill, floating, options.normalise, settings, progress):
+        used |= part.floating_used
+        merge(part)
+    # floating rows whose order is in no partition: orders on their own, by the same rules
+    merge(partition_orders(floating[~used], options.normalise, settings, count, -1))
     if not columns:
         raise no_orders_error(report, names)
     as_of = settle_as_of(stats, settings)

@@ -173,6 +173,23 @@ def test_auto_streams_an_input_larger_than_the_limit():
     assert Engine("stream").streams(0)
 
 
+def test_cli_auto_streams_what_does_not_fit_the_memory_limit(run_cli, monkeypatch):
+    import ltvcli.analysis
+
+    path = str(SAMPLE / "orders.csv")
+    memory = run_cli("segments", *[path] * 6, "-q", "-f", "csv", "--engine", "memory")
+
+    def in_memory(*args, **kwargs):
+        raise AssertionError("read in memory")
+
+    monkeypatch.setattr(ltvcli.analysis, "analyse", in_memory)
+    streamed = run_cli("segments", *[path] * 6, "-q", "-f", "csv", "--memory-limit", "64MB")
+    assert streamed.exit_code == 0, streamed.stderr
+    assert streamed.stdout == memory.stdout
+    fits = run_cli("segments", path, "-q", "-f", "csv", "--memory-limit", "64MB")
+    assert fits.exit_code == 1 and "internal error" in fits.stderr  # auto read it in memory
+
+
 @pytest.mark.parametrize(
     ("args", "message"),
     [
