@@ -51,6 +51,8 @@ def parse_money(values: pa.Array, decimal_comma_hint: bool = False) -> ParsedMon
         return ParsedMoney(cents=cents, invalid=np.zeros(len(values), bool), decimal_mark=".")
     if pa.types.is_floating(values.type) or pa.types.is_decimal(values.type):
         as_float = values.cast(pa.float64()).to_numpy(zero_copy_only=False)
+        if (whole := _whole_cents(as_float)) is not None:
+            return ParsedMoney(cents=pa.array(whole), invalid=np.zeros(len(values), bool))
         ok = np.isfinite(as_float)
         cents = np.zeros(len(as_float), dtype=np.int64)
         cents[ok] = _round_half_up(as_float[ok] * 100)
@@ -80,14 +82,21 @@ def _plain_decimals(values: pa.Array, mark: str = ".") -> ParsedMoney | None:
     except (pa.ArrowInvalid, pa.ArrowNotImplementedError):
         return None
     missing = numbers.is_null().to_numpy(zero_copy_only=False)
-    scaled = pc.fill_null(numbers, 0.0).to_numpy(zero_copy_only=False) * 100
-    cents = np.round(scaled)
-    if not (np.isfinite(scaled).all() and (np.abs(scaled - cents) < 1e-6).all()):
+    cents = _whole_cents(pc.fill_null(numbers, 0.0).to_numpy(zero_copy_only=False))
+    if cents is None or (np.abs(cents) >= 10**15).any():
         return None
-    if (np.abs(cents) >= 1e15).any():
-        return None
-    arr = pa.array(cents.astype(np.int64), mask=missing if missing.any() else None)
+    arr = pa.array(cents, mask=missing if missing.any() else None)
     return ParsedMoney(cents=arr, invalid=np.zeros(len(values), bool), decimal_mark=mark)
+
+
+def _whole_cents(amounts: np.ndarray) -> np.ndarray | None:
+    """Cents of a float column whose every value is a whole number of cents (the usual
+    Parquet or spreadsheet column), else None: then nearest and half-up rounding agree."""
+    scaled = amounts * 100
+    cents = np.rint(scaled)
+    if not (np.abs(scaled - cents, out=scaled) < 1e-6).all():
+        return None  # NaN, infinities and sub-cent values take the careful path
+    return cents.astype(np.int64)
 
 
 def _combine(values: pa.Array | pa.ChunkedArray) -> pa.Array:

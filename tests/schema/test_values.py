@@ -46,6 +46,20 @@ def test_decimal_mark_is_decided_per_value_and_per_column():
     assert parse_money(pa.array(["1,234"]), decimal_comma_hint=True).cents.to_pylist() == [123]
 
 
+@pytest.mark.parametrize(
+    ("values", "cents", "rounded"),
+    [
+        ([12.5, 0.1, 199.99, -3.0], [1250, 10, 19999, -300], 0),  # whole cents: nearest
+        ([12.5, None, 0.1], [1250, None, 10], 0),  # a missing cell stays missing
+        ([0.125, -0.125, 2.675], [13, -13, 268], 3),  # below the cent: half away from zero
+    ],
+)
+def test_numeric_money_columns(values, cents, rounded):
+    parsed = parse_money(pa.array(values, pa.float64()))
+    assert parsed.cents.to_pylist() == cents
+    assert parsed.rounded == rounded
+
+
 def test_unparseable_money_is_invalid_not_zero():
     parsed = parse_money(pa.array(["abc", "", None, "12"]))
     assert parsed.invalid.tolist() == [True, False, False, False]
