@@ -164,7 +164,9 @@ def _split(paths, options: LoadOptions, engine: Engine, spill: SpillFiles, repor
         if rows.empty:
             continue
         partition = partition_of(pa.array(rows["customer"], pa.string()), spill.count)
-        floats = (partition < 0) | (refund_rows(rows) & refund_target(rows).notna().to_numpy())
+        floats = partition < 0
+        if (refunds := refund_rows(rows)).any():
+            floats[refunds] |= refund_target(rows[refunds]).notna().to_numpy()
         if floats.any():
             floating.append(rows[floats])
             rows = rows[~floats]
@@ -221,6 +223,8 @@ def partition_orders(
     if orders.empty:
         return PartOrders(orders, orders, WindowStats(), report, used)
     window, stats = window_orders(orders, settings)
+    if partition >= 0 and not used.any():  # only its own rows: only its own customers
+        return PartOrders(window, window.head(0), stats, report, used)
     own = partition_of(pa.array(window["customer"], pa.string()), count) == partition
     if own.all():
         return PartOrders(window, window.head(0), stats, report, used)

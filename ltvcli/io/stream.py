@@ -37,6 +37,8 @@ from ltvcli.io.text import SAMPLE_BYTES, detect_encoding
 from ltvcli.io.workbooks import read_workbook
 
 _DECODE_BLOCK = 8 << 20
+_ZSTD = b"\x28\xb5\x2f\xfd"
+_COMPRESSED_MAGIC = (b"\x1f\x8b", b"BZh", b"\xfd7zXZ\x00", _ZSTD)
 # Bytes in memory per byte on disk, once parsed and normalised: measured on the benchmark's
 # orders (``make bench``); a compressed text file is counted at gzip's usual ratio of 6.
 IN_MEMORY_FACTOR = {"text": 5, "compressed": 30, "parquet": 12}
@@ -120,10 +122,15 @@ def _file_blocks(path: str, stream: _Counting, options: ReadOptions, block_size:
         whole = read_workbook(head + stream.read(), name, options)
         yield from _slices(whole, block_size, stream.count)
     else:
-        yield from _csv(_Chained(head, stream), name, options, block_size, lambda: stream.count)
+        plain = path if _plain_local(path) else None
+        yield from _csv(
+            _Chained(head, stream), name, options, block_size, lambda: stream.count, plain
+        )
 
 
-def _csv(stream, name: str, options: ReadOptions, block_size: int, position):
+def _csv(stream, name: str, options: ReadOptions, block_size: int, position, plain=None):
+    """``plain``: the path of a local uncompressed file, which pyarrow then reads itself when
+    it needs no conversion (no Python on the parser's read path)."""
     head = read_full(stream, SAMPLE_BYTES + 1)
     encoding = options.encoding or detect_encoding(head, name)
     text = _Utf8(_Chained(head, stream), encoding, name)
@@ -142,6 +149,17 @@ def _csv(stream, name: str, options: ReadOptions, block_size: int, position):
     collector = dialect.raw_table(name)
     quoted = text_head.find(b'"', dialect.offset) >= 0  # decided from the head
     body = _Chained(text_head[dialect.offset :], text)
+    if plain and text.passthrough:
+        body = pa.OSFile(plain)
+        body.seek(
+            dialect.offset + (len(codecs.BOM_UTF8) if head.startswith(codecs.BOM_UTF8) else 0)
+        )
+        position = body.tell
+    with body:
+        yield from _csv_batches(body, name, dialect, quoted, collector, block_size, position)
+
+
+def _csv_batches(body, name: str, dialect, quoted: bool, collector, block_size: int, position):
     try:
         reader = pacsv.open_csv(body, **delimited_options(dialect, quoted, collector, block_size))
         first_row = dialect.first_row
@@ -251,9 +269,17 @@ def _open(path: str) -> BinaryIO:
         return bz2.BZ2File(raw)
     if magic.startswith(b"\xfd7zXZ\x00"):
         return lzma.LZMAFile(raw)
-    if magic.startswith(b"\x28\xb5\x2f\xfd"):
+    if magic.startswith(_ZSTD):
         return pa.CompressedInputStream(pa.PythonFile(raw, mode="r"), "zstd")
     return raw
+
+
+def _plain_local(path: str) -> bool:
+    """A file on this machine stored uncompressed."""
+    if path == STDIN or remote.is_remote(path):
+        return False
+    with open(path, "rb") as file:
+        return not file.read(6).startswith(_COMPRESSED_MAGIC)
 
 
 def _seekable(path: str):
@@ -327,7 +353,7 @@ class _Utf8(io.RawIOBase):
     def __init__(self, raw, encoding: str, name: str) -> None:
         self._raw = raw
         self._name = name
-        self._passthrough = encoding in ("utf-8", "utf8", "utf-8-sig")
+        self.passthrough = encoding in ("utf-8", "utf8", "utf-8-sig")
         try:
             self._decoder = codecs.getincrementaldecoder(encoding)()
             self._encoding = codecs.lookup(encoding).name
@@ -350,7 +376,7 @@ class _Utf8(io.RawIOBase):
     def _fill(self) -> None:
         chunk = self._raw.read(_DECODE_BLOCK)
         self._eof = not chunk
-        if self._passthrough:
+        if self.passthrough:
             out = chunk
         else:
             try:
