@@ -29,6 +29,10 @@ class CustomerFiles:
 
     def __init__(self, directory: str | None = None) -> None:
         self.path = tempfile.mkdtemp(prefix="ltv-customers-", dir=directory)
+        self.clear()
+
+    def clear(self) -> None:
+        """Forget the pieces kept so far (their files are overwritten by the next ones)."""
         self._sizes: list[int] = []
         self._currency: list[pa.Array] = []
         self._customer: list[pa.Array] = []

@@ -21,6 +21,10 @@ from ltvcli.errors import ConfigError
 
 
 class DaskRunner:
+    """Steps 2 and 3 as tasks on a cluster; each partition's orders stay on its worker."""
+
+    at_once = False  # the orders stay on the workers between the steps anyway
+
     def __init__(self, engine: Engine) -> None:
         try:
             from distributed import Client, LocalCluster

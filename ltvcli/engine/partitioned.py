@@ -19,8 +19,9 @@ or, with ``--engine dask``, as tasks on a Dask cluster (``ltvcli.engine.dask``).
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from dataclasses import dataclass, replace
+from collections.abc import Iterator
+from dataclasses import dataclass, field, replace
+from typing import TYPE_CHECKING, Protocol
 
 import numpy as np
 import pandas as pd
@@ -35,7 +36,14 @@ from ltvcli.engine.options import (
 )
 from ltvcli.engine.reduce import Reduced, combine, reduce_orders
 from ltvcli.engine.spill import SpillFiles, partition_of, to_arrow, to_frame
-from ltvcli.engine.window import WindowStats, settle_as_of, window_orders
+from ltvcli.engine.window import (
+    WindowStats,
+    explicit_as_of,
+    last_day_within,
+    pick,
+    settle_as_of,
+    window_orders,
+)
 from ltvcli.io.stream import in_memory_bytes, input_bytes, stream_inputs
 from ltvcli.load import check_strict, no_orders_error
 from ltvcli.options import LoadOptions
@@ -48,6 +56,9 @@ from ltvcli.schema.orders import (
 )
 from ltvcli.schema.report import LoadReport
 from ltvcli.settings import Settings
+
+if TYPE_CHECKING:
+    from ltvcli.engine.dask import DaskRunner
 
 # Integer columns that are never missing, in rows and in orders (others are nullable Int64).
 _PLAIN_ROWS = ("_row",)
@@ -77,76 +88,151 @@ class PartOrders:
     floating_used: np.ndarray  # which floating rows found their order here
 
 
+class Collector(Protocol):
+    """Where the per-customer pieces go; ``clear`` forgets them (a guess about the window failed)."""
+
+    def __call__(self, piece: Reduced) -> None: ...
+
+    def clear(self) -> None: ...
+
+
+class _Pieces(list):
+    """The pieces held in memory, to be combined at the end."""
+
+    def __call__(self, piece: Reduced) -> None:
+        self.append(piece)
+
+
 def reduce_files(
     paths: list[str],
     options: LoadOptions,
     settings: Settings,
     engine: Engine,
     progress: Progress | None = None,
-    collect: Callable[[Reduced], None] | None = None,
+    collect: Collector | None = None,
 ) -> Reduction:
     """Read, normalise and reduce ``paths`` partition by partition (see the module docstring).
 
     The per-customer pieces are combined into one ``Reduced``, or handed to ``collect`` one
     by one (``ltvcli.engine.customer_files`` keeps them on disk)."""
     progress = progress or NoProgress()
-    pieces: list[Reduced] = []
+    pieces = _Pieces()
     size = input_bytes(paths)
     count = engine.partitions or partitions_for(in_memory_bytes(paths), engine.budget)
     report = LoadReport()
     with SpillFiles(count, engine.spill_dir) as spill:
-        floating, names = _split(paths, options, engine, spill, report, progress, size)
+        floating, names, guess = _split(
+            paths, options, settings, engine, spill, report, progress, size
+        )
         runner = _runner(engine)
         try:
-            as_of, stats, columns = _orders_then_reduce(
-                runner, spill, floating, options, settings, engine, progress, report, names,
-                collect or pieces.append,
-            )  # fmt: skip
+            steps = _Steps(runner, spill, floating, options, settings, engine, progress, names)
+            parts = steps.at_once(guess, collect or pieces) if runner.at_once else None
+            if parts is None:
+                (collect or pieces).clear()
+                parts = steps.two_steps(collect or pieces)
         finally:
             runner.close()
+    _merge(report, parts.report)
     report.notes = list(dict.fromkeys(report.notes))
-    return Reduction(None if collect else combine(pieces), as_of, stats, columns, report)
+    reduced = None if collect else combine(pieces)
+    return Reduction(reduced, parts.as_of, parts.stats, parts.columns, report)
 
 
-def _orders_then_reduce(
-    runner, spill, floating, options, settings, engine, progress, report, names, collect
-):
-    """Steps 2 and 3, by the runner; the window's bounds and the skips merged on the way."""
-    count = spill.count
-    stats = WindowStats()
-    used = np.zeros(len(floating), dtype=bool)
-    columns: list[str] = []
-    strays = []
+@dataclass
+class _Parts:
+    """What the partitions' orders say together: the window, the columns, the skips, the
+    orders that belong to another partition, and which floating rows found their order."""
 
-    def merge(part: PartOrders) -> None:
-        nonlocal stats
-        _merge(report, part.report)
-        stats |= part.stats
+    used: np.ndarray
+    report: LoadReport = field(default_factory=LoadReport)
+    stats: WindowStats = field(default_factory=WindowStats)
+    columns: list[str] = field(default_factory=list)
+    strays: list[pd.DataFrame] = field(default_factory=list)
+    as_of: int = 0
+
+    def add(self, part: PartOrders) -> None:
+        _merge(self.report, part.report)
+        self.stats |= part.stats
         for column in (*part.orders.columns, *part.strays.columns):
-            if column not in columns:
-                columns.append(column)
+            if column not in self.columns:
+                self.columns.append(column)
         if len(part.strays):
-            strays.append(part.strays)
-
-    for part in runner.orders(spill, floating, options.normalise, settings, progress):
-        used |= part.floating_used
-        merge(part)
-    # floating rows whose order is in no partition: orders on their own, by the same rules
-    merge(partition_orders(floating[~used], options.normalise, settings, count, -1))
-    if not columns:
-        raise no_orders_error(report, names)
-    as_of = settle_as_of(stats, settings)
-    strays = _by_partition(strays, count)
-    runner.reduce(strays, as_of, settings, engine.keep_ledger, progress, collect)
-    return as_of, stats, columns
+            self.strays.append(part.strays)
 
 
-def _split(paths, options: LoadOptions, engine: Engine, spill: SpillFiles, report, progress, size):
-    """Step 1: parse every block and write its rows to the partitions of their customers."""
+@dataclass
+class _Steps:
+    """Steps 2 and 3, by the runner."""
+
+    runner: LocalRunner | DaskRunner
+    spill: SpillFiles
+    floating: pd.DataFrame
+    options: LoadOptions
+    settings: Settings
+    engine: Engine
+    progress: Progress
+    names: list[str]
+
+    def two_steps(self, collect: Collector) -> _Parts:
+        """All partitions' orders first (they settle the as-of day), then the reduce."""
+        parts = self._orders(self.runner.orders(self.spill, self.floating, *self._args()))
+        strays = _by_partition(parts.strays, self.spill.count)
+        self.runner.reduce(
+            strays, parts.as_of, self.settings, self.engine.keep_ledger, self.progress, collect
+        )
+        return parts
+
+    def at_once(self, guess: int | None, collect: Collector) -> _Parts | None:
+        """Each partition reduced as soon as it has its orders, with the as-of day guessed from
+        the rows (an order is dated by one of its rows, so the guess is the last order day
+        unless that day's rows all dropped out). None when the guess was wrong or orders moved
+        between partitions: then ``two_steps`` runs on the rows, which are kept until then."""
+        if guess is None:
+            return None
+        ledger = self.engine.keep_ledger
+        reduced = self.runner.orders_reduced(
+            self.spill, self.floating, *self._args(), guess, ledger, collect
+        )
+        parts = self._orders(reduced)
+        return parts if parts.as_of == guess and not parts.strays else None
+
+    def _args(self):
+        return self.options.normalise, self.settings, self.progress
+
+    def _orders(self, partitions: Iterator[PartOrders]) -> _Parts:
+        parts = _Parts(np.zeros(len(self.floating), dtype=bool))
+        for part in partitions:
+            parts.used |= part.floating_used
+            parts.add(part)
+        # floating rows whose order is in no partition: orders on their own, by the same rules
+        leftover = self.floating[~parts.used]
+        parts.add(
+            partition_orders(leftover, self.options.normalise, self.settings, self.spill.count, -1)
+        )
+        if not parts.columns:
+            raise no_orders_error(parts.report, self.names)
+        parts.as_of = settle_as_of(parts.stats, self.settings)
+        return parts
+
+
+def _split(
+    paths,
+    options: LoadOptions,
+    settings: Settings,
+    engine: Engine,
+    spill: SpillFiles,
+    report,
+    progress,
+    size,
+):
+    """Step 1: parse every block and write its rows to the partitions of their customers.
+    Also the last day in the window among the rows: the as-of day, unless --as-of says."""
     frozen: dict[str, NormaliseOptions] = {}
     floating: list[pd.DataFrame] = []
     names: list[str] = []
     rows_read = 0
+    guess = explicit_as_of(settings)
     for batch in stream_inputs(
         paths, options.read, engine.block_size or block_size_for(engine.budget)
     ):
@@ -163,6 +249,8 @@ def _split(paths, options: LoadOptions, engine: Engine, spill: SpillFiles, repor
         progress.reading(batch.bytes_done, size, rows_read)
         if rows.empty:
             continue
+        if explicit_as_of(settings) is None:
+            guess = pick(max, guess, last_day_within(rows["ordered_at"], settings))
         partition = partition_of(pa.array(rows["customer"], pa.string()), spill.count)
         floats = partition < 0
         if (refunds := refund_rows(rows)).any():
@@ -174,7 +262,7 @@ def _split(paths, options: LoadOptions, engine: Engine, spill: SpillFiles, repor
         if len(rows):
             spill.write_split(to_arrow(rows), partition)
     frame = pd.concat(floating, ignore_index=True) if floating else pd.DataFrame()
-    return frame, names
+    return frame, names, guess
 
 
 def _freeze(options: NormaliseOptions, report: LoadReport, first_block: bool) -> NormaliseOptions:
@@ -256,23 +344,37 @@ def _merge(report: LoadReport, part: LoadReport) -> None:
 
 
 class LocalRunner:
-    """Steps 2 and 3 in this process, one partition at a time; orders between the steps are
-    spilled again (the as-of day is known only when every partition has been seen)."""
+    """Steps 2 and 3 in this process, one partition at a time: each partition reduced as soon
+    as it has its orders (``orders_reduced``), or, when that cannot be, the orders spilled
+    again until every partition has been seen (``orders``, then ``reduce``)."""
+
+    at_once = True
 
     def __init__(self, engine: Engine) -> None:
         self._engine = engine
         self._orders: SpillFiles | None = None
 
+    def orders_reduced(self, spill, floating, options, settings, progress, as_of, ledger, collect):
+        for p, part in self._parts(spill, floating, options, settings, keep=True):
+            if len(part.orders):
+                collect(partition_reduce(part.orders, as_of, settings, ledger))
+            progress.reducing(p + 1, spill.count)
+            yield part
+
     def orders(self, spill, floating, options, settings, progress):
         self._orders = SpillFiles(spill.count, self._engine.spill_dir)
-        for p in range(spill.count):
-            rows = plain_rows(spill.read(p))
-            part = partition_orders(rows, options, settings, spill.count, p, floating)
+        for p, part in self._parts(spill, floating, options, settings, keep=False):
             if len(part.orders):
                 self._orders.write(p, to_arrow(part.orders))
             progress.reducing(p + 1, 2 * spill.count)
-            part.orders = part.orders.head(0)  # the columns only; the rows are on disk
             yield part
+
+    def _parts(self, spill, floating, options, settings, keep: bool):
+        for p in range(spill.count):
+            rows = plain_rows(spill.read(p, keep=keep))
+            part = partition_orders(rows, options, settings, spill.count, p, floating)
+            yield p, part
+            part.orders = part.orders.head(0)  # the columns only: the rows are done with
 
     def reduce(self, strays, as_of, settings, ledger, progress, collect):
         spill = self._orders

@@ -123,14 +123,16 @@ class SpillFiles:
             if bounds[p] < bounds[p + 1]:
                 self.write(p, table.slice(bounds[p], bounds[p + 1] - bounds[p]))
 
-    def read(self, partition: int) -> pa.Table | None:
-        """One partition's rows in the order written (None when no row went there)."""
+    def read(self, partition: int, keep: bool = False) -> pa.Table | None:
+        """One partition's rows in the order written (None when no row went there). The files
+        are deleted once read (freeing the disk as we go) unless ``keep``."""
         tables = []
         for block in range(self._blocks[partition]):
             path = self._file(partition, block)
             with pa.OSFile(path, "rb") as source:
                 tables.append(pa.ipc.open_stream(source).read_all())
-            os.remove(path)  # read once: free the disk as we go
+            if not keep:
+                os.remove(path)
         if not tables:
             return None
         return pa.concat_tables(tables, promote_options="permissive")

@@ -29,8 +29,8 @@ class WindowStats:
     def __or__(self, other: WindowStats) -> WindowStats:
         return WindowStats(
             self.any_in_range or other.any_in_range,
-            _pick(min, self.first_sale, other.first_sale),
-            _pick(max, self.last_day, other.last_day),
+            pick(min, self.first_sale, other.first_sale),
+            pick(max, self.last_day, other.last_day),
         )
 
 
@@ -69,6 +69,18 @@ def window_orders(orders: pd.DataFrame, settings: Settings) -> tuple[pd.DataFram
     return (orders if keep.all() else orders[keep]), stats
 
 
+def last_day_within(stamps: pd.Series, settings: Settings) -> int | None:
+    """The last day of these rows inside --since/--until (None when none is): orders are dated
+    by one of their rows, so this bounds the orders' last day from above."""
+    day = day_numbers(stamps)
+    keep = stamps.notna().to_numpy()
+    if settings.since:
+        keep &= day >= day_number(settings.since)
+    if settings.until:
+        keep &= day <= day_number(settings.until)
+    return int(day[keep].max()) if keep.any() else None
+
+
 def settle_as_of(stats: WindowStats, settings: Settings) -> int:
     """The as-of day: --as-of, else the last day with an order or a refund (so that no money
     is left out)."""
@@ -82,7 +94,7 @@ def settle_as_of(stats: WindowStats, settings: Settings) -> int:
     return as_of if as_of is not None else int(stats.last_day)
 
 
-def _pick(choose, a: int | None, b: int | None) -> int | None:
+def pick(choose, a: int | None, b: int | None) -> int | None:
     if a is None or b is None:
         return a if b is None else b
     return choose(a, b)
