@@ -20,6 +20,7 @@ or, with ``--engine dask``, as tasks on a Dask cluster (``ltvcli.engine.dask``).
 from __future__ import annotations
 
 from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING, Protocol
 
@@ -370,11 +371,21 @@ class LocalRunner:
             yield part
 
     def _parts(self, spill, floating, options, settings, keep: bool):
-        for p in range(spill.count):
-            rows = plain_rows(spill.read(p, keep=keep))
-            part = partition_orders(rows, options, settings, spill.count, p, floating)
-            yield p, part
-            part.orders = part.orders.head(0)  # the columns only: the rows are done with
+        """Each partition's orders; the next partition's rows are read in a thread meanwhile."""
+
+        def rows(p: int) -> pd.DataFrame:
+            return plain_rows(spill.read(p, keep=keep))
+
+        with ThreadPoolExecutor(max_workers=1) as reader:
+            following = reader.submit(rows, 0)
+            for p in range(spill.count):
+                current = following.result()
+                if p + 1 < spill.count:
+                    following = reader.submit(rows, p + 1)
+                part = partition_orders(current, options, settings, spill.count, p, floating)
+                del current
+                yield p, part
+                part.orders = part.orders.head(0)  # the columns only: the rows are done with
 
     def reduce(self, strays, as_of, settings, ledger, progress, collect):
         spill = self._orders

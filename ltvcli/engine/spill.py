@@ -11,6 +11,7 @@ from __future__ import annotations
 import os
 import shutil
 import tempfile
+from concurrent.futures import Future, ThreadPoolExecutor
 
 import numpy as np
 import pandas as pd
@@ -95,7 +96,8 @@ class SpillFiles:
         self.count = count
         self.path = tempfile.mkdtemp(prefix="ltv-spill-", dir=directory)
         self._blocks = [0] * count
-        self.bytes_written = 0
+        self._writer: ThreadPoolExecutor | None = None
+        self._writing: Future | None = None
 
     def __enter__(self) -> SpillFiles:
         return self
@@ -104,6 +106,8 @@ class SpillFiles:
         self.remove()
 
     def remove(self) -> None:
+        if self._writer is not None:
+            self._writer.shutdown()
         shutil.rmtree(self.path, ignore_errors=True)
 
     def write(self, partition: int, table: pa.Table) -> None:
@@ -112,10 +116,21 @@ class SpillFiles:
         with pa.OSFile(path, "wb") as sink:
             with pa.ipc.new_stream(sink, table.schema, options=_OPTIONS) as writer:
                 writer.write_table(table)
-            self.bytes_written += sink.tell()
 
     def write_split(self, table: pa.Table, partition: np.ndarray) -> None:
-        """Write each row of ``table`` to its partition (``partition`` per row)."""
+        """Write each row of ``table`` to its partition (``partition`` per row), in a thread
+        while the caller parses the next block (Arrow releases the GIL); one block at a time."""
+        self._wait()
+        if self._writer is None:
+            self._writer = ThreadPoolExecutor(max_workers=1)
+        self._writing = self._writer.submit(self._split, table, partition)
+
+    def _wait(self) -> None:
+        if self._writing is not None:
+            writing, self._writing = self._writing, None
+            writing.result()
+
+    def _split(self, table: pa.Table, partition: np.ndarray) -> None:
         order = np.argsort(partition, kind="stable")
         bounds = np.searchsorted(partition[order], np.arange(self.count + 1))
         table = table.take(pa.array(order))  # one copy; each partition is then a slice of it
@@ -126,6 +141,7 @@ class SpillFiles:
     def read(self, partition: int, keep: bool = False) -> pa.Table | None:
         """One partition's rows in the order written (None when no row went there). The files
         are deleted once read (freeing the disk as we go) unless ``keep``."""
+        self._wait()
         tables = []
         for block in range(self._blocks[partition]):
             path = self._file(partition, block)
