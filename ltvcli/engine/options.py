@@ -90,14 +90,15 @@ def machine_memory() -> int:
 
 
 def partitions_for(in_memory: int | None, budget: int) -> int:
-    """Enough partitions that one partition's rows, normalised in memory, take a quarter of
-    the budget (the rest is for the customers collected so far and the reader's blocks)."""
+    """Enough partitions that one partition's rows, normalised in memory, take a sixth of the
+    budget: two partitions are in memory at once (one reduced, the next read meanwhile), and
+    the rest is for the customers collected so far and the reader's blocks."""
     if not in_memory:
         return 16
-    return max(2, math.ceil(in_memory / (budget / 4)))
+    return max(2, math.ceil(in_memory / (budget / 6)))
 
 
 def block_size_for(budget: int) -> int:
-    """Bytes of text per block: 64 MB, less under a small budget (a block's rows are parsed at
-    once, about ten times its size at the peak)."""
-    return int(min(64 << 20, max(1 << 20, budget // 40)))
+    """Bytes of text per block: 32 MB, less under a small budget (a block's rows are parsed at
+    once, about ten times its size at the peak, and the reader parses a few blocks ahead)."""
+    return int(min(32 << 20, max(1 << 20, budget // 40)))

@@ -13,8 +13,12 @@
 3. **Reduce.** Each partition's orders are reduced by the same ``reduce_orders``; the per-customer
    pieces are put together in the in-memory engine's order (``combine``).
 
-Memory holds one block, one partition and the customers reduced so far. Steps 2 and 3 run here
-or, with ``--engine dask``, as tasks on a Dask cluster (``ltvcli.engine.dask``).
+Steps 2 and 3 go together, partition by partition, with the as-of day guessed in step 1 (the last
+row day in the window). When the partitions' orders settle another day, or orders move between
+partitions, the pieces are dropped and the two steps run one after the other on the kept rows,
+the orders spilled in between. Memory holds a block or two, two partitions and the customers
+reduced so far. Steps 2 and 3 run here or, with ``--engine dask``, as tasks on a Dask cluster
+(``ltvcli.engine.dask``).
 """
 
 from __future__ import annotations
