@@ -20,6 +20,7 @@ from ltvcli.analysis import Analysis
 from ltvcli.cents import divide_cents
 from ltvcli.customers import AT_RISK, RFM_ORDER, STATUSES, attribute_columns, rfm_scores
 from ltvcli.definition import Metric
+from ltvcli.engine.reduce import median_by_owner
 from ltvcli.errors import ConfigError
 from ltvcli.metrics import METRIC_BY_KEY, kpis
 from ltvcli.periods import PERIODS, period_labels
@@ -234,9 +235,13 @@ def _median_gaps(analysis: Analysis, group_of: pd.Series) -> dict[int, float]:
     r = analysis.reduced
     if len(r.gaps) == 0:
         return {}
-    by_row = np.full(len(analysis.customers), -2, dtype=np.int64)
+    by_row = np.full(len(analysis.customers), -1, dtype=np.int64)
     by_row[group_of.index.to_numpy()] = group_of.to_numpy()
-    gaps = pd.Series(r.gaps.astype(float))
-    medians = gaps.groupby(by_row[r.gap_owner]).median().to_dict()
-    medians[-1] = float(gaps.median())
+    group = by_row[r.gap_owner]
+    grouped = group >= 0
+    counts = np.bincount(group[grouped], minlength=int(group_of.max()) + 1 if len(group_of) else 0)
+    starts = np.r_[0, np.cumsum(counts)[:-1]]
+    per_group = median_by_owner(group[grouped], r.gaps[grouped], counts, starts)
+    medians = {g: float(m) for g, m in enumerate(per_group) if not np.isnan(m)}
+    medians[-1] = float(np.median(r.gaps))
     return medians

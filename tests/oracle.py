@@ -114,9 +114,14 @@ def segments_by_first_city(path: Path) -> list[dict]:
           select c, arg_min(city, (d, line)) as city, count(*) as n, sum(gross - refund) as net
           from o group by c
         )
+        , gap_median as (
+          select per.city, median(gap) as median_gap
+          from gaps join per using (c) where gap is not null group by per.city
+        )
         select city, count(*) as customers, sum(n) as orders, sum(net) as net_revenue,
-               avg((n >= 2)::int) as repeat_rate, median(net) as median_net
-        from per group by city order by city
+               avg((n >= 2)::int) as repeat_rate, median(net) as median_net,
+               any_value(gap_median.median_gap) as median_gap
+        from per left join gap_median using (city) group by city order by city
     """
     return _records(sql)
 

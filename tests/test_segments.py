@@ -34,6 +34,12 @@ def test_segments_by_first_city_equal_sql(tmp_path, rows):
         assert got["repeat_rate"] == pytest.approx(r["repeat_rate"], abs=1e-12)
         assert got["ltv_historical"] == divide_cents(r["net_revenue"], r["customers"])
         assert abs(got["ltv_historical_median"] - r["median_net"]) <= 0.5
+        median_gap = got["median_interval_days"]
+        assert (
+            (median_gap is None or pd.isna(median_gap))
+            if r["median_gap"] is None
+            else (median_gap == r["median_gap"])
+        )
     total = table.loc[TOTAL]
     assert total["customers"] == sum(r["customers"] for r in expected)
     assert total["net_revenue"] == sum(r["net_revenue"] for r in expected)

@@ -115,7 +115,7 @@ def reduce_orders(
             "mean_interval_days": np.where(
                 has_gap, (last_day - first_day) / np.maximum(n_gaps, 1), np.nan
             ),
-            "median_interval_days": _median_by_owner(gap_owner, gaps, n_gaps, gap_starts),
+            "median_interval_days": median_by_owner(gap_owner, gaps, n_gaps, gap_starts),
             "days_to_second_order": np.where(has_gap, second, np.nan),
             "_first_day": first_day,
             "_last_day": last_day,
@@ -199,7 +199,7 @@ def _sort_rows(codes: np.ndarray, day: np.ndarray, refund: np.ndarray) -> np.nda
     return key & ((1 << row_bits) - 1)
 
 
-def _median_by_owner(
+def median_by_owner(
     owner: np.ndarray, values: np.ndarray, counts: np.ndarray, starts: np.ndarray
 ) -> np.ndarray:
     """Exact median of ``values`` per owner (NaN for owners without values)."""
