@@ -73,6 +73,15 @@ class Context:
     customers_acquired: int | None = None
 
 
+# The customer-table columns ``kpis`` and ``Analysis.context`` read: a caller that splits a
+# big table into groups takes only these (``ltvcli.segments``).
+KPI_COLUMNS = (
+    "currency", "orders", "gross_revenue", "refunds", "net_revenue", "margin", "status",
+    "first_order", "last_order", "days_to_second_order", "_recent_orders", "_active_before",
+    "_first_day",
+)  # fmt: skip
+
+
 def kpis_by_currency(customers: pd.DataFrame, context: Context) -> list[dict[str, object]]:
     """Headline KPIs, one record per currency (money never mixes currencies)."""
     return [
@@ -85,7 +94,7 @@ def kpis(customers: pd.DataFrame, context: Context) -> dict[str, object]:
     """The KPIs of one set of customers in one currency; money in cents."""
     s = context.settings
     c = customers
-    buyers = c[c["orders"] > 0]
+    buyers = c if (bought := c["orders"] > 0).all() else c[bought]
     n = len(buyers)
     orders = int(c["orders"].sum())
     gross = int(c["gross_revenue"].sum())
@@ -175,9 +184,9 @@ def median_cents(values: np.ndarray) -> int | None:
     """Median of cents; the mean of the two middle values (even count) rounds half-up."""
     if len(values) == 0:
         return None
-    ordered = np.sort(values)
-    k = len(ordered)
-    return divide_cents(int(ordered[(k - 1) // 2]) + int(ordered[k // 2]), 2)
+    k = len(values)
+    middle = np.partition(values, [(k - 1) // 2, k // 2])  # the two middle values in place
+    return divide_cents(int(middle[(k - 1) // 2]) + int(middle[k // 2]), 2)
 
 
 def _formula(per_order: int | None, frequency: float | None, lifespan: float | None):

@@ -22,7 +22,7 @@ from ltvcli.customers import AT_RISK, RFM_ORDER, STATUSES, attribute_columns, rf
 from ltvcli.definition import Metric
 from ltvcli.engine.reduce import median_by_owner
 from ltvcli.errors import ConfigError
-from ltvcli.metrics import METRIC_BY_KEY, kpis
+from ltvcli.metrics import KPI_COLUMNS, METRIC_BY_KEY, kpis
 from ltvcli.periods import PERIODS, period_labels
 
 TOTAL, OTHER, NONE = "(total)", "(other)", "(none)"
@@ -60,7 +60,9 @@ def default_keys(analysis: Analysis, count: int = 1) -> list[str]:
 
 def segment_keys(analysis: Analysis, by: list[str], period: str = "month") -> pd.DataFrame:
     """One column per ``--by`` key, one row per buyer (index of ``analysis.customers``)."""
-    c = analysis.customers[analysis.customers["orders"] > 0]
+    c = analysis.customers
+    if not (buyer := c["orders"] > 0).all():
+        c = c[buyer]
     out = {}
     for name in (_resolve(n, c) for n in by):
         if name == "rfm":
@@ -118,7 +120,10 @@ def segment_table(
     names = list(keys.columns)
     if min_customers > 1:
         keys = _fold_small(keys, min_customers)
-    buyers = c.loc[keys.index]
+    # the columns the numbers need: splitting the whole table by segment would copy it all
+    wanted = {*KPI_COLUMNS, "nps_score"}
+    buyers = c[[name for name in c.columns if name in wanted]]
+    buyers = buyers if keys.index.equals(c.index) else buyers.loc[keys.index]
     totals = (len(buyers), int(buyers["net_revenue"].sum()))
     grouped = buyers.groupby([keys[n] for n in names], sort=False)
     medians = _median_gaps(analysis, grouped.ngroup())
