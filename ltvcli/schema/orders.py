@@ -127,6 +127,7 @@ def rows_from_raw(raw: RawTable, options: NormaliseOptions, report: LoadReport) 
         customer_job = col("customer") and pool.submit(
             normalise_customers, table.column(col("customer")), phone_column
         )
+        id_jobs = {name: pool.submit(_ids, table, col(name)) for name in ("order_id", "reference")}
         attribute_jobs = {
             name: pool.submit(_attribute, table.column(name))
             for name in table.column_names
@@ -162,10 +163,9 @@ def rows_from_raw(raw: RawTable, options: NormaliseOptions, report: LoadReport) 
         frame["customer"] = customer_job.result().to_pandas()
     else:
         frame["customer"] = None  # a refunds registry: the customer comes from the order
-    order_ids = _ids(table, col("order_id"))
-    frame["order_id"] = None if order_ids is None else order_ids.to_pandas()
-    reference = _ids(table, col("reference"))
-    frame["reference"] = None if reference is None else reference.to_pandas()
+    for name, job in id_jobs.items():
+        ids = job.result()
+        frame[name] = None if ids is None else ids.to_pandas()
     frame["currency"] = _currency(table, col("currency"), cell_currency, options.currency)
     frame["status"] = _nothing(n)
     if col("status"):
