@@ -131,7 +131,9 @@ def reduce_files(
         )
         runner = _runner(engine)
         try:
-            steps = _Steps(runner, spill, floating, options, settings, engine, progress, names)
+            steps = _Steps(
+                runner, spill, floating, options, settings, engine, progress, names, report
+            )
             parts = steps.at_once(guess, collect or pieces) if runner.at_once else None
             if parts is None:
                 (collect or pieces).clear()
@@ -178,6 +180,7 @@ class _Steps:
     engine: Engine
     progress: Progress
     names: list[str]
+    report: LoadReport  # of step 1
 
     def two_steps(self, collect: Collector) -> _Parts:
         """All partitions' orders first (they settle the as-of day), then the reduce."""
@@ -215,8 +218,9 @@ class _Steps:
         parts.add(
             partition_orders(leftover, self.options.normalise, self.settings, self.spill.count, -1)
         )
-        if not parts.columns:
-            raise no_orders_error(parts.report, self.names)
+        if not parts.stats.orders:
+            _merge(self.report, parts.report)
+            raise no_orders_error(self.report, self.names)
         parts.as_of = settle_as_of(parts.stats, self.settings)
         return parts
 

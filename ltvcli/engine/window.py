@@ -25,12 +25,14 @@ class WindowStats:
     any_in_range: bool = False  # an order between --since and --until
     first_sale: int | None = None  # first order day in the window
     last_day: int | None = None  # last order or refund day in the window
+    orders: int = 0  # orders and refunds, in the window or not
 
     def __or__(self, other: WindowStats) -> WindowStats:
         return WindowStats(
             self.any_in_range or other.any_in_range,
             pick(min, self.first_sale, other.first_sale),
             pick(max, self.last_day, other.last_day),
+            self.orders + other.orders,
         )
 
 
@@ -65,6 +67,7 @@ def window_orders(orders: pd.DataFrame, settings: Settings) -> tuple[pd.DataFram
         any_in_range,
         int(day[sales].min()) if sales.any() else None,
         int(day[keep].max()) if keep.any() else None,
+        len(orders),
     )
     return (orders if keep.all() else orders[keep]), stats
 

@@ -155,6 +155,15 @@ def test_at_once_or_in_two_steps_the_answers_are_the_same(write, last_line, step
     assert _steps([path], engine) == steps * 3
 
 
+def test_no_orders_left_is_the_same_error(write):
+    text = "order,customer,date,amount,status\n1,a,2024-01-02,5.00,cancelled\n2,b,not a day,3.00,paid\n"
+    path = str(write("none.csv", text))
+    memory, _ = both([path])
+    assert memory is None  # both raised, with the same message
+    with pytest.raises(InputError, match="unparseable date: 1, cancelled, failed or lost order"):
+        analyse_files([path], LoadOptions(), engine=Engine("stream", partitions=2))
+
+
 def test_parquet_file_and_hive_dataset(tmp_path):
     orders = pd.read_csv(SAMPLE / "orders.csv", dtype=str)
     file = tmp_path / "orders.parquet"
