@@ -93,3 +93,13 @@ def test_several_currencies_give_one_row_per_currency_and_customer(write):
     table = analyse(load_orders(str(write("o.csv", text)))).customers
     got = sorted(zip(table["currency"], table["customer"], table["net_revenue"], strict=True))
     assert got == [("EUR", "a", 2000), ("USD", "a", 1000), ("USD", "b", 500)]
+
+
+@pytest.mark.parametrize("size", [1000, (1 << 20) + 7])  # one thread, and two
+def test_sort_in_place_sorts_like_numpy(size):
+    from ltvcli.engine.reduce import sort_in_place
+
+    values = np.random.default_rng(size).integers(0, 5000, size)  # many repeats
+    expected = np.sort(values)
+    sort_in_place(values)
+    assert (values == expected).all()
