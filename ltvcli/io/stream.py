@@ -37,8 +37,6 @@ from ltvcli.io.text import SAMPLE_BYTES, detect_encoding
 from ltvcli.io.workbooks import read_workbook
 
 _DECODE_BLOCK = 8 << 20
-_ZSTD = b"\x28\xb5\x2f\xfd"
-_COMPRESSED_MAGIC = (b"\x1f\x8b", b"BZh", b"\xfd7zXZ\x00", _ZSTD)
 # Bytes in memory per byte on disk, once parsed and normalised: measured on the benchmark's
 # orders (``make bench``); a compressed text file is counted at gzip's usual ratio of 6.
 IN_MEMORY_FACTOR = {"text": 5, "compressed": 30, "parquet": 12}
@@ -108,11 +106,12 @@ def _blocks(path: str, options: ReadOptions, block_size: int) -> Iterator[tuple[
     if is_dataset_dir(path):
         yield from _dataset(path, block_size)
         return
-    with _Counting(_open(path)) as stream:
-        yield from _file_blocks(path, stream, options, block_size)
+    raw, stored = _open(path)
+    with _Counting(raw) as stream:
+        yield from _file_blocks(path, stream, options, block_size, stored)
 
 
-def _file_blocks(path: str, stream: _Counting, options: ReadOptions, block_size: int):
+def _file_blocks(path: str, stream: _Counting, options: ReadOptions, block_size: int, stored: bool):
     name = "<stdin>" if path == STDIN else path
     head = read_full(stream, SAMPLE_BYTES + 1)
     fmt = options.input_format or sniff_format(head, name)
@@ -122,7 +121,7 @@ def _file_blocks(path: str, stream: _Counting, options: ReadOptions, block_size:
         whole = read_workbook(head + stream.read(), name, options)
         yield from _slices(whole, block_size, stream.count)
     else:
-        plain = path if _plain_local(path) else None
+        plain = path if stored else None
         yield from _csv(
             _Chained(head, stream), name, options, block_size, lambda: stream.count, plain
         )
@@ -245,8 +244,9 @@ def _slices(whole: RawTable, block_size: int, position) -> Iterator[tuple[RawTab
         yield part, position()
 
 
-def _open(path: str) -> BinaryIO:
-    """The file's bytes, decompressed on the fly (the kind told by the first bytes)."""
+def _open(path: str) -> tuple[BinaryIO, bool]:
+    """The file's bytes, decompressed on the fly (the kind told by the first bytes), and
+    whether they are a local file's bytes as stored (which pyarrow may then read itself)."""
     if path == STDIN:
         raw = sys.stdin.buffer
     elif remote.is_remote(path):
@@ -264,22 +264,14 @@ def _open(path: str) -> BinaryIO:
     magic = raw.read(6)
     raw = _Chained(magic, raw)
     if magic.startswith(b"\x1f\x8b"):
-        return gzip.GzipFile(fileobj=raw)
+        return gzip.GzipFile(fileobj=raw), False
     if magic.startswith(b"BZh"):
-        return bz2.BZ2File(raw)
+        return bz2.BZ2File(raw), False
     if magic.startswith(b"\xfd7zXZ\x00"):
-        return lzma.LZMAFile(raw)
-    if magic.startswith(_ZSTD):
-        return pa.CompressedInputStream(pa.PythonFile(raw, mode="r"), "zstd")
-    return raw
-
-
-def _plain_local(path: str) -> bool:
-    """A file on this machine stored uncompressed."""
-    if path == STDIN or remote.is_remote(path):
-        return False
-    with open(path, "rb") as file:
-        return not file.read(6).startswith(_COMPRESSED_MAGIC)
+        return lzma.LZMAFile(raw), False
+    if magic.startswith(b"\x28\xb5\x2f\xfd"):
+        return pa.CompressedInputStream(pa.PythonFile(raw, mode="r"), "zstd"), False
+    return raw, path != STDIN and not remote.is_remote(path)
 
 
 def _seekable(path: str):
