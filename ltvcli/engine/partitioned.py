@@ -134,10 +134,11 @@ def reduce_files(
             steps = _Steps(
                 runner, spill, floating, options, settings, engine, progress, names, report
             )
-            parts = steps.at_once(guess, collect or pieces) if runner.at_once else None
+            sink = collect or pieces
+            parts = steps.at_once(guess, sink) if runner.at_once else None
             if parts is None:
-                (collect or pieces).clear()
-                parts = steps.two_steps(collect or pieces)
+                sink.clear()
+                parts = steps.two_steps(sink)
         finally:
             runner.close()
     _merge(report, parts.report)
