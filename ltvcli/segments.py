@@ -244,9 +244,8 @@ def _median_gaps(analysis: Analysis, group_of: pd.Series) -> dict[int, float]:
     by_row[group_of.index.to_numpy()] = group_of.to_numpy()
     group = by_row[r.gap_owner]
     grouped = group >= 0
-    counts = np.bincount(group[grouped], minlength=int(group_of.max()) + 1 if len(group_of) else 0)
-    starts = np.r_[0, np.cumsum(counts)[:-1]]
-    per_group = median_by_owner(group[grouped], r.gaps[grouped], counts, starts)
+    groups = int(group_of.max()) + 1 if len(group_of) else 0
+    per_group = median_by_owner(group[grouped], r.gaps[grouped], groups)
     medians = {g: float(m) for g, m in enumerate(per_group) if not np.isnan(m)}
     medians[-1] = float(np.median(r.gaps))
     return medians

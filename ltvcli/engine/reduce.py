@@ -119,7 +119,7 @@ def reduce_orders(
             "mean_interval_days": np.where(
                 has_gap, (last_day - first_day) / np.maximum(n_gaps, 1), np.nan
             ),
-            "median_interval_days": median_by_owner(gap_owner, gaps, n_gaps, gap_starts),
+            "median_interval_days": median_by_owner(gap_owner, gaps, n_customers),
             "days_to_second_order": np.where(has_gap, second, np.nan),
             "_first_day": first_day,
             "_last_day": last_day,
@@ -215,13 +215,14 @@ def sort_in_place(values: np.ndarray) -> None:
     values.sort(kind="stable")
 
 
-def median_by_owner(
-    owner: np.ndarray, values: np.ndarray, counts: np.ndarray, starts: np.ndarray
-) -> np.ndarray:
-    """Exact median of ``values`` per owner (NaN for owners without values)."""
-    out = np.full(len(counts), np.nan)
+def median_by_owner(owner: np.ndarray, values: np.ndarray, owners: int) -> np.ndarray:
+    """Exact median of the non-negative integer ``values`` per owner (0 to ``owners`` - 1;
+    NaN for owners without values): one sort of (owner, value) packed in an int64."""
+    out = np.full(owners, np.nan)
     if len(values) == 0:
         return out
+    counts = np.bincount(owner, minlength=owners)
+    starts = np.r_[0, np.cumsum(counts)[:-1]]
     value_bits = _bits(int(values.max()) + 1)
     packed = (owner.astype(np.int64) << value_bits) | values
     sort_in_place(packed)
