@@ -9,7 +9,7 @@ import pyarrow as pa
 from ltvcli.errors import InputError
 from ltvcli.io.raw import ReadOptions
 from ltvcli.io.readers import read_inputs
-from ltvcli.schema.customers import normalise_customers
+from ltvcli.schema import identity
 from ltvcli.schema.fields import match, normalise_header
 
 NPS_HEADERS = ("nps", "nps score", "nps_score", "score", "likelihood to recommend", "оценка", "оценка nps", "nps оценка")  # fmt: skip
@@ -31,8 +31,11 @@ def join_customer_file(customers: pd.DataFrame, path: str) -> tuple[pd.DataFrame
             hint="name it customer, customer_id, email or phone, like in the orders",
         )  # fmt: skip
     key = max(scored)[1]
+    values = table.column(key).combine_chunks()
     phone = "phone" in normalise_header(key) or "телефон" in normalise_header(key)
-    keys = normalise_customers(table.column(key), phone).to_pandas()
+    kind = identity.kind_of(values, phone)
+    region = identity.phone_region(table.column_names, [values])
+    keys = identity.normalise_keys(values, kind, region).to_pandas()
     extra = {}
     for name in table.column_names:
         if name == key:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from ltvcli.errors import InputError
 from ltvcli.load import Loaded
 from ltvcli.metrics import day_text
 
@@ -24,5 +25,13 @@ def inspection(loaded: Loaded) -> dict[str, object]:
         "currencies": sorted(c for c in orders["currency"].dropna().unique()),
         "first_order": day_text(sales["ordered_at"].min()),
         "last_order": day_text(sales["ordered_at"].max()),
+        "linked": report.customers,
+        "warnings": report.warnings,
         "notes": report.notes,
     }
+
+
+def unfinished_inspection(error: InputError) -> dict[str, object]:
+    """What was found in files that give no orders (a column not settled, every row skipped),
+    and why: inspect shows it before it fails."""
+    return {"files": getattr(error, "sources", []), "error": str(error)}

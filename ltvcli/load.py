@@ -9,7 +9,8 @@ import pandas as pd
 from ltvcli.errors import InputError
 from ltvcli.io.readers import read_inputs
 from ltvcli.options import LoadOptions
-from ltvcli.schema.orders import rows_from_raw, to_orders
+from ltvcli.schema import identity
+from ltvcli.schema.orders import file_wide, rows_from_raw, to_orders
 from ltvcli.schema.report import LoadReport
 
 
@@ -31,10 +32,21 @@ def load_orders(paths: list[str] | str, options: LoadOptions | None = None) -> L
     check_strict(report, options)
     frames = [f for f in frames if len(f)]
     rows = pd.concat(frames, ignore_index=True) if frames else pd.DataFrame()
-    orders = to_orders(rows, options.normalise, report)
+    links = identity.settle_customers(linking_keys(rows), report)
+    if links:
+        rows["customer"] = links.apply(rows["customer"], rows[identity.SLOT_COLUMN].to_numpy())
+    orders = to_orders(rows, file_wide(options.normalise, report), report)
     if orders.empty:
         raise no_orders_error(report, [r.name for r in raws])
+    identity.customer_warnings(report)
     return Loaded(orders=orders, report=report)
+
+
+def linking_keys(rows: pd.DataFrame) -> pd.DataFrame | None:
+    """The identifier combinations to link, when some file has two or more identifiers."""
+    if not any(c.startswith("_link_") for c in rows.columns):
+        return None
+    return identity.keys_of(rows)
 
 
 def check_strict(report: LoadReport, options: LoadOptions) -> None:
@@ -52,6 +64,8 @@ def check_strict(report: LoadReport, options: LoadOptions) -> None:
 
 def no_orders_error(report: LoadReport, names: list[str]) -> InputError:
     reasons = ", ".join(f"{r}: {n}" for r, n in report.skipped.most_common(3))
-    return InputError(
+    error = InputError(
         "no usable orders" + (f" (skipped {reasons})" if reasons else ""), file=", ".join(names)
     )
+    error.sources = report.sources  # for ltv inspect, which shows what it did find
+    return error

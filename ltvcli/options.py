@@ -19,6 +19,8 @@ This is the only module that reads ``ltv.toml``. Its sections::
     timezone = "Europe/Moscow"
     currency = "RUB"
     include_open = false
+    no_link = false      # true: key customers by the strongest identifier column only
+    phone_region = "RU"  # the country of phones written without one
 """
 
 from __future__ import annotations
@@ -46,6 +48,8 @@ class LoadOptions(ReadOptions):
     timezone: str | None = None
     currency: str | None = None
     include_open: bool = False
+    no_link: bool = False
+    phone_region: str | None = None
     strict: bool = False
 
     @property
@@ -60,6 +64,8 @@ class LoadOptions(ReadOptions):
             timezone=self.timezone,
             include_open=self.include_open,
             currency=self.currency,
+            link=not self.no_link,
+            phone_region=self.phone_region,
         )
 
 
@@ -93,7 +99,7 @@ def load_options(
         raise ConfigError(f"unknown load option(s): {', '.join(sorted(unknown))}")
     options = replace(options, columns=merged, **given)
     _check_timezone(options.timezone)
-    return options
+    return _check_region(options)
 
 
 def _check_timezone(zone: str | None) -> None:
@@ -107,6 +113,19 @@ def _check_timezone(zone: str | None) -> None:
         raise ConfigError(
             f"unknown time zone {zone!r} (use a name like Europe/Moscow or UTC)"
         ) from None
+
+
+def _check_region(options: LoadOptions) -> LoadOptions:
+    if options.phone_region is None:
+        return options
+    import phonenumbers
+
+    region = options.phone_region.strip().upper()
+    if region not in phonenumbers.SUPPORTED_REGIONS:
+        raise ConfigError(
+            f"unknown phone region {options.phone_region!r} (use a country code like RU or US)"
+        )
+    return replace(options, phone_region=region)
 
 
 def analysis_settings(config: str | None = None, **flags: object) -> Settings:
@@ -156,7 +175,10 @@ def _from_file(path: Path, options: LoadOptions) -> LoadOptions:
             f"known: {', '.join(MAPPED_FIELDS)}"
         )
     section = data.get("input", {})
-    allowed = {"encoding", "delimiter", "sheet", "dayfirst", "timezone", "currency", "include_open"}
+    allowed = {
+        "encoding", "delimiter", "sheet", "dayfirst", "timezone", "currency", "include_open",
+        "no_link", "phone_region",
+    }  # fmt: skip
     bad = set(section) - allowed
     if bad:
         raise ConfigError(f"{path}: [input] has unknown key(s) {', '.join(sorted(bad))}")

@@ -268,7 +268,7 @@ def _data_quality(analysis: Analysis, loaded: Loaded) -> Section:
         Result(skipped, {"reason": "text", "rows": "count"}, title="skipped"),
         Result(columns, dict.fromkeys(columns.columns, "text"), title="detected"),
     ]
-    notes = list(report.notes) + analysis.notes
+    notes = list(report.warnings) + list(report.notes) + analysis.notes
     notes.append(f"margin: {analysis.margin_source or 'unknown'}")
     return Section("data_quality", "data_quality", results, text=[f"{report.rows_read:,}", *notes])
 

@@ -70,7 +70,9 @@ def customers(path: Path, churn_window: int = 365) -> list[dict]:
         agg as (
           select c, min(d) as first_order, max(d) as last_order, count(*) as orders,
                  sum(gross) as gross, sum(refund) as refunds,
-                 arg_min(city, (d, line)) as city, arg_max(channel, (d, line)) as last_channel
+                 -- orders of one day without a time or an order id tie: the smallest value
+                 arg_min(city, (d, city)) as city,
+                 first(channel order by d desc, channel) as last_channel
           from o group by c
         ),
         g as (
@@ -111,7 +113,7 @@ def segments_by_first_city(path: Path) -> list[dict]:
     sql = f"""
         with {_orders(path)},
         per as (
-          select c, arg_min(city, (d, line)) as city, count(*) as n, sum(gross - refund) as net
+          select c, arg_min(city, (d, city)) as city, count(*) as n, sum(gross - refund) as net
           from o group by c
         )
         , gap_median as (

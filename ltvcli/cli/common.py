@@ -138,7 +138,9 @@ def _opt(*decls: str, help: str, panel: str = INPUT, **kw) -> typer.models.Optio
 
 # name -> (annotation, default). The flags of ltv.toml's [columns] and [input] sections.
 LOAD_FLAGS: dict[str, tuple[object, object]] = {
-    "customer": (Annotated[str | None, _opt("--customer", help="Column with the customer id, e-mail or phone.", panel=MAPPING)], None),
+    "customer": (Annotated[str | None, _opt("--customer", help="Column(s) that identify the customer, comma-separated, e.g. \"Customer ID,Email\" (linked) [default: every id, e-mail and phone column, linked].", panel=MAPPING)], None),
+    "no_link": (Annotated[bool, _opt("--no-link", help="Key customers by the strongest identifier column only (rows sharing an e-mail or phone are not joined).", panel=MAPPING)], False),
+    "phone_region": (Annotated[str | None, _opt("--phone-region", help="Country of phones written without one, e.g. RU, US [default: RU for Russian headers or +7 numbers].", panel=MAPPING)], None),
     "date": (Annotated[str | None, _opt("--date", help="Column with the order date.", panel=MAPPING)], None),
     "amount": (Annotated[str | None, _opt("--amount", help="Column with the order amount.", panel=MAPPING)], None),
     "order_id": (Annotated[str | None, _opt("--order-id", help="Column with the order id (lines with one id are one order).", panel=MAPPING)], None),
@@ -227,6 +229,8 @@ class LoadRequest:
             write_rejects(report, self.flags["rejects"])
         if not self.quiet:
             warn_skipped(report)
+            for warning in report.warnings:
+                print(f"ltv: {warning}", file=sys.stderr)
 
 
 @dataclass

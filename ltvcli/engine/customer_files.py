@@ -79,7 +79,7 @@ class CustomerFiles:
                 mine = np.flatnonzero(pieces == p)
                 parts.append(_take(readers[p], at[mine]))
                 where.append(mine)
-            frame = pa.concat_tables(parts, promote_options="permissive").to_pandas()
+            frame = _concat(parts).to_pandas()
             back = np.empty(len(frame), dtype=np.int64)
             back[np.concatenate(where)] = np.arange(len(frame))
             yield frame.take(back).reset_index(drop=True)
@@ -98,6 +98,27 @@ class CustomerFiles:
 
     def _file(self, i: int) -> str:
         return os.path.join(self.path, f"customers-{i:05d}.arrow")
+
+
+def _concat(parts: list[pa.Table]) -> pa.Table:
+    """Slices of several pieces as one table. A text attribute is dictionary-encoded in the
+    pieces whose orders held it as a categorical and plain in the others (which depends on how
+    the rows fell into blocks): where the pieces differ, it is plain text in all of them."""
+    kinds: dict[str, set[bool]] = {}
+    for part in parts:
+        for field in part.schema:
+            kinds.setdefault(field.name, set()).add(pa.types.is_dictionary(field.type))
+    mixed = {name for name, dictionary in kinds.items() if len(dictionary) > 1}
+    if mixed:
+        parts = [_plain_text(part, mixed) for part in parts]
+    return pa.concat_tables(parts, promote_options="permissive")
+
+
+def _plain_text(table: pa.Table, names: set[str]) -> pa.Table:
+    for i, field in enumerate(table.schema):
+        if field.name in names and pa.types.is_dictionary(field.type):
+            table = table.set_column(i, field.name, table.column(i).cast(field.type.value_type))
+    return table
 
 
 def _take(reader: pa.ipc.RecordBatchFileReader, rows: np.ndarray) -> pa.Table:

@@ -5,7 +5,10 @@
    the first block that shows them, then kept) and its rows are written to spill files by
    customer (``ltvcli.engine.spill``). Rows that may belong to another customer's order — rows
    without a customer (follow-up lines, refund registries) and refunds that name an order —
-   are kept aside ("floating") and join the partition that holds their order.
+   are kept aside ("floating") and join the partition that holds their order. When a file has
+   several identifiers (an id and an e-mail...), their distinct combinations are kept too;
+   once every block is read they are linked into customers (``ltvcli.schema.identity``, memory
+   per distinct identifier) and the spilled rows are split again by their linked customer.
 2. **Orders.** Each partition's rows become orders by the same ``to_orders`` (lines collapsed,
    statuses, refunds attached) and are windowed; the partitions together give the as-of day.
    Floating rows whose order is nowhere become orders on their own, by the same rules, and,
@@ -25,6 +28,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
+from contextlib import ExitStack
 from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING, Protocol
 
@@ -52,8 +56,11 @@ from ltvcli.engine.window import (
 from ltvcli.io.stream import in_memory_bytes, input_bytes, stream_inputs
 from ltvcli.load import check_strict, no_orders_error
 from ltvcli.options import LoadOptions
+from ltvcli.schema import identity
 from ltvcli.schema.orders import (
     NormaliseOptions,
+    file_wide,
+    merge_source,
     refund_rows,
     refund_target,
     rows_from_raw,
@@ -125,15 +132,21 @@ def reduce_files(
     size = input_bytes(paths)
     count = engine.partitions or partitions_for(in_memory_bytes(paths), engine.budget)
     report = LoadReport()
-    with SpillFiles(count, engine.spill_dir) as spill:
-        floating, names, guess = _split(
+    with ExitStack() as files:
+        spill = files.enter_context(SpillFiles(count, engine.spill_dir))
+        floating, names, guess, keys = _split(
             paths, options, settings, engine, spill, report, progress, size
         )
+        links = identity.settle_customers(keys, report)
+        if links:
+            spill, floating = _relink(spill, floating, links, engine, files)
+        normalise = file_wide(options.normalise, report)
         runner = _runner(engine)
         try:
             steps = _Steps(
-                runner, spill, floating, options, settings, engine, progress, names, report
-            )
+                runner, spill, floating, options, normalise, settings, engine, progress, names,
+                report,
+            )  # fmt: skip
             sink = collect or pieces
             parts = steps.at_once(guess, sink) if runner.at_once else None
             if parts is None:
@@ -143,6 +156,7 @@ def reduce_files(
             runner.close()
     _merge(report, parts.report)
     report.notes = list(dict.fromkeys(report.notes))
+    identity.customer_warnings(report)
     reduced = None if collect else combine(pieces)
     return Reduction(reduced, parts.as_of, parts.stats, parts.columns, report)
 
@@ -177,6 +191,7 @@ class _Steps:
     spill: SpillFiles
     floating: pd.DataFrame
     options: LoadOptions
+    normalise: NormaliseOptions  # with the decisions that needed every row (``file_wide``)
     settings: Settings
     engine: Engine
     progress: Progress
@@ -207,7 +222,7 @@ class _Steps:
         return parts if parts.as_of == guess and not parts.strays else None
 
     def _args(self):
-        return self.options.normalise, self.settings, self.progress
+        return self.normalise, self.settings, self.progress
 
     def _orders(self, partitions: Iterator[PartOrders]) -> _Parts:
         parts = _Parts(np.zeros(len(self.floating), dtype=bool))
@@ -216,9 +231,7 @@ class _Steps:
             parts.add(part)
         # floating rows whose order is in no partition: orders on their own, by the same rules
         leftover = self.floating[~parts.used]
-        parts.add(
-            partition_orders(leftover, self.options.normalise, self.settings, self.spill.count, -1)
-        )
+        parts.add(partition_orders(leftover, self.normalise, self.settings, self.spill.count, -1))
         if not parts.stats.orders:
             _merge(self.report, parts.report)
             raise no_orders_error(self.report, self.names)
@@ -240,6 +253,7 @@ def _split(
     Also the last day in the window among the rows: the as-of day, unless --as-of says."""
     frozen: dict[str, NormaliseOptions] = {}
     floating: list[pd.DataFrame] = []
+    keys: list[pd.DataFrame] = []
     names: list[str] = []
     rows_read = 0
     guess = explicit_as_of(settings)
@@ -259,6 +273,8 @@ def _split(
         progress.reading(batch.bytes_done, size, rows_read)
         if rows.empty:
             continue
+        if any(c.startswith("_link_") for c in rows.columns):
+            keys.append(identity.keys_of(rows))
         if explicit_as_of(settings) is None:
             guess = pick(max, guess, last_day_within(rows["ordered_at"], settings))
         partition = partition_of(pa.array(rows["customer"], pa.string()), spill.count)
@@ -272,7 +288,36 @@ def _split(
         if len(rows):
             spill.write_split(to_arrow(rows), partition)
     frame = pd.concat(floating, ignore_index=True) if floating else pd.DataFrame()
-    return frame, names, guess
+    return frame, names, guess, _all_keys(keys)
+
+
+def _all_keys(blocks: list[pd.DataFrame]) -> pd.DataFrame | None:
+    """The blocks' identifier combinations as one table, each combination once."""
+    if not blocks:
+        return None
+    keys = pd.concat(blocks, ignore_index=True)
+    columns = [c for c in keys.columns if c != "rows"]
+    keys = keys.groupby(columns, dropna=False, sort=False, observed=True)["rows"].sum()
+    return keys.reset_index()
+
+
+def _relink(spill: SpillFiles, floating, links, engine: Engine, files: ExitStack):
+    """The spilled rows split again by their linked customer (and the floating rows keyed so)."""
+    linked = files.enter_context(SpillFiles(spill.count, engine.spill_dir))
+    for p in range(spill.count):
+        rows = plain_rows(spill.read(p))
+        if rows.empty:
+            continue
+        rows["customer"] = links.apply(rows["customer"], rows[identity.SLOT_COLUMN].to_numpy())
+        linked.write_split(
+            to_arrow(rows), partition_of(pa.array(rows["customer"], pa.string()), spill.count)
+        )
+    spill.remove()
+    if len(floating):
+        floating = floating.copy()
+        slots = floating[identity.SLOT_COLUMN].to_numpy()
+        floating["customer"] = links.apply(floating["customer"], slots)
+    return linked, floating
 
 
 def _freeze(options: NormaliseOptions, report: LoadReport, first_block: bool) -> NormaliseOptions:
@@ -281,9 +326,7 @@ def _freeze(options: NormaliseOptions, report: LoadReport, first_block: bool) ->
     source = report.sources[-1] if first_block else report.sources.pop()
     if not first_block:
         entry = next(s for s in reversed(report.sources) if s["file"] == source["file"])
-        entry["rows"] += source["rows"]
-        for key in ("date_order", "decimal_mark"):
-            entry.setdefault(key, source.get(key))
+        merge_source(entry, source)
     dayfirst = options.dayfirst
     if dayfirst is None and source.get("date_order"):
         dayfirst = source["date_order"] == "dd/mm/yyyy"
@@ -291,11 +334,7 @@ def _freeze(options: NormaliseOptions, report: LoadReport, first_block: bool) ->
     if comma is None and source.get("decimal_mark") in (".", ","):
         comma = source["decimal_mark"] == ","
     return replace(
-        options,
-        mapping=dict(source["columns"]),
-        mapping_final=True,
-        dayfirst=dayfirst,
-        decimal_comma=comma,
+        options, decided=report.decided[source["file"]], dayfirst=dayfirst, decimal_comma=comma
     )
 
 

@@ -19,9 +19,9 @@ import pyarrow as pa
 from pandas.api.types import union_categoricals
 
 from ltvcli.engine.window import day_numbers
-from ltvcli.schema.customers import integer_keys
 from ltvcli.schema.fields import attribute_kind
-from ltvcli.schema.orders import ORDER_COLUMNS
+from ltvcli.schema.identity import integer_keys
+from ltvcli.schema.orders import ORDER_COLUMNS, earliest, sequence_keys
 
 CONTACT_WORDS = ("name", "email", "e-mail", "phone", "имя", "фио", "телефон", "почта", "контакт")
 
@@ -103,6 +103,7 @@ def reduce_orders(
     has_gap = n_gaps > 0
     second = gaps[np.minimum(gap_starts, len(gaps) - 1)] if len(gaps) else np.zeros(n_customers)
 
+    on_first_day = sale_s & (day_s == first_day[code_s])
     recent = sale_s & (day_s > as_of - churn_window)
     previous = sale_s & (day_s > as_of - 2 * churn_window) & (day_s <= as_of - churn_window)
 
@@ -127,25 +128,33 @@ def reduce_orders(
             # Spend of the orders (refund rows aside), and of the first order day: the
             # repeat-purchase spend the predictive models use.
             "_sales_cents": np.add.reduceat(np.where(sale_s, gross - refund, 0), starts),
-            "_first_day_cents": np.add.reduceat(
-                np.where(sale_s & (day_s == first_day[code_s]), gross - refund, 0), starts
-            ),
+            "_first_day_cents": np.add.reduceat(np.where(on_first_day, gross - refund, 0), starts),
             "_active_before": np.add.reduceat(previous.astype(np.int64), starts) > 0,
         },
         copy=False,
     )
     frame["net_cents"] = frame["gross_cents"] - frame["refund_cents"]
-    rows = perm[last_row] if attr == "last" else perm[first_row]
+    ends: dict[str, _End] = {}
+
+    def end(which: str) -> _End:
+        """Where the first (or last) orders' attributes are, made when first asked for."""
+        if which not in ends:
+            latest = which == "last"
+            on_day = sale_s & (day_s == last_day[code_s]) if latest else on_first_day
+            row = last_row if latest else first_row
+            ends[which] = _End(orders, perm, code_s, on_day, row, latest)
+        return ends[which]
+
     for column in _attribute_columns(orders):
         values = orders[column]
         if _is_contact(column):
-            frame[column] = _take(values, perm[last_row])
+            frame[column] = _take(values, end("last").rows(values))
         elif attr == "mode":
             codes = np.empty_like(code_s)
             codes[perm] = code_s
             frame[column] = _mode_by_owner(codes[is_order], values[is_order], n_customers)
         else:
-            frame[column] = _take(values, rows)
+            frame[column] = _take(values, end(attr).rows(values))
     ledger = Ledger(
         owner=code_s,
         day=day_s,
@@ -154,6 +163,43 @@ def reduce_orders(
         is_order=sale_s,
     )
     return Reduced(frame, gap_owner, gaps, ledger, has_cost)
+
+
+class _End:
+    """The order row each customer's attributes come from, at one end of their history (the
+    first order, or the last): the row the sort put there, unless the customer has more than
+    one sale on that day. Only those customers' rows of that day are sorted again, by time of
+    day and order id, ties to the smallest value (``earliest``), so that the answer does not
+    depend on where the rows stood in the input."""
+
+    def __init__(
+        self,
+        orders: pd.DataFrame,
+        perm: np.ndarray,
+        code_s: np.ndarray,
+        on_day: np.ndarray,
+        end_row: np.ndarray,
+        latest: bool,
+    ) -> None:
+        self.picked = perm[end_row]  # one row per customer
+        near = np.clip(end_row + (-1 if latest else 1), 0, max(len(perm) - 1, 0))
+        tied = (
+            on_day[end_row] & on_day[near] & (near != end_row) & (code_s[near] == code_s[end_row])
+        )
+        at = np.flatnonzero(on_day & tied[code_s]) if tied.any() else np.zeros(0, np.int64)
+        self.rows_at = perm[at]
+        self.owner = code_s[at]
+        keys = sequence_keys(orders[["ordered_at", "order_id"]].take(self.rows_at))
+        self.keys = [-k for k in keys] if latest else keys
+
+    def rows(self, values: pd.Series) -> np.ndarray:
+        """The row of each customer to take ``values`` from."""
+        if not len(self.owner):
+            return self.picked
+        won = earliest(self.owner, self.keys, values.take(self.rows_at))
+        picked = self.picked.copy()
+        picked[self.owner[won]] = self.rows_at[won]
+        return picked
 
 
 def _customer_keys(orders: pd.DataFrame):

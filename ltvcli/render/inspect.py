@@ -52,7 +52,20 @@ def _print(data: dict, console: Console) -> None:
         mapping.add_column("why")
         for field, column in f["columns"].items():
             mapping.add_row(field, column, f["reasons"].get(field, ""))
+        for field, why in f.get("rejected", {}).items():
+            mapping.add_row(field, "—", why)
         console.print(mapping)
+        if f.get("identifiers"):
+            keys = Table(title="Customer identifiers, strongest first", title_justify="left")
+            keys.add_column("column")
+            keys.add_column("holds")
+            keys.add_column("rows keyed by it", justify="right")
+            for i in f["identifiers"]:
+                keys.add_row(i["column"], _KINDS[i["kind"]], f"{i['rows']:,}")
+            console.print(keys)
+    if "error" in data:
+        console.print(f"not settled: {data['error']}")
+        return
     rows = Table(title="Rows", title_justify="left", show_header=False)
     rows.add_row("read", f"{data['rows_read']:,}")
     for reason, count in data["rows_skipped"].items():
@@ -60,6 +73,11 @@ def _print(data: dict, console: Console) -> None:
     rows.add_row("orders", f"{data['orders']:,}")
     rows.add_row("refund rows", f"{data['refund_rows']:,}")
     rows.add_row("customers", f"{data['customers']:,}")
+    linked = data.get("linked") or {}
+    if linked.get("merged"):
+        rows.add_row("  merged through a shared id, e-mail or phone", f"{linked['merged']:,}")
+    for slot, count in (linked.get("placeholders") or {}).items():
+        rows.add_row(f"  {slot} values shared too widely to link (placeholders)", f"{count:,}")
     rows.add_row("currencies", ", ".join(data["currencies"]) or "not stated")
     rows.add_row("date range", f"{data['first_order']} … {data['last_order']}")
     console.print(rows)
@@ -68,5 +86,10 @@ def _print(data: dict, console: Console) -> None:
             f': column "{e["column"]}"' if e["column"] else ""
         )
         console.print(f"{where}: {e['reason']}: {e['value']!r}")
+    for warning in data["warnings"]:
+        console.print(f"unsure: {warning}")
     for note in data["notes"]:
         console.print(f"note: {note}")
+
+
+_KINDS = {"id": "ids", "email": "e-mails", "phone": "phones", "name": "names (no other key)"}

@@ -3,8 +3,11 @@
 Order of authority: an explicit mapping (flags, then ``ltv.toml``), then header names (exact
 synonyms before partial ones, across all fields, so ``Refunded Amount`` is never taken for the
 amount), then the values (a column of e-mails is a customer key, a column of dates is the date).
-Every choice carries a reason for ``ltv inspect``; a required field that is missing or ambiguous
-is an error that lists the candidates and the flag that settles it.
+Header matches must pass checks on their values: a date must parse, money must be money, an
+order id must identify one customer's order (a count of items never is). Every column that can
+identify a customer is kept, in order of strength (``ltvcli.schema.identity``). Every choice
+carries a reason for ``ltv inspect``; a required field that is missing or ambiguous is an error
+that lists the candidates and the flag that settles it.
 """
 
 from __future__ import annotations
@@ -12,44 +15,88 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 import numpy as np
+import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
 from ltvcli.errors import InputError
-from ltvcli.schema.customers import looks_like_emails, looks_like_phones, normalise_customers
+from ltvcli.schema import identity
 from ltvcli.schema.dates import parse_dates
-from ltvcli.schema.fields import EXACT, FIELD_BY_NAME, FIELDS, match, normalise_header
+from ltvcli.schema.fields import (
+    EXACT,
+    FIELD_BY_NAME,
+    FIELDS,
+    PER_CUSTOMER,
+    match,
+    normalise_header,
+)
+from ltvcli.schema.identity import Identifier
 from ltvcli.schema.money import parse_money
 
 _SAMPLE = 5000
 _REQUIRED = ("customer", "date", "amount")
+# A date inside text: "Реализация товаров 00001 от 12.03.2024 10:15:00", "Заказ №123 от 05.03.2024".
+DATE_IN_TEXT = r"(?:\d{1,2}[./]\d{1,2}[./]\d{2,4}(?:,?\s+\d{1,2}:\d{2}(?::\d{2})?)?|\d{4}-\d{2}-\d{2}(?:[T ]\d{1,2}:\d{2}(?::\d{2})?)?)"
 
 
 @dataclass
 class Mapping:
-    """Logical field -> column name, with the reason for each choice."""
+    """Logical field -> column name, with the reason for each choice.
+
+    ``columns["customer"]`` is the strongest identifier; ``identifiers`` are all of them in
+    order of strength. ``rejected`` holds header matches that their values ruled out, and why.
+    """
 
     columns: dict[str, str] = field(default_factory=dict)
     reasons: dict[str, str] = field(default_factory=dict)
+    identifiers: list[Identifier] = field(default_factory=list)
+    phone_region: str | None = None
+    date_in_text: bool = False
+    rejected: dict[str, str] = field(default_factory=dict)
 
     def column(self, name: str) -> str | None:
         return self.columns.get(name)
 
 
-def detect_columns(table: pa.Table, explicit: dict[str, str], source: str) -> Mapping:
+class DetectionError(InputError):
+    """A required field that detection could not settle, with what it did find."""
+
+    def __init__(self, message: str, found: Mapping, **kw) -> None:
+        super().__init__(message, **kw)
+        self.found = found
+
+
+def detect_columns(
+    table: pa.Table,
+    explicit: dict[str, str],
+    source: str,
+    link: bool = True,
+    phone_region: str | None = None,
+) -> Mapping:
     """Map the logical fields of ``FIELDS`` onto the columns of ``table``."""
     mapping = Mapping()
     names = table.column_names
+    given_customers: list[str] = []
     for fname, wanted in explicit.items():
-        if wanted:
-            column = resolve_column(wanted, names, fname, source)
-            mapping.columns[fname] = column
-            mapping.reasons[fname] = "given explicitly"
-    used = set(mapping.columns.values())
+        if not wanted:
+            continue
+        if fname == "customer":
+            given_customers = _customer_columns(wanted, names, source)
+            continue
+        mapping.columns[fname] = resolve_column(wanted, names, fname, source)
+        mapping.reasons[fname] = "given explicitly"
+    used = set(mapping.columns.values()) | set(given_customers)
     samples = {n: _sample(table.column(n)) for n in names}
+    customers = [(EXACT, n, "given explicitly") for n in given_customers]
     for exact in (True, False):
         for f in FIELDS:
             if f.name in mapping.columns:
+                continue
+            if f.name == "customer":
+                if given_customers:
+                    continue
+                customers += _identifiers_by_header(names, used, samples, exact, customers)
+                used.update(n for _, n, _ in customers)
                 continue
             best = _best_by_header(f.name, names, used, samples, exact)
             if best:
@@ -57,12 +104,11 @@ def detect_columns(table: pa.Table, explicit: dict[str, str], source: str) -> Ma
                 mapping.columns[f.name] = column
                 mapping.reasons[f.name] = reason
                 used.add(column)
-    if "customer" not in mapping.columns and _generic_id(mapping.columns.get("order_id")):
+    if not customers and _generic_id(mapping.columns.get("order_id")):
         # `--names id,date,amount`: a lone "id" next to a date and an amount is the customer.
         column = mapping.columns.pop("order_id")
         mapping.reasons.pop("order_id")
-        mapping.columns["customer"] = column
-        mapping.reasons["customer"] = f'header "{column}" is the only id column'
+        customers = [(0, column, f'header "{column}" is the only id column')]
     time_col = mapping.columns.get("time")
     if (
         "date" not in mapping.columns
@@ -72,17 +118,140 @@ def detect_columns(table: pa.Table, explicit: dict[str, str], source: str) -> Ma
         # "Время платежа: 15.03.2025 12:34:56" holds the whole timestamp.
         mapping.columns["date"] = mapping.columns.pop("time")
         mapping.reasons["date"] = mapping.reasons.pop("time") + "; its values are dates"
+    if customers:
+        _identify(mapping, customers, samples, names, link, phone_region)
+    _check_order_id(mapping, samples)
+    _refuse_per_customer(mapping, names, samples, source)
     required = list(_REQUIRED)
     if "amount" not in mapping.columns and "refund" in mapping.columns:
         # A refunds registry (ЮKassa): refunds tied to orders of another file by order id.
         required = ["date"] + (["customer"] if "order_id" not in mapping.columns else [])
     for fname in required:
-        if fname not in mapping.columns:
-            column, reason = _by_values(fname, names, used, samples, source)
+        if fname in mapping.columns:
+            continue
+        column, reason = _by_values(fname, names, used, samples, source, mapping)
+        if fname == "customer":
+            _identify(mapping, [(0, column, reason)], samples, names, link, phone_region)
+        else:
             mapping.columns[fname] = column
             mapping.reasons[fname] = reason
-            used.add(column)
+        used.add(column)
     return mapping
+
+
+def _identifiers_by_header(names, used, samples, exact: bool, found: list) -> list:
+    """Identifier columns by header. Partial matches ("Телефон покупателя") join exact ones only
+    when their values are e-mails or phones: a "Customer Group" of "General" is no identifier."""
+    scored = _by_header("customer", names, used, samples, exact)
+    if exact or not found:
+        return scored
+    return [
+        s for s in scored
+        if identity.kind_of(_present(samples[s[1]]), False) in ("email", "phone")
+    ]  # fmt: skip
+
+
+def _customer_columns(wanted: str, names: list[str], source: str) -> list[str]:
+    """``--customer`` names one column, or several separated by commas, strongest first."""
+    if wanted in names or "," not in wanted:
+        return [resolve_column(wanted, names, "customer", source)]
+    return [resolve_column(w.strip(), names, "customer", source) for w in wanted.split(",")]
+
+
+def _identify(mapping, scored, samples, names, link: bool, region: str | None) -> None:
+    """Keep every identifier column that keys some rows, in order of strength; name the reasons."""
+    region = region or identity.phone_region(names, [samples[n] for _, n, _ in scored])
+    found, reasons = [], {}
+    for score, column, reason in scored:
+        header = normalise_header(column)
+        sample = _present(samples[column])
+        phone_header = any(w in header for w in ("phone", "телефон", "mobile"))
+        kind = identity.kind_of(sample, phone_header)
+        keys = identity.normalise_keys(samples[column], kind, region)
+        covered = 1 - keys.null_count / len(keys) if len(keys) else 0.0
+        if covered > 0 or not found:
+            found.append((column, kind))
+            reasons[column] = f"{reason}; {_KIND_TEXT[kind]}" if score else reason
+    chosen, left = identity.assign_slots(found)
+    if not link:
+        chosen, left = chosen[:1], [i.column for i in chosen[1:]] + left
+    mapping.identifiers = chosen
+    mapping.phone_region = region
+    primary = chosen[0].column
+    mapping.columns["customer"] = primary
+    reason = reasons[primary]
+    others = [f'"{i.column}" ({_KIND_TEXT[i.kind]})' for i in chosen[1:]]
+    if others:
+        linked = [o for i, o in zip(chosen[1:], others, strict=True) if i.kind != "name"]
+        names_only = [o for i, o in zip(chosen[1:], others, strict=True) if i.kind == "name"]
+        if linked:
+            reason += "; linked with " + ", ".join(linked)
+        if names_only:
+            reason += "; rows with no other key keyed by " + ", ".join(names_only)
+    if left:
+        reason += "; not used: " + ", ".join(f'"{c}"' for c in left)
+        if not link:
+            reason += " (--no-link)"
+    mapping.reasons["customer"] = reason
+
+
+_KIND_TEXT = {"id": "ids", "email": "e-mails", "phone": "phones", "name": "names"}
+
+
+_COUNT_WORDS = ("quantity", "qty", "items", "count", "units", "pcs", "шт", "количество", "anzahl", "menge")  # fmt: skip
+
+
+def _check_order_id(mapping: Mapping, samples: dict[str, pa.Array]) -> None:
+    """An order id must mostly name one customer's order: a count of items, or a column whose
+    values repeat across many customers, is not one (then every row is an order)."""
+    column = mapping.column("order_id")
+    if not column or mapping.reasons.get("order_id") == "given explicitly":
+        return
+    why = None
+    if _counts(column):
+        why = "it counts items"
+    elif mapping.identifiers:
+        ids = _as_text(samples[column])
+        keys = {
+            i.slot: identity.normalise_keys(samples[i.column], i.kind, mapping.phone_region)
+            for i in mapping.identifiers
+        }
+        customers = identity.row_keys(keys, len(ids))[0]
+        frame = pd.DataFrame({"id": ids.to_pandas(), "customer": customers.to_pandas()}).dropna()
+        per_id = frame.groupby("id")["customer"].nunique()
+        repeated = frame["id"].value_counts()
+        repeated = repeated[repeated > 1]
+        if len(repeated) and (per_id[repeated.index] > 1).mean() > 0.2:
+            share = (per_id[repeated.index] > 1).mean()
+            why = f"{share:.0%} of its repeated values belong to several customers"
+    if why:
+        mapping.columns.pop("order_id")
+        mapping.reasons.pop("order_id")
+        mapping.rejected["order_id"] = (
+            f'"{column}" is not an order id: {why}; every row is an order'
+        )
+
+
+def _refuse_per_customer(mapping: Mapping, names: list[str], samples, source: str) -> None:
+    """A table of customers (their order counts and totals) is not a table of orders."""
+    if "date" in mapping.columns or not mapping.identifiers:
+        return
+    counts = [n for n in names if normalise_header(n) in PER_CUSTOMER]
+    if not counts:
+        return
+    keys = _as_text(_present(samples[mapping.identifiers[0].column]))
+    if len(keys) and pc.count_distinct(keys).as_py() == len(keys):
+        raise DetectionError(
+            f"this file has one row per customer ({_list(counts)}), not one per order: "
+            "ltv needs the orders, each with its date",
+            mapping,
+            file=source,
+            hint="export the orders (or payments) instead of the customer list",
+        )
+
+
+def _as_text(values: pa.Array) -> pa.Array:
+    return values if pa.types.is_string(values.type) else values.cast(pa.string())
 
 
 def _generic_id(column: str | None) -> bool:
@@ -106,6 +275,14 @@ def resolve_column(wanted: str, names: list[str], fname: str, source: str) -> st
 
 
 def _best_by_header(fname, names, used, samples, exact: bool) -> tuple[str, str] | None:
+    scored = _by_header(fname, names, used, samples, exact)
+    if not scored:
+        return None
+    return scored[0][1], scored[0][2]
+
+
+def _by_header(fname, names, used, samples, exact: bool) -> list[tuple[int, str, str]]:
+    """Columns whose header names ``fname`` and whose values fit it, best first."""
     scored = []
     for n in names:
         if n in used:
@@ -116,28 +293,7 @@ def _best_by_header(fname, names, used, samples, exact: bool) -> tuple[str, str]
         if not _values_fit(fname, samples[n]):
             continue
         scored.append((m[0], n, m[1]))
-    if not scored:
-        return None
-    scored.sort(key=lambda s: -s[0])
-    if fname == "customer" and len(scored) > 1:
-        return _best_customer(scored, samples)
-    return scored[0][1], scored[0][2]
-
-
-def _best_customer(scored, samples) -> tuple[str, str]:
-    """Prefer the highest-ranked key unless it is mostly empty or guest (``Customer ID`` = 0)."""
-    coverage = {n: _coverage(normalise_customers(samples[n])) for _, n, _ in scored}
-    top = max(coverage.values())
-    for _, n, reason in scored:
-        if coverage[n] >= 0.5 * top:
-            if n != scored[0][1]:
-                reason += f' (preferred over "{scored[0][1]}", which is mostly empty or guest)'
-            return n, reason
-    return scored[0][1], scored[0][2]
-
-
-def _coverage(keys: pa.Array) -> float:
-    return 1.0 - keys.null_count / len(keys) if len(keys) else 0.0
+    return sorted(scored, key=lambda s: -s[0])
 
 
 def _values_fit(fname: str, sample: pa.Array) -> bool:
@@ -150,26 +306,32 @@ def _values_fit(fname: str, sample: pa.Array) -> bool:
     if fname in ("amount", "refund", "cost"):
         parsed = parse_money(present)
         return 1 - parsed.invalid.mean() >= 0.5
-    if fname == "customer":
-        return _date_share(present) < 0.5
+    if fname == "customer":  # written dates are no key; numbers are (GA4's "1197596843.17...")
+        written = identity.share(present, r"^\d{1,4}[./\-]\d{1,2}[./\-]\d{1,4}") >= 0.5
+        return not written or _date_share(present) < 0.5
     return True
 
 
-def _by_values(fname, names, used, samples, source) -> tuple[str, str]:
+def _by_values(fname, names, used, samples, source, mapping: Mapping) -> tuple[str, str]:
     free = [n for n in names if n not in used]
     present = {n: _present(samples[n]) for n in free}
     present = {n: p for n, p in present.items() if len(p)}
     if fname == "date":
         cands = [n for n, p in present.items() if _date_share(p) >= 0.8 and not _small_ints(p)]
         reason = "its values are dates"
+        if not cands:
+            cands = _dates_in_text(names, samples)
+            reason = "no column holds dates, and each of its cells carries one"
+            mapping.date_in_text = bool(cands)
     elif fname == "amount":
-        cands = [n for n, p in present.items() if _is_money(p)]
+        counts = [n for n in present if _counts(n)]
+        cands = [n for n, p in present.items() if _is_money(p) and n not in counts]
         decimals = [n for n in cands if _has_decimals(present[n])]
         cands = decimals or cands
         reason = "its values are money amounts"
     else:
-        emails = [n for n, p in present.items() if looks_like_emails(p) >= 0.8]
-        phones = [n for n, p in present.items() if looks_like_phones(p) >= 0.8]
+        emails = [n for n, p in present.items() if identity.share(p, identity.EMAIL) >= 0.8]
+        phones = [n for n, p in present.items() if identity.share(p, identity.PHONE) >= 0.8]
         if emails or phones:
             cands = emails or phones
             reason = "its values are e-mail addresses" if emails else "its values are phone numbers"
@@ -178,6 +340,15 @@ def _by_values(fname, names, used, samples, source) -> tuple[str, str]:
             reason = "its values look like customer ids"
             if len(cands) == 1 and len(names) > 2:
                 reason += " (the only id-like column)"
+            if len(cands) > 1:  # no header says buyer: SKUs, postings and cities are not one
+                raise DetectionError(
+                    f"no customer column found ({FIELD_BY_NAME['customer'].description}); "
+                    f"no header names the buyer, and several columns could be ids: {_list(cands)}",
+                    mapping,
+                    file=source,
+                    hint="pass --customer COLUMN; marketplace reports (Ozon, Wildberries) carry "
+                    "no buyer and cannot give LTV",
+                )
     if len(cands) == 1:
         return cands[0], reason
     f = FIELD_BY_NAME[fname]
@@ -185,15 +356,46 @@ def _by_values(fname, names, used, samples, source) -> tuple[str, str]:
         hint = f"pass {f.flag} COLUMN"
         if fname == "customer":
             hint += "; marketplace reports (Ozon, Wildberries) carry no buyer and cannot give LTV"
-        raise InputError(
+        raise DetectionError(
             f"no {fname} column found ({f.description}); the columns are: {_list(names)}",
+            mapping,
             file=source,
             hint=hint,
         )
-    raise InputError(
+    raise DetectionError(
         f"cannot tell which column is the {fname}: candidates {_list(cands)}",
+        mapping,
         file=source,
         hint=f"pass {f.flag} COLUMN",
+    )
+
+
+def _dates_in_text(names: list[str], samples: dict[str, pa.Array]) -> list[str]:
+    """Text columns whose every cell carries one date (1C document titles)."""
+    found = []
+    for n in names:
+        text = _present(samples[n])
+        if not pa.types.is_string(text.type) or not len(text):
+            continue
+        dates = date_in_text(text)
+        if dates.null_count <= 0.2 * len(dates) and _date_share(dates.drop_null()) >= 0.8:
+            found.append(n)
+    return found
+
+
+def date_in_text(text: pa.Array) -> pa.Array:
+    """The first date (with its time, if any) written inside each cell; null where none."""
+    return pc.struct_field(pc.extract_regex(text, f"(?P<date>{DATE_IN_TEXT})"), "date")
+
+
+def _counts(column: str) -> bool:
+    """A header that counts things (items, ``Кол-во``): never an order id or an amount."""
+    header = normalise_header(column)
+    words = header.split()
+    return (
+        any(w in _COUNT_WORDS for w in words)
+        or "number of" in header
+        or any(w.startswith("кол") for w in words)
     )
 
 

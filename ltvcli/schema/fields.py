@@ -41,6 +41,9 @@ FIELDS: tuple[Field, ...] = (
             "user pseudo id",
             "user_pseudo_id",
             "id клиента",
+            "идентификатор клиента",
+            "идентификатор покупателя",
+            "client uniq id",
             "код клиента",
             "id покупателя",
             "id плательщика",
@@ -83,6 +86,10 @@ FIELDS: tuple[Field, ...] = (
             "customer name",
             "billing name",
             "name billing",
+            "full name",
+            "имя клиента",
+            "фио",
+            "имя",
         ),
         "--customer",
         "who bought: an id, e-mail or phone",
@@ -345,6 +352,10 @@ FIELDS: tuple[Field, ...] = (
             "количество",
             "кол-во",
             "кол.",
+            "number of items",
+            "number_of_items",
+            "item count",
+            "items",
             "anzahl",
             "menge",
         ),
@@ -454,6 +465,7 @@ ATTRIBUTES = {
 
 FIELD_BY_NAME = {f.name: f for f in FIELDS}
 
+
 SUMMARY_WORDS = (
     "итого", "итог", "всего", "total", "grand total", "totals", "subtotal", "средний чек",
     "сумма платежей", "число платежей", "gesamt", "summe",
@@ -478,6 +490,17 @@ def normalise_header(header: str) -> str:
 _NORMALISED = {f.name: tuple(normalise_header(s) for s in f.synonyms) for f in FIELDS}
 _NOT_AMOUNT = {normalise_header(s) for s in NOT_AMOUNT}
 
+# Headers of a table with one row per customer (a CRM's customer list), not one per order.
+PER_CUSTOMER = frozenset(
+    normalise_header(h)
+    for h in (
+        "total orders", "orders count", "number of orders", "order count", "orders",
+        "total spent", "total purchases", "lifetime value", "количество заказов",
+        "кол-во заказов", "число заказов", "количество покупок", "сумма покупок",
+        "всего заказов", "сумма всех заказов",
+    )
+)  # fmt: skip
+
 
 def match(field: str, header: str) -> tuple[int, str] | None:
     """Score how well ``header`` names ``field``: (score, reason) or None.
@@ -499,12 +522,19 @@ def match(field: str, header: str) -> tuple[int, str] | None:
                 return None
             if field == "amount" and any(w in h.split() for w in _NOT_AMOUNT):
                 return None
+            if field == "time" and any(w in h for w in ("date", "дата", "datum")):
+                return None  # "update_date_time" is a timestamp, not a time of day
+            if field == "kind" and any(w in h for w in _PERSON_WORDS):
+                return None  # "Customer type" (new, returning) says nothing of the row
             return 1000 - rank, f'header "{header}" contains "{syn}"'
     return None
 
 
+_PERSON_WORDS = ("customer", "client", "buyer", "user", "клиент", "покупател", "контрагент")
+
+
 def _is_other_timestamp(h: str) -> bool:
-    return any(w in h for w in ("cancel", "fulfill", "refund", "updated", "modified", "отмен"))
+    return any(w in h for w in ("cancel", "fulfill", "refund", "update", "modified", "отмен"))
 
 
 def header_score(header: str) -> int:

@@ -4,6 +4,9 @@ Steps, in order:
 
 1. Drop what is not data: repeated header rows, ``Итого``/``Total`` summary rows, empty rows.
 2. Parse each mapped column (dates, money, keys, statuses); unparseable cells reject their row.
+   Each row is keyed by its strongest identifier; rows of all files are then linked into
+   customers (``ltvcli.schema.identity``), and what needs every row of a file is decided
+   (``file_wide``: a CRM pipeline's stages, the one currency a file states).
 3. Collapse order lines by order id. Order-level money that stands on the first line only or is
    repeated on every line is taken once; money that differs between lines is summed.
 4. Apply statuses: cancelled, failed, lost and open orders are excluded; refunded orders count
@@ -15,7 +18,7 @@ from __future__ import annotations
 
 import re
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 import pandas as pd
@@ -23,11 +26,12 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from ltvcli.io.raw import RawTable
+from ltvcli.schema import identity
 from ltvcli.schema import statuses as st
-from ltvcli.schema.customers import integer_keys, normalise_customers
 from ltvcli.schema.dates import parse_dates
-from ltvcli.schema.detect import Mapping, detect_columns
-from ltvcli.schema.fields import FIELDS, SUMMARY_CELL, normalise_header
+from ltvcli.schema.detect import DetectionError, Mapping, date_in_text, detect_columns
+from ltvcli.schema.fields import FIELDS, SUMMARY_CELL
+from ltvcli.schema.identity import integer_keys
 from ltvcli.schema.money import parse_money
 from ltvcli.schema.report import Example, LoadReport
 
@@ -44,9 +48,14 @@ class NormaliseOptions:
     timezone: str | None = None
     include_open: bool = False
     currency: str | None = None
+    link: bool = True  # rows that share an id, e-mail or phone are one customer
+    phone_region: str | None = None  # the country of phones written without one
     # Column-wide decisions taken on a first block and kept for the rest (streaming engine):
     decimal_comma: bool | None = None  # "1,234" is one and a quarter; None: decided per column
-    mapping_final: bool = False  # ``mapping`` is complete: nothing more is detected
+    decided: Mapping | None = None  # the columns, as detected on the file's first block
+    # Decisions that need every row of a file (``file_wide``):
+    pipelines: frozenset[str] = frozenset()  # files whose statuses are a CRM pipeline's stages
+    stated_currency: str | None = None  # the one currency the files state, for rows without
 
 
 def rows_from_raw(raw: RawTable, options: NormaliseOptions, report: LoadReport) -> pd.DataFrame:
@@ -60,28 +69,21 @@ def rows_from_raw(raw: RawTable, options: NormaliseOptions, report: LoadReport) 
     # Repeated headers go before detection (they would confuse it), the rest after it.
     kept = np.flatnonzero(_drop_non_data(table, _repeats_header(table), report))
     table = table.take(pa.array(kept)) if len(kept) < table.num_rows else table
-    mapping = (
-        Mapping(dict(options.mapping), dict.fromkeys(options.mapping, "as in the first block"))
-        if options.mapping_final
-        else detect_columns(table, options.mapping, raw.name)
-    )
-    keep = _drop_non_data(table, _no_date(table, mapping.column("date")), report)
+    try:
+        mapping = options.decided or detect_columns(
+            table, options.mapping, raw.name, options.link, options.phone_region
+        )
+    except DetectionError as error:
+        error.sources = [*report.sources, _source(raw, error.found)]
+        raise
+    keep = _drop_non_data(table, _no_date(table, mapping), report)
     if not keep.all():
         table = table.filter(pa.array(keep))
     row_numbers = kept[keep] + raw.first_row
     if table.num_rows == 0:
         return pd.DataFrame(columns=list(ORDER_COLUMNS))
-    report.sources.append(
-        {
-            "file": raw.name,
-            **raw.detected,
-            "rows": raw.table.num_rows,
-            "columns": {
-                f.name: mapping.columns[f.name] for f in FIELDS if f.name in mapping.columns
-            },
-            "reasons": dict(mapping.reasons),
-        }
-    )
+    report.sources.append(_source(raw, mapping))
+    report.decided[raw.name] = mapping
     locale_dayfirst = _locale_dayfirst(raw, table)
     decimal_comma = locale_dayfirst if options.decimal_comma is None else options.decimal_comma
     n = table.num_rows
@@ -112,8 +114,7 @@ def rows_from_raw(raw: RawTable, options: NormaliseOptions, report: LoadReport) 
 
     col = mapping.column
     used = set(mapping.columns.values())
-    header = normalise_header(col("customer") or "")
-    phone_column = "phone" in header or "телефон" in header
+    region = mapping.phone_region
     # The columns parse independently and Arrow and numpy release the GIL: use both cores.
     with ThreadPoolExecutor(max_workers=2) as pool:
         dates_job = pool.submit(
@@ -124,9 +125,10 @@ def rows_from_raw(raw: RawTable, options: NormaliseOptions, report: LoadReport) 
             for name in ("amount", "refund", "cost")
             if col(name)
         }
-        customer_job = col("customer") and pool.submit(
-            normalise_customers, table.column(col("customer")), phone_column
-        )
+        key_jobs = {
+            i.slot: pool.submit(identity.normalise_keys, table.column(i.column), i.kind, region)
+            for i in mapping.identifiers
+        }
         id_jobs = {name: pool.submit(_ids, table, col(name)) for name in ("order_id", "reference")}
         attribute_jobs = {
             name: pool.submit(_attribute, table.column(name))
@@ -159,21 +161,23 @@ def rows_from_raw(raw: RawTable, options: NormaliseOptions, report: LoadReport) 
             report.sources[-1]["decimal_mark"] = money.decimal_mark
         cell_currency = cell_currency if cell_currency is not None else money.currency
 
-    if customer_job:
-        frame["customer"] = customer_job.result().to_pandas()
-    else:
-        frame["customer"] = None  # a refunds registry: the customer comes from the order
+    frame.update(_customer_keys(mapping, {s: job.result() for s, job in key_jobs.items()}, n))
+    slots = frame[identity.SLOT_COLUMN]
+    for i in mapping.identifiers:
+        keyed = int(np.count_nonzero(slots == identity.SLOTS.index(i.slot)))
+        report.sources[-1]["identifiers"].append(
+            {"column": i.column, "kind": i.kind, "rows": keyed}
+        )
     for name, job in id_jobs.items():
         ids = job.result()
         frame[name] = None if ids is None else ids.to_pandas()
     frame["currency"] = _currency(table, col("currency"), cell_currency, options.currency)
+    report.sources[-1]["currencies"] = sorted(frame["currency"].dropna().unique())
     frame["status"] = _nothing(n)
     if col("status"):
         frame["status"], unknown = st.classify(table.column(col("status")), st.STATUS_WORDS)
-        if unknown:
-            report.notes.append(
-                f"{raw.name}: statuses counted as sales: " + ", ".join(map(repr, unknown[:10]))
-            )
+        report.sources[-1]["unknown_statuses"] = unknown
+        report.sources[-1]["won_stage"] = bool((frame["status"] == st.WON).any())
     frame["kind"] = _nothing(n)
     if col("kind"):
         frame["kind"] = st.classify(table.column(col("kind")), st.KIND_WORDS)[0]
@@ -189,11 +193,69 @@ def rows_from_raw(raw: RawTable, options: NormaliseOptions, report: LoadReport) 
     return rows[~bad] if bad.any() else rows
 
 
+def _source(raw: RawTable, mapping: Mapping) -> dict[str, object]:
+    """What ``ltv inspect`` shows of a file: its dialect and the columns found, with reasons."""
+    return {
+        "file": raw.name,
+        **raw.detected,
+        "rows": raw.table.num_rows,
+        "columns": {f.name: mapping.columns[f.name] for f in FIELDS if f.name in mapping.columns},
+        "reasons": dict(mapping.reasons),
+        "rejected": dict(mapping.rejected),
+        "identifiers": [],
+    }
+
+
+def _customer_keys(mapping: Mapping, keys: dict[str, pa.Array], n: int) -> dict[str, object]:
+    """Each row's own key and its slot; with two or more linking identifiers, all their keys
+    too, for ``identity.build_links`` (a refunds registry has none: the order gives the key)."""
+    key, slot = identity.row_keys(keys, n)
+    out: dict[str, object] = {"customer": key.to_pandas(), identity.SLOT_COLUMN: slot}
+    if sum(s in identity.LINKED for s in keys) >= 2:
+        for name, values in keys.items():
+            out[identity.link_column(name)] = values.to_pandas()
+    return out
+
+
+def merge_source(entry: dict[str, object], block: dict[str, object]) -> None:
+    """Add a later block's account of a file to its first block's (streaming engine)."""
+    entry["rows"] += block["rows"]
+    for key in ("date_order", "decimal_mark"):
+        entry.setdefault(key, block.get(key))
+    for mine, theirs in zip(entry["identifiers"], block["identifiers"], strict=True):
+        mine["rows"] += theirs["rows"]
+    for key in ("currencies", "unknown_statuses"):
+        if key in block:
+            entry[key] = sorted({*entry.get(key, ()), *block[key]})
+    entry["won_stage"] = bool(entry.get("won_stage") or block.get("won_stage"))
+
+
+def file_wide(options: NormaliseOptions, report: LoadReport) -> NormaliseOptions:
+    """Decide what needs every row of a file, once they have all been parsed: whether its
+    statuses are a CRM pipeline (a won stage is there: then every other stage is open), and
+    the one currency the files state (then it is the currency of every row)."""
+    pipelines = frozenset(s["file"] for s in report.sources if s.get("won_stage"))
+    for source in report.sources:
+        unknown = source.get("unknown_statuses")
+        if unknown:
+            what = (
+                "stages counted as open (not yet revenue; --include-open)"
+                if source["file"] in pipelines
+                else "statuses counted as sales"
+            )
+            report.notes.append(f"{source['file']}: {what}: " + ", ".join(map(repr, unknown[:10])))
+    stated = {c for s in report.sources for c in s.get("currencies", ())}
+    one = stated.pop() if len(stated) == 1 else None
+    return replace(options, pipelines=pipelines, stated_currency=one)
+
+
 def to_orders(rows: pd.DataFrame, options: NormaliseOptions, report: LoadReport) -> pd.DataFrame:
     """Collapse parsed rows into orders and refunds (see the module docstring)."""
     if rows.empty:
         return _empty_orders()
-    rows = rows.reset_index(drop=True)
+    rows = rows.drop(columns=identity.identity_columns(rows)).reset_index(drop=True)
+    if options.stated_currency:
+        rows["currency"] = rows["currency"].fillna(options.stated_currency)
     if has_repeats(pa.array(rows["order_id"], pa.string())):
         # The same line twice (overlapping exports): equal in every cell, wherever it was read.
         cells = [c for c in rows.columns if c not in ("_file", "_row")]
@@ -206,7 +268,7 @@ def to_orders(rows: pd.DataFrame, options: NormaliseOptions, report: LoadReport)
     rows = rows[~not_sale]
     refund_row = refund_rows(rows)
     sales = _collapse(rows[~refund_row], report)
-    sales = _apply_status(sales, options, report)
+    sales = _apply_status(sales, options, report, refund_target(rows[refund_row]))
     refunds = _attach_refunds(rows[refund_row], sales, report)
     orders = pd.concat([sales, refunds], ignore_index=True) if len(refunds) else sales
     if options.currency and orders["currency"].notna().any():
@@ -231,8 +293,15 @@ def refund_target(rows: pd.DataFrame) -> pd.Series:
     return rows["reference"].fillna(rows["order_id"])
 
 
+_MONEY = ("amount_cents", "refund_cents", "cost_cents")
+
+
 def _collapse(rows: pd.DataFrame, report: LoadReport) -> pd.DataFrame:
-    """One row per order id; rows without an id are orders of their own."""
+    """One row per order id; rows without an id are orders of their own.
+
+    The order is dated by its earliest line; any other cell is that of its earliest line that
+    has one, ties to the smallest value (``earliest``): the same whatever order the lines
+    came in."""
     rows = rows.assign(_lines=1)
     if not has_repeats(pa.array(rows["order_id"], pa.string())):
         return rows
@@ -240,7 +309,7 @@ def _collapse(rows: pd.DataFrame, report: LoadReport) -> pd.DataFrame:
     multi = rows[has_id]
     groups = multi.groupby("order_id", sort=False)
     summed = {}
-    for money in ("amount_cents", "refund_cents", "cost_cents"):
+    for money in _MONEY:
         if multi[money].notna().any():
             distinct = groups[money].nunique(dropna=True)
             if (distinct > 1).any():
@@ -253,15 +322,98 @@ def _collapse(rows: pd.DataFrame, report: LoadReport) -> pd.DataFrame:
         first[money] = total
     first["_lines"] = groups.size()
     first["_row"] = groups["_row"].min()
+    first["ordered_at"] = groups["ordered_at"].min()
+    _settle_lines(multi, first, groups.ngroup().to_numpy())
     first = first.reset_index()
     return pd.concat([first, rows[~has_id]], ignore_index=True)
 
 
+def _settle_lines(lines: pd.DataFrame, orders: pd.DataFrame, order: np.ndarray) -> None:
+    """Where the lines of an order disagree on a cell, give ``orders`` (one row per order, the
+    first non-empty cells in line order; ``order`` numbers the order of each line) the cell
+    of the earliest line. Only those orders' lines are sorted: in most columns the lines of an
+    order agree (customer, city, channel), and then any line of them will do."""
+    stamps = _seconds(lines["ordered_at"])
+    bookkeeping = {*_MONEY, "order_id", "ordered_at", "_file", "_row", "_lines"}
+    for column in (c for c in lines.columns if c not in bookkeeping):
+        values = lines[column]
+        split = np.zeros(len(orders), dtype=bool)
+        split[order[_differs(values, orders[column], order)]] = True
+        if not split.any():
+            continue
+        at = np.flatnonzero(split[order])
+        won = at[earliest(order[at], [stamps[at]], values.iloc[at], skip_missing=True)]
+        orders.iloc[order[won], orders.columns.get_loc(column)] = values.iloc[won].to_numpy()
+
+
+def _differs(values: pd.Series, per_order: pd.Series, order: np.ndarray) -> np.ndarray:
+    """Lines whose cell is not empty and not the one of their order."""
+    other = np.asarray(values.array != per_order.array.take(order), dtype=bool)
+    return other & values.notna().to_numpy()
+
+
+def earliest(
+    group: np.ndarray, keys: list[np.ndarray], values: pd.Series, skip_missing: bool = False
+) -> np.ndarray:
+    """The one tie rule, so that no answer depends on the order of the rows: the row of each
+    group that its value comes from is the first in the order of ``keys`` (``np.lexsort``
+    keys, the most significant last: the timestamp, or ``sequence_keys``), and among rows tied
+    on all of them the one with the smallest value (missing values last, or with
+    ``skip_missing`` left out). Positions in the rows, one per group that has any, in group
+    order."""
+    rank = value_ranks(values)
+    rows = np.flatnonzero(values.notna().to_numpy()) if skip_missing else np.arange(len(group))
+    rows = rows[np.lexsort((rank[rows], *(k[rows] for k in keys), group[rows]))]
+    owner = group[rows]
+    return rows[np.r_[True, owner[1:] != owner[:-1]]] if len(rows) else rows
+
+
+def sequence_keys(orders: pd.DataFrame) -> list[np.ndarray]:
+    """``np.lexsort`` keys (the most significant last) that put orders in sequence: by
+    timestamp, then by order id (plain integer ids by number, before other ids by text, and
+    orders without an id last). Negated, they put them in reverse."""
+    ids = pa.array(orders["order_id"], pa.string())
+    plain = _mask(pc.match_substring_regex(ids, r"^(0|[1-9][0-9]{0,17})$"))
+    number = np.zeros(len(ids), dtype=np.int64)
+    if plain.any():
+        number[plain] = pc.cast(ids.filter(pa.array(plain)), pa.int64()).to_numpy()
+    text = pd.factorize(ids.to_numpy(zero_copy_only=False), sort=True)[0].astype(np.int64)
+    missing = ids.is_null().to_numpy(zero_copy_only=False)
+    return [
+        text,
+        number,
+        (~plain).astype(np.int64),
+        missing.astype(np.int64),
+        _seconds(orders["ordered_at"]),
+    ]
+
+
+def value_ranks(values: pd.Series) -> np.ndarray:
+    """Each value's place in sorted order (equal values equal), missing values after all."""
+    if isinstance(values.dtype, pd.CategoricalDtype):
+        categories = np.asarray(values.cat.categories, dtype=object)
+        place = np.empty(len(categories) + 1, dtype=np.int64)
+        place[np.argsort(categories, kind="stable")] = np.arange(len(categories))
+        place[-1] = len(categories)  # code −1: missing
+        return place[values.cat.codes.to_numpy()]
+    codes, uniques = pd.factorize(values, sort=True)
+    return np.where(codes < 0, len(uniques), codes).astype(np.int64)
+
+
+def _seconds(stamps: pd.Series) -> np.ndarray:
+    return stamps.to_numpy().astype("datetime64[s]").astype(np.int64)
+
+
 def _apply_status(
-    sales: pd.DataFrame, options: NormaliseOptions, report: LoadReport
+    sales: pd.DataFrame, options: NormaliseOptions, report: LoadReport, refunded: pd.Series
 ) -> pd.DataFrame:
+    """Drop what is not revenue (yet); a refunded status refunds the whole order unless the
+    export lists the refund itself (a refund row names the order, or a refunded amount)."""
     lines = sales["_lines"].to_numpy()
     status = sales["status"]
+    if options.pipelines:  # in a CRM pipeline, a stage nobody listed is not a sale yet
+        unknown = (status == st.UNKNOWN) & sales["_file"].isin(options.pipelines)
+        status = status.where(~unknown, st.OPEN)
     cancelled = (
         sales["cancelled"].fillna(False).to_numpy(bool) | (status == st.CANCELLED).to_numpy()
     )
@@ -274,7 +426,7 @@ def _apply_status(
         )
         drop |= open_
     for column, reason in (
-        ("customer", "no customer (empty or guest key)"),
+        ("customer", identity.NO_CUSTOMER),
         ("ordered_at", "no order date"),
         ("amount_cents", "no amount"),
     ):
@@ -283,7 +435,8 @@ def _apply_status(
         drop |= missing
     sales = sales[~drop] if drop.any() else sales
     refund = sales["refund_cents"].fillna(0).astype("int64")
-    full = (sales["status"] == st.REFUNDED) & (refund == 0)
+    listed = sales["order_id"].isin(refunded.dropna()).to_numpy()
+    full = (sales["status"] == st.REFUNDED) & (refund == 0) & ~listed
     refund = refund.where(~full, sales["amount_cents"].astype("int64"))
     sales["gross_cents"] = sales["amount_cents"].astype("int64")
     sales["refund_cents"] = refund.clip(lower=0)
@@ -345,10 +498,12 @@ def _repeats_header(table: pa.Table) -> np.ndarray:
     return _mask(pc.equal(pc.utf8_trim_whitespace(values), first.strip()))
 
 
-def _no_date(table: pa.Table, date_column: str) -> np.ndarray:
+def _no_date(table: pa.Table, mapping: Mapping) -> np.ndarray:
     """Rows whose date cell is blank or does not start with a digit (text dates aside, the
     only rows that can be empty, a header or a summary line)."""
-    dates = table.column(date_column)
+    dates = table.column(mapping.column("date"))
+    if mapping.date_in_text:
+        return ~_mask(date_in_text(dates.combine_chunks()).is_valid())
     if not pa.types.is_string(dates.type):
         return np.zeros(table.num_rows, dtype=bool)  # typed dates: no text rows among them
     first = pc.utf8_slice_codeunits(pc.utf8_trim_whitespace(dates), 0, 1)
@@ -409,6 +564,8 @@ def _mask(values) -> np.ndarray:
 def _date_cells(table: pa.Table, mapping: Mapping) -> pa.Array:
     """The date column, joined with a separate time column when the export splits them."""
     dates = table.column(mapping.column("date")).combine_chunks()
+    if mapping.date_in_text:
+        return date_in_text(dates)
     time_col = mapping.column("time")
     if not time_col or not pa.types.is_string(dates.type):
         return dates

@@ -36,7 +36,11 @@ class LoadReport:
     skipped: Counter[str] = field(default_factory=Counter)
     examples: list[Example] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
+    # What ltv is unsure of, and the flag that settles it: printed on stderr unless --quiet.
+    warnings: list[str] = field(default_factory=list)
     rejected: list[dict[str, object]] = field(default_factory=list)  # for --rejects
+    customers: dict[str, object] = field(default_factory=dict)  # how customers were linked
+    decided: dict[str, object] = field(default_factory=dict)  # file -> its column Mapping
 
     def skip(self, reason: str, count: int, examples: list[Example] = ()) -> None:
         if count <= 0:

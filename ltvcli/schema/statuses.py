@@ -1,7 +1,9 @@
 """What status, type and cancel-flag values mean for revenue.
 
-Every value is case-folded and trimmed before lookup. A status nobody listed counts as a sale
-and is named in ``ltv inspect`` so the user can see it.
+Every value is case-folded and trimmed before lookup. In a shop's export a status nobody listed
+counts as a sale; in a CRM's deals export — a status column that holds a won stage — only the
+won stage is a sale, lost stages are lost and every other stage is open. Either way the unlisted
+values are named in ``ltv inspect`` so the user can see them.
 """
 
 from __future__ import annotations
@@ -11,6 +13,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 SALE = "sale"
+WON = "won"  # a CRM pipeline's won stage: a sale, and the sign that the other stages are open
 CANCELLED = "cancelled"
 REFUNDED = "refunded"
 PARTLY_REFUNDED = "partly refunded"
@@ -22,17 +25,24 @@ UNKNOWN = "unknown"
 STATUS_WORDS: dict[str, tuple[str, ...]] = {
     SALE: (
         "paid", "completed", "complete", "processing", "shipped", "fulfilled", "delivered",
-        "succeeded", "success", "successful", "captured", "settled", "approved", "won",
+        "succeeded", "success", "successful", "captured", "settled", "approved",
         "оплачен", "оплачено", "оплачен, формируется к отправке", "выполнен", "выполнено",
         "доставлен", "отгружен", "выдан", "завершена", "завершен", "успешно",
-        "успешно реализовано", "сделка успешна", "продажа", "abgeschlossen", "142", "f",
+        "продажа", "abgeschlossen", "f",
+    ),
+    # amoCRM's 142 and Bitrix24's WON are the stage ids of the won stage.
+    WON: (
+        "won", "closed won", "closed-won", "closed_won", "deal won", "успешно реализовано",
+        "сделка успешна", "сделка заключена", "выиграна", "142",
     ),
     CANCELLED: (
         "cancelled", "canceled", "voided", "void", "declined", "failed", "denied", "rejected",
         "expired", "abandoned", "no-show", "no show", "fraud", "lost", "отменен", "отменён",
         "отмена", "отказ", "отказ при доставке", "нет в наличии", "отклонена", "отклонён",
         "отклонен", "отменена", "аннулирован", "сделка провалена", "закрыто и не реализовано",
-        "abgelehnt", "storniert", "143",
+        "abgelehnt", "storniert", "143", "lose", "не пришел", "не пришёл", "клиент не пришел",
+        "клиент не пришёл", "неявка", "closed lost", "closed-lost", "closed_lost",
+        "deal lost", "проиграна", "сделка проиграна",
     ),
     REFUNDED: (
         "refunded", "closed", "returned", "возврат", "возвращен", "возвращён", "rückzahlung",

@@ -103,3 +103,36 @@ def test_sort_in_place_sorts_like_numpy(size):
     expected = np.sort(values)
     sort_in_place(values)
     assert (values == expected).all()
+
+
+@pytest.mark.parametrize("flip", [False, True])
+def test_first_order_ties_go_by_time_of_day_then_order_id(write, flip):
+    rows = [
+        "2,a,2024-01-05 15:30,10,ads",  # later in the day, first in the file
+        "1,a,2024-01-05 09:00,20,organic",
+        "9,b,2024-01-07 12:00,10,ads",  # one moment: the smaller order id, by number
+        "10,b,2024-01-07 12:00,20,referral",
+        "11,b,2024-01-07 12:00,30,organic",
+    ]
+    rows = rows[::-1] if flip else rows
+    path = write("o.csv", "\n".join(["order_id,customer,date,amount,channel", *rows]) + "\n")
+    loaded = load_orders(str(path))
+    first = analyse(loaded).customers
+    assert dict(zip(first["customer"], first["channel"], strict=True)) == {
+        "a": "organic",
+        "b": "ads",
+    }
+    last = analyse(loaded, Settings(attr="last")).customers
+    assert dict(zip(last["customer"], last["channel"], strict=True)) == {
+        "a": "ads",
+        "b": "organic",
+    }
+
+
+@pytest.mark.parametrize("flip", [False, True])
+def test_orders_of_one_moment_without_ids_give_the_smallest_value(write, flip):
+    rows = ["a,2024-01-05,10,Tver,ads", "a,2024-01-05,20,Kazan,referral", "a,2024-02-01,5,Omsk,x"]
+    rows = [*rows[1::-1], rows[2]] if flip else rows
+    text = "\n".join(["customer,date,amount,city,channel", *rows]) + "\n"
+    [row] = analyse(load_orders(str(write("o.csv", text)))).customers.to_dict("records")
+    assert (row["city"], row["channel"]) == ("Kazan", "ads")

@@ -6,8 +6,8 @@ import numpy as np
 import pyarrow as pa
 import pytest
 
-from ltvcli.schema.customers import normalise_customers
 from ltvcli.schema.dates import parse_dates
+from ltvcli.schema.identity import normalise_keys
 from ltvcli.schema.money import parse_money
 
 
@@ -110,7 +110,7 @@ def test_impossible_dates_are_invalid():
 
 
 def test_customer_keys_are_normalised():
-    keys = normalise_customers(
+    keys = normalise_keys(
         pa.array(
             [
                 " Anna.Petrova@Mail.Example ",
@@ -123,14 +123,31 @@ def test_customer_keys_are_normalised():
                 None,
                 "(not set)",
             ]
-        )
+        ),
+        "id",
+        "RU",
     )
     assert keys.to_pylist() == [
-        "anna.petrova@mail.example", "79165551234", "79165551234", "9165551234", "0001",
+        "anna.petrova@mail.example", "+79165551234", "+79165551234", "9165551234", "0001",
         None, None, None, None,
     ]  # fmt: skip
-    phones = normalise_customers(pa.array(["9165551234", "89165551234"]), phone_column=True)
-    assert phones.to_pylist() == ["79165551234", "79165551234"]
+
+
+def test_phones_become_e164_by_the_region_of_the_file():
+    spellings = ["9165551234", "89165551234", "8 (916) 555-12-34", "+7 916 555 12 34"]
+    phones = normalise_keys(pa.array(spellings), "phone", "RU")
+    assert phones.to_pylist() == ["+79165551234"] * 4
+    us = normalise_keys(pa.array(["(212) 555-0143", "+1 212 555 0143", "0", "-"]), "phone", "US")
+    assert us.to_pylist() == ["+12125550143", "+12125550143", None, None]
+    # without a region, a number written without its country keeps its digits
+    assert normalise_keys(pa.array(["8 916 555-12-34"]), "phone").to_pylist() == ["89165551234"]
+
+
+def test_emails_are_case_folded_and_names_only_tidied():
+    emails = normalise_keys(pa.array([" Ann@X.Example ", "ann@x.example", "guest"]), "email")
+    assert emails.to_pylist() == ["ann@x.example", "ann@x.example", None]
+    names = normalise_keys(pa.array(["Елена  Зайцева", "елена зайцева", "Розничный покупатель"]), "name")
+    assert names.to_pylist() == ["елена зайцева", "елена зайцева", None]
 
 
 def test_plain_decimal_comma_column_takes_the_fast_path_with_the_same_answer():

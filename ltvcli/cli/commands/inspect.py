@@ -4,7 +4,7 @@ import sys
 
 from ltvcli.cli.app import app
 from ltvcli.cli.common import Debug, Format, LoadRequest, Output, command
-from ltvcli.errors import ConfigError
+from ltvcli.errors import ConfigError, InputError
 from ltvcli.render.formats import OutputFormat
 
 
@@ -22,12 +22,19 @@ def inspect(
         ltv inspect export.csv
         ltv inspect export.csv --format json
     """
-    from ltvcli.inspection import inspection
+    from ltvcli.inspection import inspection, unfinished_inspection
     from ltvcli.render.inspect import emit_inspection
 
     if fmt not in (None, OutputFormat.table, OutputFormat.json):
         raise ConfigError("ltv inspect writes --format table or json")
     request.quiet = True
-    data = inspection(request.load())
     as_json = fmt is OutputFormat.json or (fmt is None and (output or "").endswith(".json"))
+    try:
+        data = inspection(request.load())
+    except InputError as error:
+        # what was found is shown first; then the error line, and exit 1
+        emit_inspection(
+            unfinished_inspection(error), as_json, output, sys.stdout, sys.stdout.isatty()
+        )
+        raise
     emit_inspection(data, as_json, output, sys.stdout, sys.stdout.isatty())

@@ -1,0 +1,348 @@
+"""Who bought: the columns that identify a person, their keys, and the customers they link into.
+
+One person appears under a customer id on one row and only an e-mail or a phone on another
+(guest checkouts, payers without an account, analytics events before login). Every column that
+can identify a person is used, strongest first: ids, then e-mails, then phones, then — only for
+rows with nothing else — names. Rows that share any id, e-mail or phone are one customer: the
+connected components of the identifier values (never through a name, which people share and
+spell differently). Each customer is keyed by its strongest identifier (the first column's
+smallest value in its component), so no key depends on the order of rows or files.
+
+E-mails are trimmed and case-folded; phones become E.164 through Google's ``phonenumbers``
+(``8 916 555-12-34``, ``+7 (916) 555-12-34`` and ``9165551234`` in a Russian file are one
+number); ids are trimmed text, so ``0001`` keeps its zeros. Guest placeholders are no key.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+import phonenumbers
+import pyarrow as pa
+import pyarrow.compute as pc
+from scipy.sparse import coo_matrix
+from scipy.sparse.csgraph import connected_components
+
+from ltvcli.schema.report import LoadReport
+
+KINDS = ("id", "email", "phone", "name")  # strongest first
+# Where each identifier's keys travel in the parsed rows: two id columns (a user id and a
+# device or pseudo id), one e-mail, one phone, one name. The row's own key is in "customer".
+SLOTS = ("id", "id2", "email", "phone", "name")
+LINKED = ("id", "id2", "email", "phone")  # the slots that join rows into one customer
+SLOT_COLUMN = "_key_slot"  # which slot a row's "customer" came from (an index into SLOTS)
+NO_CUSTOMER = "no customer (empty or guest key)"  # the skip reason of rows without a key
+# A value seen with more distinct values of a stronger identifier than this is a placeholder
+# (the shop's own e-mail, +7 000 000-00-00), not a person: it does not link them.
+MAX_SHARED = 5
+
+GUEST_KEYS = (
+    "", "0", "-", "—", "guest", "гость", "(not set)", "not set", "n/a", "na", "none", "null",
+    "unknown", "anonymous", "аноним", "нет", "без имени", "розничный покупатель",
+    "частное лицо", "физическое лицо", "покупатель", "клиент", "customer", "walk-in",
+    "walk in", "cash customer",
+)  # fmt: skip
+
+EMAIL = r"^[^@\s]+@[^@\s]+\.[^@\s]+$"
+PHONE = r"^\+?\d{0,2}[\s(\-.]*\d{3}[\s)\-.]*\d{3}[\s\-.]*\d{2}[\s\-.]*\d{2}$"
+_PHONE_MARKS = r"^\+|[()\-\s]"
+_NAME = r"^\pL+(?:[\s.'’\-]+\pL+)*\.?$"  # RE2's \w is ASCII: \pL is any letter
+
+
+def link_column(slot: str) -> str:
+    """The rows' column that carries a slot's keys when a file has several identifiers."""
+    return f"_link_{slot}"
+
+
+@dataclass(frozen=True)
+class Identifier:
+    """A column that identifies customers, what its values are, and the slot its keys go to."""
+
+    column: str
+    kind: str  # one of KINDS
+    slot: str  # one of SLOTS
+
+
+def kind_of(values: pa.Array, header_says_phone: bool) -> str:
+    """What an identifier column holds, by its values (the header only tips phones)."""
+    if share(values, EMAIL) >= 0.8:
+        return "email"
+    phones = share(values, PHONE)
+    if phones >= 0.8 or (header_says_phone and phones >= 0.5):
+        return "phone"
+    if share(values, _NAME) >= 0.8 and share(values, r"\pL{2}") >= 0.8:
+        return "name"
+    return "id"
+
+
+def assign_slots(columns: list[tuple[str, str]]) -> tuple[list[Identifier], list[str]]:
+    """Identifiers in order of strength, each in its slot; the columns left without one."""
+    ranked = sorted(columns, key=lambda c: KINDS.index(c[1]))
+    free = {"id": ["id", "id2"], "email": ["email"], "phone": ["phone"], "name": ["name"]}
+    chosen, left = [], []
+    for column, kind in ranked:
+        if free[kind]:
+            chosen.append(Identifier(column, kind, free[kind].pop(0)))
+        else:
+            left.append(column)
+    return chosen, left
+
+
+def phone_region(headers: list[str], phones: list[pa.Array]) -> str | None:
+    """The country of phones written without one: Russia for Russian headers or +7 numbers."""
+    if any(any("а" <= ch <= "я" for ch in h.lower()) for h in headers):
+        return "RU"
+    if any(share(p, r"^\s*(\+7|8\s*\(?9)") >= 0.5 for p in phones):
+        return "RU"
+    return None
+
+
+def share(values: pa.Array, pattern: str) -> float:
+    """Share of the non-empty text cells that match ``pattern``."""
+    if not pa.types.is_string(values.type):
+        return 0.0
+    text = pc.drop_null(pc.utf8_trim_whitespace(values))
+    text = pc.filter(text, pc.not_equal(text, ""))
+    if len(text) == 0:
+        return 0.0
+    return float(np.mean(pc.match_substring_regex(text, pattern).to_numpy(zero_copy_only=False)))
+
+
+def normalise_keys(values: pa.Array, kind: str = "id", region: str | None = None) -> pa.Array:
+    """Keys of one identifier column as text; null for empty and guest values.
+
+    An id column may mix in e-mails and phones (a "Контакт" column): those cells are normalised
+    as such; bare digits in an id column stay as they are (``0001`` is an id, not a phone)."""
+    if isinstance(values, pa.ChunkedArray):
+        values = values.combine_chunks()
+    if pa.types.is_floating(values.type):  # whole numbers are ids; "1197596843.17" stays text
+        whole = pc.all(pc.equal(values, pc.round(values))).as_py() is not False
+        values = pc.cast(pc.round(values), pa.int64()) if whole else values.cast(pa.string())
+    if pa.types.is_integer(values.type) and kind != "phone":  # numbers: 0 is a guest
+        return pc.if_else(
+            pc.equal(values, 0), pa.scalar(None, pa.string()), values.cast(pa.string())
+        )
+    if not pa.types.is_string(values.type):
+        values = values.cast(pa.string())
+    if kind == "id" and (numbers := _plain_integers(values)) is not None:
+        return pc.if_else(pc.equal(numbers, 0), pa.scalar(None, pa.string()), values)
+    text = pc.utf8_trim_whitespace(values)
+    if kind == "id" and not pc.any(pc.match_substring_regex(text, r"[@+()\s\-]")).as_py():
+        return _without_guests(text, pc.utf8_lower(text))  # plain ids: nothing to normalise
+    text = pc.replace_substring_regex(text, r"[\s\x{00a0}\x{202f}]+", " ")
+    lower = pc.utf8_lower(text)
+    if kind == "name":
+        return _without_guests(pc.replace_substring(lower, "ё", "е"), lower)
+    is_email = pc.fill_null(pc.match_substring(text, "@"), False)
+    if kind == "phone":
+        is_phone = pc.invert(is_email)
+    else:
+        shaped = pc.fill_null(pc.match_substring_regex(text, PHONE), False)
+        marked = pc.fill_null(pc.match_substring_regex(text, _PHONE_MARKS), False)
+        is_phone = pc.and_(pc.and_(shaped, marked), pc.invert(is_email))
+    phones = _e164(pc.if_else(is_phone, text, pa.scalar(None, pa.string())), region)
+    key = pc.if_else(is_email, lower, pc.if_else(is_phone, phones, text))
+    return _without_guests(key, lower)
+
+
+def _e164(text: pa.Array, region: str | None) -> pa.Array:
+    """Phones in E.164, parsed once per distinct value; what does not parse keeps its digits."""
+    distinct = pc.drop_null(pc.unique(text))
+    formatted = [_one_phone(v, region) for v in distinct.to_pylist()]
+    index = pc.index_in(text, value_set=distinct)
+    return pc.take(pa.array(formatted, pa.string()), index)
+
+
+def _one_phone(value: str, region: str | None) -> str | None:
+    digits = "".join(ch for ch in value if ch.isdigit())
+    if not digits or not digits.strip("0"):
+        return None
+    try:
+        number = phonenumbers.parse(value, region)
+    except phonenumbers.NumberParseException:
+        number = None
+    if number is not None and phonenumbers.is_possible_number(number):
+        return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
+    return ("+" if value.lstrip().startswith("+") else "") + digits
+
+
+def _plain_integers(values: pa.Array) -> pa.Array | None:
+    """The numbers of a column of plain integer ids (digits only), else None."""
+    if values.null_count == len(values):
+        return None
+    try:
+        numbers = pc.cast(values, pa.int64())
+    except (pa.ArrowInvalid, pa.ArrowNotImplementedError):
+        return None
+    if pc.any(pc.starts_with(values, "+")).as_py() or pc.any(pc.starts_with(values, "-")).as_py():
+        return None
+    return numbers
+
+
+def integer_keys(values: pa.Array) -> np.ndarray | None:
+    """Plain integer keys in canonical form (no sign, no leading zero) as numbers, else None:
+    then equal numbers are equal keys, and numbers sort and compare faster than text."""
+    if values.null_count:
+        return None
+    numbers = _plain_integers(values)
+    if numbers is None or pc.any(pc.starts_with(values, "0")).as_py():
+        return None
+    return numbers.to_numpy()
+
+
+def _without_guests(key: pa.Array, lower: pa.Array) -> pa.Array:
+    guest = pc.is_in(lower, value_set=pa.array(GUEST_KEYS))
+    guest = pc.or_(pc.fill_null(guest, True), pc.equal(key, ""))
+    return pc.if_else(guest, pa.scalar(None, pa.string()), key)
+
+
+def row_keys(keys: dict[str, pa.Array], n: int) -> tuple[pa.Array, np.ndarray]:
+    """Each row's own key (its strongest identifier) and the slot it came from (-1: none)."""
+    key = pa.nulls(n, pa.string())
+    slot = np.full(n, -1, dtype=np.int8)
+    for name in reversed(SLOTS):
+        if name in keys:
+            present = keys[name].is_valid().to_numpy(zero_copy_only=False)
+            slot[present] = SLOTS.index(name)
+            key = pc.if_else(keys[name].is_valid(), keys[name], key)
+    return key, slot
+
+
+@dataclass
+class Links:
+    """The customers that the identifiers of all rows link into (``build_links``)."""
+
+    index: dict[str, pd.Index]  # slot -> its distinct keys, sorted
+    offset: dict[str, int]  # slot -> the node number of its first key
+    customer: np.ndarray  # node -> its customer's key
+    shared: dict[str, int]  # slot -> values not used to link (placeholders)
+
+    def apply(self, customer: pd.Series, slot: np.ndarray) -> pd.Series:
+        """The linked customer of rows given their own key and its slot."""
+        out = customer.to_numpy(dtype=object, copy=True)
+        for name, index in self.index.items():
+            rows = np.flatnonzero(slot == SLOTS.index(name))
+            if len(rows):
+                node = index.get_indexer(out[rows])
+                found = node >= 0
+                out[rows[found]] = self.customer[self.offset[name] + node[found]]
+        return pd.Series(out, index=customer.index, dtype=object)
+
+
+def identity_columns(frame: pd.DataFrame) -> list[str]:
+    """The columns that carry identifier keys to the linking step (none after it)."""
+    return [c for c in frame.columns if c == SLOT_COLUMN or c.startswith("_link_")]
+
+
+def keys_of(rows: pd.DataFrame) -> pd.DataFrame:
+    """The distinct identifier combinations of ``rows`` with their row counts: all that linking
+    needs, so a streamed input links in memory per distinct identifier, not per row."""
+    columns = ["customer", *identity_columns(rows)]
+    keys = rows[columns].astype({SLOT_COLUMN: np.int8})
+    grouped = keys.groupby(columns, dropna=False, sort=False, observed=True).size()
+    return grouped.rename("rows").reset_index()
+
+
+def build_links(keys: pd.DataFrame) -> Links | None:
+    """Connected components of the identifier values (``keys_of`` rows, or rows themselves).
+
+    Nodes are the distinct keys of each linked slot, numbered slot by slot in sorted order, so
+    the smallest node of a component is its strongest identifier's smallest value: the key of
+    the customer. None when the rows have fewer than two identifiers to link."""
+    slots = [s for s in LINKED if link_column(s) in keys.columns]
+    if len(slots) < 2:
+        return None
+    own = keys[SLOT_COLUMN].to_numpy()
+    values, index, offset, start = {}, {}, {}, 0
+    for name in slots:
+        column = keys[link_column(name)].to_numpy(dtype=object, copy=True)
+        mine = own == SLOTS.index(name)
+        column[mine] = keys["customer"].to_numpy(dtype=object)[mine]
+        codes, uniques = pd.factorize(column, sort=True)
+        values[name], index[name], offset[name] = codes, pd.Index(uniques), start
+        start += len(uniques)
+    sources, targets, shared = [], [], {}
+    for i, strong in enumerate(slots):
+        for weak in slots[i + 1 :]:
+            a, b = values[strong], values[weak]
+            both = (a >= 0) & (b >= 0)
+            pairs = np.unique(np.stack([a[both], b[both]], axis=1), axis=0)
+            if not len(pairs):
+                continue
+            partners = np.bincount(pairs[:, 1], minlength=len(index[weak]))
+            placeholder = partners > MAX_SHARED
+            if placeholder.any():
+                shared[weak] = shared.get(weak, 0) + int(placeholder.sum())
+                pairs = pairs[~placeholder[pairs[:, 1]]]
+            sources.append(pairs[:, 0] + offset[strong])
+            targets.append(pairs[:, 1] + offset[weak])
+    src = np.concatenate(sources) if sources else np.zeros(0, dtype=np.int64)
+    dst = np.concatenate(targets) if targets else np.zeros(0, dtype=np.int64)
+    graph = coo_matrix((np.ones(len(src), dtype=np.int8), (src, dst)), shape=(start, start))
+    count, label = connected_components(graph, directed=False)
+    first = np.full(count, start, dtype=np.int64)
+    np.minimum.at(first, label, np.arange(start))
+    names = np.concatenate([index[s].to_numpy(dtype=object) for s in slots])
+    customer = names[first[label]]
+    return Links(index, offset, customer, shared)
+
+
+def settle_customers(keys: pd.DataFrame | None, report: LoadReport) -> Links | None:
+    """Link the identifiers of every row (``keys_of``), and keep the account of it for
+    ``ltv inspect`` and ``customer_warnings``: how many keys were merged, which values were
+    placeholders, and how many customers each identifier alone would give."""
+    if keys is None or keys.empty:
+        return None
+    links = build_links(keys)
+    own, slot = keys["customer"], keys[SLOT_COLUMN].to_numpy()
+    linked = links.apply(own, slot) if links else own
+    keyed = own.notna().to_numpy()
+    rows = keys["rows"].to_numpy()
+    customers = int(linked[keyed].nunique())
+    alone = {}
+    for name in LINKED:
+        if link_column(name) not in keys.columns:
+            continue
+        values = keys[link_column(name)].where(slot != SLOTS.index(name), own)
+        present = values.notna().to_numpy()
+        coverage = rows[present].sum() / max(rows[keyed].sum(), 1)
+        alone[name] = (int(values[present].nunique()), float(coverage))
+    report.customers = {
+        "customers": customers,
+        "merged": int(keys[keyed].drop_duplicates(["customer", SLOT_COLUMN]).shape[0]) - customers,
+        "placeholders": dict(links.shared) if links else {},
+        "alone": alone,
+    }
+    return links
+
+
+def customer_warnings(report: LoadReport) -> None:
+    """One line for each way the customer count is in doubt, with the flag that settles it."""
+    columns = _slot_columns(report)
+    chosen = report.customers.get("customers")
+    linked = " + ".join(f'"{columns[s]}"' for s in report.customers.get("alone", {}))
+    for slot, (count, coverage) in report.customers.get("alone", {}).items():
+        if chosen and coverage >= 0.95 and abs(count - chosen) > 0.1 * chosen:
+            report.warnings.append(
+                f"customers: {chosen:,} by {linked} linked, but {count:,} by "
+                f'"{columns[slot]}" alone; pin one with --customer "{columns[slot]}" --no-link'
+            )
+    missing = report.skipped.get(NO_CUSTOMER, 0)
+    if report.rows_read and missing > 0.05 * report.rows_read:
+        candidates = ", ".join(f'"{c}"' for c in dict.fromkeys(columns.values())) or "none found"
+        report.warnings.append(
+            f"customers: {missing:,} of {report.rows_read:,} rows "
+            f"({missing / report.rows_read:.0%}) have no customer key (identifiers used: "
+            f"{candidates}); name the column with --customer COLUMN"
+        )
+
+
+def _slot_columns(report: LoadReport) -> dict[str, str]:
+    """The column of each slot, as the first file that has it names it."""
+    columns: dict[str, str] = {}
+    for mapping in report.decided.values():
+        for i in mapping.identifiers:
+            columns.setdefault(i.slot, i.column)
+    return columns

@@ -1,0 +1,166 @@
+"""Customer identity: every identifier used, linked into customers, checked against a plain
+union-find over the same rows, in memory, streamed and on a Dask cluster."""
+
+from __future__ import annotations
+
+import random
+
+import pandas as pd
+import pytest
+from conftest import totals
+
+from ltvcli.analysis import analyse_files
+from ltvcli.engine.options import Engine
+from ltvcli.load import load_orders
+from ltvcli.options import LoadOptions
+from ltvcli.settings import Settings
+
+CHAIN = """\
+Customer ID,Email,Phone,Date,Total
+,ann@x.example,,2024-01-01,10.00
+,ANN@x.example ,+1 212 555 0143,2024-01-02,20.00
+C7,,(212) 555-0143,2024-01-03,30.00
+C3,bo@x.example,,2024-01-04,40.00
+,,,2024-01-05,50.00
+"""
+# ann's e-mail links rows 1-2, the phone links row 2 to C7: one customer keyed by C7 (the id).
+# C3 is another. Row 5 has no key: skipped.
+
+
+def test_identifiers_link_through_shared_values_and_the_id_keys_the_customer(write):
+    loaded = load_orders(str(write("chain.csv", CHAIN)), LoadOptions(phone_region="US"))
+    sales = loaded.orders
+    assert sorted(sales["customer"].unique()) == ["C3", "C7"]
+    assert sales.groupby("customer")["gross_cents"].sum().to_dict() == {"C3": 4000, "C7": 6000}
+    assert loaded.report.skipped["no customer (empty or guest key)"] == 1
+    assert loaded.report.customers["merged"] == 1  # ann's e-mail joined C7 through the phone
+    source = loaded.report.sources[0]
+    assert [(i["column"], i["kind"], i["rows"]) for i in source["identifiers"]] == [
+        ("Customer ID", "id", 2),
+        ("Email", "email", 2),
+        ("Phone", "phone", 0),
+    ]
+
+
+def test_no_link_keys_by_the_strongest_column_only(write):
+    path = str(write("chain.csv", CHAIN))
+    loaded = load_orders(path, LoadOptions(no_link=True))
+    assert totals(loaded) == (2, 2, 7000)
+    pinned = load_orders(path, LoadOptions(columns={"customer": "Email"}))
+    assert sorted(pinned.orders["customer"].unique()) == ["ann@x.example", "bo@x.example"]
+    # two given columns are linked (the phone is left out, so ann stays apart from C7)
+    both = load_orders(path, LoadOptions(columns={"customer": "Email,Customer ID"}))
+    assert sorted(both.orders["customer"].unique()) == ["C3", "C7", "ann@x.example"]
+
+
+def test_a_widely_shared_value_is_a_placeholder_not_a_link(write):
+    rows = [f"U{i},orders@shop.example,2024-01-0{i},1.00" for i in range(1, 8)]
+    text = "user_id,email,date,amount\n" + "\n".join(rows) + "\n"
+    loaded = load_orders(str(write("shared.csv", text)))
+    assert loaded.orders["customer"].nunique() == 7
+    assert loaded.report.customers["placeholders"] == {"email": 1}
+
+
+NAMES_AND_PHONES = """\
+Дата;Клиент;Телефон;Сумма
+01.03.2024;Елена;8 916 555-12-34;1000
+05.03.2024;елена зайцева;+7 (916) 555-12-34;2000
+09.03.2024;Елена Зайцева;9165551234;3000
+10.03.2024;Пётр;;500
+11.03.2024;петр;;700
+"""
+# One Елена by her phone, whatever the spelling of her name; Пётр has no phone: keyed by his
+# name (ё and case folded), so his two rows are one customer too.
+
+
+def test_names_are_the_last_resort_never_a_link(write):
+    loaded = load_orders(str(write("sheet.csv", NAMES_AND_PHONES)))
+    spend = loaded.orders.groupby("customer")["gross_cents"].sum().to_dict()
+    assert spend == {"+79165551234": 600000, "петр": 120000}
+    reasons = loaded.report.sources[0]["reasons"]["customer"]
+    assert reasons.startswith('header "Телефон"') and '"Клиент" (names)' in reasons
+
+
+def _union_find_customers(frame: pd.DataFrame) -> int:
+    """An independent count: rows joined by any shared id, e-mail or phone, by plain union-find."""
+    parent: dict[str, str] = {}
+
+    def find(x: str) -> str:
+        while parent.setdefault(x, x) != x:
+            x = parent[x]
+        return x
+
+    for _, row in frame.iterrows():
+        keys = [f"{k}:{row[k]}" for k in ("uid", "mail", "tel") if row[k]]
+        for other in keys[1:]:
+            parent[find(other)] = find(keys[0])
+        if keys:
+            find(keys[0])
+    return len({find(k) for k in parent})
+
+
+def _generated(seed: int, people: int = 60) -> pd.DataFrame:
+    """People with an id, an e-mail and a phone, each row showing one to three of them."""
+    rnd = random.Random(seed)
+    rows = []
+    for p in range(people):
+        for n in range(rnd.randint(1, 5)):
+            shown = rnd.sample(["uid", "mail", "tel"], rnd.randint(1, 3))
+            rows.append(
+                {
+                    "uid": f"U{p:03d}" if "uid" in shown else "",
+                    "mail": f"p{p}@x.example" if "mail" in shown else "",
+                    "tel": f"{p:07d}" if "tel" in shown else "",
+                    "date": f"2024-{1 + n:02d}-{1 + p % 28:02d}",
+                    "amount": f"{rnd.randint(1, 9999) / 100:.2f}",
+                }
+            )
+    rnd.shuffle(rows)
+    return pd.DataFrame(rows)
+
+
+@pytest.mark.parametrize("seed", [1, 2, 3])
+def test_linking_equals_union_find_in_memory_and_streamed(tmp_path, seed):
+    frame = _generated(seed)
+    path = tmp_path / "people.csv"
+    spelled = frame.assign(  # the same phone in two spellings, e-mails in any case
+        tel=[
+            (f"+7916{t}" if i % 2 else f"8 916 {t}") if t else ""
+            for i, t in enumerate(frame["tel"])
+        ],
+        mail=[m.upper() if i % 3 == 0 else m for i, m in enumerate(frame["mail"])],
+    )
+    spelled.rename(columns={"uid": "user_id", "mail": "email", "tel": "phone"}).to_csv(
+        path, index=False
+    )
+    expected = _union_find_customers(frame)
+    loaded = load_orders(str(path))
+    assert loaded.orders["customer"].nunique() == expected
+    engine = Engine("stream", partitions=4, block_size=1 << 10, keep_ledger=True)
+    streamed, report = analyse_files([str(path)], LoadOptions(), Settings(), engine=engine)
+    assert len(streamed.customers) == expected
+    assert report.customers == loaded.report.customers
+    by_memory = loaded.orders.groupby("customer")["gross_cents"].sum()
+    by_stream = streamed.customers.set_index("customer")["gross_revenue"]
+    assert by_memory.sort_index().to_dict() == by_stream.astype(float).sort_index().to_dict()
+
+
+GA4 = """\
+event_date,event_name,user_pseudo_id,user_id,purchase_revenue
+20240301,purchase,111.1,,10.00
+20240302,purchase,111.1,u1,20.00
+20240303,purchase,222.2,u1,30.00
+20240304,purchase,333.3,,40.00
+20240305,purchase,444.4,,50.00
+20240306,purchase,555.5,,60.00
+"""
+
+
+def test_unsure_customer_count_is_said_with_the_flag_that_settles_it(run_cli, write):
+    result = run_cli("compute", write("ga4.csv", GA4), "-f", "json")
+    assert result.exit_code == 0, result.stderr
+    assert result.json["customers"] == 4  # u1's two devices are one customer
+    warning = [line for line in result.stderr.splitlines() if 'by "user_pseudo_id" alone' in line]
+    assert len(warning) == 1 and '--customer "user_pseudo_id" --no-link' in warning[0]
+    quiet = run_cli("compute", write("ga4.csv", GA4), "-f", "json", "-q")
+    assert quiet.stderr == ""
