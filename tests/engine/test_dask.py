@@ -58,3 +58,14 @@ def test_unreachable_scheduler_is_a_usage_error(run_cli):
     )
     assert result.exit_code == 2
     assert result.stderr.startswith("ltv: error: cannot reach the Dask scheduler")
+
+
+@pytest.mark.parametrize(
+    "name", ["tinkoff_acquiring.csv", "ga4_bigquery.csv", "amocrm_pipeline.csv"]
+)
+def test_cluster_links_identities_and_reads_stages_like_memory(scheduler, write, name):
+    from test_exports import CASES
+
+    text, encoding, _ = CASES[name]
+    engine = Engine("dask", scheduler=scheduler, partitions=3, block_size=1 << 10, keep_ledger=True)
+    assert_same(*both([str(write(name, text, encoding))], engine=engine))
