@@ -253,7 +253,8 @@ def to_orders(rows: pd.DataFrame, options: NormaliseOptions, report: LoadReport)
     """Collapse parsed rows into orders and refunds (see the module docstring)."""
     if rows.empty:
         return _empty_orders()
-    rows = rows.drop(columns=identity.identity_columns(rows)).reset_index(drop=True)
+    rows = rows.drop(columns=identity.identity_columns(rows))  # linked already: the keys go
+    rows.index = pd.RangeIndex(len(rows))
     if options.stated_currency:
         rows["currency"] = rows["currency"].fillna(options.stated_currency)
     if has_repeats(pa.array(rows["order_id"], pa.string())):
