@@ -184,3 +184,58 @@ def test_unknown_time_zone_is_a_usage_error(run_cli, write):
     result = run_cli("compute", write("o.csv", ORDERS), "--timezone", "Bad/Zone")
     assert result.exit_code == 2
     assert "unknown time zone 'Bad/Zone'" in result.stderr
+
+
+DEALS_WITHOUT_DATE = """\
+Сделка;Клиент;Телефон;Бюджет
+Кухня;Анна;+7 916 555-12-34;120000
+Шкаф;Борис;+7 916 555-00-00;80000
+"""
+
+
+def test_inspect_shows_what_it_found_before_it_fails(run_cli, write):
+    path = write("deals.csv", DEALS_WITHOUT_DATE)
+    result = run_cli("inspect", path)
+    assert result.exit_code == 1
+    assert "Телефон" in result.stdout and "phones" in result.stdout  # the identifiers found
+    assert "Бюджет" in result.stdout  # the amount found
+    shown = " ".join(result.stdout.split())
+    assert "not settled" in shown and "no date column found" in shown
+    [line] = result.stderr.strip().splitlines()
+    assert line.startswith("ltv: error:") and "--date COLUMN" in line
+    data = run_cli("inspect", path, "-f", "json")
+    assert data.exit_code == 1
+    unfinished = json.loads(data.stdout)
+    assert unfinished["files"][0]["columns"]["customer"] == "Телефон"
+    assert "no date column found" in unfinished["error"]
+
+
+def test_counts_and_shared_numbers_are_not_order_ids(run_cli, write):
+    log = "customer_id,date,number_of_items,amount\n" + "".join(
+        f"c{i % 7},2024-01-{1 + i % 28:02d},1,{10 + i}.00\n" for i in range(30)
+    )
+    data = run_cli("inspect", write("log.csv", log), "-f", "json").json
+    assert data["files"][0]["columns"]["quantity"] == "number_of_items"
+    assert "order_id" not in data["files"][0]["columns"] and data["orders"] == 30
+    # receipt numbers that restart every shift: each belongs to several customers
+    receipts = "Номер;Клиент;Дата;Сумма\n" + "".join(
+        f"{1 + i % 3};c{i};{1 + i // 3:02d}.03.2024;100\n" for i in range(12)
+    )
+    data = run_cli("inspect", write("receipts.csv", receipts), "-f", "json").json
+    [source] = data["files"]
+    assert "order_id" not in source["columns"] and data["orders"] == 12
+    assert source["rejected"]["order_id"].startswith('"Номер" is not an order id: 100% of its')
+
+
+def test_ltv_toml_sets_the_phone_region_and_no_link(run_cli, write, tmp_path):
+    text = "Customer ID,Phone,Date,Total\nC1,(212) 555-0143,2024-01-01,10.00\n,212-555-0143,2024-01-02,5.00\n"
+    path = write("us.csv", text)
+    (tmp_path / "ltv.toml").write_text('[input]\nphone_region = "us"\n')
+    config = str(tmp_path / "ltv.toml")
+    linked = run_cli("customers", path, "--config", config, "-f", "csv", "-q")
+    assert [row.split(",")[0] for row in linked.stdout.splitlines()[1:]] == ["C1"]
+    (tmp_path / "ltv.toml").write_text("[input]\nno_link = true\n")
+    apart = run_cli("customers", path, "--config", config, "-f", "json", "-q").json
+    assert [r["customer"] for r in apart] == ["C1"]  # the phone-only row has no id: skipped
+    bad = run_cli("compute", path, "--phone-region", "Narnia")
+    assert bad.exit_code == 2 and "unknown phone region" in bad.stderr

@@ -3,6 +3,7 @@ union-find over the same rows, in memory, streamed and on a Dask cluster."""
 
 from __future__ import annotations
 
+import json
 import random
 
 import pandas as pd
@@ -164,3 +165,14 @@ def test_unsure_customer_count_is_said_with_the_flag_that_settles_it(run_cli, wr
     assert len(warning) == 1 and '--customer "user_pseudo_id" --no-link' in warning[0]
     quiet = run_cli("compute", write("ga4.csv", GA4), "-f", "json", "-q")
     assert quiet.stderr == ""
+
+
+def test_the_report_carries_the_doubt_in_its_data_quality(run_cli, write, tmp_path):
+    out = tmp_path / "r.json"
+    result = run_cli("report", write("ga4.csv", GA4), "-q", "-o", out)
+    assert result.exit_code == 0, result.stderr
+    notes = json.loads(out.read_text())["sections"]["data_quality"]["notes"]
+    assert any('by "user_pseudo_id" alone' in note for note in notes)
+    markdown = tmp_path / "r.md"
+    assert run_cli("report", write("ga4.csv", GA4), "-q", "-o", markdown).exit_code == 0
+    assert 'by "user_pseudo_id" alone' in markdown.read_text()

@@ -146,7 +146,9 @@ def test_phones_become_e164_by_the_region_of_the_file():
 def test_emails_are_case_folded_and_names_only_tidied():
     emails = normalise_keys(pa.array([" Ann@X.Example ", "ann@x.example", "guest"]), "email")
     assert emails.to_pylist() == ["ann@x.example", "ann@x.example", None]
-    names = normalise_keys(pa.array(["Елена  Зайцева", "елена зайцева", "Розничный покупатель"]), "name")
+    names = normalise_keys(
+        pa.array(["Елена  Зайцева", "елена зайцева", "Розничный покупатель"]), "name"
+    )
     assert names.to_pylist() == ["елена зайцева", "елена зайцева", None]
 
 

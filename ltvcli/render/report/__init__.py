@@ -57,6 +57,8 @@ def document(report: Report, generated: dt.datetime) -> dict[str, object]:
         sections[section.key] = {
             t.title: (rows(t)[0] if t.record else rows(t)) for t in section.tables
         }
+        if section.key == "data_quality":  # what ltv is unsure of, and its notes, for cron too
+            sections[section.key]["notes"] = list(section.text[1:])
     return json_safe(
         {"as_of": report.as_of.isoformat(), "generated": generated.isoformat(timespec="seconds"),
          "currency": report.currency, "sections": sections}
