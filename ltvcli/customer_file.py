@@ -32,8 +32,7 @@ def join_customer_file(customers: pd.DataFrame, path: str) -> tuple[pd.DataFrame
         )  # fmt: skip
     key = max(scored)[1]
     values = table.column(key).combine_chunks()
-    phone = "phone" in normalise_header(key) or "телефон" in normalise_header(key)
-    kind = identity.kind_of(values, phone)
+    kind = identity.kind_of(values, normalise_header(key))
     region = identity.phone_region(table.column_names, [values])
     keys = identity.normalise_keys(values, kind, region).to_pandas()
     extra = {}

@@ -147,7 +147,7 @@ def _identifiers_by_header(names, used, samples, exact: bool, found: list) -> li
         return scored
     return [
         s for s in scored
-        if identity.kind_of(_present(samples[s[1]]), False) in ("email", "phone")
+        if identity.kind_of(_present(samples[s[1]])) in ("email", "phone")
     ]  # fmt: skip
 
 
@@ -165,8 +165,7 @@ def _identify(mapping, scored, samples, names, link: bool, region: str | None) -
     for score, column, reason in scored:
         header = normalise_header(column)
         sample = _present(samples[column])
-        phone_header = any(w in header for w in ("phone", "телефон", "mobile"))
-        kind = identity.kind_of(sample, phone_header)
+        kind = identity.kind_of(sample, header)
         keys = identity.normalise_keys(samples[column], kind, region)
         covered = 1 - keys.null_count / len(keys) if len(keys) else 0.0
         if covered > 0 or not found:

@@ -65,12 +65,24 @@ class Identifier:
     slot: str  # one of SLOTS
 
 
-def kind_of(values: pa.Array, header_says_phone: bool) -> str:
-    """What an identifier column holds, by its values (the header only tips phones)."""
+_PHONE_WORDS = ("phone", "телефон", "mobile", "мобильный", "tel")
+_ID_WORDS = ("id", "код", "номер", "number", "account", "accountid", "login", "логин", "uid")
+
+
+def kind_of(values: pa.Array, header: str = "") -> str:
+    """What an identifier column holds, by its values; the (normalised) header tips the
+    balance: digits under "Телефон" are phones, ten digits under "Customer ID" stay an id."""
+    if not pa.types.is_string(values.type):
+        values = values.cast(pa.string())
     if share(values, EMAIL) >= 0.8:
         return "email"
     phones = share(values, PHONE)
-    if phones >= 0.8 or (header_says_phone and phones >= 0.5):
+    if any(w in header for w in _PHONE_WORDS):
+        if phones >= 0.5:
+            return "phone"
+    elif any(w in _ID_WORDS for w in header.split()):
+        return "id"
+    if phones >= 0.8:
         return "phone"
     if share(values, _NAME) >= 0.8 and share(values, r"\pL{2}") >= 0.8:
         return "name"

@@ -176,3 +176,17 @@ def test_the_report_carries_the_doubt_in_its_data_quality(run_cli, write, tmp_pa
     markdown = tmp_path / "r.md"
     assert run_cli("report", write("ga4.csv", GA4), "-q", "-o", markdown).exit_code == 0
     assert 'by "user_pseudo_id" alone' in markdown.read_text()
+
+
+def test_the_header_tips_what_an_identifier_column_holds():
+    import pyarrow as pa
+
+    from ltvcli.schema.identity import kind_of
+
+    ten_digits = pa.array(["9165551234", "9031110000", "9260000000"])
+    assert kind_of(ten_digits, "customer id") == "id"
+    assert kind_of(ten_digits, "номер телефона") == "phone"
+    assert kind_of(pa.array([79165551234, 79031110000]), "phone") == "phone"
+    assert kind_of(pa.array(["Ann@x.example", "bo@x.example"]), "customer id") == "email"
+    assert kind_of(pa.array(["Елена Зайцева", "Пётр"]), "клиент") == "name"
+    assert kind_of(pa.array(["cus_A", "cus_B"]), "customer") == "id"
