@@ -32,21 +32,14 @@ def load_orders(paths: list[str] | str, options: LoadOptions | None = None) -> L
     check_strict(report, options)
     frames = [f for f in frames if len(f)]
     rows = pd.concat(frames, ignore_index=True) if frames else pd.DataFrame()
-    links = identity.settle_customers(linking_keys(rows), report)
-    if links:
-        rows["customer"] = links.apply(rows["customer"], rows[identity.SLOT_COLUMN].to_numpy())
+    keys = identity.keys_of(rows) if identity.links_in(rows) else None
+    if links := identity.settle_customers(keys, report):
+        rows["customer"] = links.apply(rows)
     orders = to_orders(rows, file_wide(options.normalise, report), report)
     if orders.empty:
         raise no_orders_error(report, [r.name for r in raws])
     identity.customer_warnings(report)
     return Loaded(orders=orders, report=report)
-
-
-def linking_keys(rows: pd.DataFrame) -> pd.DataFrame | None:
-    """The identifier combinations to link, when some file has two or more identifiers."""
-    if not any(c.startswith("_link_") for c in rows.columns):
-        return None
-    return identity.keys_of(rows)
 
 
 def check_strict(report: LoadReport, options: LoadOptions) -> None:

@@ -137,9 +137,10 @@ def reduce_files(
         floating, names, guess, keys = _split(
             paths, options, settings, engine, spill, report, progress, size
         )
-        links = identity.settle_customers(keys, report)
+        links = identity.build_links(keys, identity.second_id(report)) if keys is not None else None
         if links:
-            spill, floating = _relink(spill, floating, links, engine, files)
+            spill, floating, keys = _relink(spill, floating, links, engine, files)
+            identity.account(keys, links, report)
         normalise = file_wide(options.normalise, report)
         runner = _runner(engine)
         try:
@@ -273,7 +274,7 @@ def _split(
         progress.reading(batch.bytes_done, size, rows_read)
         if rows.empty:
             continue
-        if any(c.startswith("_link_") for c in rows.columns):
+        if identity.links_in(rows):
             keys.append(identity.keys_of(rows))
         if explicit_as_of(settings) is None:
             guess = pick(max, guess, last_day_within(rows["ordered_at"], settings))
@@ -288,36 +289,28 @@ def _split(
         if len(rows):
             spill.write_split(to_arrow(rows), partition)
     frame = pd.concat(floating, ignore_index=True) if floating else pd.DataFrame()
-    return frame, names, guess, _all_keys(keys)
-
-
-def _all_keys(blocks: list[pd.DataFrame]) -> pd.DataFrame | None:
-    """The blocks' identifier combinations as one table, each combination once."""
-    if not blocks:
-        return None
-    keys = pd.concat(blocks, ignore_index=True)
-    columns = [c for c in keys.columns if c != "rows"]
-    keys = keys.groupby(columns, dropna=False, sort=False, observed=True)["rows"].sum()
-    return keys.reset_index()
+    keys = identity.keys_of(pd.concat(keys, ignore_index=True)) if keys else None
+    return frame, names, guess, keys
 
 
 def _relink(spill: SpillFiles, floating, links, engine: Engine, files: ExitStack):
-    """The spilled rows split again by their linked customer (and the floating rows keyed so)."""
+    """The spilled rows split again by their linked customer (and the floating rows keyed so);
+    also the identifier combinations of every row, for the account of the linking."""
     linked = files.enter_context(SpillFiles(spill.count, engine.spill_dir))
+    keys = []
     for p in range(spill.count):
         rows = plain_rows(spill.read(p))
         if rows.empty:
             continue
-        rows["customer"] = links.apply(rows["customer"], rows[identity.SLOT_COLUMN].to_numpy())
-        linked.write_split(
-            to_arrow(rows), partition_of(pa.array(rows["customer"], pa.string()), spill.count)
-        )
+        keys.append(identity.keys_of(rows))
+        rows["customer"] = links.apply(rows)
+        route = partition_of(pa.array(rows["customer"], pa.string()), spill.count)
+        linked.write_split(to_arrow(rows), route)
     spill.remove()
     if len(floating):
-        floating = floating.copy()
-        slots = floating[identity.SLOT_COLUMN].to_numpy()
-        floating["customer"] = links.apply(floating["customer"], slots)
-    return linked, floating
+        keys.append(identity.keys_of(floating))
+        floating = floating.assign(customer=links.apply(floating))
+    return linked, floating, identity.keys_of(pd.concat(keys, ignore_index=True))
 
 
 def _freeze(options: NormaliseOptions, report: LoadReport, first_block: bool) -> NormaliseOptions:

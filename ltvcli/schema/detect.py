@@ -21,6 +21,7 @@ import pyarrow.compute as pc
 
 from ltvcli.errors import InputError
 from ltvcli.schema import identity
+from ltvcli.schema import statuses as st
 from ltvcli.schema.dates import parse_dates
 from ltvcli.schema.fields import (
     EXACT,
@@ -201,34 +202,53 @@ _COUNT_WORDS = ("quantity", "qty", "items", "count", "units", "pcs", "шт", "к
 
 
 def _check_order_id(mapping: Mapping, samples: dict[str, pa.Array]) -> None:
-    """An order id must mostly name one customer's order: a count of items, or a column whose
-    values repeat across many customers, is not one (then every row is an order)."""
+    """An order id must name one customer's order on one day: a count of items is not one, nor
+    a column whose values name the sales of several customers or days (receipt numbers that
+    restart every shift) — then every row is an order. One stray clash is not enough: more than
+    a fifth of its values, and at least two, must clash."""
     column = mapping.column("order_id")
     if not column or mapping.reasons.get("order_id") == "given explicitly":
         return
     why = None
     if _counts(column):
         why = "it counts items"
-    elif mapping.identifiers:
-        ids = _as_text(samples[column])
-        keys = {
-            i.slot: identity.normalise_keys(samples[i.column], i.kind, mapping.phone_region)
-            for i in mapping.identifiers
-        }
-        customers = identity.row_keys(keys, len(ids))[0]
-        frame = pd.DataFrame({"id": ids.to_pandas(), "customer": customers.to_pandas()}).dropna()
-        per_id = frame.groupby("id")["customer"].nunique()
-        repeated = frame["id"].value_counts()
-        repeated = repeated[repeated > 1]
-        if len(repeated) and (per_id[repeated.index] > 1).mean() > 0.2:
-            share = (per_id[repeated.index] > 1).mean()
-            why = f"{share:.0%} of its repeated values belong to several customers"
+    elif clashes := _clashing_orders(mapping, samples, column):
+        why = "{} of its {} values name sales of several customers or days".format(*clashes)
     if why:
         mapping.columns.pop("order_id")
         mapping.reasons.pop("order_id")
         mapping.rejected["order_id"] = (
             f'"{column}" is not an order id: {why}; every row is an order'
         )
+
+
+def _clashing_orders(mapping: Mapping, samples, column: str) -> tuple[int, int] | None:
+    """(values that clash, values) when too many of an id column's values clash: two sales
+    lines of one id with different keys in one identifier column, or on different days.
+    Refund lines are left out (a refund names its order on a later day)."""
+    frame = pd.DataFrame({"_order": _as_text(samples[column]).to_pandas()})
+    for i in mapping.identifiers:
+        if i.kind != "name":
+            keys = identity.normalise_keys(samples[i.column], i.kind, mapping.phone_region)
+            frame[i.slot] = keys.to_pandas()
+    date = mapping.column("date")
+    if date and not mapping.date_in_text:
+        days = parse_dates(samples[date]).values.astype("datetime64[D]")
+        frame["day"] = pd.Series(days).where(~pd.isna(days))
+    sale = np.ones(len(frame), dtype=bool)
+    if mapping.column("amount"):
+        cents = parse_money(samples[mapping.column("amount")]).cents
+        sale &= ~pc.fill_null(pc.less(cents, 0), False).to_numpy(zero_copy_only=False)
+    if mapping.column("kind"):
+        kinds = st.classify(samples[mapping.column("kind")], st.KIND_WORDS)[0]
+        sale &= kinds != st.REFUND_ROW
+    frame = frame[sale & frame["_order"].notna().to_numpy()]
+    groups = frame.groupby("_order")
+    clash = np.zeros(groups.ngroups, dtype=bool)
+    for name in frame.columns.drop("_order"):
+        clash |= (groups[name].nunique() > 1).to_numpy()
+    clashing, total = int(clash.sum()), groups.ngroups
+    return (clashing, total) if clashing >= 2 and clashing > 0.2 * total else None
 
 
 def _refuse_per_customer(mapping: Mapping, names: list[str], samples, source: str) -> None:

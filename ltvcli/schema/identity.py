@@ -229,18 +229,36 @@ class Links:
     index: dict[str, pd.Index]  # slot -> its distinct keys, sorted
     offset: dict[str, int]  # slot -> the node number of its first key
     customer: np.ndarray  # node -> its customer's key
-    shared: dict[str, int]  # slot -> values not used to link (placeholders)
+    placeholder: np.ndarray  # node -> a value shared too widely to be a person's
+    shared: dict[str, int]  # slot -> how many of its values are placeholders
 
-    def apply(self, customer: pd.Series, slot: np.ndarray) -> pd.Series:
-        """The linked customer of rows given their own key and its slot."""
-        out = customer.to_numpy(dtype=object, copy=True)
+    def apply(self, rows: pd.DataFrame) -> pd.Series:
+        """The linked customer of each row (``customer``, ``SLOT_COLUMN`` and the link
+        columns): the customer of its strongest identifier that is not a placeholder."""
+        own = rows["customer"].to_numpy(dtype=object)
+        slot = rows[SLOT_COLUMN].to_numpy()
+        out = own.copy()
+        done = np.zeros(len(out), dtype=bool)
         for name, index in self.index.items():
-            rows = np.flatnonzero(slot == SLOTS.index(name))
-            if len(rows):
-                node = index.get_indexer(out[rows])
-                found = node >= 0
-                out[rows[found]] = self.customer[self.offset[name] + node[found]]
-        return pd.Series(out, index=customer.index, dtype=object)
+            column = link_column(name)
+            keys = (
+                rows[column].to_numpy(dtype=object, copy=True)
+                if column in rows.columns
+                else np.full(len(out), None, dtype=object)
+            )
+            mine = slot == SLOTS.index(name)
+            keys[mine] = own[mine]
+            node = index.get_indexer(keys) + self.offset[name]
+            found = (node >= self.offset[name]) & ~done
+            found[found] = ~self.placeholder[node[found]]
+            out[found] = self.customer[node[found]]
+            done |= found
+        return pd.Series(out, index=rows.index, dtype=object)
+
+
+def links_in(frame: pd.DataFrame) -> bool:
+    """Whether some file of these rows has two or more identifiers to link."""
+    return any(c.startswith("_link_") for c in frame.columns)
 
 
 def identity_columns(frame: pd.DataFrame) -> list[str]:
@@ -250,19 +268,25 @@ def identity_columns(frame: pd.DataFrame) -> list[str]:
 
 def keys_of(rows: pd.DataFrame) -> pd.DataFrame:
     """The distinct identifier combinations of ``rows`` with their row counts: all that linking
-    needs, so a streamed input links in memory per distinct identifier, not per row."""
+    needs, so a streamed input links in memory per distinct identifier, not per row. Rows that
+    are such combinations already (with a "rows" count) are summed."""
     columns = ["customer", *identity_columns(rows)]
-    keys = rows[columns].astype({SLOT_COLUMN: np.int8})
-    grouped = keys.groupby(columns, dropna=False, sort=False, observed=True).size()
-    return grouped.rename("rows").reset_index()
+    keys = rows[columns + (["rows"] if "rows" in rows.columns else [])]
+    grouped = keys.astype({SLOT_COLUMN: np.int8}).groupby(
+        columns, dropna=False, sort=False, observed=True
+    )
+    counts = grouped["rows"].sum() if "rows" in keys.columns else grouped.size()
+    return counts.rename("rows").reset_index()
 
 
-def build_links(keys: pd.DataFrame) -> Links | None:
+def build_links(keys: pd.DataFrame, second_id: str = "id2") -> Links | None:
     """Connected components of the identifier values (``keys_of`` rows, or rows themselves).
 
     Nodes are the distinct keys of each linked slot, numbered slot by slot in sorted order, so
     the smallest node of a component is its strongest identifier's smallest value: the key of
-    the customer. None when the rows have fewer than two identifiers to link."""
+    the customer. A customer keyed by the second id column is named ``COLUMN:value`` (its values
+    may equal the first column's: Bitrix contact and company ids). None when the rows have fewer
+    than two identifiers to link."""
     slots = [s for s in LINKED if link_column(s) in keys.columns]
     if len(slots) < 2:
         return None
@@ -275,41 +299,67 @@ def build_links(keys: pd.DataFrame) -> Links | None:
         codes, uniques = pd.factorize(column, sort=True)
         values[name], index[name], offset[name] = codes, pd.Index(uniques), start
         start += len(uniques)
-    sources, targets, shared = [], [], {}
+    edges = []
+    partners = np.zeros(start, dtype=np.int64)  # distinct values of another column beside it
     for i, strong in enumerate(slots):
         for weak in slots[i + 1 :]:
             a, b = values[strong], values[weak]
             both = (a >= 0) & (b >= 0)
             pairs = np.unique(np.stack([a[both], b[both]], axis=1), axis=0)
-            if not len(pairs):
-                continue
-            partners = np.bincount(pairs[:, 1], minlength=len(index[weak]))
-            placeholder = partners > MAX_SHARED
-            if placeholder.any():
-                shared[weak] = shared.get(weak, 0) + int(placeholder.sum())
-                pairs = pairs[~placeholder[pairs[:, 1]]]
-            sources.append(pairs[:, 0] + offset[strong])
-            targets.append(pairs[:, 1] + offset[weak])
-    src = np.concatenate(sources) if sources else np.zeros(0, dtype=np.int64)
-    dst = np.concatenate(targets) if targets else np.zeros(0, dtype=np.int64)
+            pairs = pairs + np.array([offset[strong], offset[weak]])
+            partners = np.maximum(partners, _counts(pairs[:, 1], start))
+            partners = np.maximum(partners, _counts(pairs[:, 0], start))
+            edges.append(pairs)
+    pairs = np.concatenate(edges) if edges else np.zeros((0, 2), dtype=np.int64)
+    # A placeholder links nobody: any e-mail, phone or second id beside more than MAX_SHARED
+    # values of one other column (the first id column is the person's own: never one).
+    placeholder = partners > MAX_SHARED
+    placeholder[offset[slots[0]] : offset[slots[0]] + len(index[slots[0]])] &= slots[0] != "id"
+    keep = ~(placeholder[pairs[:, 0]] | placeholder[pairs[:, 1]])
+    src, dst = pairs[keep, 0], pairs[keep, 1]
     graph = coo_matrix((np.ones(len(src), dtype=np.int8), (src, dst)), shape=(start, start))
     count, label = connected_components(graph, directed=False)
     first = np.full(count, start, dtype=np.int64)
     np.minimum.at(first, label, np.arange(start))
-    names = np.concatenate([index[s].to_numpy(dtype=object) for s in slots])
-    customer = names[first[label]]
-    return Links(index, offset, customer, shared)
+    names = np.concatenate(
+        [
+            index[s].to_numpy(dtype=object)
+            if s != "id2"
+            else np.array([f"{second_id}:{v}" for v in index[s]], dtype=object)
+            for s in slots
+        ]
+    )
+    shared = {
+        s: int(placeholder[offset[s] : offset[s] + len(index[s])].sum())
+        for s in slots
+        if placeholder[offset[s] : offset[s] + len(index[s])].any()
+    }
+    return Links(index, offset, names[first[label]], placeholder, shared)
+
+
+def _counts(nodes: np.ndarray, size: int) -> np.ndarray:
+    return np.bincount(nodes, minlength=size)
 
 
 def settle_customers(keys: pd.DataFrame | None, report: LoadReport) -> Links | None:
-    """Link the identifiers of every row (``keys_of``), and keep the account of it for
-    ``ltv inspect`` and ``customer_warnings``: how many keys were merged, which values were
-    placeholders, and how many customers each identifier alone would give."""
+    """Link the identifiers of every row (``keys_of``) and keep the account of it (``account``)."""
     if keys is None or keys.empty:
         return None
-    links = build_links(keys)
+    links = build_links(keys, second_id(report))
+    account(keys, links, report)
+    return links
+
+
+def second_id(report: LoadReport) -> str:
+    """The name of the second id column, which prefixes the customers it keys."""
+    return _slot_columns(report).get("id2", "id2")
+
+
+def account(keys: pd.DataFrame, links: Links | None, report: LoadReport) -> None:
+    """What ``ltv inspect`` and ``customer_warnings`` say of the linking: how many keys were
+    merged, which values were placeholders, how many customers each identifier alone gives."""
     own, slot = keys["customer"], keys[SLOT_COLUMN].to_numpy()
-    linked = links.apply(own, slot) if links else own
+    linked = links.apply(keys) if links else own
     keyed = own.notna().to_numpy()
     rows = keys["rows"].to_numpy()
     customers = int(linked[keyed].nunique())
@@ -327,7 +377,6 @@ def settle_customers(keys: pd.DataFrame | None, report: LoadReport) -> Links | N
         "placeholders": dict(links.shared) if links else {},
         "alone": alone,
     }
-    return links
 
 
 def customer_warnings(report: LoadReport) -> None:

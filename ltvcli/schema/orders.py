@@ -332,8 +332,8 @@ def _collapse(rows: pd.DataFrame, report: LoadReport) -> pd.DataFrame:
 def _settle_lines(lines: pd.DataFrame, orders: pd.DataFrame, order: np.ndarray) -> None:
     """Where the lines of an order disagree on a cell, give ``orders`` (one row per order, the
     first non-empty cells in line order; ``order`` numbers the order of each line) the cell
-    of the earliest line. Only those orders' lines are sorted: in most columns the lines of an
-    order agree (customer, city, channel), and then any line of them will do."""
+    of the earliest line. Only those orders' lines are looked at again: in most columns the
+    lines of an order agree (customer, city, channel), and then any line of them will do."""
     stamps = _seconds(lines["ordered_at"])
     bookkeeping = {*_MONEY, "order_id", "ordered_at", "_file", "_row", "_lines"}
     for column in (c for c in lines.columns if c not in bookkeeping):
@@ -343,8 +343,9 @@ def _settle_lines(lines: pd.DataFrame, orders: pd.DataFrame, order: np.ndarray) 
         if not split.any():
             continue
         at = np.flatnonzero(split[order])
-        won = at[earliest(order[at], [stamps[at]], values.iloc[at], skip_missing=True)]
-        orders.iloc[order[won], orders.columns.get_loc(column)] = values.iloc[won].to_numpy()
+        dense = np.cumsum(split) - 1  # the split orders numbered 0, 1, ...
+        won = at[earliest(dense[order[at]], [stamps[at]], values.iloc[at], skip_missing=True)]
+        _put(orders, column, order[won], values.iloc[won])
 
 
 def _differs(values: pd.Series, per_order: pd.Series, order: np.ndarray) -> np.ndarray:
@@ -353,40 +354,51 @@ def _differs(values: pd.Series, per_order: pd.Series, order: np.ndarray) -> np.n
     return other & values.notna().to_numpy()
 
 
+def _put(frame: pd.DataFrame, column: str, rows: np.ndarray, values: pd.Series) -> None:
+    """``frame[column]`` at positions ``rows`` set to ``values`` (by codes for a categorical:
+    no text looked up again)."""
+    target = frame[column]
+    if isinstance(target.dtype, pd.CategoricalDtype) and target.dtype == values.dtype:
+        codes = target.cat.codes.to_numpy().copy()
+        codes[rows] = values.cat.codes.to_numpy()
+        frame[column] = pd.Categorical.from_codes(codes, dtype=target.dtype)
+    else:
+        frame.iloc[rows, frame.columns.get_loc(column)] = values.to_numpy()
+
+
 def earliest(
     group: np.ndarray, keys: list[np.ndarray], values: pd.Series, skip_missing: bool = False
 ) -> np.ndarray:
     """The one tie rule, so that no answer depends on the order of the rows: the row of each
-    group that its value comes from is the first in the order of ``keys`` (``np.lexsort``
-    keys, the most significant last: the timestamp, or ``sequence_keys``), and among rows tied
-    on all of them the one with the smallest value (missing values last, or with
+    group (numbered 0, 1, ...) that its value comes from is the first by ``keys`` (compared in
+    turn, the most significant first: the timestamp, or ``sequence_keys``), and among rows
+    tied on all of them one with the smallest value (missing values last, or with
     ``skip_missing`` left out). Positions in the rows, one per group that has any, in group
-    order."""
-    rank = value_ranks(values)
+    order. No sort: a minimum per group and key, over the rows still tied."""
     rows = np.flatnonzero(values.notna().to_numpy()) if skip_missing else np.arange(len(group))
-    rows = rows[np.lexsort((rank[rows], *(k[rows] for k in keys), group[rows]))]
-    owner = group[rows]
-    return rows[np.r_[True, owner[1:] != owner[:-1]]] if len(rows) else rows
+    size = int(group.max()) + 1 if len(group) else 0
+    for key in (*keys, value_ranks(values)):
+        key, owner = key[rows], group[rows]
+        best = np.full(size, np.iinfo(np.int64).max)
+        np.minimum.at(best, owner, key)
+        rows = rows[key == best[owner]]
+    first = np.full(size, -1)
+    first[group[rows]] = rows  # rows still tied have one value: any of them
+    return first[first >= 0]
 
 
 def sequence_keys(orders: pd.DataFrame) -> list[np.ndarray]:
-    """``np.lexsort`` keys (the most significant last) that put orders in sequence: by
-    timestamp, then by order id (plain integer ids by number, before other ids by text, and
-    orders without an id last). Negated, they put them in reverse."""
+    """Keys (the most significant first) that put orders in sequence: by timestamp, then by
+    order id (plain integer ids by number, before other ids by text, orders without an id
+    last). Negated, they put them in reverse."""
     ids = pa.array(orders["order_id"], pa.string())
     plain = _mask(pc.match_substring_regex(ids, r"^(0|[1-9][0-9]{0,17})$"))
     number = np.zeros(len(ids), dtype=np.int64)
     if plain.any():
         number[plain] = pc.cast(ids.filter(pa.array(plain)), pa.int64()).to_numpy()
     text = pd.factorize(ids.to_numpy(zero_copy_only=False), sort=True)[0].astype(np.int64)
-    missing = ids.is_null().to_numpy(zero_copy_only=False)
-    return [
-        text,
-        number,
-        (~plain).astype(np.int64),
-        missing.astype(np.int64),
-        _seconds(orders["ordered_at"]),
-    ]
+    missing = ids.is_null().to_numpy(zero_copy_only=False).astype(np.int64)
+    return [_seconds(orders["ordered_at"]), missing, (~plain).astype(np.int64), number, text]
 
 
 def value_ranks(values: pd.Series) -> np.ndarray:

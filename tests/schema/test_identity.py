@@ -190,3 +190,50 @@ def test_the_header_tips_what_an_identifier_column_holds():
     assert kind_of(pa.array(["Ann@x.example", "bo@x.example"]), "customer id") == "email"
     assert kind_of(pa.array(["Елена Зайцева", "Пётр"]), "клиент") == "name"
     assert kind_of(pa.array(["cus_A", "cus_B"]), "customer") == "id"
+
+
+def test_a_placeholder_links_nobody_in_any_column(write):
+    # the shop's e-mail beside seven ids and seven phones: seven customers, not one
+    rows = [f"C{i},orders@shop.example,+7 916 00{i}-11-11,2024-01-0{i},1.00" for i in range(1, 8)]
+    text = "Customer ID,Email,Phone,Date,Total\n" + "\n".join(rows) + "\n"
+    loaded = load_orders(str(write("ids.csv", text)))
+    assert loaded.orders["customer"].nunique() == 7
+    # no id column: the e-mail is the strongest, still a placeholder; the phones key the people
+    rows = [f"orders@shop.example,+7 916 00{i}-11-11,2024-01-0{i},1.00" for i in range(1, 10)]
+    text = "Email,Phone,Date,Total\n" + "\n".join(rows) + "\n"
+    loaded = load_orders(str(write("no_ids.csv", text)))
+    assert sorted(loaded.orders["customer"]) == [f"+791600{i}1111" for i in range(1, 10)]
+    assert loaded.report.customers["placeholders"] == {"email": 1}
+
+
+def test_a_second_id_column_does_not_collide_with_the_first(write):
+    text = "User ID,Contact ID,Date,Total\n5,,2024-01-01,1.00\n,5,2024-01-02,2.00\n6,7,2024-01-03,3.00\n"
+    loaded = load_orders(str(write("two_ids.csv", text)))
+    assert sorted(loaded.orders["customer"]) == ["5", "6", "Contact ID:5"]
+
+
+LINES_KEYED_DIFFERENTLY = """\
+Order,Customer ID,Email,Date,Total,Item
+#1,C1,ann@x.example,2024-01-01,30.00,Shirt
+#1,,ann@x.example,,,Socks
+#2,C2,bo@x.example,2024-01-02,10.00,Hat
+#2,,bo@x.example,,,Cap
+#3,C1,ann@x.example,2024-01-05,5.00,Mug
+#4,,cy@x.example,2024-01-06,7.00,Pen
+#4,,cy@x.example,,,Ink
+"""
+
+
+def test_lines_keyed_by_different_identifiers_keep_their_order_id(write):
+    # the id on the first line only, the e-mail on every line: still one customer per order
+    loaded = load_orders(str(write("lines.csv", LINES_KEYED_DIFFERENTLY)))
+    assert totals(loaded) == (3, 4, 5200)
+    assert loaded.report.sources[0]["columns"]["order_id"] == "Order"
+
+
+def test_one_stray_clash_does_not_reject_an_order_id(write):
+    rows = [f"A-{i},c{i},2024-01-{1 + i % 28:02d},10.00" for i in range(60)]
+    rows.append("A-7,c99,2024-01-08,10.00")  # one id reused by another customer
+    text = "order_id,customer,date,amount\n" + "\n".join(rows) + "\n"
+    loaded = load_orders(str(write("stray.csv", text)))
+    assert loaded.report.sources[0]["columns"]["order_id"] == "order_id"
