@@ -5,6 +5,8 @@ Every order row gets an integer customer code; one ``np.sort`` of packed int64 k
 before refund rows), and the row bits give the permutation back. Sums are ``np.add.reduceat``
 over the sorted int64 cents, so money stays exact; a second packed sort of ``(code, gap)``
 gives exact median intervals. pandas only builds the small per-customer frame at the end.
+Within a day the rows keep their input order, so the first (last) order's attributes are
+settled apart where a customer's first (last) day holds several sales (``_End``).
 (``../docs/metrics.md`` defines every column; ``research/performance.md`` explains the choice.)
 """
 
@@ -103,7 +105,6 @@ def reduce_orders(
     has_gap = n_gaps > 0
     second = gaps[np.minimum(gap_starts, len(gaps) - 1)] if len(gaps) else np.zeros(n_customers)
 
-    on_first_day = sale_s & (day_s == first_day[code_s])
     recent = sale_s & (day_s > as_of - churn_window)
     previous = sale_s & (day_s > as_of - 2 * churn_window) & (day_s <= as_of - churn_window)
 
@@ -128,7 +129,9 @@ def reduce_orders(
             # Spend of the orders (refund rows aside), and of the first order day: the
             # repeat-purchase spend the predictive models use.
             "_sales_cents": np.add.reduceat(np.where(sale_s, gross - refund, 0), starts),
-            "_first_day_cents": np.add.reduceat(np.where(on_first_day, gross - refund, 0), starts),
+            "_first_day_cents": np.add.reduceat(
+                np.where(sale_s & (day_s == first_day[code_s]), gross - refund, 0), starts
+            ),
             "_active_before": np.add.reduceat(previous.astype(np.int64), starts) > 0,
         },
         copy=False,
@@ -140,9 +143,8 @@ def reduce_orders(
         """Where the first (or last) orders' attributes are, made when first asked for."""
         if which not in ends:
             latest = which == "last"
-            on_day = sale_s & (day_s == last_day[code_s]) if latest else on_first_day
             row = last_row if latest else first_row
-            ends[which] = _End(orders, perm, code_s, on_day, row, latest)
+            ends[which] = _End(orders, perm, code_s, day_s, sale_s, row, n_orders > 1, latest)
         return ends[which]
 
     for column in _attribute_columns(orders):
@@ -168,27 +170,36 @@ def reduce_orders(
 class _End:
     """The order row each customer's attributes come from, at one end of their history (the
     first order, or the last): the row the sort put there, unless the customer has more than
-    one sale on that day. Only those customers' rows of that day are sorted again, by time of
-    day and order id, ties to the smallest value (``earliest``), so that the answer does not
-    depend on where the rows stood in the input."""
+    one sale on that day: the sort orders a day's rows as they stood in the input, so those
+    rows (few) are compared again by time of day and order id, ties to the smallest value
+    (``earliest``). No pass over all rows: only the customers with two sales or more."""
 
     def __init__(
         self,
         orders: pd.DataFrame,
         perm: np.ndarray,
         code_s: np.ndarray,
-        on_day: np.ndarray,
+        day_s: np.ndarray,
+        sale_s: np.ndarray,
         end_row: np.ndarray,
+        several: np.ndarray,
         latest: bool,
     ) -> None:
         self.picked = perm[end_row]  # one row per customer
-        near = np.clip(end_row + (-1 if latest else 1), 0, max(len(perm) - 1, 0))
-        tied = (
-            on_day[end_row] & on_day[near] & (near != end_row) & (code_s[near] == code_s[end_row])
-        )
-        at = np.flatnonzero(on_day & tied[code_s]) if tied.any() else np.zeros(0, np.int64)
+        step = -1 if latest else 1
+        run = end_row[several]  # rows of customers with two sales or more
+        tie: list[np.ndarray] = []
+        while len(run):  # the next row, while it is a sale of the customer on the same day
+            near = run + step
+            inside = (near >= 0) & (near < len(perm))
+            run, near = run[inside], near[inside]
+            same = sale_s[near] & (code_s[near] == code_s[run]) & (day_s[near] == day_s[run])
+            tie += [near[same]] if tie else [run[same], near[same]]
+            run = near[same]
+        at = np.concatenate(tie) if tie else np.zeros(0, dtype=np.int64)
         self.rows_at = perm[at]
         self.owner = code_s[at]
+        self.group = np.unique(self.owner, return_inverse=True)[1]  # numbered 0, 1, ...
         keys = sequence_keys(orders[["ordered_at", "order_id"]].take(self.rows_at))
         self.keys = [-k for k in keys] if latest else keys
 
@@ -196,7 +207,7 @@ class _End:
         """The row of each customer to take ``values`` from."""
         if not len(self.owner):
             return self.picked
-        won = earliest(self.owner, self.keys, values.take(self.rows_at))
+        won = earliest(self.group, self.keys, values.take(self.rows_at))
         picked = self.picked.copy()
         picked[self.owner[won]] = self.rows_at[won]
         return picked

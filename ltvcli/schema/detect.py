@@ -141,15 +141,26 @@ def detect_columns(
 
 
 def _identifiers_by_header(names, used, samples, exact: bool, found: list) -> list:
-    """Identifier columns by header. Partial matches ("Телефон покупателя") join exact ones only
-    when their values are e-mails or phones: a "Customer Group" of "General" is no identifier."""
+    """Identifier columns by header. A header found inside a longer one ("Телефон покупателя")
+    is an identifier when its values are e-mails or phones; any other only as the one best such
+    header when nothing else names the customer, and never a group, type or note of customers
+    ("Customer Group" of "General")."""
     scored = _by_header("customer", names, used, samples, exact)
-    if exact or not found:
+    if exact:
         return scored
-    return [
-        s for s in scored
-        if identity.kind_of(_present(samples[s[1]])) in ("email", "phone")
-    ]  # fmt: skip
+    contacts = [
+        s for s in scored if identity.kind_of(_present(samples[s[1]])) in ("email", "phone")
+    ]
+    if contacts or found:
+        return contacts
+    plain = [s for s in scored if not any(w in normalise_header(s[1]) for w in _NOT_A_KEY)]
+    return plain[:1]
+
+
+_NOT_A_KEY = (
+    "group", "type", "segment", "note", "comment", "status", "category", "tier", "level", "tag",
+    "группа", "тип", "сегмент", "комментарий", "примечание", "статус", "категория", "уровень",
+)  # fmt: skip
 
 
 def _customer_columns(wanted: str, names: list[str], source: str) -> list[str]:
@@ -162,17 +173,17 @@ def _customer_columns(wanted: str, names: list[str], source: str) -> list[str]:
 def _identify(mapping, scored, samples, names, link: bool, region: str | None) -> None:
     """Keep every identifier column that keys some rows, in order of strength; name the reasons."""
     region = region or identity.phone_region(names, [samples[n] for _, n, _ in scored])
-    found, reasons = [], {}
+    found, reasons, empty = [], {}, []
     for score, column, reason in scored:
-        header = normalise_header(column)
-        sample = _present(samples[column])
-        kind = identity.kind_of(sample, header)
+        kind = identity.kind_of(_present(samples[column]), normalise_header(column))
         keys = identity.normalise_keys(samples[column], kind, region)
         covered = 1 - keys.null_count / len(keys) if len(keys) else 0.0
-        if covered > 0 or not found:
-            found.append((column, kind))
-            reasons[column] = f"{reason}; {_KIND_TEXT[kind]}" if score else reason
+        # a column that keys (almost) no row is no identifier, unless none keys any
+        (found if covered >= 0.01 else empty).append((column, kind))
+        reasons[column] = f"{reason}; {_KIND_TEXT[kind]}" if score else reason
+    found = found or empty[:1]
     chosen, left = identity.assign_slots(found)
+    left += [column for column, kind in empty if (column, kind) not in found]
     if not link:
         chosen, left = chosen[:1], [i.column for i in chosen[1:]] + left
     mapping.identifiers = chosen

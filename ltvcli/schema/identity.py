@@ -112,7 +112,9 @@ def phone_region(headers: list[str], phones: list[pa.Array]) -> str | None:
 
 
 def share(values: pa.Array, pattern: str) -> float:
-    """Share of the non-empty text cells that match ``pattern``."""
+    """Share of the non-empty cells that match ``pattern`` (numbers as their digits)."""
+    if pa.types.is_integer(values.type):
+        values = values.cast(pa.string())
     if not pa.types.is_string(values.type):
         return 0.0
     text = pc.drop_null(pc.utf8_trim_whitespace(values))
@@ -160,24 +162,40 @@ def normalise_keys(values: pa.Array, kind: str = "id", region: str | None = None
 
 
 def _e164(text: pa.Array, region: str | None) -> pa.Array:
-    """Phones in E.164, parsed once per distinct value; what does not parse keeps its digits."""
-    distinct = pc.drop_null(pc.unique(text))
+    """Phones in E.164. Russian numbers (``+7``, ``8…`` and ten digits in a Russian file) are
+    rewritten by Arrow's regular expressions, as ``phonenumbers`` writes them; the others are
+    parsed by ``phonenumbers`` once per distinct value. What does not parse keeps its digits."""
+    plain = pc.fill_null(pc.match_substring_regex(text, r"^\s*\+?[\d\s().\-]+$"), False)
+    digits = pc.replace_substring_regex(text, r"\D", "")
+    plus = pc.fill_null(pc.starts_with(pc.utf8_trim_whitespace(text), "+"), False)
+    russian = pc.and_(plus, pc.match_substring_regex(digits, r"^7\d{10}$"))
+    if region == "RU":
+        national = pc.match_substring_regex(digits, r"^([78]\d{10}|\d{10})$")
+        russian = pc.or_(russian, pc.and_(pc.invert(plus), national))
+    fast = pc.fill_null(pc.and_(plain, russian), False)
+    ten = pc.utf8_slice_codeunits(digits, -10)
+    fast_keys = pc.binary_join_element_wise("+7", ten, "")
+    rest = pc.if_else(fast, pa.scalar(None, pa.string()), text)
+    distinct = pc.drop_null(pc.unique(rest))
     formatted = [_one_phone(v, region) for v in distinct.to_pylist()]
-    index = pc.index_in(text, value_set=distinct)
-    return pc.take(pa.array(formatted, pa.string()), index)
+    slow_keys = pc.take(pa.array(formatted, pa.string()), pc.index_in(rest, value_set=distinct))
+    return pc.if_else(fast, fast_keys, slow_keys)
 
 
 def _one_phone(value: str, region: str | None) -> str | None:
     digits = "".join(ch for ch in value if ch.isdigit())
     if not digits or not digits.strip("0"):
         return None
+    international = value.lstrip().startswith("+")
+    if region is None and not international and 11 <= len(digits) <= 15:
+        value = "+" + digits  # 12125550143: a country code and a number, if it is a possible one
     try:
         number = phonenumbers.parse(value, region)
     except phonenumbers.NumberParseException:
         number = None
     if number is not None and phonenumbers.is_possible_number(number):
         return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
-    return ("+" if value.lstrip().startswith("+") else "") + digits
+    return ("+" if international else "") + digits
 
 
 def _plain_integers(values: pa.Array) -> pa.Array | None:

@@ -54,7 +54,7 @@ class NormaliseOptions:
     decimal_comma: bool | None = None  # "1,234" is one and a quarter; None: decided per column
     decided: Mapping | None = None  # the columns, as detected on the file's first block
     # Decisions that need every row of a file (``file_wide``):
-    pipelines: frozenset[str] = frozenset()  # files whose statuses are a CRM pipeline's stages
+    pipeline: bool = False  # the statuses are a CRM pipeline's stages (a won stage is there)
     stated_currency: str | None = None  # the one currency the files state, for rows without
 
 
@@ -231,22 +231,23 @@ def merge_source(entry: dict[str, object], block: dict[str, object]) -> None:
 
 
 def file_wide(options: NormaliseOptions, report: LoadReport) -> NormaliseOptions:
-    """Decide what needs every row of a file, once they have all been parsed: whether its
-    statuses are a CRM pipeline (a won stage is there: then every other stage is open), and
-    the one currency the files state (then it is the currency of every row)."""
-    pipelines = frozenset(s["file"] for s in report.sources if s.get("won_stage"))
+    """Decide what needs every row, once they have all been parsed: whether the statuses are a
+    CRM pipeline's stages (a won stage is in some file — deals exported month by month — then
+    every other stage is open), and the one currency the files state (then it is the currency
+    of every row)."""
+    pipeline = any(s.get("won_stage") for s in report.sources)
     for source in report.sources:
         unknown = source.get("unknown_statuses")
         if unknown:
             what = (
                 "stages counted as open (not yet revenue; --include-open)"
-                if source["file"] in pipelines
+                if pipeline
                 else "statuses counted as sales"
             )
             report.notes.append(f"{source['file']}: {what}: " + ", ".join(map(repr, unknown[:10])))
     stated = {c for s in report.sources for c in s.get("currencies", ())}
     one = stated.pop() if len(stated) == 1 else None
-    return replace(options, pipelines=pipelines, stated_currency=one)
+    return replace(options, pipeline=pipeline, stated_currency=one)
 
 
 def to_orders(rows: pd.DataFrame, options: NormaliseOptions, report: LoadReport) -> pd.DataFrame:
@@ -424,9 +425,8 @@ def _apply_status(
     export lists the refund itself (a refund row names the order, or a refunded amount)."""
     lines = sales["_lines"].to_numpy()
     status = sales["status"]
-    if options.pipelines:  # in a CRM pipeline, a stage nobody listed is not a sale yet
-        unknown = (status == st.UNKNOWN) & sales["_file"].isin(options.pipelines)
-        status = status.where(~unknown, st.OPEN)
+    if options.pipeline:  # in a CRM pipeline, a stage nobody listed is not a sale yet
+        status = status.where(status != st.UNKNOWN, st.OPEN)
     cancelled = (
         sales["cancelled"].fillna(False).to_numpy(bool) | (status == st.CANCELLED).to_numpy()
     )

@@ -92,7 +92,10 @@ def classify(values: pa.Array, words: dict[str, tuple[str, ...]]) -> tuple[np.nd
 
 
 def _by_prefix(value: str, lookup: dict[str, str]) -> str:
-    """``Сделка успешна (Продажи)`` or ``Refund - partial``: match the longest known word inside."""
+    """``Сделка успешна (Продажи)`` or ``Refund - partial``: match the longest known word inside;
+    ``C1:WON`` (a Bitrix24 stage of pipeline 1): the stage after the colon."""
+    if ":" in value and (stage := value.rsplit(":", 1)[1].strip()) in lookup:
+        return lookup[stage]
     hits = [(len(w), cls) for w, cls in lookup.items() if len(w) >= 4 and w in value]
     return max(hits)[1] if hits else UNKNOWN
 

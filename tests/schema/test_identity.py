@@ -237,3 +237,34 @@ def test_one_stray_clash_does_not_reject_an_order_id(write):
     text = "order_id,customer,date,amount\n" + "\n".join(rows) + "\n"
     loaded = load_orders(str(write("stray.csv", text)))
     assert loaded.report.sources[0]["columns"]["order_id"] == "order_id"
+
+
+def test_numbers_typed_as_numbers_link_with_phones_written_as_text(tmp_path):
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    typed = pa.table(
+        {
+            "Phone": pa.array([79161111111, 79162222222], pa.int64()),
+            "Date": ["2024-01-01", "2024-01-02"],
+            "Total": [1.0, 2.0],
+        }
+    )
+    pq.write_table(typed, tmp_path / "typed.parquet")
+    (tmp_path / "text.csv").write_text("Phone,Date,Total\n+7 916 111-11-11,2024-01-03,3.00\n")
+    loaded = load_orders([str(tmp_path / "typed.parquet"), str(tmp_path / "text.csv")])
+    assert sorted(loaded.orders["customer"]) == ["+79161111111", "+79161111111", "+79162222222"]
+
+
+def test_an_empty_identifier_column_is_left_out(write):
+    text = "Customer ID,Email,Date,Total\n,a@x.example,2024-01-01,1.00\n0,b@x.example,2024-01-02,2.00\n"
+    loaded = load_orders(str(write("empty_id.csv", text)))
+    source = loaded.report.sources[0]
+    assert source["columns"]["customer"] == "Email"
+    assert [i["column"] for i in source["identifiers"]] == ["Email"]
+    assert not identity_links(loaded)
+
+
+def identity_links(loaded) -> bool:
+    """Whether the load linked anything (it accounts for the linking only then)."""
+    return bool(loaded.report.customers)

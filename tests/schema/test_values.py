@@ -165,3 +165,17 @@ def test_plain_decimal_comma_column_takes_the_fast_path_with_the_same_answer():
     assert (
         parse_money(ambiguous).cents.to_pylist() == _parse_text(ambiguous, False).cents.to_pylist()
     )
+
+
+@pytest.mark.parametrize("region", ["RU", "US", None])
+def test_russian_phones_take_the_fast_path_with_phonenumbers_answer(region):
+    from ltvcli.schema.identity import _e164, _one_phone
+
+    spellings = [
+        "79161234567", "+79161234567", "89161234567", "9161234567", "4951234567",
+        "8 800 555 35 35", "+7 (495) 123-45-67", "0123456789", "+8 916 123 45 67",
+        "7 916 123 45 67", "+375 29 123 45 67", "8 916 123 45 67 доб. 12", None,
+        "12125550143", "(212) 555-0143",
+    ]  # fmt: skip
+    expected = [None if v is None else _one_phone(v, region) for v in spellings]
+    assert _e164(pa.array(spellings, pa.string()), region).to_pylist() == expected
