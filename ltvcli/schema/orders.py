@@ -56,6 +56,8 @@ class NormaliseOptions:
     # Decisions that need every row of a file (``file_wide``):
     pipeline: bool = False  # the statuses are a CRM pipeline's stages (a won stage is there)
     stated_currency: str | None = None  # the one currency the files state, for rows without
+    # money columns whose order lines differ, so are summed per order (None: decided per call)
+    line_money: frozenset[str] | None = None
 
 
 def rows_from_raw(raw: RawTable, options: NormaliseOptions, report: LoadReport) -> pd.DataFrame:
@@ -190,7 +192,24 @@ def rows_from_raw(raw: RawTable, options: NormaliseOptions, report: LoadReport) 
         # a column named like an internal one (status, kind...) keeps its values
         frame[name if name not in frame else f"{name}_column"] = job.result()
     rows = pd.DataFrame(frame, copy=False)
-    return rows[~bad] if bad.any() else rows
+    rows = rows[~bad] if bad.any() else rows
+    report.sources[-1]["lines_differ"] = _lines_differ(rows)
+    return rows
+
+
+def _lines_differ(rows: pd.DataFrame) -> list[str]:
+    """The money columns whose values differ between the sales lines of one order: line
+    amounts, to be summed (``file_wide``); otherwise an order total repeated on its lines."""
+    sales = rows[~refund_rows(rows)]
+    if not has_repeats(pa.array(sales["order_id"], pa.string())):
+        return []
+    multi = sales[sales["order_id"].notna()]
+    groups = multi.groupby("order_id", sort=False)
+    return [
+        money
+        for money in _MONEY
+        if multi[money].notna().any() and (groups[money].nunique(dropna=True) > 1).any()
+    ]
 
 
 def _source(raw: RawTable, mapping: Mapping) -> dict[str, object]:
@@ -224,7 +243,7 @@ def merge_source(entry: dict[str, object], block: dict[str, object]) -> None:
         entry.setdefault(key, block.get(key))
     for mine, theirs in zip(entry["identifiers"], block["identifiers"], strict=True):
         mine["rows"] += theirs["rows"]
-    for key in ("currencies", "unknown_statuses"):
+    for key in ("currencies", "unknown_statuses", "lines_differ"):
         if key in block:
             entry[key] = sorted({*entry.get(key, ()), *block[key]})
     entry["won_stage"] = bool(entry.get("won_stage") or block.get("won_stage"))
@@ -247,7 +266,8 @@ def file_wide(options: NormaliseOptions, report: LoadReport) -> NormaliseOptions
             report.notes.append(f"{source['file']}: {what}: " + ", ".join(map(repr, unknown[:10])))
     stated = {c for s in report.sources for c in s.get("currencies", ())}
     one = stated.pop() if len(stated) == 1 else None
-    return replace(options, pipeline=pipeline, stated_currency=one)
+    summed = frozenset(m for s in report.sources for m in s.get("lines_differ", ()))
+    return replace(options, pipeline=pipeline, stated_currency=one, line_money=summed)
 
 
 def to_orders(rows: pd.DataFrame, options: NormaliseOptions, report: LoadReport) -> pd.DataFrame:
@@ -269,7 +289,7 @@ def to_orders(rows: pd.DataFrame, options: NormaliseOptions, report: LoadReport)
     report.skip("not a sale (fee, transfer, payout...)", int(not_sale.sum()))
     rows = rows[~not_sale]
     refund_row = refund_rows(rows)
-    sales = _collapse(rows[~refund_row], report)
+    sales = _collapse(rows[~refund_row], report, options.line_money)
     sales = _apply_status(sales, options, report, refund_target(rows[refund_row]))
     refunds = _attach_refunds(rows[refund_row], sales, report)
     orders = pd.concat([sales, refunds], ignore_index=True) if len(refunds) else sales
@@ -298,8 +318,12 @@ def refund_target(rows: pd.DataFrame) -> pd.Series:
 _MONEY = ("amount_cents", "refund_cents", "cost_cents")
 
 
-def _collapse(rows: pd.DataFrame, report: LoadReport) -> pd.DataFrame:
-    """One row per order id; rows without an id are orders of their own.
+def _collapse(
+    rows: pd.DataFrame, report: LoadReport, line_money: frozenset[str] | None
+) -> pd.DataFrame:
+    """One row per order id; rows without an id are orders of their own. Money that differs
+    between the lines of some order of the input (``line_money``) is summed per order, else
+    taken once: a decision for the whole input, so a partition of it decides the same.
 
     The order is dated by its earliest line; any other cell is that of its earliest line that
     has one, ties to the smallest value (``earliest``): the same whatever order the lines
@@ -311,10 +335,10 @@ def _collapse(rows: pd.DataFrame, report: LoadReport) -> pd.DataFrame:
     multi = rows[has_id]
     groups = multi.groupby("order_id", sort=False)
     summed = {}
+    differ = set(_lines_differ(rows) if line_money is None else line_money)
     for money in _MONEY:
         if multi[money].notna().any():
-            distinct = groups[money].nunique(dropna=True)
-            if (distinct > 1).any():
+            if money in differ:
                 summed[money] = groups[money].sum(min_count=1)
                 report.notes.append(f"{money.removesuffix('_cents')}: order lines summed per order")
             elif money == "amount_cents":

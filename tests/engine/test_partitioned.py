@@ -56,10 +56,10 @@ def assert_same(memory, streamed):
 
 
 def _plain(frame: pd.DataFrame) -> pd.DataFrame:
-    """Categorical columns as their values: the category lists may be ordered differently."""
-    return frame.apply(
-        lambda c: c.astype(object) if isinstance(c.dtype, pd.CategoricalDtype) else c
-    )
+    """Text columns as their values: the category lists may be ordered differently, and text
+    from several files may come as categories, pandas strings or objects (the same cells)."""
+    text = (pd.CategoricalDtype, pd.StringDtype)
+    return frame.apply(lambda c: c.astype(object) if isinstance(c.dtype, text) else c)
 
 
 @pytest.mark.parametrize("name", CASES)
@@ -340,3 +340,15 @@ def test_bad_bytes_past_the_head_are_the_same_one_line_error(write):
     data = ("\n".join(lines) + "\n").encode() + "7,2024-01-03,5.00,Тверь\n".encode("cp1251")
     path = str(write("late.csv", data))
     assert both([path], engine=Engine("stream", partitions=2, block_size=256 << 10)) == (None, None)
+
+
+def test_line_amounts_are_summed_in_every_partition_when_any_order_shows_them(write):
+    # order 1's lines happen to be equal, order 2's differ: these are line amounts, so order 1
+    # is 10.00 — in memory, streamed, and with the two orders in separate files
+    one = "order,customer,date,amount,item\n1,a,2024-01-01,5.00,Tea\n1,a,2024-01-01,5.00,Cup\n"
+    two = "order,customer,date,amount,item\n2,b,2024-01-02,3.00,Tea\n2,b,2024-01-02,4.00,Pot\n"
+    paths = [str(write("one.csv", one)), str(write("two.csv", two))]
+    memory, streamed = both(paths)
+    assert_same(memory, streamed)
+    net = memory[0].customers.set_index("customer")["net_revenue"]
+    assert net.to_dict() == {"a": 1000, "b": 700}
