@@ -237,6 +237,9 @@ def _clashing_orders(mapping: Mapping, samples, column: str) -> tuple[int, int] 
     """(values that clash, values) when too many of an id column's values clash: two sales
     lines of one id with different keys in one identifier column, or on different days.
     Refund lines are left out (a refund names its order on a later day)."""
+    ids = pc.drop_null(samples[column])
+    if pc.count_distinct(ids).as_py() == len(ids):
+        return None  # no id repeats: nothing can clash
     frame = pd.DataFrame({"_order": _as_text(samples[column]).to_pandas()})
     for i in mapping.identifiers:
         if i.kind != "name":

@@ -19,11 +19,8 @@ from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
-import phonenumbers
 import pyarrow as pa
 import pyarrow.compute as pc
-from scipy.sparse import coo_matrix
-from scipy.sparse.csgraph import connected_components
 
 from ltvcli.schema.report import LoadReport
 
@@ -183,6 +180,8 @@ def _e164(text: pa.Array, region: str | None) -> pa.Array:
 
 
 def _one_phone(value: str, region: str | None) -> str | None:
+    import phonenumbers  # here, not at the top: a tenth of a second that most runs never need
+
     digits = "".join(ch for ch in value if ch.isdigit())
     if not digits or not digits.strip("0"):
         return None
@@ -308,6 +307,9 @@ def build_links(keys: pd.DataFrame, second_id: str = "id2") -> Links | None:
     slots = [s for s in LINKED if link_column(s) in keys.columns]
     if len(slots) < 2:
         return None
+    from scipy.sparse import coo_matrix  # here: only inputs with two identifiers link
+    from scipy.sparse.csgraph import connected_components
+
     own = keys[SLOT_COLUMN].to_numpy()
     values, index, offset, start = {}, {}, {}, 0
     for name in slots:

@@ -173,8 +173,9 @@ def rows_from_raw(raw: RawTable, options: NormaliseOptions, report: LoadReport) 
     for name, job in id_jobs.items():
         ids = job.result()
         frame[name] = None if ids is None else ids.to_pandas()
-    frame["currency"] = _currency(table, col("currency"), cell_currency, options.currency)
-    report.sources[-1]["currencies"] = sorted(frame["currency"].dropna().unique())
+    currency = _currency(table, col("currency"), cell_currency, options.currency)
+    report.sources[-1]["currencies"] = sorted(pc.unique(currency.drop_null()).to_pylist())
+    frame["currency"] = currency.to_pandas()
     frame["status"] = _nothing(n)
     if col("status"):
         frame["status"], unknown = st.classify(table.column(col("status")), st.STATUS_WORDS)
@@ -193,8 +194,22 @@ def rows_from_raw(raw: RawTable, options: NormaliseOptions, report: LoadReport) 
         frame[name if name not in frame else f"{name}_column"] = job.result()
     rows = pd.DataFrame(frame, copy=False)
     rows = rows[~bad] if bad.any() else rows
-    report.sources[-1]["lines_differ"] = _lines_differ(rows)
+    repeats = col("order_id") and _id_repeats(table.column(col("order_id")), id_jobs["order_id"])
+    report.sources[-1]["lines_differ"] = _lines_differ(rows) if repeats else []
     return rows
+
+
+def _id_repeats(column: pa.ChunkedArray, as_text) -> bool:
+    """Whether an order id column repeats a value: on the numbers when it holds numbers
+    (Parquet), else on the ids as text (the ``_ids`` job)."""
+    if pa.types.is_integer(column.type):
+        numbers = column.drop_null().to_numpy()
+        return (
+            len(numbers) > 1
+            and not (numbers[1:] > numbers[:-1]).all()
+            and (len(np.unique(numbers)) < len(numbers))
+        )
+    return has_repeats(as_text.result())
 
 
 def _lines_differ(rows: pd.DataFrame) -> list[str]:
@@ -666,7 +681,7 @@ def _ids(table: pa.Table, column: str | None) -> pa.Array | None:
     return pc.if_else(pc.equal(text, ""), pa.scalar(None, pa.string()), text)
 
 
-def _currency(table, column, from_cells, fallback) -> pd.Series | None:
+def _currency(table, column, from_cells, fallback) -> pa.Array:
     n = table.num_rows
     values = pa.nulls(n, pa.string())
     if column:
@@ -677,7 +692,7 @@ def _currency(table, column, from_cells, fallback) -> pd.Series | None:
         values = pc.coalesce(values, from_cells)
     if fallback:
         values = pc.coalesce(values, pa.scalar(fallback.upper()))
-    return values.to_pandas()
+    return values
 
 
 def _to_zone(stamps: np.ndarray, offsets: np.ndarray, zone: str) -> np.ndarray:
