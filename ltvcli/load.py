@@ -34,7 +34,7 @@ def load_orders(paths: list[str] | str, options: LoadOptions | None = None) -> L
     rows = pd.concat(frames, ignore_index=True) if frames else pd.DataFrame()
     keys = identity.keys_of(rows) if identity.links_in(rows) else None
     if links := identity.settle_customers(keys, report):
-        rows["customer"] = links.apply(rows)
+        rows["customer"] = links.customers_of(rows)
     orders = to_orders(rows, file_wide(options.normalise, report), report)
     if orders.empty:
         raise no_orders_error(report, [r.name for r in raws])

@@ -289,7 +289,7 @@ def _split(
         if len(rows):
             spill.write_split(to_arrow(rows), partition)
     frame = pd.concat(floating, ignore_index=True) if floating else pd.DataFrame()
-    keys = identity.keys_of(pd.concat(keys, ignore_index=True)) if keys else None
+    keys = identity.keys_of(_concat_keys(keys)) if keys else None
     return frame, names, guess, keys
 
 
@@ -303,14 +303,19 @@ def _relink(spill: SpillFiles, floating, links, engine: Engine, files: ExitStack
         if rows.empty:
             continue
         keys.append(identity.keys_of(rows))
-        rows["customer"] = links.apply(rows)
+        rows["customer"] = links.customers_of(rows)
         route = partition_of(pa.array(rows["customer"], pa.string()), spill.count)
         linked.write_split(to_arrow(rows), route)
     spill.remove()
     if len(floating):
         keys.append(identity.keys_of(floating))
-        floating = floating.assign(customer=links.apply(floating))
-    return linked, floating, identity.keys_of(pd.concat(keys, ignore_index=True))
+        floating = floating.assign(customer=links.customers_of(floating))
+    return linked, floating, identity.keys_of(_concat_keys(keys))
+
+
+def _concat_keys(tables: list[pa.Table]) -> pa.Table:
+    """Identifier combinations of several blocks (files with other identifiers among them)."""
+    return pa.concat_tables(tables, promote_options="permissive")
 
 
 def _freeze(options: NormaliseOptions, report: LoadReport, first_block: bool) -> NormaliseOptions:

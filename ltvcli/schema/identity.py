@@ -243,34 +243,30 @@ def row_keys(keys: dict[str, pa.Array], n: int) -> tuple[pa.Array, np.ndarray]:
 class Links:
     """The customers that the identifiers of all rows link into (``build_links``)."""
 
-    index: dict[str, pd.Index]  # slot -> its distinct keys, sorted
+    keys: dict[str, pa.Array]  # slot -> its distinct keys, sorted
     offset: dict[str, int]  # slot -> the node number of its first key
-    customer: np.ndarray  # node -> its customer's key
+    customer: pa.Array  # node -> its customer's key
     placeholder: np.ndarray  # node -> a value shared too widely to be a person's
     shared: dict[str, int]  # slot -> how many of its values are placeholders
 
-    def apply(self, rows: pd.DataFrame) -> pd.Series:
+    def apply(self, rows: pd.DataFrame | pa.Table) -> pa.Array:
         """The linked customer of each row (``customer``, ``SLOT_COLUMN`` and the link
         columns): the customer of its strongest identifier that is not a placeholder."""
-        own = rows["customer"].to_numpy(dtype=object)
-        slot = rows[SLOT_COLUMN].to_numpy()
-        out = own.copy()
-        done = np.zeros(len(out), dtype=bool)
-        for name, index in self.index.items():
-            column = link_column(name)
-            keys = (
-                rows[column].to_numpy(dtype=object, copy=True)
-                if column in rows.columns
-                else np.full(len(out), None, dtype=object)
-            )
-            mine = slot == SLOTS.index(name)
-            keys[mine] = own[mine]
-            node = index.get_indexer(keys) + self.offset[name]
-            found = (node >= self.offset[name]) & ~done
-            found[found] = ~self.placeholder[node[found]]
-            out[found] = self.customer[node[found]]
-            done |= found
-        return pd.Series(out, index=rows.index, dtype=object)
+        table = _table(rows)
+        node = np.full(table.num_rows, -1, dtype=np.int64)
+        for name, keys in self.keys.items():
+            found = pc.index_in(_slot_keys(table, name), value_set=keys)
+            found = pc.fill_null(found, -1).to_numpy(zero_copy_only=False).astype(np.int64)
+            found = np.where(found >= 0, found + self.offset[name], -1)
+            usable = (node < 0) & (found >= 0)
+            usable[usable] = ~self.placeholder[found[usable]]
+            node[usable] = found[usable]
+        linked = pc.take(self.customer, pa.array(node, mask=node < 0))
+        return pc.coalesce(linked, table.column("customer").combine_chunks())
+
+    def customers_of(self, rows: pd.DataFrame) -> pd.Series:
+        """``apply`` as the frame's new customer column."""
+        return pd.Series(self.apply(rows).to_pandas().array, index=rows.index)
 
 
 def links_in(frame: pd.DataFrame) -> bool:
@@ -278,92 +274,110 @@ def links_in(frame: pd.DataFrame) -> bool:
     return any(c.startswith("_link_") for c in frame.columns)
 
 
-def identity_columns(frame: pd.DataFrame) -> list[str]:
+def identity_columns(frame: pd.DataFrame | pa.Table) -> list[str]:
     """The columns that carry identifier keys to the linking step (none after it)."""
-    return [c for c in frame.columns if c == SLOT_COLUMN or c.startswith("_link_")]
+    names = frame.column_names if isinstance(frame, pa.Table) else frame.columns
+    return [c for c in names if c == SLOT_COLUMN or c.startswith("_link_")]
 
 
-def keys_of(rows: pd.DataFrame) -> pd.DataFrame:
+def keys_of(rows: pd.DataFrame | pa.Table) -> pa.Table:
     """The distinct identifier combinations of ``rows`` with their row counts: all that linking
     needs, so a streamed input links in memory per distinct identifier, not per row. Rows that
     are such combinations already (with a "rows" count) are summed."""
-    columns = ["customer", *identity_columns(rows)]
-    keys = rows[columns + (["rows"] if "rows" in rows.columns else [])]
-    grouped = keys.astype({SLOT_COLUMN: np.int8}).groupby(
-        columns, dropna=False, sort=False, observed=True
-    )
-    counts = grouped["rows"].sum() if "rows" in keys.columns else grouped.size()
-    return counts.rename("rows").reset_index()
+    table = _table(rows)
+    columns = ["customer", *identity_columns(table)]
+    if "rows" in table.column_names:
+        grouped = table.group_by(columns).aggregate([("rows", "sum")])
+        return grouped.rename_columns([*columns, "rows"])
+    grouped = table.select(columns).group_by(columns).aggregate([([], "count_all")])
+    return grouped.rename_columns([*columns, "rows"])
 
 
-def build_links(keys: pd.DataFrame, second_id: str = "id2") -> Links | None:
-    """Connected components of the identifier values (``keys_of`` rows, or rows themselves).
+def _table(rows: pd.DataFrame | pa.Table) -> pa.Table:
+    """The identifier columns (and row counts) of ``rows`` as Arrow: text as ``string``."""
+    if isinstance(rows, pa.Table):
+        return rows
+    names = ["customer", *identity_columns(rows)] + (["rows"] if "rows" in rows.columns else [])
+    arrays = [pa.Array.from_pandas(rows[n]) for n in names]
+    text = [a.cast(pa.string()) if n == "customer" or n.startswith("_link_") else a
+            for n, a in zip(names, arrays, strict=True)]  # fmt: skip
+    return pa.table(text, names=names)
+
+
+def _slot_keys(table: pa.Table, name: str) -> pa.Array:
+    """A slot's key on each row: its link column, or the row's own key where that is the slot's."""
+    own = table.column("customer").combine_chunks()
+    mine = pc.equal(table.column(SLOT_COLUMN).combine_chunks(), SLOTS.index(name))
+    column = link_column(name)
+    if column not in table.column_names:
+        return pc.if_else(mine, own, pa.scalar(None, pa.string()))
+    return pc.if_else(mine, own, table.column(column).combine_chunks())
+
+
+def build_links(keys: pa.Table, second_id: str = "id2") -> Links | None:
+    """Connected components of the identifier values of ``keys_of`` rows.
 
     Nodes are the distinct keys of each linked slot, numbered slot by slot in sorted order, so
     the smallest node of a component is its strongest identifier's smallest value: the key of
     the customer. A customer keyed by the second id column is named ``COLUMN:value`` (its values
     may equal the first column's: Bitrix contact and company ids). None when the rows have fewer
     than two identifiers to link."""
-    slots = [s for s in LINKED if link_column(s) in keys.columns]
+    slots = [s for s in LINKED if link_column(s) in keys.column_names]
     if len(slots) < 2:
         return None
     from scipy.sparse import coo_matrix  # here: only inputs with two identifiers link
     from scipy.sparse.csgraph import connected_components
 
-    own = keys[SLOT_COLUMN].to_numpy()
-    values, index, offset, start = {}, {}, {}, 0
+    values, distinct, offset, start = {}, {}, {}, 0
     for name in slots:
-        column = keys[link_column(name)].to_numpy(dtype=object, copy=True)
-        mine = own == SLOTS.index(name)
-        column[mine] = keys["customer"].to_numpy(dtype=object)[mine]
-        codes, uniques = pd.factorize(column, sort=True)
-        values[name], index[name], offset[name] = codes, pd.Index(uniques), start
-        start += len(uniques)
+        column = _slot_keys(keys, name)
+        uniques = pc.unique(column.drop_null())
+        distinct[name] = uniques.take(pc.sort_indices(uniques))
+        codes = pc.fill_null(pc.index_in(column, value_set=distinct[name]), -1)
+        values[name], offset[name] = codes.to_numpy(zero_copy_only=False), start
+        start += len(distinct[name])
     edges = []
     partners = np.zeros(start, dtype=np.int64)  # distinct values of another column beside it
     for i, strong in enumerate(slots):
         for weak in slots[i + 1 :]:
             a, b = values[strong], values[weak]
             both = (a >= 0) & (b >= 0)
-            pairs = np.unique(np.stack([a[both], b[both]], axis=1), axis=0)
-            pairs = pairs + np.array([offset[strong], offset[weak]])
-            partners = np.maximum(partners, _counts(pairs[:, 1], start))
-            partners = np.maximum(partners, _counts(pairs[:, 0], start))
+            packed = np.unique(a[both].astype(np.int64) * len(distinct[weak]) + b[both])
+            pairs = np.stack([packed // len(distinct[weak]), packed % len(distinct[weak])], 1)
+            pairs += np.array([offset[strong], offset[weak]])
+            partners = np.maximum(partners, np.bincount(pairs[:, 1], minlength=start))
+            partners = np.maximum(partners, np.bincount(pairs[:, 0], minlength=start))
             edges.append(pairs)
     pairs = np.concatenate(edges) if edges else np.zeros((0, 2), dtype=np.int64)
     # A placeholder links nobody: any e-mail, phone or second id beside more than MAX_SHARED
     # values of one other column (the first id column is the person's own: never one).
     placeholder = partners > MAX_SHARED
-    placeholder[offset[slots[0]] : offset[slots[0]] + len(index[slots[0]])] &= slots[0] != "id"
+    placeholder[offset[slots[0]] : offset[slots[0]] + len(distinct[slots[0]])] &= slots[0] != "id"
     keep = ~(placeholder[pairs[:, 0]] | placeholder[pairs[:, 1]])
     src, dst = pairs[keep, 0], pairs[keep, 1]
     graph = coo_matrix((np.ones(len(src), dtype=np.int8), (src, dst)), shape=(start, start))
     count, label = connected_components(graph, directed=False)
     first = np.full(count, start, dtype=np.int64)
     np.minimum.at(first, label, np.arange(start))
-    names = np.concatenate(
+    names = pa.concat_arrays(
         [
-            index[s].to_numpy(dtype=object)
+            distinct[s]
             if s != "id2"
-            else np.array([f"{second_id}:{v}" for v in index[s]], dtype=object)
+            else pc.binary_join_element_wise(f"{second_id}:", distinct[s], "")
             for s in slots
         ]
     )
     shared = {
-        s: int(placeholder[offset[s] : offset[s] + len(index[s])].sum())
+        s: int(placeholder[offset[s] : offset[s] + len(distinct[s])].sum())
         for s in slots
-        if placeholder[offset[s] : offset[s] + len(index[s])].any()
+        if placeholder[offset[s] : offset[s] + len(distinct[s])].any()
     }
-    return Links(index, offset, names[first[label]], placeholder, shared)
+    return Links(distinct, offset, names.take(first[label]), placeholder, shared)
 
 
-def _counts(nodes: np.ndarray, size: int) -> np.ndarray:
-    return np.bincount(nodes, minlength=size)
-
-
-def settle_customers(keys: pd.DataFrame | None, report: LoadReport) -> Links | None:
+def settle_customers(keys: pa.Table | None, report: LoadReport) -> Links | None:
     """Link the identifiers of every row (``keys_of``) and keep the account of it (``account``)."""
-    if keys is None or keys.empty:
+    if keys is None or keys.num_rows == 0:
         return None
     links = build_links(keys, second_id(report))
     account(keys, links, report)
@@ -375,27 +389,27 @@ def second_id(report: LoadReport) -> str:
     return _slot_columns(report).get("id2", "id2")
 
 
-def account(keys: pd.DataFrame, links: Links | None, report: LoadReport) -> None:
+def account(keys: pa.Table, links: Links | None, report: LoadReport) -> None:
     """What ``ltv inspect`` and ``customer_warnings`` say of the linking: how many keys were
     merged, which values were placeholders, how many customers each identifier alone gives."""
-    own, slot = keys["customer"], keys[SLOT_COLUMN].to_numpy()
+    own = keys.column("customer").combine_chunks()
     linked = links.apply(keys) if links else own
-    keyed = own.notna().to_numpy()
-    rows = keys["rows"].to_numpy()
-    customers = int(linked[keyed].nunique())
+    keyed = own.is_valid()
+    rows = keys.column("rows").to_numpy()
+    keyed_rows = max(int(rows[keyed.to_numpy(zero_copy_only=False)].sum()), 1)
+    customers = pc.count_distinct(linked.filter(keyed)).as_py()
     alone = {}
     for name in LINKED:
-        if link_column(name) not in keys.columns:
-            continue
-        values = keys[link_column(name)].where(slot != SLOTS.index(name), own)
-        present = values.notna().to_numpy()
-        coverage = rows[present].sum() / max(rows[keyed].sum(), 1)
-        alone[name] = (int(values[present].nunique()), float(coverage))
+        if link_column(name) in keys.column_names:
+            values = _slot_keys(keys, name)
+            present = values.is_valid().to_numpy(zero_copy_only=False)
+            alone[name] = (pc.count_distinct(values).as_py(), rows[present].sum() / keyed_rows)
+    own_keys = keys.filter(keyed).group_by(["customer", SLOT_COLUMN]).aggregate([]).num_rows
     report.customers = {
         "customers": customers,
-        "merged": int(keys[keyed].drop_duplicates(["customer", SLOT_COLUMN]).shape[0]) - customers,
+        "merged": own_keys - customers,
         "placeholders": dict(links.shared) if links else {},
-        "alone": alone,
+        "alone": {k: (int(n), float(c)) for k, (n, c) in alone.items()},
     }
 
 
