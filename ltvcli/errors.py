@@ -17,6 +17,7 @@ class ExitCode(IntEnum):
     USAGE = 2  # bad flags or arguments (Click's own usage errors exit 2 too)
     ALERT = 3  # ltv report --fail-if: the report was written and a condition holds
     INTERRUPTED = 130  # Ctrl-C (128 + SIGINT)
+    BROKEN_PIPE = 141  # the reader of the output pipe stopped early (128 + SIGPIPE)
 
 
 class LtvError(Exception):

@@ -20,7 +20,7 @@ from ltvcli.errors import InputError
 from ltvcli.io.raw import ReadOptions
 from ltvcli.io.readers import read_inputs
 from ltvcli.schema.dates import parse_dates
-from ltvcli.schema.fields import ATTRIBUTES, normalise_header
+from ltvcli.schema.fields import ATTRIBUTES, EXACT, match, normalise_header
 from ltvcli.schema.money import parse_money
 
 PERIOD_WORDS = ("month", "period", "date", "week", "day", "quarter", "year", "месяц", "период", "дата", "неделя", "квартал", "год", "monat", "datum")  # fmt: skip
@@ -68,6 +68,14 @@ def load_spend(path: str) -> Spend:
     [raw] = read_inputs([path], ReadOptions())
     table = raw.table
     names = table.column_names
+    buyers = [n for n in names if (m := match("customer", n)) and m[0] >= EXACT]
+    if buyers:
+        raise InputError(
+            f'this looks like an orders file (it has a customer column, "{buyers[0]}"), '
+            "not a spend file",
+            file=path,
+            hint="a spend file has a period or date, an optional channel and an amount",
+        )
     period = _column(names, PERIOD_WORDS, path, "period or date")
     amount = _column([n for n in names if n != period], AMOUNT_WORDS, path, "amount")
     channel = next((n for n in names if normalise_header(n) in _norm(CHANNEL_WORDS)), None)

@@ -43,11 +43,19 @@ Format = Annotated[
         show_default=False,
     ),
 ]
+
+
+def _output_path(value: str | None) -> str | None:
+    if value is not None and not value.strip():
+        raise typer.BadParameter("needs a file name")
+    return value
+
+
 Output = Annotated[
     str | None,
     typer.Option(
         "--output", "-o", help="Write to this file (atomically) instead of stdout.",
-        rich_help_panel=OUTPUT,
+        rich_help_panel=OUTPUT, callback=_output_path,
     ),
 ]  # fmt: skip
 Sort = Annotated[
@@ -75,10 +83,23 @@ By = Annotated[
         rich_help_panel="Analysis",
     ),
 ]
+
+
+def _choice(value: str | None, choices: tuple[str, ...]) -> str | None:
+    """One of ``choices`` (any case), else a usage error that lists them."""
+    if value is None or value.lower() in choices:
+        return value and value.lower()
+    raise typer.BadParameter(f"{value!r} is not one of {', '.join(choices)}")
+
+
+PERIODS = ("week", "month", "quarter", "year")
 Period = Annotated[
     str,
     typer.Option(
-        "--period", help="Calendar period: week, month, quarter, year.", rich_help_panel="Analysis"
+        "--period",
+        help="Calendar period: week, month, quarter, year.",
+        rich_help_panel="Analysis",
+        callback=lambda value: _choice(value, PERIODS),
     ),
 ]
 MODEL = "Model"
@@ -136,6 +157,19 @@ def _opt(*decls: str, help: str, panel: str = INPUT, **kw) -> typer.models.Optio
     return typer.Option(*decls, help=help, rich_help_panel=panel, show_default=False, **kw)
 
 
+INPUT_FORMATS = ("csv", "parquet", "xlsx", "xls")
+
+
+def _one_character(value: str | None) -> str | None:
+    if value is None:
+        return None
+    if value in ("tab", "\\t"):
+        return "\t"
+    if len(value) != 1:
+        raise typer.BadParameter(f"{value!r} is not one character (e.g. ';', ',', '|' or tab)")
+    return value
+
+
 # name -> (annotation, default). The flags of ltv.toml's [columns] and [input] sections.
 LOAD_FLAGS: dict[str, tuple[object, object]] = {
     "customer": (Annotated[str | None, _opt("--customer", help="Column(s) that identify the customer, comma-separated, e.g. \"Customer ID,Email\" (linked) [default: every id, e-mail and phone column, linked].", panel=MAPPING)], None),
@@ -150,13 +184,14 @@ LOAD_FLAGS: dict[str, tuple[object, object]] = {
     "currency": (Annotated[str | None, _opt("--currency", help="Keep only this currency (e.g. RUB); names the currency when the file has none.")], None),
     "config": (Annotated[str | None, _opt("--config", help="Config file [default: ./ltv.toml if present].")], None),
     "encoding": (Annotated[str | None, _opt("--encoding", help="Text encoding [default: detected: UTF-8, UTF-8 BOM, UTF-16, cp1251].")], None),
-    "delimiter": (Annotated[str | None, _opt("--delimiter", help="Field delimiter [default: sniffed].")], None),
-    "input_format": (Annotated[str | None, _opt("--input-format", help="csv, parquet, xlsx or xls [default: from the bytes].")], None),
+    "delimiter": (Annotated[str | None, _opt("--delimiter", help="Field delimiter: one character, or tab [default: sniffed].", callback=_one_character)], None),
+    "input_format": (Annotated[str | None, _opt("--input-format", help="csv, parquet, xlsx or xls [default: from the bytes].", callback=lambda value: _choice(value, INPUT_FORMATS))], None),
     "sheet": (Annotated[str | None, _opt("--sheet", help="Excel sheet name or number [default: the first].")], None),
     "no_header": (Annotated[bool, _opt("--no-header", help="The file has no header row.")], False),
     "names": (Annotated[str | None, _opt("--names", help="Comma-separated column names for a file without a header.")], None),
     "dayfirst": (Annotated[bool | None, _opt("--dayfirst/--monthfirst", help="Read 03/04/2024 as 3 April / as March 4 [default: decided from the data].")], None),
     "timezone": (Annotated[str | None, _opt("--timezone", help="Convert timestamps with UTC offsets to this zone, e.g. Europe/Moscow [default: the wall time as written].")], None),
+    "date_range": (Annotated[str | None, _opt("--date-range", help="Orders dated outside FROM:TO are skipped as out of range, e.g. 1970-01-01:2100-12-31; an empty side keeps its default [default: 1990-01-01:tomorrow].")], None),
     "include_open": (Annotated[bool, _opt("--include-open", help="Count open and pending orders as sales.")], False),
     "strict": (Annotated[bool, _opt("--strict", help="Fail on the first unparseable value instead of skipping the row.")], False),
     "rejects": (Annotated[str | None, _opt("--rejects", help="Write rows with unreadable values (file, row, reason, cells) to this CSV file.")], None),
@@ -337,6 +372,18 @@ class AnalysisRequest:
         if not self.load.quiet:
             for note in notes:
                 print(f"ltv: {note}", file=sys.stderr)
+
+
+def comma_list(value: str | None, flag: str) -> list[str] | None:
+    """``--by city,channel`` as a list; a value with no name in it (``--by ,``) is a usage error."""
+    if value is None:
+        return None
+    names = [v.strip() for v in value.split(",") if v.strip()]
+    if not names:
+        from ltvcli.errors import ConfigError
+
+        raise ConfigError(f"{flag} {value!r} names no column")
+    return names
 
 
 def warn_skipped(report) -> None:

@@ -23,10 +23,18 @@ def handle_errors(debug: bool) -> Iterator[None]:
         raise
     except KeyboardInterrupt:
         _fail("interrupted", ExitCode.INTERRUPTED)
+    except BrokenPipeError:
+        # the reader of a pipe stopped early (| head): like other Unix tools, stop quietly
+        _quiet_exit(ExitCode.BROKEN_PIPE)
     except LtvError as exc:
         if debug:
             raise
         _fail(f"error: {exc}", exc.exit_code)
+    except OSError as exc:  # a directory for -o, a full disk, a read-only place...
+        if debug:
+            raise
+        where = f"{exc.filename}: " if exc.filename else ""
+        _fail(f"error: {where}{exc.strerror or exc}", ExitCode.DATA_ERROR)
     except Exception as exc:
         if debug:
             raise
@@ -36,6 +44,15 @@ def handle_errors(debug: bool) -> Iterator[None]:
             f"{where.lineno} (run again with --debug for details, and please report it)",
             ExitCode.DATA_ERROR,
         )
+
+
+def _quiet_exit(code: int) -> None:
+    """Exit without a word, and without Python's complaint when it flushes the closed pipe."""
+    import os
+
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    os.dup2(devnull, sys.stdout.fileno())
+    raise SystemExit(int(code))
 
 
 def _fail(message: str, code: int) -> None:

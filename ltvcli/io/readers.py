@@ -67,20 +67,30 @@ def _parquet(buffer: pa.Buffer, name: str) -> RawTable:
 
 
 def parquet_raw(table: pa.Table, name: str, files: int, first_row: int = 1) -> RawTable:
-    """Parquet columns as the normaliser reads them: plain values, no dictionaries."""
-    columns = {}
+    """Parquet columns as the normaliser reads them: plain values, no dictionaries. Columns of
+    nested or binary values (lists, structs, maps, bytes) are left out, named in ``ignored``:
+    no field or segment can use them."""
+    columns, ignored = {}, []
     for field, column in zip(table.schema, table.columns, strict=True):
+        if (
+            pa.types.is_nested(field.type)
+            or pa.types.is_binary(field.type)
+            or (pa.types.is_large_binary(field.type) or pa.types.is_fixed_size_binary(field.type))
+        ):
+            ignored.append(field.name)
+            continue
         if pa.types.is_dictionary(field.type):
             column = column.cast(field.type.value_type)
         if pa.types.is_large_string(column.type):
             column = column.cast(pa.string())
         columns[field.name] = column
+    if not columns:
+        raise InputError(f"no column holds plain values ({', '.join(ignored)})", file=name)
     table = pa.table(columns)
     if table.num_rows == 0:
         raise InputError("the Parquet data has no rows", file=name)
-    return RawTable(
-        name=name, table=table, first_row=first_row, detected={"format": "parquet", "files": files}
-    )
+    detected = {"format": "parquet", "files": files} | ({"ignored": ignored} if ignored else {})
+    return RawTable(name=name, table=table, first_row=first_row, detected=detected)
 
 
 def refuse_html(data: bytes, name: str) -> None:

@@ -11,6 +11,7 @@ import gzip
 import lzma
 import os
 import sys
+import zlib
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -137,5 +138,5 @@ def _decompress(raw: bytes, compression: str, name: str) -> bytes:
 
         with pa.input_stream(pa.py_buffer(raw), compression="zstd") as stream:
             return stream.read()
-    except (OSError, EOFError, lzma.LZMAError, ValueError) as exc:
+    except (OSError, EOFError, lzma.LZMAError, zlib.error, ValueError) as exc:
         raise InputError(f"damaged {compression} file ({exc})", file=name) from None

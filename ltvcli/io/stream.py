@@ -19,6 +19,7 @@ import lzma
 import os
 import re
 import sys
+import zlib
 from collections.abc import Iterator
 from dataclasses import dataclass, replace
 from typing import BinaryIO
@@ -106,9 +107,14 @@ def _blocks(path: str, options: ReadOptions, block_size: int) -> Iterator[tuple[
     if is_dataset_dir(path):
         yield from _dataset(path, block_size)
         return
-    raw, stored = _open(path)
+    raw, stored, compression = _open(path)
     with _Counting(raw) as stream:
-        yield from _file_blocks(path, stream, options, block_size, stored)
+        try:
+            yield from _file_blocks(path, stream, options, block_size, stored)
+        except (EOFError, zlib.error, lzma.LZMAError, gzip.BadGzipFile, OSError) as exc:
+            if compression is None:
+                raise
+            raise InputError(f"damaged {compression} file ({exc})", file=path) from None
 
 
 def _file_blocks(path: str, stream: _Counting, options: ReadOptions, block_size: int, stored: bool):
@@ -244,9 +250,10 @@ def _slices(whole: RawTable, block_size: int, position) -> Iterator[tuple[RawTab
         yield part, position()
 
 
-def _open(path: str) -> tuple[BinaryIO, bool]:
-    """The file's bytes, decompressed on the fly (the kind told by the first bytes), and
-    whether they are a local file's bytes as stored (which pyarrow may then read itself)."""
+def _open(path: str) -> tuple[BinaryIO, bool, str | None]:
+    """The file's bytes, decompressed on the fly (the kind told by the first bytes), whether
+    they are a local file's bytes as stored (which pyarrow may then read itself), and the
+    compression."""
     if path == STDIN:
         raw = sys.stdin.buffer
     elif remote.is_remote(path):
@@ -264,14 +271,15 @@ def _open(path: str) -> tuple[BinaryIO, bool]:
     magic = raw.read(6)
     raw = _Chained(magic, raw)
     if magic.startswith(b"\x1f\x8b"):
-        return gzip.GzipFile(fileobj=raw), False
+        return gzip.GzipFile(fileobj=raw), False, "gzip"
     if magic.startswith(b"BZh"):
-        return bz2.BZ2File(raw), False
+        return bz2.BZ2File(raw), False, "bz2"
     if magic.startswith(b"\xfd7zXZ\x00"):
-        return lzma.LZMAFile(raw), False
+        return lzma.LZMAFile(raw), False, "xz"
     if magic.startswith(b"\x28\xb5\x2f\xfd"):
-        return pa.CompressedInputStream(pa.PythonFile(raw, mode="r"), "zstd"), False
-    return raw, path != STDIN and not remote.is_remote(path)
+        stream = pa.CompressedInputStream(pa.PythonFile(raw, mode="r"), "zstd")
+        return stream, False, "zstd"
+    return raw, path != STDIN and not remote.is_remote(path), None
 
 
 def _seekable(path: str):

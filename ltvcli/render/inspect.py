@@ -12,7 +12,7 @@ from ltvcli.io.atomic import atomic_output
 
 _DETECTED = (
     "format", "layout", "encoding", "delimiter", "decimal_mark", "header_row", "sheet",
-    "date_shapes", "date_order", "files",
+    "date_shapes", "date_order", "files", "ignored",
 )  # fmt: skip
 
 

@@ -28,7 +28,7 @@ import pyarrow.compute as pc
 from ltvcli.io.raw import RawTable
 from ltvcli.schema import identity
 from ltvcli.schema import statuses as st
-from ltvcli.schema.dates import parse_dates
+from ltvcli.schema.dates import parse_dates, plausible_window
 from ltvcli.schema.detect import DetectionError, Mapping, date_in_text, detect_columns
 from ltvcli.schema.fields import FIELDS, SUMMARY_CELL
 from ltvcli.schema.identity import integer_keys
@@ -50,6 +50,8 @@ class NormaliseOptions:
     currency: str | None = None
     link: bool = True  # rows that share an id, e-mail or phone are one customer
     phone_region: str | None = None  # the country of phones written without one
+    # (first, last) day an order may have (--date-range); a None side: plausible_window's default
+    date_range: tuple = (None, None)
     # Column-wide decisions taken on a first block and kept for the rest (streaming engine):
     decimal_comma: bool | None = None  # "1,234" is one and a quarter; None: decided per column
     decided: Mapping | None = None  # the columns, as detected on the file's first block
@@ -86,6 +88,9 @@ def rows_from_raw(raw: RawTable, options: NormaliseOptions, report: LoadReport) 
         return pd.DataFrame(columns=list(ORDER_COLUMNS))
     report.sources.append(_source(raw, mapping))
     report.decided[raw.name] = mapping
+    if raw.detected.get("ignored"):
+        left_out = ", ".join(f'"{c}"' for c in raw.detected["ignored"])
+        report.notes.append(f"{raw.name}: left out {left_out}: nested or binary values")
     locale_dayfirst = _locale_dayfirst(raw, table)
     decimal_comma = locale_dayfirst if options.decimal_comma is None else options.decimal_comma
     n = table.num_rows
@@ -120,7 +125,11 @@ def rows_from_raw(raw: RawTable, options: NormaliseOptions, report: LoadReport) 
     # The columns parse independently and Arrow and numpy release the GIL: use both cores.
     with ThreadPoolExecutor(max_workers=2) as pool:
         dates_job = pool.submit(
-            parse_dates, _date_cells(table, mapping), options.dayfirst, locale_dayfirst
+            parse_dates,
+            _date_cells(table, mapping),
+            options.dayfirst,
+            locale_dayfirst,
+            plausible_window(*options.date_range),
         )
         money_jobs = {
             name: pool.submit(parse_money, table.column(col(name)), decimal_comma)
@@ -138,6 +147,7 @@ def rows_from_raw(raw: RawTable, options: NormaliseOptions, report: LoadReport) 
             if name not in used
         }
     parsed = dates_job.result()
+    reject(parsed.out_of_range, "date out of range", col("date"))
     reject(parsed.invalid, "unparseable date", col("date"))
     stamps = parsed.values
     if options.timezone and parsed.offsets is not None:
@@ -154,6 +164,7 @@ def rows_from_raw(raw: RawTable, options: NormaliseOptions, report: LoadReport) 
         if not col(name):
             continue
         money = money_jobs[name].result()
+        reject(money.out_of_range, f"{name} out of range", col(name))
         reject(money.invalid, f"unparseable {name}", col(name))
         frame[f"{name}_cents"] = _int_array(money.cents)
         report.notes += [f"{raw.name}: {col(name)}: {n}" for n in money.notes]

@@ -15,6 +15,7 @@ from ltvcli.cli.common import (
     Quiet,
     Sort,
     Top,
+    comma_list,
     command,
     show,
 )
@@ -88,10 +89,8 @@ def customers(
 
                 tables = stream.tables(emit.SLICE_ROWS)
                 first = next(tables)
-                shown = (
-                    [c.strip() for c in columns.split(",") if c.strip()]
-                    if columns
-                    else visible_columns(first, stream.margin_known, stream.files.has_currency)
+                shown = comma_list(columns, "--columns") or visible_columns(
+                    first, stream.margin_known, stream.files.has_currency
                 )
                 notes = [
                     f"as of {stream.as_of_date}; {stream.count:,} of {stream.count:,} customers"
@@ -120,12 +119,10 @@ def customers(
         table = table.join(forecast.columns(predictions))
         table["status"] = status_with_p_alive(table["status"], table["p_alive"])
         extra += prediction_columns(forecast.label)
-    shown = (
-        [c.strip() for c in columns.split(",") if c.strip()]
-        if columns
-        else visible_columns(result.customers, result.margin_known) + [m.key for m in extra]
+    shown = comma_list(columns, "--columns") or (
+        visible_columns(result.customers, result.margin_known) + [m.key for m in extra]
     )
-    statuses = [s.strip() for s in status.split(",")] if status else None
+    statuses = comma_list(status, "--status")
     frame = select_customers(table, shown, statuses, sort, ascending, top)
     notes = [f"as of {result.as_of_date}; {len(frame):,} of {len(table):,} customers"]
     definitions = CUSTOMER_COLUMNS + extra

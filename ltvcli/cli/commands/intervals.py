@@ -9,6 +9,7 @@ from ltvcli.cli.common import (
     Output,
     Period,
     Quiet,
+    comma_list,
     command,
     show,
 )
@@ -42,7 +43,7 @@ def intervals(
     from ltvcli.render.result import Result
 
     result = analysis.run()
-    keys = [k.strip() for k in by.split(",") if k.strip()] if by else None
+    keys = comma_list(by, "--by")
     table = interval_table(result, keys, period)
     notes = [f"as of {result.as_of_date}; gaps are between distinct order days"]
     show(

@@ -5,7 +5,17 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 from ltvcli.cli.app import app
-from ltvcli.cli.common import MODEL, OUTPUT, AnalysisRequest, By, Debug, Period, Quiet, command
+from ltvcli.cli.common import (
+    MODEL,
+    OUTPUT,
+    AnalysisRequest,
+    By,
+    Debug,
+    Period,
+    Quiet,
+    comma_list,
+    command,
+)
 
 if TYPE_CHECKING:
     from ltvcli.models.predict import Forecast
@@ -87,7 +97,7 @@ def report(
         if forecast
         else None
     )
-    keys = [k.strip() for k in by.split(",") if k.strip()] if by else None
+    keys = comma_list(by, "--by")
     content = build_report(result, prepared[0], keys, period, predictions)
     generated = dt.datetime.now().astimezone()
     path = _fill(output, content.as_of, generated)
@@ -102,12 +112,28 @@ def report(
 
 
 def _fill(template: str, as_of, generated) -> str:
-    """``reports/ltv-{as_of:%Y-%m-%d}.html`` → ``reports/ltv-2025-06-30.html``."""
+    """``reports/ltv-{as_of:%Y-%m-%d}.html`` → ``reports/ltv-2025-06-30.html``. Only
+    ``{as_of:FORMAT}`` and ``{today:FORMAT}`` with strftime codes: no attributes, no indexes, no
+    conversions, and nothing that would put a path separator or a control character in a name."""
+    import string
+
     from ltvcli.errors import ConfigError
 
+    dates = {"as_of": as_of, "today": generated.date()}
+    out = []
     try:
-        return template.format(as_of=as_of, today=generated.date())
-    except (KeyError, ValueError, IndexError) as exc:
+        for text, field, spec, conversion in string.Formatter().parse(template):
+            out.append(text)
+            if field is None:
+                continue
+            if field not in dates or conversion or "{" in (spec or ""):
+                raise ValueError(f"{{{field}}} is not {{as_of:...}} or {{today:...}}")
+            value = dates[field].strftime(spec) if spec else dates[field].isoformat()
+            if any(ch in value for ch in "/\\") or any(ord(ch) < 32 for ch in value):
+                raise ValueError(f"{{{field}:{spec}}} gives {value!r}, not a file name")
+            out.append(value)
+    except ValueError as exc:
         raise ConfigError(
-            f"-o {template!r}: only {{as_of:...}} and {{today:...}} can be filled in ({exc})"
+            f"-o {template!r}: only {{as_of:FORMAT}} and {{today:FORMAT}} can be filled in ({exc})"
         ) from None
+    return "".join(out)

@@ -15,6 +15,7 @@ from ltvcli.cli.common import (
     Output,
     Period,
     Quiet,
+    comma_list,
     command,
     show,
 )
@@ -84,7 +85,7 @@ def segments(
         notes.append(
             f"{customers_file}: {matched:,} of {len(result.customers):,} customers matched"
         )
-    keys = [k.strip() for k in by.split(",") if k.strip()] if by else default_keys(result)
+    keys = comma_list(by, "--by") or default_keys(result)
     definitions = SEGMENT_METRICS
     means = None
     if forecast is not None:
@@ -106,7 +107,7 @@ def segments(
     if "nps_score" not in result.customers:
         table = table.drop(columns="nps")
     if columns:
-        wanted = [c.strip() for c in columns.split(",") if c.strip()]
+        wanted = comma_list(columns, "--columns")
         unknown = [c for c in wanted if c not in table.columns]
         if unknown:
             have = ", ".join(table.columns)

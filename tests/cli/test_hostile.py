@@ -1,0 +1,123 @@
+"""Hostile input and conditions through the real entry point: a one-line error with the path
+and the reason and a documented exit code, never an internal error."""
+
+from __future__ import annotations
+
+import gzip
+import subprocess
+import sys
+from pathlib import Path
+
+import pyarrow as pa
+import pyarrow.parquet as pq
+import pytest
+from conftest import SAMPLE
+
+LTV = str(Path(sys.executable).parent / "ltv")
+ORDERS = str(SAMPLE / "orders.csv")
+
+
+def _one_line(result) -> str:
+    [line] = result.stderr.strip().splitlines()
+    assert "internal error" not in line and "Traceback" not in result.stderr
+    return line
+
+
+@pytest.mark.parametrize("engine", ["memory", "stream"])
+def test_a_damaged_gzip_is_a_clear_input_error(run_cli, write, engine):
+    data = bytearray(gzip.compress((SAMPLE / "orders.csv").read_bytes()))
+    data[200:260] = b"x" * 60
+    result = run_cli("compute", write("o.csv.gz", bytes(data)), "--engine", engine, "-q")
+    assert result.exit_code == 1
+    assert "damaged gzip file" in _one_line(result)
+
+
+@pytest.mark.parametrize("engine", ["memory", "stream"])
+def test_parquet_columns_of_nested_or_binary_values_are_left_out_with_a_note(
+    run_cli, tmp_path, engine
+):
+    table = pa.table(
+        {
+            "customer": ["a", "b", "a"],
+            "date": ["2024-01-01", "2024-01-02", "2024-02-01"],
+            "amount": [1.0, 2.0, 3.0],
+            "tags": pa.array([[1, 2], [3], []]),
+            "blob": pa.array([b"x", b"y", b"z"]),
+            "meta": pa.array([{"k": 1}, {"k": 2}, {"k": 3}]),
+        }
+    )
+    pq.write_table(table, tmp_path / "o.parquet")
+    path = tmp_path / "o.parquet"
+    result = run_cli("compute", path, "--engine", engine, "-f", "json", "-q")
+    assert result.exit_code == 0, result.stderr
+    assert result.json["customers"] == 2 and result.json["net_revenue"] == 6.0
+    inspected = run_cli("inspect", path, "-f", "json").json
+    assert inspected["files"][0]["ignored"] == ["tags", "blob", "meta"]
+    assert any('left out "tags", "blob", "meta"' in n for n in inspected["notes"])
+
+
+def test_output_problems_name_the_path_and_the_reason(run_cli, tmp_path):
+    target = tmp_path / "a-directory"
+    target.mkdir()
+    result = run_cli("customers", ORDERS, "-o", str(target), "-f", "csv", "-q")
+    assert result.exit_code == 1
+    assert "Is a directory" in _one_line(result)
+
+
+def test_a_full_disk_on_stdout_is_one_line():
+    with open("/dev/full", "w") as full:
+        done = subprocess.run(
+            [LTV, "customers", ORDERS, "-f", "csv", "-q"],
+            stdout=full,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+    assert done.returncode == 1
+    assert done.stderr.strip() == "ltv: error: No space left on device"
+
+
+def test_a_reader_that_stops_early_ends_the_pipe_quietly():
+    process = subprocess.Popen(
+        [LTV, "customers", ORDERS, "-f", "csv"],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+    )
+    assert process.stdout.readline().startswith(b"customer")
+    process.stdout.close()  # like `| head -1`
+    stderr = process.stderr.read().decode()
+    assert process.wait() == 141
+    assert "error" not in stderr and "Traceback" not in stderr
+
+
+@pytest.mark.parametrize(
+    ("args", "says"),
+    [
+        (["customers", ORDERS, "-o", ""], "needs a file name"),
+        (["compute", ORDERS, "--delimiter", "ab"], "is not one character"),
+        (["customers", ORDERS, "--columns", ",,,"], "names no column"),
+        (["segments", ORDERS, "--by", ","], "names no column"),
+        (["compute", ORDERS, "--input-format", "bogus"], "is not one of csv, parquet"),
+        (["report", ORDERS, "--period", "bogus", "-o", "r.html"], "is not one of week, month"),
+        (["report", ORDERS, "-o", "r-{as_of.foo}.html"], "only {as_of:FORMAT}"),
+        (["report", ORDERS, "-o", "r-{as_of.__class__}.html"], "only {as_of:FORMAT}"),
+        (["report", ORDERS, "-o", "r-{as_of:%Y/%m}.html"], "not a file name"),
+    ],
+)
+def test_bad_flag_values_are_usage_errors_before_any_work(run_cli, tmp_path, args, says):
+    args = [str(tmp_path / a) if a.startswith("r") and a.endswith(".html") else a for a in args]
+    result = run_cli(*args)
+    assert result.exit_code == 2
+    assert says in " ".join(result.stderr.split())
+    assert not list(tmp_path.iterdir())
+
+
+def test_a_spend_file_that_is_an_orders_file_is_refused(run_cli):
+    result = run_cli("compute", ORDERS, "--spend", ORDERS, "-q")
+    assert result.exit_code == 1
+    assert "looks like an orders file" in _one_line(result)
+
+
+def test_the_delimiter_may_be_named_tab(run_cli, write):
+    path = write("o.tsv", "customer\tdate\tamount\na\t2024-01-01\t1.00\nb\t2024-01-02\t2.00\n")
+    result = run_cli("compute", path, "--delimiter", "tab", "-f", "json", "-q")
+    assert result.exit_code == 0 and result.json["customers"] == 2
