@@ -8,6 +8,8 @@ text has thousands separators and percentages. Spreadsheet formulas coming from 
 
 from __future__ import annotations
 
+import re
+
 import numpy as np
 import pandas as pd
 import pyarrow as pa
@@ -48,6 +50,28 @@ def neutralise(text: pa.Array) -> pa.Array:
     """Prefix ``'`` to cells a spreadsheet would run as a formula."""
     risky = pc.fill_null(pc.match_substring_regex(text, FORMULA_START), False)
     return pc.if_else(risky, pc.binary_join_element_wise("'", text, ""), text)
+
+
+def neutral_name(name: str) -> str:
+    """A column name guarded like the cells under it (``neutralise``)."""
+    return "'" + name if re.match(FORMULA_START, name) else name
+
+
+_MARKDOWN = str.maketrans(
+    {"\\": "\\\\", "|": "\\|", "`": "\\`", "<": "&lt;", ">": "&gt;", "&": "&amp;",
+     "\n": " ", "\r": " "}
+)  # fmt: skip
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+
+
+def markdown_text(text: str) -> str:
+    """Data as inert Markdown: no table break, no code span, no HTML, one line."""
+    return text.translate(_MARKDOWN)
+
+
+def terminal_text(text: str) -> str:
+    """Data fit for a terminal: control characters (escape sequences) shown as spaces."""
+    return _CONTROL.sub(" ", text)
 
 
 def json_values(values: pd.Series, kind: str) -> list[object]:

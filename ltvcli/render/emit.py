@@ -14,7 +14,14 @@ import pyarrow.compute as pc
 
 from ltvcli.errors import ConfigError
 from ltvcli.io.atomic import atomic_output
-from ltvcli.render.cells import arrow, human_text, json_values, machine_text
+from ltvcli.render.cells import (
+    arrow,
+    human_text,
+    json_values,
+    machine_text,
+    markdown_text,
+    neutral_name,
+)
 from ltvcli.render.formats import BINARY, OutputFormat
 from ltvcli.render.result import Result
 
@@ -160,7 +167,7 @@ def write_delimited(result: Result, delimiter: str, sink) -> None:
     """RFC 4180 text, quoting only the cells that need it, built column-wise in Arrow a slice
     of rows at a time and written from Arrow's buffer (no Python string per line)."""
     frame = result.frame
-    names = pa.array([str(c) for c in frame.columns], pa.string())
+    names = pa.array([neutral_name(str(c)) for c in frame.columns], pa.string())
     sink.write((delimiter.join(_quote(names, delimiter).to_pylist()) + "\n").encode("utf-8"))
     for part in _slices(result):
         cells = [
@@ -193,22 +200,21 @@ def _markdown(result: Result) -> str:
     frame = result.frame
     if result.record:
         header = ["Metric", *result.record_headers()]
-        lines = ["| " + " | ".join(header) + " |", "|" + "---|" * len(header)]
-        for c in result.record_rows():
-            cells = human_text(frame[c], result.kind(c))
-            lines.append("| " + " | ".join([result.label(c), *cells]) + " |")
+        rows = [
+            [result.label(c), *human_text(frame[c], result.kind(c))] for c in result.record_rows()
+        ]
     else:
         cols = list(frame.columns)
-        lines = ["| " + " | ".join(result.label(c) for c in cols) + " |", "|" + "---|" * len(cols)]
-        cells = [human_text(frame[c], result.kind(c)) for c in cols]
-        lines += ["| " + " | ".join(_md(v) for v in row) + " |" for row in zip(*cells, strict=True)]
-    title = f"## {result.title}\n\n" if result.title else ""
-    notes = "".join(f"\n{note}\n" for note in result.notes)
+        header = [result.label(c) for c in cols]
+        rows = zip(*[human_text(frame[c], result.kind(c)) for c in cols], strict=True)
+    lines = [_md_row(header), "|" + "---|" * len(header), *(_md_row(row) for row in rows)]
+    title = f"## {markdown_text(result.title)}\n\n" if result.title else ""
+    notes = "".join(f"\n{markdown_text(note)}\n" for note in result.notes)
     return title + "\n".join(lines) + "\n" + notes
 
 
-def _md(cell: str) -> str:
-    return cell.replace("|", "\\|").replace("\n", " ")
+def _md_row(cells) -> str:
+    return "| " + " | ".join(markdown_text(str(c)) for c in cells) + " |"
 
 
 def emit_document(

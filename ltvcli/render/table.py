@@ -7,8 +7,9 @@ from typing import IO
 
 from rich.console import Console
 from rich.table import Table
+from rich.text import Text
 
-from ltvcli.render.cells import human_text
+from ltvcli.render.cells import human_text, terminal_text
 from ltvcli.render.result import Result
 
 TERMINAL_ROWS = 100  # a terminal shows the head of a long table; files get every row
@@ -16,23 +17,33 @@ TERMINAL_ROWS = 100  # a terminal shows the head of a long table; files get ever
 
 def build_table(result: Result, max_rows: int | None = None) -> Table:
     frame = result.frame
-    table = Table(title=result.title or None, title_justify="left", header_style="bold")
+    title = _texts([result.title])[0] if result.title else None
+    table = Table(title=title, title_justify="left", header_style="bold")
     if result.record:
         table.add_column("Metric")
         for header in result.record_headers():
             table.add_column(header, justify="right")
         for column in result.record_rows():
-            table.add_row(result.label(column), *human_text(frame[column], result.kind(column)))
+            table.add_row(
+                *_texts([result.label(column), *human_text(frame[column], result.kind(column))])
+            )
         return table
     shown = frame if max_rows is None else frame.head(max_rows)
     for column in frame.columns:
         text = result.kind(column) == "text"
         justify = "left" if text else "right"
-        table.add_column(result.label(column), justify=justify, overflow="fold", no_wrap=not text)
+        table.add_column(
+            _texts([result.label(column)])[0], justify=justify, overflow="fold", no_wrap=not text
+        )
     cells = [human_text(shown[c], result.kind(c)) for c in shown.columns]
     for row in zip(*cells, strict=True):
-        table.add_row(*row)
+        table.add_row(*_texts(row))
     return table
+
+
+def _texts(cells) -> list[Text]:
+    """Cells as plain text: no rich markup read from the data, no control characters."""
+    return [Text(terminal_text(str(c))) for c in cells]
 
 
 def print_table(result: Result, stream: IO[str], terminal: bool) -> None:

@@ -6,7 +6,7 @@ import io
 
 import pandas as pd
 
-from ltvcli.render.cells import json_values, machine_text
+from ltvcli.render.cells import json_values, machine_text, neutral_name
 from ltvcli.render.result import Result
 
 NUMBER_FORMATS = {
@@ -32,7 +32,7 @@ def workbook_bytes(results: list[Result]) -> bytes:
         frame = result.frame
         for col, name in enumerate(frame.columns):
             kind = result.kind(name)
-            sheet.write(0, col, result.label(name), header)
+            sheet.write_string(0, col, neutral_name(result.label(name)), header)
             values = _cells(frame[name], kind)
             for row, value in enumerate(values, start=1):
                 if value is not None:

@@ -121,3 +121,22 @@ def test_the_delimiter_may_be_named_tab(run_cli, write):
     path = write("o.tsv", "customer\tdate\tamount\na\t2024-01-01\t1.00\nb\t2024-01-02\t2.00\n")
     result = run_cli("compute", path, "--delimiter", "tab", "-f", "json", "-q")
     assert result.exit_code == 0 and result.json["customers"] == 2
+
+
+HOSTILE_CELLS = (
+    'customer,date,amount,city,=HYPERLINK("x")\n'
+    'a,2024-01-01,1.00,"<script>alert(1)</script>|`x`",1\n'
+    'b,2024-01-02,2.00,"\x1b[31mred[bold]x[/bold]",2\n'
+)
+
+
+def test_data_is_inert_in_markdown_csv_and_the_terminal(run_cli, write):
+    path = write("hostile.csv", HOSTILE_CELLS)
+    markdown = run_cli("customers", path, "-f", "markdown", "-q").stdout
+    assert "<script>" not in markdown and "&lt;script&gt;" in markdown
+    assert "\\|\\`x\\`" in markdown  # no table break, no code span
+    csv = run_cli("customers", path, "-f", "csv", "-q").stdout
+    assert csv.splitlines()[0].endswith(',"\'=HYPERLINK(""x"")"')  # the header guarded too
+    table = run_cli("customers", path, "-f", "table", "-q").stdout
+    assert "\x1b" not in table
+    assert "[bold]x[/bold]" in table  # shown as written, not read as markup

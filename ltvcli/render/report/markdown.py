@@ -6,6 +6,7 @@ import datetime as dt
 from pathlib import Path
 
 from ltvcli.io.atomic import atomic_output
+from ltvcli.render.cells import markdown_text
 from ltvcli.render.report import cells, verdict_text
 from ltvcli.render.report.charts import draw
 from ltvcli.render.report.html import section_text
@@ -21,7 +22,7 @@ def markdown(report: Report, words: Words, generated: dt.datetime, path: Path) -
         lines += [f"## {words(section.title)}", ""]
         if section.key == "headline":
             lines += [f"**{verdict_text(report, words)}**", ""]
-        lines += [*(f"{t}\n" for t in section_text(section, words))]
+        lines += [*(f"{markdown_text(t)}\n" for t in section_text(section, words))]
         for i, chart in enumerate(section.charts):
             name = f"{section.key}-{i + 1}.png"
             with atomic_output(folder / name, "wb") as handle:
@@ -29,12 +30,8 @@ def markdown(report: Report, words: Words, generated: dt.datetime, path: Path) -
             lines += [f"![{words(chart.title)}]({folder.name}/{name})", ""]
         for table in section.tables:
             header, rows = cells(table, words)
-            lines.append("| " + " | ".join(_md(h) for h in header) + " |")
+            lines.append("| " + " | ".join(markdown_text(h) for h in header) + " |")
             lines.append("|" + "---|" * len(header))
-            lines += ["| " + " | ".join(_md(c) for c in row) + " |" for row in rows]
+            lines += ["| " + " | ".join(markdown_text(c) for c in row) + " |" for row in rows]
             lines.append("")
     return "\n".join(lines) + "\n"
-
-
-def _md(cell: str) -> str:
-    return cell.replace("|", "\\|").replace("\n", " ")
