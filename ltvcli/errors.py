@@ -60,7 +60,7 @@ class InputError(LtvError):
         text = ": ".join(parts)
         if self.hint:
             text += f" ({self.hint})"
-        return text
+        return " ".join(text.split())  # one line, whatever the file's cells held
 
 
 class ConfigError(LtvError):

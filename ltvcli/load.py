@@ -11,7 +11,7 @@ from ltvcli.io.readers import read_inputs
 from ltvcli.options import LoadOptions
 from ltvcli.schema import identity
 from ltvcli.schema.orders import file_wide, rows_from_raw, to_orders
-from ltvcli.schema.report import LoadReport
+from ltvcli.schema.report import LoadReport, shape
 
 
 @dataclass
@@ -47,7 +47,7 @@ def check_strict(report: LoadReport, options: LoadOptions) -> None:
     if options.strict and (bad := report.bad_values()):
         first = bad[0]
         raise InputError(
-            f"{first.reason}: {first.value!r}",
+            f"{first.reason}: {shape(first.value or '')}",
             file=first.file,
             row=first.row,
             column=first.column,

@@ -21,10 +21,12 @@ This is the only module that reads ``ltv.toml``. Its sections::
     include_open = false
     no_link = false      # true: key customers by the strongest identifier column only
     phone_region = "RU"  # the country of phones written without one
+    date_range = "1970-01-01:2100-12-31"  # orders dated outside are skipped [1990-01-01:tomorrow]
 """
 
 from __future__ import annotations
 
+import datetime as dt
 import os
 import tomllib
 from dataclasses import dataclass, field, fields, replace
@@ -50,6 +52,7 @@ class LoadOptions(ReadOptions):
     include_open: bool = False
     no_link: bool = False
     phone_region: str | None = None
+    date_range: str | None = None  # "FROM:TO", either side may be empty (docs/input.md, Ranges)
     strict: bool = False
 
     @property
@@ -66,6 +69,7 @@ class LoadOptions(ReadOptions):
             currency=self.currency,
             link=not self.no_link,
             phone_region=self.phone_region,
+            date_range=parse_date_range(self.date_range),
         )
 
 
@@ -99,7 +103,29 @@ def load_options(
         raise ConfigError(f"unknown load option(s): {', '.join(sorted(unknown))}")
     options = replace(options, columns=merged, **given)
     _check_timezone(options.timezone)
+    parse_date_range(options.date_range)
     return _check_region(options)
+
+
+def parse_date_range(text: object) -> tuple[dt.date | None, dt.date | None]:
+    """``--date-range FROM:TO`` (ISO dates; an empty side keeps the default bound of
+    ``ltvcli.schema.dates.plausible_window``) as (first, last) day."""
+    if text is None:
+        return None, None
+    usage = f"--date-range expects FROM:TO such as 1970-01-01:2100-12-31, not {text!r}"
+    if not isinstance(text, str) or text.count(":") != 1:
+        raise ConfigError(usage)
+    sides = [side.strip() for side in text.split(":")]
+    try:
+        first, last = (dt.date.fromisoformat(side) if side else None for side in sides)
+    except ValueError:
+        raise ConfigError(usage) from None
+    from ltvcli.schema.dates import plausible_window
+
+    start, end = plausible_window(first, last)
+    if start > end:
+        raise ConfigError(f"--date-range {text!r}: the first day {start} is after the last {end}")
+    return first, last
 
 
 def _check_timezone(zone: str | None) -> None:
@@ -177,7 +203,7 @@ def _from_file(path: Path, options: LoadOptions) -> LoadOptions:
     section = data.get("input", {})
     allowed = {
         "encoding", "delimiter", "sheet", "dayfirst", "timezone", "currency", "include_open",
-        "no_link", "phone_region",
+        "no_link", "phone_region", "date_range",
     }  # fmt: skip
     bad = set(section) - allowed
     if bad:

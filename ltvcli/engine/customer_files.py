@@ -9,8 +9,6 @@ days to a 2nd order (the at-risk rule for one-time buyers compares with their 75
 from __future__ import annotations
 
 import os
-import shutil
-import tempfile
 from collections.abc import Iterator
 
 import numpy as np
@@ -19,7 +17,7 @@ import pyarrow as pa
 
 from ltvcli.customers import percentile_75
 from ltvcli.engine.reduce import Reduced, key_order
-from ltvcli.engine.spill import to_arrow
+from ltvcli.engine.spill import private_directory, remove_private, to_arrow
 
 _BATCH_ROWS = 1 << 15
 
@@ -28,7 +26,7 @@ class CustomerFiles:
     """Pieces of the customer table (as ``reduce_orders`` makes them) kept on disk."""
 
     def __init__(self, directory: str | None = None) -> None:
-        self.path = tempfile.mkdtemp(prefix="ltv-customers-", dir=directory)
+        self.path = private_directory("customers", directory)
         self.clear()
 
     def clear(self) -> None:
@@ -44,7 +42,7 @@ class CustomerFiles:
         return self
 
     def __exit__(self, *exc) -> None:
-        shutil.rmtree(self.path, ignore_errors=True)
+        remove_private(self.path)
 
     def __call__(self, piece: Reduced) -> None:
         """Keep one partition's customers."""

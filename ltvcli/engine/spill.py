@@ -2,13 +2,16 @@
 
 A customer's rows all land in one partition (``partition_of`` depends on the key text only), so
 each partition can be normalised and reduced on its own. Files are Arrow IPC streams compressed
-with LZ4 in a private temporary directory that is removed when the engine is done, also on
-errors and Ctrl-C.
+with LZ4 in a private temporary directory, ``ltv-spill-<pid>-XXXXXXXX``, that is removed when
+the engine is done, also on errors, Ctrl-C, SIGTERM and at exit. A directory left by a run that
+was killed (``kill -9``) is removed by the next run once its process is gone.
 """
 
 from __future__ import annotations
 
+import atexit
 import os
+import re
 import shutil
 import tempfile
 from concurrent.futures import Future, ThreadPoolExecutor
@@ -17,6 +20,8 @@ import numpy as np
 import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
+
+from ltvcli.io.atomic import alive, hold_sigterm, release_sigterm
 
 _OPTIONS = pa.ipc.IpcWriteOptions(compression="lz4")
 _TEXT = pa.dictionary(pa.int32(), pa.string())
@@ -94,7 +99,7 @@ class SpillFiles:
 
     def __init__(self, count: int, directory: str | None = None) -> None:
         self.count = count
-        self.path = tempfile.mkdtemp(prefix="ltv-spill-", dir=directory)
+        self.path = private_directory("spill", directory)
         self._blocks = [0] * count
         self._writer: ThreadPoolExecutor | None = None
         self._writing: Future | None = None
@@ -108,7 +113,7 @@ class SpillFiles:
     def remove(self) -> None:
         if self._writer is not None:
             self._writer.shutdown()
-        shutil.rmtree(self.path, ignore_errors=True)
+        remove_private(self.path)
 
     def write(self, partition: int, table: pa.Table) -> None:
         path = self._file(partition, self._blocks[partition])
@@ -155,3 +160,58 @@ class SpillFiles:
 
     def _file(self, partition: int, block: int) -> str:
         return os.path.join(self.path, f"part-{partition:05d}-{block:06d}.arrows")
+
+
+_LIVE: dict[str, object] = {}  # private directories of this process -> their SIGTERM hold
+_STALE = re.compile(r"ltv-(?:spill|customers)-([0-9]+)-.+")
+
+
+def private_directory(kind: str, directory: str | None) -> str:
+    """A temporary directory ``ltv-<kind>-<pid>-XXXXXXXX``, removed by ``remove_private``, at
+    exit, on SIGTERM (which then unwinds like Ctrl-C); stale ones of dead runs are swept."""
+    _remove_stale(directory or tempfile.gettempdir())
+    hold = hold_sigterm()
+    try:
+        path = tempfile.mkdtemp(prefix=f"ltv-{kind}-{os.getpid()}-", dir=directory)
+    except BaseException:
+        release_sigterm(hold)
+        raise
+    _LIVE[path] = hold
+    return path
+
+
+def remove_private(path: str) -> None:
+    shutil.rmtree(path, ignore_errors=True)
+    if path in _LIVE:
+        release_sigterm(_LIVE.pop(path))
+
+
+_SWEPT: set[str] = set()
+
+
+@atexit.register
+def _remove_live() -> None:
+    for path in list(_LIVE):
+        shutil.rmtree(path, ignore_errors=True)
+
+
+def _remove_stale(parent: str) -> None:
+    """Remove the private directories in ``parent`` (ours, not symlinks) whose process is
+    gone: left by a run that was killed. Once per parent and process."""
+    if parent in _SWEPT:
+        return
+    _SWEPT.add(parent)
+    try:
+        with os.scandir(parent) as entries:
+            stale = [
+                e.path
+                for e in entries
+                if (match := _STALE.fullmatch(e.name))
+                and e.is_dir(follow_symlinks=False)
+                and e.stat(follow_symlinks=False).st_uid == os.getuid()
+                and not alive(int(match[1]))
+            ]
+    except OSError:
+        return
+    for path in stale:
+        shutil.rmtree(path, ignore_errors=True)

@@ -16,6 +16,10 @@ from ltvcli.errors import InputError
 from ltvcli.settings import Settings
 
 EPOCH = dt.date(1970, 1, 1)
+# Every money sum of the reduce is bounded by the sum of the absolute cents of the orders it
+# reads; below int64's limit (with a margin for the float estimate) no sum can overflow.
+MONEY_COLUMNS = ("gross_cents", "refund_cents", "cost_cents")
+_SUM_LIMIT = float(np.iinfo(np.int64).max) * (1 - 1e-6)
 
 
 @dataclass(frozen=True)
@@ -26,6 +30,7 @@ class WindowStats:
     first_sale: int | None = None  # first order day in the window
     last_day: int | None = None  # last order or refund day in the window
     orders: int = 0  # orders and refunds, in the window or not
+    magnitude: float = 0.0  # the sum of |cents| of the money columns of the window's orders
 
     def __or__(self, other: WindowStats) -> WindowStats:
         return WindowStats(
@@ -33,6 +38,7 @@ class WindowStats:
             pick(min, self.first_sale, other.first_sale),
             pick(max, self.last_day, other.last_day),
             self.orders + other.orders,
+            self.magnitude + other.magnitude,
         )
 
 
@@ -63,13 +69,25 @@ def window_orders(orders: pd.DataFrame, settings: Settings) -> tuple[pd.DataFram
     if as_of is not None:
         keep &= day <= as_of
     sales = keep & is_order
+    window = orders if keep.all() else orders[keep]
     stats = WindowStats(
         any_in_range,
         int(day[sales].min()) if sales.any() else None,
         int(day[keep].max()) if keep.any() else None,
         len(orders),
+        money_magnitude(window),
     )
-    return (orders if keep.all() else orders[keep]), stats
+    return window, stats
+
+
+def money_magnitude(orders: pd.DataFrame) -> float:
+    """The sum of the absolute cents of every money cell (float: an estimate, never wraps)."""
+    total = 0.0
+    for name in MONEY_COLUMNS:
+        if name in orders:
+            cents = orders[name].to_numpy(dtype=np.float64, na_value=0.0)
+            total += float(np.abs(cents).sum())
+    return total
 
 
 def last_day_within(stamps: pd.Series, settings: Settings) -> int | None:
@@ -93,6 +111,11 @@ def settle_as_of(stats: WindowStats, settings: Settings) -> int:
         )
     if stats.first_sale is None:
         raise InputError(f"no orders on or before --as-of {settings.as_of}")
+    if stats.magnitude >= _SUM_LIMIT:
+        raise InputError(
+            f"the amounts add up to {stats.magnitude / 100:.3g} currency units, more than "
+            "integer cents can sum exactly (9.2e16); split the input"
+        )
     as_of = explicit_as_of(settings)
     return as_of if as_of is not None else int(stats.last_day)
 

@@ -189,8 +189,11 @@ def find_header(rows: list[list[str]]) -> int:
     width = widths.most_common(1)[0][0]
     for i, row in enumerate(rows[:-1]):
         cells = [c for c in row if c.strip()]
-        known = sum(1 for c in cells if header_score(c) > 0)
-        if len(cells) >= 2 and known >= min(2, len(cells)) and len(row) >= width * 0.6:
+        if len(cells) < 2 or len(row) < width * 0.6:
+            continue
+        # two known names make a header: stop scoring there (a wide row is scored once)
+        known = (c for c in cells if header_score(c) > 0)
+        if next(known, None) is not None and next(known, None) is not None:
             return i
     for i, row in enumerate(rows):
         filled = sum(1 for c in row if c.strip())
@@ -270,4 +273,6 @@ def parse_error(exc: pa.ArrowInvalid, name: str) -> InputError:
             file=name,
             hint="pass --encoding cp1251 or the file's real encoding",
         )
-    return InputError(f"cannot parse as delimited text: {message}", file=name)
+    # pyarrow quotes the row it stopped at ("... got 5: ann@x.example,+7..."): not in messages
+    message = re.sub(r"(?s)(got \d+|columns)\s*:.*$", r"\1", message)
+    return InputError(f"cannot parse as delimited text: {message[:200]}", file=name)

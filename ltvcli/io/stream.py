@@ -34,12 +34,13 @@ from ltvcli.io.delimited import csv_options as delimited_options
 from ltvcli.io.raw import RawTable, ReadOptions
 from ltvcli.io.readers import open_dataset, parquet_raw, refuse_html
 from ltvcli.io.sources import COMPRESSED_SUFFIXES, STDIN, expand, is_dataset_dir, sniff_format
-from ltvcli.io.text import SAMPLE_BYTES, detect_encoding
+from ltvcli.io.text import SAMPLE_BYTES, detect_encoding, without_bom
 from ltvcli.io.workbooks import read_workbook
 
 _DECODE_BLOCK = 8 << 20
 # Bytes in memory per byte on disk, once parsed and normalised: measured on the benchmark's
-# orders (``make bench``); a compressed text file is counted at gzip's usual ratio of 6.
+# orders (``make bench``); a compressed file whose inflated size is not read from it (a
+# remote one: ``inflated_bytes``) is counted at gzip's usual ratio of 6.
 IN_MEMORY_FACTOR = {"text": 5, "compressed": 30, "parquet": 12}
 _BYTES_PER_PARQUET_ROW = 64  # a Parquet batch of block_size / this rows ≈ a CSV block's rows
 
@@ -53,17 +54,138 @@ class Batch:
 
 
 def in_memory_bytes(paths: list[str]) -> int | None:
-    """About how much memory the inputs take once read whole (None when unknown: stdin)."""
+    """About how much memory the inputs take once read whole (None when unknown: stdin).
+
+    A local compressed file counts as the text it inflates to (``inflated_bytes``, read from
+    the file itself); a remote one, or one whose inflated size cannot be told, at
+    ``IN_MEMORY_FACTOR["compressed"]`` times its size."""
     total = 0
     for path in expand(paths):
         size = input_bytes([path])
         if size is None:
             return None
         if path.endswith((".parquet", ".pq")) or is_dataset_dir(path):
-            kind = "parquet"
+            total += size * IN_MEMORY_FACTOR["parquet"]
+            continue
+        local = os.path.isfile(path) and not remote.is_remote(path)
+        inflated = inflated_bytes(path) if local else None
+        if inflated is not None:
+            total += inflated * IN_MEMORY_FACTOR["text"]
+        elif path.endswith(COMPRESSED_SUFFIXES):
+            total += size * IN_MEMORY_FACTOR["compressed"]
         else:
-            kind = "compressed" if path.endswith(COMPRESSED_SUFFIXES) else "text"
-        total += size * IN_MEMORY_FACTOR[kind]
+            total += size * IN_MEMORY_FACTOR["text"]
+    return total
+
+
+# The inflate ratio of a compressed file is measured on its first _SAMPLE_IN bytes, or on as
+# many as inflate to _SAMPLE_OUT bytes (a bomb stops early); the output is counted, not kept.
+_SAMPLE_IN = 2 << 20
+_SAMPLE_OUT = 16 << 20
+_GZIP_WRAP = 1 << 32  # gzip's ISIZE trailer is the inflated size modulo 2^32
+_ZSTD_FRAME = 0xFD2FB528
+_ZSTD_MAX_BLOCKS = 1 << 20
+
+
+def inflated_bytes(path: str) -> int | None:
+    """About how many bytes a local compressed file inflates to; None when it is not
+    compressed (by its first bytes) or cannot be read. Gzip: its ISIZE trailer, unless the
+    file has several members or more than 4 GiB, which the sampled ratio tells; zstd: the
+    content sizes its frames carry; otherwise (bz2, xz, zstd without sizes): the sampled
+    ratio times the file's size."""
+    try:
+        with open(path, "rb") as f:
+            size = os.fstat(f.fileno()).st_size
+            magic = f.read(6)
+            if magic.startswith(b"\x1f\x8b"):
+                return _gzip_inflated(f, size)
+            if magic.startswith(b"BZh"):
+                return _sampled_inflate(f, size, bz2.BZ2File)[0]
+            if magic.startswith(b"\xfd7zXZ\x00"):
+                return _sampled_inflate(f, size, lzma.LZMAFile)[0]
+            if magic.startswith(b"\x28\xb5\x2f\xfd"):
+                known = _zstd_content_size(f, size)
+                return known if known is not None else _sampled_inflate(f, size, _zstd)[0]
+    except (OSError, EOFError, ValueError, zlib.error, lzma.LZMAError, pa.ArrowException):
+        return None  # damaged: the reader will say so
+    return None
+
+
+def _zstd(raw):
+    return pa.CompressedInputStream(pa.PythonFile(raw, mode="r"), "zstd")
+
+
+def _gzip_inflated(f, size: int) -> int:
+    f.seek(size - 4)
+    isize = int.from_bytes(f.read(4), "little")
+    sampled, whole = _sampled_inflate(f, size, lambda raw: gzip.GzipFile(fileobj=raw))
+    if whole:
+        return sampled
+    # one member: the inflated size is ISIZE plus some multiple of 4 GiB, the one nearest
+    # the sampled estimate; a much smaller ISIZE is the last of several members'.
+    estimate = isize + max(0, round((sampled - isize) / _GZIP_WRAP)) * _GZIP_WRAP
+    return sampled if estimate < sampled / 2 else estimate
+
+
+def _sampled_inflate(f, size: int, opener) -> tuple[int, bool]:
+    """(the inflated size estimated from the file's first bytes, whether that is all of it)."""
+    f.seek(0)
+    data = f.read(_SAMPLE_IN)
+    whole = len(data) == size
+    sample = io.BytesIO(data)
+    stream = opener(sample)
+    read = getattr(stream, "read1", stream.read)  # no buffering: no output lost at the cut
+    out = 0
+    try:
+        while out < _SAMPLE_OUT:
+            chunk = read(1 << 16)
+            if not chunk:
+                if whole:
+                    return out, True
+                break
+            out += len(chunk)
+    except (EOFError, OSError, pa.ArrowException):
+        if whole:
+            raise  # damaged
+        # else the sample ends inside the compressed stream: what came out is the measure
+    return int(out * size / max(sample.tell(), 1)), False
+
+
+def _zstd_content_size(f, size: int) -> int | None:
+    """The sum of the content sizes in the headers of a zstd file's frames, found by walking
+    its block headers; None when a frame does not carry its size."""
+    total, pos, blocks = 0, 0, 0
+    while pos < size:
+        f.seek(pos)
+        head = f.read(18)
+        magic = int.from_bytes(head[:4], "little")
+        if magic & 0xFFFFFFF0 == 0x184D2A50:  # a skippable frame
+            pos += 8 + int.from_bytes(head[4:8], "little")
+            continue
+        if magic != _ZSTD_FRAME or len(head) < 6:
+            return None
+        descriptor = head[4]
+        single, checksum = descriptor >> 5 & 1, descriptor >> 2 & 1
+        start = 5 + (0 if single else 1) + (0, 1, 2, 4)[descriptor & 3]
+        width = (single, 2, 4, 8)[descriptor >> 6]
+        if not width:
+            return None
+        total += int.from_bytes(head[start : start + width], "little") + (256 if width == 2 else 0)
+        pos = start + width + pos
+        while True:
+            f.seek(pos)
+            block = f.read(3)
+            blocks += 1
+            if len(block) < 3 or blocks > _ZSTD_MAX_BLOCKS:
+                return None
+            header = int.from_bytes(block, "little")
+            kind = header >> 1 & 3
+            if kind == 3:
+                return None
+            pos += 3 + (1 if kind == 1 else header >> 3)
+            if header & 1:
+                break
+        pos += 4 * checksum
     return total
 
 
@@ -376,6 +498,8 @@ class _Utf8(io.RawIOBase):
     def _fill(self) -> None:
         chunk = self._raw.read(_DECODE_BLOCK)
         self._eof = not chunk
+        if not self._started and not self.passthrough:
+            chunk = without_bom(chunk)  # a UTF-8 mark before text in another encoding
         if self.passthrough:
             out = chunk
         else:

@@ -20,19 +20,16 @@ SAMPLE_BYTES = 1 << 20
 
 
 def detect_encoding(data: bytes, name: str) -> str:
-    """Return the encoding of ``data``: from a BOM, else UTF-8 if valid, else cp1251."""
+    """Return the encoding of ``data``: from a BOM, else UTF-8 if valid, else cp1251. A UTF-8
+    mark before Windows-1251 text (an editor added it to an old export) is cp1251."""
     for bom, encoding in _BOMS:
-        if data.startswith(bom):
+        if data.startswith(bom) and (bom != codecs.BOM_UTF8 or _utf8(data[3:SAMPLE_BYTES], data)):
             return encoding
-    sample = data[:SAMPLE_BYTES]
+    sample = without_bom(data)[:SAMPLE_BYTES]
     if b"\x00" in sample:
         raise InputError("not a text file (it contains NUL bytes)", file=name)
-    try:
-        # A multi-byte character may be cut at the sample's end: decode incrementally.
-        codecs.getincrementaldecoder("utf-8")().decode(sample, final=len(sample) == len(data))
+    if _utf8(sample, data):
         return "utf-8"
-    except UnicodeDecodeError:
-        pass
     if _looks_like_cp1251(sample):
         return "cp1251"
     raise InputError(
@@ -40,6 +37,19 @@ def detect_encoding(data: bytes, name: str) -> str:
         file=name,
         hint="pass --encoding, e.g. --encoding latin-1",
     )
+
+
+def _utf8(sample: bytes, data: bytes) -> bool:
+    """Whether the sample is UTF-8 (a multi-byte character may be cut at its end)."""
+    try:
+        codecs.getincrementaldecoder("utf-8")().decode(sample, final=len(sample) >= len(data))
+    except UnicodeDecodeError:
+        return False
+    return True
+
+
+def without_bom(data: bytes) -> bytes:
+    return data[len(codecs.BOM_UTF8) :] if data.startswith(codecs.BOM_UTF8) else data
 
 
 _CP1251_PUNCTUATION = frozenset(b"\xa0\xab\xbb\x96\x97\xb9\x93\x94\x84\x85\x88\xb0\xa7\x91\x92")
@@ -60,9 +70,9 @@ def to_utf8(data: bytes, encoding: str, name: str) -> bytes:
     if encoding in ("utf-8", "utf8"):
         return data
     if encoding == "utf-8-sig":
-        return data[len(codecs.BOM_UTF8) :] if data.startswith(codecs.BOM_UTF8) else data
+        return without_bom(data)
     try:
-        return data.decode(encoding).lstrip("\ufeff").encode("utf-8")
+        return without_bom(data).decode(encoding).lstrip("\ufeff").encode("utf-8")
     except LookupError:
         raise InputError(f"unknown encoding {encoding!r}", file=name) from None
     except UnicodeDecodeError as exc:

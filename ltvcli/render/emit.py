@@ -112,31 +112,35 @@ def write_parquet(result: Result, sink) -> None:
     import pyarrow.parquet as pq
 
     writer = None
-    with ThreadPoolExecutor(max_workers=1) as pool:
-        writing = None
-        for part in itertools.chain(_slices(result), [result.frame.iloc[:0]]):
-            if writer is not None and not len(part):
-                continue  # the empty frame only gives an empty table its schema
-            table = typed_table(result, part)
-            if writer is None:
-                few = [f.name for f in table.schema if f.name in _few_values(result)]
-                # a text column empty in the first slice has no type of its own: text
-                schema = pa.schema(
-                    [
-                        f.with_type(pa.string()) if pa.types.is_null(f.type) else f
-                        for f in table.schema
-                    ]
-                )
-                writer = pq.ParquetWriter(
-                    sink, schema, compression="snappy", use_dictionary=few, write_statistics=False
-                )
-            table = table.cast(writer.schema)
+    try:
+        with ThreadPoolExecutor(max_workers=1) as pool:
+            writing = None
+            for part in itertools.chain(_slices(result), [result.frame.iloc[:0]]):
+                if writer is not None and not len(part):
+                    continue  # the empty frame only gives an empty table its schema
+                table = typed_table(result, part)
+                if writer is None:
+                    few = [f.name for f in table.schema if f.name in _few_values(result)]
+                    # a text column empty in the first slice has no type of its own: text
+                    schema = pa.schema(
+                        [
+                            f.with_type(pa.string()) if pa.types.is_null(f.type) else f
+                            for f in table.schema
+                        ]
+                    )
+                    writer = pq.ParquetWriter(
+                        sink, schema, compression="snappy", use_dictionary=few,
+                        write_statistics=False,
+                    )  # fmt: skip
+                table = table.cast(writer.schema)
+                if writing is not None:
+                    writing.result()
+                writing = pool.submit(writer.write_table, table)
             if writing is not None:
                 writing.result()
-            writing = pool.submit(writer.write_table, table)
-        if writing is not None:
-            writing.result()
-    writer.close()
+    finally:  # also on Ctrl-C: a writer left open complains from its destructor
+        if writer is not None:
+            writer.close()
 
 
 def rows(result: Result) -> list[dict[str, object]]:

@@ -9,10 +9,16 @@ dates inside text (``Реализация 0000-000123 от 15.01.2024 12:30:45``
 
 Times carry the wall clock as written: a UTC offset is parsed (so a file whose offset changes
 with daylight saving reads fine) and used only when ``--timezone`` asks for one zone.
+
+Order dates have a plausible window (``plausible_window``): from 1990-01-01 to tomorrow by
+default, widened by ``--date-range FROM:TO``. A date outside it (``9999-12-31``, ``1066-10-14``)
+is *out of range*: NaT, flagged in ``ParsedDates.out_of_range`` (not in ``invalid``), so that
+no order, and no as-of date, comes from it.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -52,6 +58,10 @@ MONTHS = {
 }
 
 EXCEL_SERIAL = (20000, 80000)  # 1954 .. 2119
+# With a window, larger whole numbers up to 10000-01-01 are read as Excel serials too (so that
+# ``2958465``, 9999-12-31, is a date out of range rather than a number).
+_EXCEL_LAST = 2958466
+EARLIEST = dt.date(1990, 1, 1)  # the default start of the plausible window
 _EXCEL_EPOCH = np.datetime64("1899-12-30", "s")
 
 
@@ -65,23 +75,63 @@ class ParsedDates:
     offsets: np.ndarray | None = None  # minutes east of UTC where the cell had an offset
     notes: list[str] = field(default_factory=list)
     dayfirst: bool | None = None  # how dd/mm vs mm/dd was read, when the column had such dates
+    # bool: a date outside the window parse_dates was given (NaT in values); None: none
+    out_of_range: np.ndarray | None = None
+
+    def __post_init__(self) -> None:
+        if self.out_of_range is None:
+            self.out_of_range = np.zeros(len(self.invalid), bool)
 
 
-def parse_dates(values: pa.Array, dayfirst: bool | None = None, locale_dayfirst: bool = True):
-    """Parse one column of date cells of any Arrow type."""
+def plausible_window(
+    start: dt.date | None = None, end: dt.date | None = None, today: dt.date | None = None
+) -> tuple[dt.date, dt.date]:
+    """The first and last day an order may have: ``start``/``end`` (``--date-range``), each
+    defaulting to 1990-01-01 and tomorrow (a day of slack for time zones)."""
+    today = today or dt.date.today()
+    return start or EARLIEST, end or today + dt.timedelta(days=1)
+
+
+def parse_dates(
+    values: pa.Array,
+    dayfirst: bool | None = None,
+    locale_dayfirst: bool = True,
+    window: tuple[dt.date, dt.date] | None = None,
+) -> ParsedDates:
+    """Parse one column of date cells of any Arrow type; with a ``window`` (first and last
+    day), a date outside it is NaT and flagged ``out_of_range``."""
+    parsed = _parse_dates(values, dayfirst, locale_dayfirst, window is not None)
+    if window is None:
+        return parsed
+    first = np.datetime64(window[0], "s")
+    after = (np.datetime64(window[1], "D") + 1).astype("datetime64[s]")
+    stamps = parsed.values
+    known = ~np.isnat(stamps)
+    outside = known & ((stamps < first) | (stamps >= after))
+    if outside.any():
+        parsed.values = np.where(outside, np.datetime64("NaT", "s"), stamps)
+        parsed.out_of_range = outside
+        parsed.invalid = parsed.invalid & ~outside
+    return parsed
+
+
+def _parse_dates(values, dayfirst, locale_dayfirst, late_serials: bool) -> ParsedDates:
     if isinstance(values, pa.ChunkedArray):
         values = values.combine_chunks()
     n = len(values)
     if pa.types.is_timestamp(values.type):
         if values.type.tz is not None:
             values = pc.local_timestamp(values)
-        ts = values.cast(pa.timestamp("s")).to_numpy(zero_copy_only=False)
+        # to whole seconds (12:00:01.500 is 12:00:01), whatever the stored unit
+        ts = pc.cast(values, pa.timestamp("s"), safe=False).to_numpy(zero_copy_only=False)
         return ParsedDates(ts.astype("datetime64[s]"), np.zeros(n, bool), ["timestamp"])
     if pa.types.is_date(values.type):
         ts = values.cast(pa.timestamp("s")).to_numpy(zero_copy_only=False)
         return ParsedDates(ts.astype("datetime64[s]"), np.zeros(n, bool), ["date"])
     if pa.types.is_integer(values.type) or pa.types.is_floating(values.type):
-        return _parse_numbers(values.cast(pa.float64()).to_numpy(zero_copy_only=False))
+        # numbers beyond 2**53 are no dates: their last digits may round
+        numbers = pc.cast(values, pa.float64(), safe=False).to_numpy(zero_copy_only=False)
+        return _parse_numbers(numbers, late_serials)
     fast = _common_formats(values.cast(pa.string()))
     if fast is not None:
         return fast
@@ -116,7 +166,7 @@ def parse_dates(values: pa.Array, dayfirst: bool | None = None, locale_dayfirst:
         num = pc.cast(
             pc.replace_substring(pc.if_else(pa.array(rest), text, "0"), ",", "."), pa.float64()
         ).to_numpy(zero_copy_only=False)
-        parsed = _parse_numbers(np.where(rest, num, np.nan))
+        parsed = _parse_numbers(np.where(rest, num, np.nan), late_serials)
         take = rest & ~np.isnat(parsed.values)
         out[take] = parsed.values[take]
         done |= rest
@@ -256,8 +306,9 @@ def _one_offset(t: str) -> int:
     return sign * (hours * 60 + minutes)
 
 
-def _parse_numbers(x: np.ndarray) -> ParsedDates:
-    """Numbers in a date column: YYYYMMDD, Excel serials, or Unix epochs in s, ms or µs."""
+def _parse_numbers(x: np.ndarray, late_serials: bool = False) -> ParsedDates:
+    """Numbers in a date column: YYYYMMDD, Excel serials, or Unix epochs in s, ms or µs
+    (``late_serials``: also Excel serials after 2119, up to 10000-01-01)."""
     n = len(x)
     out = np.full(n, np.datetime64("NaT"), dtype="datetime64[s]")
     finite = np.isfinite(x)
@@ -286,5 +337,10 @@ def _parse_numbers(x: np.ndarray) -> ParsedDates:
         if hit.any():
             out[hit] = (x[hit] // scale).astype(np.int64).astype("datetime64[s]")
             shapes.append(name)
+    if late_serials:
+        late = rest & np.isnat(out) & (x >= EXCEL_SERIAL[1]) & (x <= _EXCEL_LAST)
+        if late.any():
+            seconds = np.round(x[late] * 86400).astype(np.int64)
+            out[late] = _EXCEL_EPOCH + seconds.astype("timedelta64[s]")
     invalid = finite & np.isnat(out)
     return ParsedDates(out, invalid, shapes)

@@ -33,6 +33,7 @@ from ltvcli.schema.fields import (
 )
 from ltvcli.schema.identity import Identifier
 from ltvcli.schema.money import parse_money
+from ltvcli.schema.report import personal, shape
 
 _SAMPLE = 5000
 _REQUIRED = ("customer", "date", "amount")
@@ -336,9 +337,9 @@ def _values_fit(fname: str, sample: pa.Array) -> bool:
         return True
     if fname == "date":
         return _date_share(present) >= 0.5
-    if fname in ("amount", "refund", "cost"):
+    if fname in ("amount", "refund", "cost"):  # money, even if too large to count
         parsed = parse_money(present)
-        return 1 - parsed.invalid.mean() >= 0.5
+        return 1 - (parsed.invalid & ~parsed.out_of_range).mean() >= 0.5
     if fname == "customer":  # written dates are no key; numbers are (GA4's "1197596843.17...")
         written = identity.share(present, r"^\d{1,4}[./\-]\d{1,2}[./\-]\d{1,4}") >= 0.5
         return not written or _date_share(present) < 0.5
@@ -487,4 +488,6 @@ def _id_like(arr: pa.Array) -> bool:
 
 
 def _list(names) -> str:
-    return ", ".join(f'"{n}"' for n in names)
+    """Column names for a message; a "name" that is a customer's e-mail or phone (a file
+    without a header row) only by its shape."""
+    return ", ".join(shape(n) if personal(n) else f'"{n}"' for n in names)

@@ -8,7 +8,9 @@ a customer id before an e-mail before a phone).
 from __future__ import annotations
 
 import re
+from bisect import bisect_left, bisect_right
 from dataclasses import dataclass
+from functools import lru_cache
 
 
 @dataclass(frozen=True)
@@ -479,6 +481,7 @@ _STRIP = re.compile(r"[()\[\]#№:]")
 _SPACES = re.compile(r"\s+")
 
 
+@lru_cache(maxsize=1 << 16)
 def normalise_header(header: str) -> str:
     """Case-fold, drop BOM and brackets, treat ``_`` and ``-`` as spaces, collapse spaces."""
     h = header.replace("\ufeff", "").casefold()
@@ -489,6 +492,19 @@ def normalise_header(header: str) -> str:
 
 _NORMALISED = {f.name: tuple(normalise_header(s) for s in f.synonyms) for f in FIELDS}
 _NOT_AMOUNT = {normalise_header(s) for s in NOT_AMOUNT}
+# Each field's exact synonyms with their (first) rank, and every synonym that may be found
+# inside a longer header (four characters or more) with the fields and ranks it has: header
+# matching looks names up instead of running a regular expression per synonym per header.
+_EXACT_RANK = {
+    name: {s: rank for rank, s in reversed(list(enumerate(syns)))}
+    for name, syns in _NORMALISED.items()
+}
+_PARTIAL: dict[str, list[tuple[str, int]]] = {}
+for _name, _syns in _NORMALISED.items():
+    for _rank, _syn in enumerate(_syns):
+        if len(_syn) >= 4 and all(f != _name for f, _ in _PARTIAL.get(_syn, ())):
+            _PARTIAL.setdefault(_syn, []).append((_name, _rank))
+_LONGEST = max(map(len, _PARTIAL))
 
 # Headers of a table with one row per customer (a CRM's customer list), not one per order.
 PER_CUSTOMER = frozenset(
@@ -506,28 +522,51 @@ def match(field: str, header: str) -> tuple[int, str] | None:
     """Score how well ``header`` names ``field``: (score, reason) or None.
 
     Exact synonyms score ``EXACT`` + 1000 minus their rank; a synonym found as whole words
-    inside a longer header scores 1000 minus its rank (always below ``EXACT``).
+    inside a longer header scores 1000 minus its rank (always below ``EXACT``). The work per
+    call does not grow with the number of synonyms or of columns (see ``_partial_matches``).
     """
     h = normalise_header(header)
     if not h:
         return None
     if field == "amount" and h in _NOT_AMOUNT:
         return None
-    synonyms = _NORMALISED[field]
-    if h in synonyms:
-        return EXACT + 1000 - synonyms.index(h), f'header "{header}" is a known name for it'
-    for rank, syn in enumerate(synonyms):
-        if len(syn) >= 4 and re.search(rf"(?<!\w){re.escape(syn)}(?!\w)", h):
-            if field == "date" and _is_other_timestamp(h):
-                return None
-            if field == "amount" and any(w in h.split() for w in _NOT_AMOUNT):
-                return None
-            if field == "time" and any(w in h for w in ("date", "дата", "datum")):
-                return None  # "update_date_time" is a timestamp, not a time of day
-            if field == "kind" and any(w in h for w in _PERSON_WORDS):
-                return None  # "Customer type" (new, returning) says nothing of the row
-            return 1000 - rank, f'header "{header}" contains "{syn}"'
-    return None
+    rank = _EXACT_RANK[field].get(h)
+    if rank is not None:
+        return EXACT + 1000 - rank, f'header "{header}" is a known name for it'
+    found = _partial_matches(h).get(field)
+    if found is None:
+        return None
+    rank, syn = found
+    if field == "date" and _is_other_timestamp(h):
+        return None
+    if field == "amount" and any(w in h.split() for w in _NOT_AMOUNT):
+        return None
+    if field == "time" and any(w in h for w in ("date", "дата", "datum")):
+        return None  # "update_date_time" is a timestamp, not a time of day
+    if field == "kind" and any(w in h for w in _PERSON_WORDS):
+        return None  # "Customer type" (new, returning) says nothing of the row
+    return 1000 - rank, f'header "{header}" contains "{syn}"'
+
+
+@lru_cache(maxsize=1 << 16)
+def _partial_matches(h: str) -> dict[str, tuple[int, str]]:
+    """For each field, its best-ranked synonym found as whole words inside the normalised
+    header ``h``: (rank, synonym). The same as searching ``(?<!\\w)synonym(?!\\w)`` for every
+    synonym, in one pass: every stretch of ``h`` that starts and ends at a word boundary and
+    is as long as some synonym is looked up in ``_PARTIAL``. Callers must not change it."""
+    n = len(h)
+    word = [c.isalnum() or c == "_" for c in h]  # what \w matches in a str pattern
+    ends = [j for j in range(4, n + 1) if j == n or not word[j]]
+    found: dict[str, tuple[int, str]] = {}
+    for i in range(n - 3):
+        if i and word[i - 1]:
+            continue
+        for j in ends[bisect_left(ends, i + 4) : bisect_right(ends, i + _LONGEST)]:
+            piece = h[i:j]
+            for name, rank in _PARTIAL.get(piece, ()):
+                if name not in found or rank < found[name][0]:
+                    found[name] = (rank, piece)
+    return found
 
 
 _PERSON_WORDS = ("customer", "client", "buyer", "user", "клиент", "покупател", "контрагент")
@@ -539,13 +578,19 @@ def _is_other_timestamp(h: str) -> bool:
 
 def header_score(header: str) -> int:
     """How strongly a cell looks like a header of a known field (for finding the header row)."""
+    h = normalise_header(header)
+    if not h or (h not in _ANY_EXACT and not _partial_matches(h)):
+        return 0  # the common case of a data cell: no field to try
     return max((m[0] for f in FIELDS if (m := match(f.name, header))), default=0)
+
+
+_ANY_EXACT = frozenset(s for syns in _NORMALISED.values() for s in syns)
+_ATTRIBUTE_KIND: dict[str, str] = {}
+for _kind, _names in ATTRIBUTES.items():
+    for _n in _names:
+        _ATTRIBUTE_KIND.setdefault(normalise_header(_n), _kind)
 
 
 def attribute_kind(header: str) -> str | None:
     """The attribute a passed-through column holds (city, channel, ...), if it is a known one."""
-    h = normalise_header(header)
-    for kind, names in ATTRIBUTES.items():
-        if h in (normalise_header(n) for n in names):
-            return kind
-    return None
+    return _ATTRIBUTE_KIND.get(normalise_header(header))

@@ -5,6 +5,13 @@ column where it cannot), thousands separators (space, NBSP, narrow NBSP, comma, 
 apostrophe), currency symbols and codes (``1 234,50 ₽``, ``$1,234.50``, ``12 345.00 руб.``,
 ``RUB 100``), accounting negatives ``(76.50)`` and trailing minus ``1234-``. Amounts are rounded
 half-up to the cent; a total is then an exact integer sum.
+
+Every cell has a bound: ``|amount| ≤ MAX_CENTS`` (9,999,999,999.99 currency units, below 10^10).
+A cell beyond it — too many digits, ``1e20``, a Parquet float or integer that large, an
+infinity — is *out of range*: null, flagged in ``ParsedMoney.out_of_range`` (and in ``invalid``,
+so a caller that knows only ``invalid`` still refuses it), never wrapped or truncated. The bound
+keeps every sum exact in int64 cents: int64 holds 9.22 × 10^18 cents, so any 9,223,372 cells at
+the bound — and any total below 92 quadrillion units — add up without overflow.
 """
 
 from __future__ import annotations
@@ -29,6 +36,15 @@ CURRENCY_TOKENS = {
 _ABBREVIATION_DOT = r"(?i)(руб|грн|тнг|тг|sfr|fr|р)\."
 _CURRENCY_CHARS = r"[\d\s\x{00a0}\x{202f}.,'’()+\-−]"
 _NON_NUMERIC = r"[^\d.,]"
+_SCIENTIFIC = r"^[+-]?(?:\d+\.?\d*|\.\d+)[eE][+-]?\d+$"
+
+# The largest amount a cell may hold, in cents: 9,999,999,999.99 currency units. With it, the sum
+# of up to 9,223,372 cells (int64 max / MAX_CENTS) is exact in int64 cents (docs/input.md).
+MAX_CENTS = 10**12 - 1
+_MAX_UNITS = MAX_CENTS // 100  # the bound for whole-number (integer) columns
+# Floats this large are out of range whatever their cents (and stay far from int64's limits).
+_FLOAT_LIMIT = 2.0 * _MAX_UNITS
+_INT_DIGITS = len(str(_MAX_UNITS))  # integer digits of the largest amount
 
 
 @dataclass
@@ -41,30 +57,67 @@ class ParsedMoney:
     rounded: int = 0  # cells with non-zero digits below the cent
     notes: list[str] = field(default_factory=list)
     decimal_mark: str | None = None  # "." or "," (or "., mixed") as read, for `ltv inspect`
+    # bool: a cell that is an amount beyond ±MAX_CENTS (also set in ``invalid``); None: none
+    out_of_range: np.ndarray | None = None
+
+    def __post_init__(self) -> None:
+        if self.out_of_range is None:
+            self.out_of_range = np.zeros(len(self.invalid), bool)
 
 
 def parse_money(values: pa.Array, decimal_comma_hint: bool = False) -> ParsedMoney:
     """Parse a column of money cells of any Arrow type into int64 cents."""
     values = _combine(values)
     if pa.types.is_integer(values.type):
-        cents = pc.multiply_checked(values.cast(pa.int64()), 100)
-        return ParsedMoney(cents=cents, invalid=np.zeros(len(values), bool), decimal_mark=".")
+        return _integers(values)
     if pa.types.is_floating(values.type) or pa.types.is_decimal(values.type):
-        as_float = values.cast(pa.float64()).to_numpy(zero_copy_only=False)
-        if (whole := _whole_cents(as_float)) is not None:
-            return ParsedMoney(cents=pa.array(whole), invalid=np.zeros(len(values), bool))
-        ok = np.isfinite(as_float)
-        cents = np.zeros(len(as_float), dtype=np.int64)
-        cents[ok] = _round_half_up(as_float[ok] * 100)
-        arr = pa.array(cents, mask=~ok)
-        rounded = int(np.count_nonzero(np.abs(as_float[ok] * 100 - cents[ok]) > 1e-6))
-        return ParsedMoney(cents=arr, invalid=np.zeros(len(values), bool), rounded=rounded)
+        return _floats(values.cast(pa.float64()).to_numpy(zero_copy_only=False))
     if not pa.types.is_string(values.type) and not pa.types.is_large_string(values.type):
         values = values.cast(pa.string())
     return (
         _plain_decimals(values)
         or _plain_decimals(pc.replace_substring(values, ",", "."), ",")
         or _parse_text(values, decimal_comma_hint)
+    )
+
+
+def _integers(values: pa.Array) -> ParsedMoney:
+    """Whole currency units (a Parquet integer column); beyond the bound is out of range."""
+    wide = pa.uint64() if pa.types.is_unsigned_integer(values.type) else pa.int64()
+    values = values.cast(wide)
+    big = pc.greater(values, pa.scalar(_MAX_UNITS, wide))
+    if not pa.types.is_unsigned_integer(wide):
+        big = pc.or_(big, pc.less(values, -_MAX_UNITS))
+    big = pc.fill_null(big, False)
+    units = pc.if_else(big, pa.scalar(0, wide), values).cast(pa.int64())
+    cents = pc.multiply_checked(units, 100)
+    out_of_range = big.to_numpy(zero_copy_only=False)
+    if out_of_range.any():
+        cents = pc.if_else(big, pa.scalar(None, pa.int64()), cents)
+    return ParsedMoney(
+        cents=cents, invalid=out_of_range.copy(), decimal_mark=".", out_of_range=out_of_range
+    )
+
+
+def _floats(as_float: np.ndarray) -> ParsedMoney:
+    """Floating-point amounts (Parquet, spreadsheets): NaN is an empty cell; an infinity or a
+    value beyond the bound is out of range."""
+    out_of_range = np.isinf(as_float) | (np.abs(np.nan_to_num(as_float)) >= _FLOAT_LIMIT)
+    as_float = np.where(out_of_range, 0.0, as_float)
+    if (whole := _whole_cents(as_float)) is not None:
+        cents, rounded = whole, 0
+    else:
+        cents = np.zeros(len(as_float), dtype=np.int64)
+        finite = np.isfinite(as_float)
+        cents[finite] = _round_half_up(as_float[finite] * 100)
+        rounded = int(np.count_nonzero(np.abs(as_float[finite] * 100 - cents[finite]) > 1e-6))
+    out_of_range |= np.abs(cents) > MAX_CENTS
+    missing = np.isnan(as_float) | out_of_range
+    return ParsedMoney(
+        cents=pa.array(cents, mask=missing if missing.any() else None),
+        invalid=out_of_range.copy(),
+        rounded=rounded,
+        out_of_range=out_of_range,
     )
 
 
@@ -75,18 +128,27 @@ def _plain_decimals(values: pa.Array, mark: str = ".") -> ParsedMoney | None:
 
     Arrow's text-to-double cast is correctly rounded, so below 10^13 the nearest integer to
     value × 100 is the exact number of cents; a cell with more decimals sends the column to
-    the careful path.
+    the careful path. A number beyond the bound (``1e20``, ``1234567890123456.78``) is out of
+    range, whatever its decimals.
     """
     try:
         numbers = pc.cast(values, pa.float64())
     except (pa.ArrowInvalid, pa.ArrowNotImplementedError):
         return None
     missing = numbers.is_null().to_numpy(zero_copy_only=False)
-    cents = _whole_cents(pc.fill_null(numbers, 0.0).to_numpy(zero_copy_only=False))
-    if cents is None or (np.abs(cents) >= 10**15).any():
+    amounts = pc.fill_null(numbers, 0.0).to_numpy(zero_copy_only=False)
+    if not np.isfinite(amounts).all():
+        return None  # "nan", "inf": not amounts, the careful path says so
+    out_of_range = np.abs(amounts) >= _FLOAT_LIMIT
+    cents = _whole_cents(np.where(out_of_range, 0.0, amounts))
+    if cents is None:
         return None
+    out_of_range |= np.abs(cents) > MAX_CENTS
+    missing |= out_of_range
     arr = pa.array(cents, mask=missing if missing.any() else None)
-    return ParsedMoney(cents=arr, invalid=np.zeros(len(values), bool), decimal_mark=mark)
+    return ParsedMoney(
+        cents=arr, invalid=out_of_range.copy(), decimal_mark=mark, out_of_range=out_of_range
+    )
 
 
 def _whole_cents(amounts: np.ndarray) -> np.ndarray | None:
@@ -112,8 +174,11 @@ def _round_half_up(x: np.ndarray) -> np.ndarray:
 def _parse_text(values: pa.Array, decimal_comma_hint: bool) -> ParsedMoney:
     text = pc.utf8_trim_whitespace(values)
     present = pc.fill_null(pc.not_equal(text, ""), False)
+    # ``1.5e3``, ``1e20``: numbers in scientific notation, read as the fast path reads them
+    scientific = pc.fill_null(pc.match_substring_regex(text, _SCIENTIFIC), False)
     stripped = pc.replace_substring_regex(text, _ABBREVIATION_DOT, r"\1")
     token = pc.utf8_lower(pc.replace_substring_regex(stripped, _CURRENCY_CHARS, ""))
+    token = pc.if_else(scientific, "", token)
     currency, bad_token = _currency_of(token)
     negative = pc.or_(
         pc.match_substring_regex(text, r"^\(.*\)$|^[^\d]*[-−]|[-−]$"),
@@ -121,6 +186,7 @@ def _parse_text(values: pa.Array, decimal_comma_hint: bool) -> ParsedMoney:
     )
     core = pc.replace_substring_regex(stripped, r"[\s\x{00a0}\x{202f}'’]", "")
     core = pc.replace_substring_regex(core, _NON_NUMERIC, "")
+    core = pc.if_else(scientific, "0", core)
     canonical, notes, mark = _canonical_decimal(core, decimal_comma_hint)
     parts = pc.extract_regex(canonical, r"^(?P<int>\d*)(?:\.(?P<frac>\d+))?$")
     ok = pc.and_(pc.is_valid(parts), pc.match_substring_regex(canonical, r"\d"))
@@ -128,29 +194,45 @@ def _parse_text(values: pa.Array, decimal_comma_hint: bool) -> ParsedMoney:
     int_part = pc.struct_field(parts, "int")
     frac_part = pc.struct_field(parts, "frac")
     int_digits = pc.if_else(pc.equal(int_part, ""), "0", int_part)
+    int_digits = pc.replace_substring_regex(int_digits, r"^0+(\d)", r"\1")
+    # More integer digits than the bound has can be no amount: out of range, never truncated.
+    too_long = pc.fill_null(pc.and_(ok, pc.greater(pc.utf8_length(int_digits), _INT_DIGITS)), False)
+    ok = pc.and_(ok, pc.invert(too_long))
     frac6 = pc.utf8_slice_codeunits(pc.utf8_rpad(frac_part, width=6, padding="0"), 0, 6)
     whole = _to_int(int_digits, ok)
     micro = _to_int(frac6, ok)
     cents = whole * 100 + (micro + 5000) // 10000
-    rounded = int(np.count_nonzero((micro % 10000 != 0) & ok.to_numpy(zero_copy_only=False)))
-    neg = pc.fill_null(negative, False).to_numpy(zero_copy_only=False)
-    cents = np.where(neg, -cents, cents)
     valid = ok.to_numpy(zero_copy_only=False)
+    rounded_cells = (micro % 10000 != 0) & valid
+    neg = pc.fill_null(negative, False).to_numpy(zero_copy_only=False)
+    sci = scientific.to_numpy(zero_copy_only=False)
+    if sci.any():
+        numbers = pc.cast(pc.if_else(scientific, text, "0"), pa.float64())
+        sci_ok = _floats(numbers.to_numpy(zero_copy_only=False))
+        cents = np.where(sci, np.abs(sci_ok.cents.fill_null(0).to_numpy()), cents)
+        neg = np.where(sci, numbers.to_numpy(zero_copy_only=False) < 0, neg)
+        valid = np.where(sci, ~sci_ok.out_of_range, valid)
+        too_long = pc.or_(too_long, pa.array(sci_ok.out_of_range))
+        rounded_cells &= ~sci
+    out_of_range = too_long.to_numpy(zero_copy_only=False) | (valid & (cents > MAX_CENTS))
+    valid &= ~out_of_range
+    cents = np.where(neg, -cents, cents)
     invalid = present.to_numpy(zero_copy_only=False) & ~valid
     return ParsedMoney(
         cents=pa.array(cents, type=pa.int64(), mask=~valid),
         invalid=invalid,
         currency=currency,
-        rounded=rounded,
+        rounded=int(np.count_nonzero(rounded_cells & valid)),
         notes=notes,
         decimal_mark=mark,
+        out_of_range=out_of_range,
     )
 
 
 def _to_int(digits: pa.Array, ok: pa.Array) -> np.ndarray:
     safe = pc.if_else(ok, digits, "0")
     safe = pc.if_else(pc.equal(safe, ""), "0", safe)
-    # More than 15 integer digits is not money; keep the cast from overflowing.
+    # Out-of-range cells are masked before this; keep the cast from overflowing all the same.
     safe = pc.if_else(pc.greater(pc.utf8_length(safe), 15), "0", safe)
     return pc.cast(safe, pa.int64()).to_numpy(zero_copy_only=False)
 

@@ -583,7 +583,7 @@ def _drop_non_data(table: pa.Table, maybe: np.ndarray, report: LoadReport) -> np
         return keep
     idx = np.flatnonzero(maybe)
     subset = table.take(pa.array(idx))
-    text_cols = [c for c in table.column_names if pa.types.is_string(table.schema.field(c).type)]
+    text_cols = {c for c in table.column_names if pa.types.is_string(table.schema.field(c).type)}
     empty = np.ones(len(idx), dtype=bool)
     header_like = np.full(len(idx), bool(text_cols))
     summary = np.zeros(len(idx), dtype=bool)

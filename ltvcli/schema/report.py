@@ -11,6 +11,7 @@ MAX_EXAMPLES = 5
 # business rules (cancelled orders, refunds without a buyer...) and are only counted.
 BAD_VALUE_REASONS = frozenset(
     {"unparseable date", "unparseable amount", "unparseable refund", "unparseable cost"}
+    | {"date out of range", "amount out of range", "refund out of range", "cost out of range"}
 )
 
 
@@ -25,8 +26,26 @@ class Example:
     def __str__(self) -> str:
         where = self.file + (f": row {self.row}" if self.row is not None else "")
         col = f': column "{self.column}"' if self.column else ""
-        val = f": {self.value!r}" if self.value is not None else ""
+        val = f": {shape(self.value)}" if self.value is not None else ""
         return f"{where}{col}: {self.reason}{val}"
+
+
+def shape(value: str) -> str:
+    """A cell as messages may show it: short values as they are ('31/13/2024', 'n/a'); what may
+    be personal or long only by its shape ("an e-mail address", "11 digits", "48 characters")."""
+    if "@" in value:
+        return "an e-mail address"
+    if personal(value):
+        return f"{sum(ch.isdigit() for ch in value)} digits"
+    if len(value) > 24:
+        return f"{len(value)} characters of text"
+    return repr(value)
+
+
+def personal(value: str) -> bool:
+    """An e-mail address or a phone-like run of digits: never quoted in a message."""
+    digits = sum(ch.isdigit() for ch in value)
+    return "@" in value or (digits >= 7 and not any(ch.isalpha() for ch in value))
 
 
 @dataclass

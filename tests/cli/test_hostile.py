@@ -140,3 +140,15 @@ def test_data_is_inert_in_markdown_csv_and_the_terminal(run_cli, write):
     table = run_cli("customers", path, "-f", "table", "-q").stdout
     assert "\x1b" not in table
     assert "[bold]x[/bold]" in table  # shown as written, not read as markup
+
+
+def test_messages_show_the_shape_of_personal_values_never_the_value(run_cli, write):
+    text = (
+        "customer,date,amount\nann@x.example,ann@x.example,10\n"
+        "bob,2024-01-02,79161234567x\ncy,2024-01-03,5.00\n"
+    )
+    result = run_cli("compute", write("leaky.csv", text), "-f", "json")
+    assert "ann@x.example" not in result.stderr
+    assert "an e-mail address" in result.stderr
+    strict = run_cli("compute", write("leaky.csv", text), "--strict")
+    assert strict.exit_code == 1 and "ann@x.example" not in strict.stderr
