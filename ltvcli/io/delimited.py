@@ -95,7 +95,9 @@ def sniff_dialect(
     rows, starts = _parse_head(head_lines, delimiter)
     if not rows:
         raise InputError("no rows of data could be read", file=name)
-    if options.no_header:
+    header_index = None if options.no_header else find_header(rows)
+    if header_index is None or is_data(rows[header_index]):
+        # no header row (or the "header" is an order: an e-mail, a date, an amount)
         header_index = _first_data_index(rows)
         width = max((len(r) for r in rows[header_index:]), default=0)
         names = list(options.names or ())
@@ -107,7 +109,6 @@ def sniff_dialect(
         skip_lines = starts[header_index] if header_index < len(starts) else 0
         header_row = None
     else:
-        header_index = find_header(rows)
         names = unique_names(rows[header_index])
         skip_lines = starts[header_index] + 1 if header_index + 1 < len(starts) else None
         if skip_lines is None or header_index + 1 >= len(rows):
@@ -200,6 +201,19 @@ def find_header(rows: list[list[str]]) -> int:
         if len(row) == width and filled >= max(2, width * 0.6):
             return i
     return 0
+
+
+_VALUE = re.compile(
+    r"^\s*([-+]?[\d\s\u00a0.,']+|\d{1,4}[./-]\d{1,2}[./-]\d{1,4}.*|[^@\s]+@[^@\s]+\.\w+)\s*$"
+)
+
+
+def is_data(row: list[str]) -> bool:
+    """Whether a row is an order, not a header: most of its cells are numbers, dates or
+    e-mail addresses (a header names things; it holds none of those)."""
+    cells = [c for c in row if c.strip()]
+    values = sum(1 for c in cells if _VALUE.match(c))
+    return values >= 2 and values >= len(cells) / 2
 
 
 def _first_data_index(rows: list[list[str]]) -> int:

@@ -155,3 +155,12 @@ def test_unusable_files_get_one_clear_error(write, name, content, message):
 def test_missing_file():
     with pytest.raises(InputError, match="no such file"):
         load_orders("does/not/exist.csv")
+
+
+@pytest.mark.parametrize("engine", ["memory", "stream"])
+def test_a_file_without_a_header_row_keeps_its_first_order(run_cli, write, engine):
+    # the first row holds an e-mail, a date and an amount: an order, not a header
+    text = "ann@x.example,+7 916 555 12 34,2024-01-01,10\nbob@x.example,+7 916 555 00 00,2024-01-02,20\n"
+    result = run_cli("compute", write("plain.csv", text), "--engine", engine, "-f", "json", "-q")
+    assert result.exit_code == 0, result.stderr
+    assert (result.json["customers"], result.json["net_revenue"]) == (2, 30.0)
