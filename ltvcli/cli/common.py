@@ -46,9 +46,10 @@ Format = Annotated[
 
 
 def _output_path(value: str | None) -> str | None:
+    """``-o -`` is stdout, as if no -o were given (the format then follows the terminal)."""
     if value is not None and not value.strip():
         raise typer.BadParameter("needs a file name")
-    return value
+    return None if value == "-" else value
 
 
 Output = Annotated[

@@ -152,3 +152,8 @@ def test_messages_show_the_shape_of_personal_values_never_the_value(run_cli, wri
     assert "an e-mail address" in result.stderr
     strict = run_cli("compute", write("leaky.csv", text), "--strict")
     assert strict.exit_code == 1 and "ann@x.example" not in strict.stderr
+
+
+def test_dash_as_output_is_stdout(run_cli):
+    result = run_cli("customers", ORDERS, "-o", "-", "-q")
+    assert result.exit_code == 0 and result.stdout.startswith("customer,")
