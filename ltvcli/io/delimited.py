@@ -210,10 +210,12 @@ _VALUE = re.compile(
 
 def is_data(row: list[str]) -> bool:
     """Whether a row is an order, not a header: most of its cells are numbers, dates or
-    e-mail addresses (a header names things; it holds none of those)."""
+    e-mail addresses, and none is a known field name."""
     cells = [c for c in row if c.strip()]
     values = sum(1 for c in cells if _VALUE.match(c))
-    return values >= 2 and values >= len(cells) / 2
+    if values < 2 or values < len(cells) / 2:
+        return False
+    return not any(header_score(c) > 0 for c in cells)  # "Клиент;2023;2024" is a header
 
 
 def _first_data_index(rows: list[list[str]]) -> int:
