@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import pandas as pd
 
@@ -35,7 +35,9 @@ def load_orders(paths: list[str] | str, options: LoadOptions | None = None) -> L
     keys = identity.keys_of(rows) if identity.links_in(rows) else None
     if links := identity.settle_customers(keys, report):
         rows["customer"] = links.customers_of(rows)
-    orders = to_orders(rows, file_wide(options.normalise, report), report)
+    # every line of every order is here: to_orders sees itself which money is line amounts
+    normalise = replace(file_wide(options.normalise, report), line_money=None)
+    orders = to_orders(rows, normalise, report)
     if orders.empty:
         raise no_orders_error(report, [r.name for r in raws])
     identity.customer_warnings(report)

@@ -21,6 +21,7 @@ from ltvcli.io.raw import ReadOptions
 from ltvcli.io.readers import read_inputs
 from ltvcli.schema.dates import parse_dates
 from ltvcli.schema.fields import ATTRIBUTES, EXACT, match, normalise_header
+from ltvcli.schema.identity import EMAIL, share
 from ltvcli.schema.money import parse_money
 
 PERIOD_WORDS = ("month", "period", "date", "week", "day", "quarter", "year", "месяц", "период", "дата", "неделя", "квартал", "год", "monat", "datum")  # fmt: skip
@@ -68,8 +69,12 @@ def load_spend(path: str) -> Spend:
     [raw] = read_inputs([path], ReadOptions())
     table = raw.table
     names = table.column_names
+    # a customer column with an order id, or of e-mails, is an orders export (an ads export's
+    # "Customer ID" is the ad account, an agency's "Client" its client: those are spend)
     buyers = [n for n in names if (m := match("customer", n)) and m[0] >= EXACT]
-    if buyers:
+    orders = any((m := match("order_id", n)) and m[0] >= EXACT for n in names)
+    emails = any(share(table.column(n), EMAIL) >= 0.8 for n in buyers)
+    if buyers and (orders or emails):
         raise InputError(
             f'this looks like an orders file (it has a customer column, "{buyers[0]}"), '
             "not a spend file",

@@ -396,6 +396,12 @@ def warn_skipped(report) -> None:
         f"{reason}: {n}" for reason, n in sorted(data_skips.items(), key=lambda x: -x[1])
     )
     print(f"ltv: skipped {total} rows ({parts}); details: ltv inspect", file=sys.stderr)
+    if "date out of range" in data_skips:
+        print(
+            "ltv:   dates before 1990 or after tomorrow are taken for placeholders; "
+            "--date-range FROM:TO widens the window",
+            file=sys.stderr,
+        )
     for example in report.bad_values()[:3]:
         print(f"ltv:   {example}", file=sys.stderr)
 

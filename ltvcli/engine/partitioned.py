@@ -60,6 +60,7 @@ from ltvcli.schema import identity
 from ltvcli.schema.orders import (
     NormaliseOptions,
     file_wide,
+    lines_differ,
     merge_source,
     refund_rows,
     refund_target,
@@ -98,6 +99,7 @@ class PartOrders:
     stats: WindowStats
     report: LoadReport
     floating_used: np.ndarray  # which floating rows found their order here
+    lines_differ: frozenset[str] = frozenset()  # money columns whose order lines differ here
 
 
 class Collector(Protocol):
@@ -173,10 +175,12 @@ class _Parts:
     columns: list[str] = field(default_factory=list)
     strays: list[pd.DataFrame] = field(default_factory=list)
     as_of: int = 0
+    lines_differ: frozenset[str] = frozenset()
 
     def add(self, part: PartOrders) -> None:
         _merge(self.report, part.report)
         self.stats |= part.stats
+        self.lines_differ |= part.lines_differ
         for column in (*part.orders.columns, *part.strays.columns):
             if column not in self.columns:
                 self.columns.append(column)
@@ -211,8 +215,9 @@ class _Steps:
     def at_once(self, guess: int | None, collect: Collector) -> _Parts | None:
         """Each partition reduced as soon as it has its orders, with the as-of day guessed from
         the rows (an order is dated by one of its rows, so the guess is the last order day
-        unless that day's rows all dropped out). None when the guess was wrong or orders moved
-        between partitions: then ``two_steps`` runs on the rows, which are kept until then."""
+        unless that day's rows all dropped out). None when the guess was wrong, orders moved
+        between partitions, or a partition's order lines show money to sum that the blocks
+        did not: then ``two_steps`` runs on the rows, which are kept until then."""
         if guess is None:
             return None
         ledger = self.engine.keep_ledger
@@ -220,7 +225,10 @@ class _Steps:
             self.spill, self.floating, *self._args(), guess, ledger, collect
         )
         parts = self._orders(reduced)
-        return parts if parts.as_of == guess and not parts.strays else None
+        missed = parts.lines_differ - self.normalise.line_money
+        if missed:  # an order whose lines differ spanned blocks: sum those columns everywhere
+            self.normalise = replace(self.normalise, line_money=self.normalise.line_money | missed)
+        return parts if parts.as_of == guess and not parts.strays and not missed else None
 
     def _args(self):
         return self.normalise, self.settings, self.progress
@@ -354,16 +362,17 @@ def partition_orders(
             rows = pd.concat([rows, floating[used]], ignore_index=True)
     if rows.empty:
         return PartOrders(pd.DataFrame(), pd.DataFrame(), WindowStats(), report, used)
+    differ = frozenset(lines_differ(rows))  # the lines of each order are all here
     orders = to_orders(rows.reset_index(drop=True), options, report)
     if orders.empty:
-        return PartOrders(orders, orders, WindowStats(), report, used)
+        return PartOrders(orders, orders, WindowStats(), report, used, differ)
     window, stats = window_orders(orders, settings)
     if partition >= 0 and not used.any():  # only its own rows: only its own customers
-        return PartOrders(window, window.head(0), stats, report, used)
+        return PartOrders(window, window.head(0), stats, report, used, differ)
     own = partition_of(pa.array(window["customer"], pa.string()), count) == partition
     if own.all():
-        return PartOrders(window, window.head(0), stats, report, used)
-    return PartOrders(window[own], window[~own], stats, report, used)
+        return PartOrders(window, window.head(0), stats, report, used, differ)
+    return PartOrders(window[own], window[~own], stats, report, used, differ)
 
 
 def partition_reduce(orders: pd.DataFrame, as_of: int, settings: Settings, ledger: bool) -> Reduced:

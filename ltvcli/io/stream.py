@@ -233,7 +233,7 @@ def _blocks(path: str, options: ReadOptions, block_size: int) -> Iterator[tuple[
     with _Counting(raw) as stream:
         try:
             yield from _file_blocks(path, stream, options, block_size, stored)
-        except (EOFError, zlib.error, lzma.LZMAError, gzip.BadGzipFile, OSError) as exc:
+        except (EOFError, zlib.error, lzma.LZMAError, gzip.BadGzipFile) as exc:
             if compression is None:
                 raise
             raise InputError(f"damaged {compression} file ({exc})", file=path) from None

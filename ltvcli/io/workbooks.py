@@ -8,7 +8,7 @@ import io
 import pyarrow as pa
 
 from ltvcli.errors import InputError
-from ltvcli.io.delimited import find_header, unique_names
+from ltvcli.io.delimited import find_header, is_data, unique_names
 from ltvcli.io.raw import RawTable, ReadOptions
 
 _HEAD_ROWS = 60
@@ -29,14 +29,15 @@ def read_workbook(data: bytes, name: str, options: ReadOptions) -> RawTable:
     if not rows:
         raise InputError(f'sheet "{sheet.name}" is empty', file=name)
     head = [[_text(c) or "" for c in r] for r in rows[:_HEAD_ROWS]]
-    if options.no_header:
+    found = None if options.no_header else find_header(head)
+    if found is None or is_data(head[found]):  # no header row: the first row is an order
         header_index, names = (
             0,
             list(options.names or [f"column{i + 1}" for i in range(len(head[0]))]),
         )
         data_rows = rows
     else:
-        header_index = find_header(head)
+        header_index = found
         names = unique_names(head[header_index])
         data_rows = rows[header_index + 1 :]
     if not data_rows:

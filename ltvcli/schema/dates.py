@@ -225,7 +225,15 @@ def _components(parts, matched, shape, dayfirst, locale_dayfirst, notes, decided
     else:
         day = col("d", 1)
         month = _month_names(parts, matched) if "mon" in names else col("m", 1)
-    year = np.where(year < 100, np.where(year < 70, 2000 + year, 1900 + year), year)
+    # a two-digit year (24) is 2024, one of 1970..1999 above 69; 0001 (1C's empty date) stays 1
+    short = (
+        pc.fill_null(pc.less_equal(pc.utf8_length(pc.struct_field(parts, "y")), 2), False).to_numpy(
+            zero_copy_only=False
+        )
+        if "y" in names
+        else np.zeros(len(year), dtype=bool)
+    )
+    year = np.where(short & (year < 100), np.where(year < 70, 2000 + year, 1900 + year), year)
     hour, minute, second = col("H"), col("M"), col("S")
     if "ampm" in names:
         ampm = pc.utf8_lower(pc.fill_null(pc.struct_field(parts, "ampm"), ""))

@@ -206,7 +206,7 @@ def rows_from_raw(raw: RawTable, options: NormaliseOptions, report: LoadReport) 
     rows = pd.DataFrame(frame, copy=False)
     rows = rows[~bad] if bad.any() else rows
     repeats = col("order_id") and _id_repeats(table.column(col("order_id")), id_jobs["order_id"])
-    report.sources[-1]["lines_differ"] = _lines_differ(rows) if repeats else []
+    report.sources[-1]["lines_differ"] = lines_differ(rows) if repeats else []
     return rows
 
 
@@ -223,9 +223,11 @@ def _id_repeats(column: pa.ChunkedArray, as_text) -> bool:
     return has_repeats(as_text.result())
 
 
-def _lines_differ(rows: pd.DataFrame) -> list[str]:
+def lines_differ(rows: pd.DataFrame) -> list[str]:
     """The money columns whose values differ between the sales lines of one order: line
     amounts, to be summed (``file_wide``); otherwise an order total repeated on its lines."""
+    if rows.empty:
+        return []
     sales = rows[~refund_rows(rows)]
     if not has_repeats(pa.array(sales["order_id"], pa.string())):
         return []
@@ -361,7 +363,7 @@ def _collapse(
     multi = rows[has_id]
     groups = multi.groupby("order_id", sort=False)
     summed = {}
-    differ = set(_lines_differ(rows) if line_money is None else line_money)
+    differ = set(lines_differ(rows) if line_money is None else line_money)
     for money in _MONEY:
         if multi[money].notna().any():
             if money in differ:
@@ -713,5 +715,8 @@ def _to_zone(stamps: np.ndarray, offsets: np.ndarray, zone: str) -> np.ndarray:
 
 
 def _text(value: pa.Scalar) -> str | None:
-    v = value.as_py()
+    try:
+        v = value.as_py()
+    except (OverflowError, ValueError):  # a timestamp beyond what Python's datetime holds
+        return f"{value.cast(pa.int64()).as_py()} {value.type.unit} since 1970"
     return None if v is None else str(v)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections import Counter
 from dataclasses import dataclass, field
 
@@ -43,9 +44,15 @@ def shape(value: str) -> str:
 
 
 def personal(value: str) -> bool:
-    """An e-mail address or a phone-like run of digits: never quoted in a message."""
+    """An e-mail address or a phone-like run of digits (not a date): never quoted in a
+    message."""
+    if "@" in value:
+        return True
     digits = sum(ch.isdigit() for ch in value)
-    return "@" in value or (digits >= 7 and not any(ch.isalpha() for ch in value))
+    return digits >= 7 and not any(ch.isalpha() for ch in value) and not _DATE.match(value)
+
+
+_DATE = re.compile(r"^\s*\d{1,4}[./-]\d{1,2}[./-]\d{1,4}([ T][\d:.]+)?\s*$")
 
 
 @dataclass

@@ -157,3 +157,46 @@ def test_messages_show_the_shape_of_personal_values_never_the_value(run_cli, wri
 def test_dash_as_output_is_stdout(run_cli):
     result = run_cli("customers", ORDERS, "-o", "-", "-q")
     assert result.exit_code == 0 and result.stdout.startswith("customer,")
+
+
+def test_an_ads_export_with_a_customer_id_is_still_a_spend_file(run_cli, write):
+    ads = "Day,Customer ID,Account name,Campaign,Cost\n2025-01-01,123-456-7890,Shop,Brand,100.00\n"
+    result = run_cli("compute", ORDERS, "--spend", write("ads.csv", ads), "-f", "json", "-q")
+    assert result.exit_code == 0 and result.json["spend"] == 100.0
+
+
+def test_1c_empty_date_is_out_of_range_and_said_with_its_value_and_the_flag(run_cli, write):
+    text = "customer,date,amount\na,01.01.0001,5\nb,02.01.2024,3\n"
+    result = run_cli("compute", write("1c.csv", text), "-f", "json")
+    assert result.json["customers"] == 1
+    assert "'01.01.0001'" in result.stderr and "--date-range" in result.stderr
+
+
+def test_a_workbook_without_a_header_row_keeps_its_first_order(run_cli, tmp_path):
+    import xlsxwriter
+
+    book = xlsxwriter.Workbook(tmp_path / "plain.xlsx")
+    sheet = book.add_worksheet()
+    for r, row in enumerate(
+        [["ann@x.example", "2024-01-01", 10], ["bob@x.example", "2024-01-02", 20]]
+    ):
+        sheet.write_row(r, 0, row)
+    book.close()
+    result = run_cli("compute", tmp_path / "plain.xlsx", "-f", "json", "-q")
+    assert (result.json["customers"], result.json["net_revenue"]) == (2, 30.0)
+
+
+def test_a_timestamp_beyond_python_datetime_is_an_out_of_range_cell(run_cli, tmp_path):
+    table = pa.table(
+        {
+            "customer": ["a", "b"],
+            "date": pa.array(
+                [9 * 10**18, 1_704_067_200_000_000], pa.timestamp("us", "Europe/Moscow")
+            ),
+            "amount": [1.0, 2.0],
+        }
+    )
+    pq.write_table(table, tmp_path / "far.parquet")
+    result = run_cli("compute", tmp_path / "far.parquet", "-f", "json")
+    assert result.exit_code == 0, result.stderr
+    assert result.json["customers"] == 1 and "date out of range" in result.stderr
