@@ -42,7 +42,8 @@ app = typer.Typer(
     name="ltv",
     help="Customer lifetime value, CAC ratio, repeat purchases, segments and cohorts "
     "from order exports (CSV, Excel, Parquet).\n\n"
-    "Exit codes: 0 success, 1 data error, 2 usage error, 3 report alert (--fail-if), 130 interrupted.",
+    "Exit codes: 0 success, 1 data error, 2 usage error, 3 report alert (--fail-if), "
+    "130 interrupted, 141 output pipe closed early, 143 terminated.",
     cls=_Commands,
     context_settings=CONTEXT,
     no_args_is_help=True,

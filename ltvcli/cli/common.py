@@ -398,8 +398,8 @@ def warn_skipped(report) -> None:
     print(f"ltv: skipped {total} rows ({parts}); details: ltv inspect", file=sys.stderr)
     if "date out of range" in data_skips:
         print(
-            "ltv:   dates before 1990 or after tomorrow are taken for placeholders; "
-            "--date-range FROM:TO widens the window",
+            "ltv:   dates outside the window (by default 1990-01-01 to tomorrow) are taken for "
+            "placeholders; --date-range FROM:TO sets it",
             file=sys.stderr,
         )
     for example in report.bad_values()[:3]:

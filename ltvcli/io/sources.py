@@ -90,7 +90,7 @@ def read_source(path: str, input_format: str | None = None) -> Source:
         except OSError as exc:
             raise InputError(f"cannot read: {exc.strerror}", file=path) from None
         name = path
-    compression = _compression_of(raw)
+    compression = compression_of(raw)
     data = _decompress(raw, compression, name) if compression else raw
     fmt = input_format or sniff_format(data, name)
     return Source(name=name, data=data, format=fmt, compression=compression)
@@ -122,7 +122,7 @@ def _suffix(name: str) -> str:
     return suffix
 
 
-def _compression_of(raw: bytes) -> str | None:
+def compression_of(raw: bytes) -> str | None:
     return next((kind for magic, kind in _COMPRESSION_MAGIC if raw.startswith(magic)), None)
 
 

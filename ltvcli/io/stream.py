@@ -33,7 +33,14 @@ from ltvcli.io.delimited import HEAD_BYTES, WHITESPACE, parse_error, read_delimi
 from ltvcli.io.delimited import csv_options as delimited_options
 from ltvcli.io.raw import RawTable, ReadOptions
 from ltvcli.io.readers import open_dataset, parquet_raw, refuse_html
-from ltvcli.io.sources import COMPRESSED_SUFFIXES, STDIN, expand, is_dataset_dir, sniff_format
+from ltvcli.io.sources import (
+    COMPRESSED_SUFFIXES,
+    STDIN,
+    compression_of,
+    expand,
+    is_dataset_dir,
+    sniff_format,
+)
 from ltvcli.io.text import SAMPLE_BYTES, detect_encoding, without_bom
 from ltvcli.io.workbooks import read_workbook
 
@@ -96,16 +103,13 @@ def inflated_bytes(path: str) -> int | None:
     try:
         with open(path, "rb") as f:
             size = os.fstat(f.fileno()).st_size
-            magic = f.read(6)
-            if magic.startswith(b"\x1f\x8b"):
+            kind = compression_of(f.read(6))
+            if kind == "gzip":
                 return _gzip_inflated(f, size)
-            if magic.startswith(b"BZh"):
-                return _sampled_inflate(f, size, bz2.BZ2File)[0]
-            if magic.startswith(b"\xfd7zXZ\x00"):
-                return _sampled_inflate(f, size, lzma.LZMAFile)[0]
-            if magic.startswith(b"\x28\xb5\x2f\xfd"):
-                known = _zstd_content_size(f, size)
-                return known if known is not None else _sampled_inflate(f, size, _zstd)[0]
+            if kind == "zstd" and (known := _zstd_content_size(f, size)) is not None:
+                return known
+            if kind is not None:
+                return _sampled_inflate(f, size, _OPENERS[kind])[0]
     except (OSError, EOFError, ValueError, zlib.error, lzma.LZMAError, pa.ArrowException):
         return None  # damaged: the reader will say so
     return None
@@ -113,6 +117,15 @@ def inflated_bytes(path: str) -> int | None:
 
 def _zstd(raw):
     return pa.CompressedInputStream(pa.PythonFile(raw, mode="r"), "zstd")
+
+
+# How each compression (``sources.compression_of``) is read on the fly.
+_OPENERS = {
+    "gzip": lambda raw: gzip.GzipFile(fileobj=raw),
+    "bz2": bz2.BZ2File,
+    "xz": lzma.LZMAFile,
+    "zstd": _zstd,
+}
 
 
 def _gzip_inflated(f, size: int) -> int:
@@ -392,15 +405,8 @@ def _open(path: str) -> tuple[BinaryIO, bool, str | None]:
         raw = open(path, "rb")  # closed by _blocks
     magic = raw.read(6)
     raw = _Chained(magic, raw)
-    if magic.startswith(b"\x1f\x8b"):
-        return gzip.GzipFile(fileobj=raw), False, "gzip"
-    if magic.startswith(b"BZh"):
-        return bz2.BZ2File(raw), False, "bz2"
-    if magic.startswith(b"\xfd7zXZ\x00"):
-        return lzma.LZMAFile(raw), False, "xz"
-    if magic.startswith(b"\x28\xb5\x2f\xfd"):
-        stream = pa.CompressedInputStream(pa.PythonFile(raw, mode="r"), "zstd")
-        return stream, False, "zstd"
+    if kind := compression_of(magic):
+        return _OPENERS[kind](raw), False, kind
     return raw, path != STDIN and not remote.is_remote(path), None
 
 
