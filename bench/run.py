@@ -7,7 +7,7 @@ rotated order, for a warm-up round and ``--rounds`` counted rounds. Ratios are t
 pair within a round; the table shows their median (min–max) and the peak memory of each side.
 Then the Russian export of the largest size against its English CSV; the streaming engines on
 the largest size (``--memory-limit 1GB``, ``--engine dask`` on a local cluster: same output,
-time, peak); the scaling of ``ltv customers --memory-limit 4GB`` and the reference over
+time, peak); the peak under small ``--memory-limit``s at 2e6 orders; the scaling of ``ltv customers --memory-limit 4GB`` and the reference over
 ``--scale`` sizes (one round each, the tables compared in DuckDB; 1e8 is a 7.6 GB CSV of about
 44 million customers); and last ``bench/models.py``
 times the predictive models on about a million customers.
@@ -159,6 +159,19 @@ def streaming(directory: Path, size: str, out: Path) -> None:
               f"peak {mib:,.0f} MiB = {mib / ref_mib:.2f}x; {same}", flush=True)  # fmt: skip
 
 
+def limits(directory: Path, out: Path, size: str = "2e6") -> None:
+    """The streaming engine under small ``--memory-limit``s: the peak of the whole process (the
+    limit counts Python and its libraries, about 130 MB) against the limit."""
+    from ltvcli.engine.options import parse_size
+
+    data = ensure_data(directory, size).with_suffix(".csv")
+    for limit in ("256MB", "512MB", "1GB"):
+        cmd = [LTV, "customers", str(data), "-q", "--engine", "stream", "--memory-limit", limit]
+        wall, mib = timed([*cmd, "-o", str(out / "limited.parquet")])
+        print(f"{size} --memory-limit {limit:<5}: peak {mib:,.0f} MiB = "
+              f"{mib / (parse_size(limit) >> 20):.0%} of the limit, {wall:.2f} s", flush=True)  # fmt: skip
+
+
 def agree_sql(ours: Path, ref: Path) -> str:
     """Whether two customer tables agree, checked by DuckDB out of core (tens of millions of
     customers do not fit in pandas): customers, orders, dates, net revenue to the cent."""
@@ -237,6 +250,7 @@ def main() -> None:
             bench(data, args.rounds, out)
     russian(args.dir, args.sizes.split(",")[-1], args.rounds, out)
     streaming(args.dir, args.sizes.split(",")[-1], out)
+    limits(args.dir, out)
     scaling(args.dir, args.scale.split(","), out, args.scale_limit)
     models = args.dir / "models-1m"  # about a million customers
     if not models.with_suffix(".parquet").exists():

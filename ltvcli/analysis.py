@@ -129,15 +129,20 @@ class CustomerStream(WindowReadouts):
     margin_source: str | None
     notes: list[str]
     report: LoadReport
+    engine: Engine
 
     @property
     def count(self) -> int:
         return self.files.count
 
-    def tables(self, rows: int) -> Iterator[pd.DataFrame]:
-        """``analysis.customers`` in slices of ``rows`` customers, in the same order."""
+    def tables(self) -> Iterator[pd.DataFrame]:
+        """``analysis.customers`` a slice at a time, in the same order; a slice as large as
+        what the memory budget leaves allows."""
+        from ltvcli.engine.options import slice_rows_for
+
         p75 = self.files.second_order_p75()
         empty = np.zeros(0, dtype=np.int64)
+        rows = self.engine.slice_rows or slice_rows_for(self.engine.budget)
         for frame in self.files.frames(rows):
             piece = Reduced(frame, empty, empty, None, self.files.has_cost)
             yield build_customers(piece, self.settings, self.as_of, p75)
@@ -162,7 +167,7 @@ def stream_customers(
         done = reduce_files(paths, options, settings, engine, progress, collect=files)
         yield CustomerStream(
             files, settings, done.as_of, margin_source(files.has_cost, settings),
-            window_notes(settings, done.as_of, done.stats), done.report,
+            window_notes(settings, done.as_of, done.stats), done.report, engine,
         )  # fmt: skip
 
 

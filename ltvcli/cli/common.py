@@ -221,7 +221,7 @@ ANALYSIS_FLAGS: dict[str, tuple[object, object]] = {
 # How the reduce runs (ltvcli.engine.options.Engine).
 ENGINE_FLAGS: dict[str, tuple[object, object]] = {
     "engine": (Annotated[str, _opt("--engine", help="auto, memory, stream or dask. auto streams an input too big for the memory limit; stream reads in blocks and spills to disk; dask reduces on a Dask cluster [default: auto].", panel=ENGINE)], "auto"),
-    "memory_limit": (Annotated[str | None, _opt("--memory-limit", help="Memory the streaming engine may use, e.g. 1GB [default: half of the machine's memory].", panel=ENGINE)], None),
+    "memory_limit": (Annotated[str | None, _opt("--memory-limit", help="Memory the whole process may use when streaming, e.g. 1GB [default: half of the machine's memory].", panel=ENGINE)], None),
     "scheduler": (Annotated[str | None, _opt("--scheduler", help="Dask scheduler address for --engine dask, e.g. tcp://host:8786 [default: a local cluster].", panel=ENGINE, envvar="LTV_DASK_SCHEDULER")], None),
 }  # fmt: skip
 

@@ -1,6 +1,6 @@
 """The customer table on disk, for tables too big to hold: per-partition pieces in Arrow IPC
 files, read back in the in-memory engine's order, a slice at a time (only the record batches
-a slice needs are read, so memory holds about one slice).
+a slice needs are read, so memory holds about one slice and a small batch of each piece).
 
 Only what orders the customers and finishes their statuses stays in memory: the keys, and the
 days to a 2nd order (the at-risk rule for one-time buyers compares with their 75th percentile).
@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Iterator
+from contextlib import ExitStack
 
 import numpy as np
 import pandas as pd
@@ -19,7 +20,7 @@ from ltvcli.customers import percentile_75
 from ltvcli.engine.reduce import Reduced, key_order
 from ltvcli.engine.spill import private_directory, remove_private, to_arrow
 
-_BATCH_ROWS = 1 << 15
+_BATCH_ROWS = 1 << 11  # small: every piece keeps one batch while the slices pass
 
 
 class CustomerFiles:
@@ -68,21 +69,19 @@ class CustomerFiles:
     def frames(self, rows: int) -> Iterator[pd.DataFrame]:
         """The customers in (currency, key) order, ``rows`` at a time."""
         piece_of, row_of = self._order()
-        sources = [pa.OSFile(self._file(i)) for i in range(len(self._sizes))]
-        readers = [pa.ipc.open_file(source) for source in sources]
-        for start in range(0, len(piece_of), rows):
-            pieces, at = piece_of[start : start + rows], row_of[start : start + rows]
-            parts, where = [], []
-            for p in np.unique(pieces):
-                mine = np.flatnonzero(pieces == p)
-                parts.append(_take(readers[p], at[mine]))
-                where.append(mine)
-            frame = _concat(parts).to_pandas()
-            back = np.empty(len(frame), dtype=np.int64)
-            back[np.concatenate(where)] = np.arange(len(frame))
-            yield frame.take(back).reset_index(drop=True)
-        for source in sources:
-            source.close()
+        with ExitStack() as stack:
+            pieces = [stack.enter_context(_Piece(self._file(i))) for i in range(len(self._sizes))]
+            for start in range(0, len(piece_of), rows):
+                owner, at = piece_of[start : start + rows], row_of[start : start + rows]
+                parts, where = [], []
+                for p in np.unique(owner):
+                    mine = np.flatnonzero(owner == p)
+                    parts.append(pieces[p].take(at[mine]))
+                    where.append(mine)
+                frame = _concat(parts).to_pandas()
+                back = np.empty(len(frame), dtype=np.int64)
+                back[np.concatenate(where)] = np.arange(len(frame))
+                yield frame.take(back).reset_index(drop=True)
 
     def _order(self) -> tuple[np.ndarray, np.ndarray]:
         currency = pa.chunked_array(self._currency, pa.string()).combine_chunks()
@@ -119,9 +118,30 @@ def _plain_text(table: pa.Table, names: set[str]) -> pa.Table:
     return table
 
 
-def _take(reader: pa.ipc.RecordBatchFileReader, rows: np.ndarray) -> pa.Table:
-    """Rows of an IPC file, reading only the record batches that hold them."""
-    batches = np.unique(rows // _BATCH_ROWS)
-    table = pa.Table.from_batches([reader.get_batch(int(b)) for b in batches])
-    local = np.searchsorted(batches, rows // _BATCH_ROWS) * _BATCH_ROWS + rows % _BATCH_ROWS
-    return table.take(pa.array(local))
+class _Piece:
+    """One piece's file, read a record batch at a time. A piece is in key order, so the
+    slices take its rows in runs and a batch is mostly needed by one slice and the start of
+    the next: the last batch read is kept for it, and no other."""
+
+    def __init__(self, path: str) -> None:
+        self._source = pa.OSFile(path)
+        self._reader = pa.ipc.open_file(self._source)
+        self._kept: tuple[int, pa.RecordBatch] | None = None
+
+    def __enter__(self) -> _Piece:
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self._kept = None
+        self._source.close()
+
+    def take(self, rows: np.ndarray) -> pa.Table:
+        batches = np.unique(rows // _BATCH_ROWS)
+        table = pa.Table.from_batches([self._batch(int(b)) for b in batches])
+        local = np.searchsorted(batches, rows // _BATCH_ROWS) * _BATCH_ROWS + rows % _BATCH_ROWS
+        return table.take(pa.array(local))
+
+    def _batch(self, number: int) -> pa.RecordBatch:
+        if self._kept is None or self._kept[0] != number:
+            self._kept = (number, self._reader.get_batch(number))
+        return self._kept[1]

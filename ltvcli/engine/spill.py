@@ -93,14 +93,19 @@ def to_frame(table: pa.Table, plain: tuple[str, ...]) -> pd.DataFrame:
 class SpillFiles:
     """Partition files in a temporary directory: blocks written by partition, read back whole.
 
-    Each block is a file of its own, so blocks of different inputs may have different columns
-    (a partition's blocks are put together with the columns of all of them).
+    A partition's blocks are appended to one open file while they have the same columns; a
+    block with other columns (another input's) starts a new file, and a partition's files are
+    put together with the columns of all of them. One file per block would be simpler, but
+    under a small memory budget (small blocks, many partitions) opening tens of thousands of
+    tiny files costs more than the work.
     """
 
     def __init__(self, count: int, directory: str | None = None) -> None:
         self.count = count
         self.path = private_directory("spill", directory)
-        self._blocks = [0] * count
+        self._files: list[list[str]] = [[] for _ in range(count)]  # per partition, unread
+        self._made = 0
+        self._open: dict[int, tuple[pa.OSFile, pa.ipc.RecordBatchStreamWriter, pa.Schema]] = {}
         self._writer: ThreadPoolExecutor | None = None
         self._writing: Future | None = None
 
@@ -113,14 +118,26 @@ class SpillFiles:
     def remove(self) -> None:
         if self._writer is not None:
             self._writer.shutdown()
+        for partition in list(self._open):
+            self._close(partition)
         remove_private(self.path)
 
     def write(self, partition: int, table: pa.Table) -> None:
-        path = self._file(partition, self._blocks[partition])
-        self._blocks[partition] += 1
-        with pa.OSFile(path, "wb") as sink:
-            with pa.ipc.new_stream(sink, table.schema, options=_OPTIONS) as writer:
-                writer.write_table(table)
+        if partition not in self._open or not self._open[partition][2].equals(table.schema):
+            self._close(partition)
+            path = os.path.join(self.path, f"part-{partition:05d}-{self._made:06d}.arrows")
+            self._made += 1
+            self._files[partition].append(path)
+            sink = pa.OSFile(path, "wb")
+            writer = pa.ipc.new_stream(sink, table.schema, options=_OPTIONS)
+            self._open[partition] = (sink, writer, table.schema)
+        self._open[partition][1].write_table(table)
+
+    def _close(self, partition: int) -> None:
+        if (open_file := self._open.pop(partition, None)) is not None:
+            sink, writer, _ = open_file
+            writer.close()
+            sink.close()
 
     def write_split(self, table: pa.Table, partition: np.ndarray) -> None:
         """Write each row of ``table`` to its partition (``partition`` per row), in a thread
@@ -147,19 +164,18 @@ class SpillFiles:
         """One partition's rows in the order written (None when no row went there). The files
         are deleted once read (freeing the disk as we go) unless ``keep``."""
         self._wait()
+        self._close(partition)
         tables = []
-        for block in range(self._blocks[partition]):
-            path = self._file(partition, block)
+        for path in self._files[partition]:
             with pa.OSFile(path, "rb") as source:
                 tables.append(pa.ipc.open_stream(source).read_all())
             if not keep:
                 os.remove(path)
+        if not keep:
+            self._files[partition] = []
         if not tables:
             return None
         return pa.concat_tables(tables, promote_options="permissive")
-
-    def _file(self, partition: int, block: int) -> str:
-        return os.path.join(self.path, f"part-{partition:05d}-{block:06d}.arrows")
 
 
 _LIVE: dict[str, object] = {}  # private directories of this process -> their SIGTERM hold

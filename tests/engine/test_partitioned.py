@@ -284,9 +284,9 @@ def test_customer_table_from_disk_in_slices_is_the_in_memory_table(write):
         )
     path = str(write("mixed.csv", "\n".join(lines) + "\n"))
     memory = analyse(load_orders(path))
-    engine = Engine("stream", partitions=4, block_size=4 << 10)
+    engine = Engine("stream", partitions=4, block_size=4 << 10, slice_rows=97)
     with stream_customers([path], LoadOptions(), engine=engine) as stream:
-        slices = list(stream.tables(rows=97))
+        slices = list(stream.tables())
         assert stream.count == len(memory.customers) and stream.margin_known is False
         assert stream.files.has_currency
     assert len(slices) == -(-len(memory.customers) // 97)

@@ -35,3 +35,24 @@ def test_rows_come_back_from_their_partition_in_the_order_written():
             back = spill.read(p)
             expected = [k for k in keys if k % 3 == p]
             assert back.column("key").to_pylist() == expected
+
+
+def test_blocks_with_the_same_columns_share_a_file_and_other_columns_start_one():
+    import os
+
+    text = pa.dictionary(pa.int32(), pa.string())
+    with SpillFiles(2) as spill:
+        for block in (["a", "b"], ["c", "a"], ["d"]):  # each block has its own dictionary
+            column = pa.array(block).dictionary_encode().cast(text)
+            spill.write_split(pa.table({"city": column}), np.zeros(len(block), dtype=np.int64))
+        other = pa.table({"city": pa.array(["e"]).dictionary_encode().cast(text), "n": [1]})
+        spill.write_split(other, np.zeros(1, np.int64))
+        spill.write_split(pa.table({"city": pa.array(["f"])}), np.ones(1, np.int64))
+        assert spill.read(1, keep=True).column("city").to_pylist() == ["f"]
+        assert len(os.listdir(spill.path)) == 3  # partition 0: two schemas; partition 1: one
+        back = spill.read(0)
+        assert back.column("city").cast(pa.string()).to_pylist() == ["a", "b", "c", "a", "d", "e"]
+        assert back.column("n").to_pylist() == [None] * 5 + [1]
+        spill.write_split(pa.table({"city": pa.array(["g"])}), np.zeros(1, np.int64))
+        assert spill.read(0).column("city").to_pylist() == ["g"]  # written after the read
+        assert spill.read(1).column("city").to_pylist() == ["f"]

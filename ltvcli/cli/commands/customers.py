@@ -85,9 +85,7 @@ def customers(
     if not (status or sort or top or rfm or forecast is not None):
         with analysis.stream_customers(fmt, output) as stream:
             if stream is not None:  # more customers than memory holds: a slice at a time
-                from ltvcli.render import emit
-
-                tables = stream.tables(emit.SLICE_ROWS)
+                tables = stream.tables()
                 first = next(tables)
                 shown = comma_list(columns, "--columns") or visible_columns(
                     first, stream.margin_known, stream.files.has_currency

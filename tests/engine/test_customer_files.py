@@ -1,0 +1,42 @@
+"""The customer table kept on disk is read back a slice at a time, each record batch once (the
+slices' content is checked against the in-memory table in test_partitioned)."""
+
+from __future__ import annotations
+
+import pyarrow as pa
+from conftest import SAMPLE
+
+from ltvcli.analysis import analyse, stream_customers
+from ltvcli.engine import customer_files
+from ltvcli.engine.options import Engine
+from ltvcli.load import load_orders
+from ltvcli.options import LoadOptions
+
+
+def test_slices_read_every_batch_once(monkeypatch):
+    reads: list[tuple[str, int]] = []
+    opened = customer_files._Piece.__init__
+
+    class Counting:
+        def __init__(self, reader, path):
+            self.reader, self.path = reader, path
+
+        def get_batch(self, number):
+            reads.append((self.path, number))
+            return self.reader.get_batch(number)
+
+    def counting(self, path):
+        opened(self, path)
+        self._reader = Counting(self._reader, path)
+
+    monkeypatch.setattr(customer_files._Piece, "__init__", counting)
+    monkeypatch.setattr(customer_files, "_BATCH_ROWS", 64)
+    path = str(SAMPLE / "orders.csv")
+    engine = Engine("stream", partitions=5, slice_rows=300)
+    with stream_customers([path], LoadOptions(), engine=engine) as stream:
+        slices = list(stream.tables())
+        batches = sum(pa.ipc.open_file(p).num_record_batches for p in {p for p, _ in reads})
+    assert len({p for p, _ in reads}) == 5
+    assert len(reads) == len(set(reads)) == batches  # every batch read, and once
+    assert [len(s) for s in slices[:-1]] == [300] * (len(slices) - 1)
+    assert sum(len(s) for s in slices) == len(analyse(load_orders(path)).customers)
