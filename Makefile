@@ -33,16 +33,16 @@ browser:
 bench: $(VENV)/.dev  ## time ltv against DuckDB (BENCH_SIZES=1e6,1e7 BENCH_ROUNDS=5 BENCH_SCALE=1e6,1e7,1e8 LTV_BENCH_DIR=/tmp/ltv-bench)
 	$(BIN)/python bench/run.py
 
-test: $(VENV)/.dev browser  ## ruff lint + format check, then pytest
-	$(BIN)/ruff check .
-	$(BIN)/ruff format --check .
+test: lint browser  ## lint, then the whole test suite
 	@# pytest exits 5 when it collected no test: that is a failure, not a pass
 	$(BIN)/python -m pytest; status=$$?; \
 	  if [ $$status -eq 5 ]; then echo "make test: no tests ran" >&2; exit 1; fi; exit $$status
 
-lint: $(VENV)/.dev  ## ruff only
+lint: $(VENV)/.dev  ## ruff, the import layers (ARCHITECTURE.md) and the type checker
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/lint-imports
+	$(BIN)/mypy
 
 format: $(VENV)/.dev  ## apply ruff fixes and formatting
 	$(BIN)/ruff check --fix .

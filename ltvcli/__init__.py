@@ -6,6 +6,9 @@ The library is what the CLI runs::
     analysis = ltvcli.analyse(ltvcli.load_orders("orders.csv"), ltvcli.Settings(margin=0.3))
     analysis.customers          # the per-customer table (money in cents)
     analysis.kpis()             # the headline KPIs, one record per currency
+
+``ltvcli.tables`` shapes each command's table from an analysis, as ``ltv`` prints it
+(``tables.segments(analysis, ["city"])``).
 """
 
 __version__ = "0.1.0"

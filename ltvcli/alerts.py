@@ -1,57 +1,123 @@
-"""``--fail-if 'ltv_cac_ratio < 3'``: conditions on the KPIs that make a cron run exit 3.
+"""``--fail-if 'ltv_cac_ratio < 3'``: conditions on the KPIs that make a cron run fail.
 
-A condition is ``<kpi> <op> <number>`` with ``<``, ``<=``, ``>``, ``>=``, ``==`` or ``!=``;
-money KPIs are compared in currency units. A KPI that is unknown for the data (no CAC given, say)
-never fires, and the message says so.
+A condition is ``<kpi> <op> <number>`` with ``<``, ``<=``, ``>``, ``>=``, ``==`` or ``!=``
+(money in currency units, rates as fractions), or ``<kpi> down <N>%`` / ``<kpi> up <N>%``
+against the same KPI of a previous run (``--compare-to last.json``). A condition that holds
+fires (exit 3). A KPI that is unknown for the data (no spend, so no CAC) cannot pass by
+accident: it is reported with the reason and the flag that gives it (exit 4 unless another
+condition fired).
 """
 
 from __future__ import annotations
 
 import operator
 import re
-from dataclasses import dataclass
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
 
+from ltvcli.definition import Metric
 from ltvcli.errors import ConfigError
-from ltvcli.metrics import METRIC_BY_KEY
+from ltvcli.metrics import METRICS
 
 OPERATORS = {"<=": operator.le, ">=": operator.ge, "==": operator.eq, "!=": operator.ne,
              "<": operator.lt, ">": operator.gt}  # fmt: skip
-_CONDITION = re.compile(r"^\s*([a-z_0-9]+)\s*(<=|>=|==|!=|<|>)\s*(-?[0-9]+(?:\.[0-9]+)?)\s*$")
+_ABSOLUTE = re.compile(r"^\s*([a-z_0-9]+)\s*(<=|>=|==|!=|<|>)\s*(-?[0-9]+(?:\.[0-9]+)?)\s*$")
+_RELATIVE = re.compile(r"^\s*([a-z_0-9]+)\s+(down|up)\s+(?:by\s+)?([0-9]+(?:\.[0-9]+)?)\s*%\s*$")
+
+_NO_SPEND = "no marketing spend: give --spend FILE or --cac"
+_NO_MARGIN = "no cost column: give --margin RATE"
+_NO_CHURN = "too little history to measure churn: give --lifespan YEARS or a shorter --churn-window"
+WHY_UNKNOWN = {
+    "spend": _NO_SPEND, "customers_acquired": _NO_SPEND, "cac": _NO_SPEND,
+    "ltv_cac_ratio": _NO_SPEND, "payback_months": _NO_SPEND,
+    "margin": _NO_MARGIN, "ltv_historical_margin": _NO_MARGIN, "ltv_formula_margin": _NO_MARGIN,
+    "churn_rate": _NO_CHURN, "retention_rate": _NO_CHURN, "lifespan_years": _NO_CHURN,
+    "ltv_formula": _NO_CHURN,
+    "median_days_to_second_order": "no customer has a 2nd order yet",
+}  # fmt: skip
 
 
 @dataclass(frozen=True)
 class Condition:
     key: str
-    op: str
-    value: float
+    op: str  # an OPERATORS key, or "down"/"up" (relative to --compare-to)
+    value: float  # a number, or a percentage for down/up
+    kind: str  # the KPI's kind (money is compared in currency units)
+
+    @property
+    def relative(self) -> bool:
+        return self.op in ("down", "up")
 
     def __str__(self) -> str:
+        if self.relative:
+            return f"{self.key} {self.op} {self.value:g}%"
         return f"{self.key} {self.op} {self.value:g}"
 
 
-def parse_condition(text: str) -> Condition:
-    match = _CONDITION.match(text)
-    if (
-        not match
-        or match[1] not in METRIC_BY_KEY
-        or METRIC_BY_KEY[match[1]].kind in ("text", "date")
-    ):
-        numbers = ", ".join(m.key for m in METRIC_BY_KEY.values() if m.kind not in ("text", "date"))
+@dataclass
+class Outcome:
+    """What the conditions say of one record: those that hold, those that cannot be checked."""
+
+    fired: list[str] = field(default_factory=list)
+    unknown: list[str] = field(default_factory=list)  # without the label: the same for many
+
+
+def parse_condition(text: str, metrics: Sequence[Metric] = METRICS, flag="--fail-if") -> Condition:
+    """A condition on one of ``metrics`` (the KPIs, or a segment's columns); a usage error
+    that lists the KPIs when the text is not one."""
+    numeric = {m.key: m for m in metrics if m.kind not in ("text", "date")}
+    match = _ABSOLUTE.match(text) or _RELATIVE.match(text)
+    if not match or match[1] not in numeric:
         raise ConfigError(
-            f"--fail-if {text!r}: write KPI OP NUMBER, e.g. 'ltv_cac_ratio < 3'; KPIs: {numbers}"
+            f"{flag} {text!r}: write KPI OP NUMBER or KPI down|up N%, e.g. 'ltv_cac_ratio < 3' "
+            f"or 'repeat_rate down 10%'; KPIs: {', '.join(numeric)}"
         )
-    return Condition(match[1], match[2], float(match[3]))
+    return Condition(match[1], match[2], float(match[3]), numeric[match[1]].kind)
 
 
-def check(conditions: list[Condition], record: dict[str, object]) -> list[str]:
-    """The messages of the conditions that hold (an empty list: nothing to alert)."""
-    fired = []
+def evaluate(
+    conditions: Sequence[Condition],
+    record: Mapping[str, object],
+    previous: Mapping[str, object] | None = None,
+    label: str = "",
+) -> Outcome:
+    """The conditions on one record (money in cents, as the KPIs hold it); ``previous``: the
+    same KPIs from an earlier run's JSON (money in currency units). ``label`` names the record
+    (a currency, a segment) in the messages."""
+    outcome = Outcome()
+    where = f"{label}: " if label else ""
     for condition in conditions:
-        value = record.get(condition.key)
+        value = _units(record.get(condition.key), condition.kind)
         if value is None:
+            why = WHY_UNKNOWN.get(condition.key, "no value for this data")
+            outcome.unknown.append(f"cannot check {condition}: {condition.key} is unknown ({why})")
             continue
-        if METRIC_BY_KEY[condition.key].kind == "money":
-            value = value / 100
-        if OPERATORS[condition.op](float(value), condition.value):
-            fired.append(f"{condition} (it is {float(value):g})")
-    return fired
+        if condition.relative:
+            if previous is None:
+                raise ConfigError(
+                    f"--fail-if '{condition}' compares with a previous run: give --compare-to FILE"
+                )
+            before = previous.get(condition.key)
+            if not isinstance(before, int | float) or isinstance(before, bool) or before == 0:
+                outcome.unknown.append(
+                    f"cannot check {condition}: the previous run has no {condition.key}"
+                )
+                continue
+            change = (value - before) / abs(before) * 100
+            holds = (
+                -change >= condition.value if condition.op == "down" else change >= condition.value
+            )
+            if holds:
+                outcome.fired.append(
+                    f"{where}{condition} (it is {value:g}, was {before:g}: {change:+.1f}%)"
+                )
+        elif OPERATORS[condition.op](value, condition.value):
+            outcome.fired.append(f"{where}{condition} (it is {value:g})")
+    return outcome
+
+
+def _units(value: object, kind: str) -> float | None:
+    if value is None or (isinstance(value, float) and value != value):  # missing or NaN
+        return None
+    number = float(value)  # type: ignore[arg-type]
+    return number / 100 if kind == "money" else number

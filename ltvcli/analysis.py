@@ -16,15 +16,16 @@ import numpy as np
 import pandas as pd
 
 from ltvcli.cents import divide_cents
-from ltvcli.customers import build_customers
+from ltvcli.customers import build_customers, percentile_75
+from ltvcli.engine.days import DayNumber, day_date
 from ltvcli.engine.options import Engine, Progress
 from ltvcli.engine.reduce import Reduced, reduce_orders
-from ltvcli.engine.window import EPOCH, WindowStats, settle_as_of, window_orders
+from ltvcli.engine.window import WindowStats, settle_as_of, window_orders
 from ltvcli.errors import ConfigError
+from ltvcli.fields import attribute_kind
 from ltvcli.load import Loaded
 from ltvcli.metrics import Context, kpis, kpis_by_currency
 from ltvcli.options import LoadOptions
-from ltvcli.schema.fields import attribute_kind
 from ltvcli.schema.orders import ORDER_COLUMNS
 from ltvcli.schema.report import LoadReport
 from ltvcli.settings import Settings
@@ -37,12 +38,12 @@ if TYPE_CHECKING:
 class WindowReadouts:
     """What an analysis and a streamed customer table both tell about their window."""
 
-    as_of: int  # day number of the as-of date
+    as_of: DayNumber  # of the as-of date
     margin_source: str | None  # where the margin comes from, None when it is unknown
 
     @property
     def as_of_date(self) -> dt.date:
-        return EPOCH + dt.timedelta(days=self.as_of)
+        return day_date(self.as_of)
 
     @property
     def margin_known(self) -> bool:
@@ -56,7 +57,7 @@ class Analysis(WindowReadouts):
     customers: pd.DataFrame
     reduced: Reduced
     settings: Settings
-    as_of: int  # day number of the as-of date
+    as_of: DayNumber  # of the as-of date
     margin_source: str | None  # where the margin comes from, None when it is unknown
     spend: Spend | None = None
     channel: str | None = None  # the attribute column holding the acquisition channel
@@ -125,7 +126,7 @@ class CustomerStream(WindowReadouts):
 
     files: CustomerFiles
     settings: Settings
-    as_of: int
+    as_of: DayNumber
     margin_source: str | None
     notes: list[str]
     report: LoadReport
@@ -140,7 +141,7 @@ class CustomerStream(WindowReadouts):
         what the memory budget leaves allows."""
         from ltvcli.engine.options import slice_rows_for
 
-        p75 = self.files.second_order_p75()
+        p75 = percentile_75(self.files.days_to_second_order())
         empty = np.zeros(0, dtype=np.int64)
         rows = self.engine.slice_rows or slice_rows_for(self.engine.budget)
         for frame in self.files.frames(rows):
@@ -171,7 +172,7 @@ def stream_customers(
         )  # fmt: skip
 
 
-def window_notes(settings: Settings, as_of: int, stats: WindowStats) -> list[str]:
+def window_notes(settings: Settings, as_of: DayNumber, stats: WindowStats) -> list[str]:
     first = int(stats.first_sale)
     if as_of - first < 2 * settings.churn_window:
         return [
@@ -184,7 +185,7 @@ def window_notes(settings: Settings, as_of: int, stats: WindowStats) -> list[str
 def analysis_of(
     reduced: Reduced,
     settings: Settings,
-    as_of: int,
+    as_of: DayNumber,
     stats: WindowStats,
     columns: list[str],
     spend: Spend | None,

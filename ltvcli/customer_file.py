@@ -7,10 +7,10 @@ import pandas as pd
 import pyarrow as pa
 
 from ltvcli.errors import InputError
+from ltvcli.fields import match, normalise_header
 from ltvcli.io.raw import ReadOptions
 from ltvcli.io.readers import read_inputs
 from ltvcli.schema import identity
-from ltvcli.schema.fields import match, normalise_header
 
 NPS_HEADERS = ("nps", "nps score", "nps_score", "score", "likelihood to recommend", "оценка", "оценка nps", "nps оценка")  # fmt: skip
 NPS_COLUMN = "nps_score"

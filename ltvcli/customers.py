@@ -10,6 +10,7 @@ import pandas as pd
 
 from ltvcli.cents import divide_cents_array, scale_cents
 from ltvcli.definition import Metric
+from ltvcli.engine.days import DayNumber
 from ltvcli.engine.reduce import Reduced
 from ltvcli.settings import Settings
 
@@ -42,7 +43,7 @@ CUSTOMER_COLUMNS: tuple[Metric, ...] = (
 
 
 def build_customers(
-    reduced: Reduced, settings: Settings, as_of: int, p75: float | None = None
+    reduced: Reduced, settings: Settings, as_of: DayNumber, p75: float | None = None
 ) -> pd.DataFrame:
     """The customer table with every derived column, money in cents, dates as datetime64[D].
 

@@ -15,7 +15,8 @@ class ExitCode(IntEnum):
     OK = 0
     DATA_ERROR = 1  # the input cannot be used, or --strict met a bad row
     USAGE = 2  # bad flags or arguments (Click's own usage errors exit 2 too)
-    ALERT = 3  # ltv report --fail-if: the report was written and a condition holds
+    ALERT = 3  # --fail-if: the output was written and a condition holds
+    UNKNOWN_KPI = 4  # --fail-if: no condition holds, but a KPI is unknown for the data
     INTERRUPTED = 130  # Ctrl-C (128 + SIGINT)
     BROKEN_PIPE = 141  # the reader of the output pipe stopped early (128 + SIGPIPE)
 
@@ -46,6 +47,8 @@ class InputError(LtvError):
         self.row = row
         self.column = column
         self.hint = hint
+        # what the loader had found when it stopped (``schema.report.Source``s), for ltv inspect
+        self.sources: list[object] = []
         super().__init__(str(self))
 
     def __str__(self) -> str:

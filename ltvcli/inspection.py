@@ -12,7 +12,7 @@ def inspection(loaded: Loaded) -> dict[str, object]:
     report, orders = loaded.report, loaded.orders
     sales = orders[orders["is_order"]]
     return {
-        "files": report.sources,
+        "files": [s.display() for s in report.sources],
         "rows_read": report.rows_read,
         "rows_skipped": dict(report.skipped.most_common()),
         "skipped_examples": [
@@ -34,4 +34,5 @@ def inspection(loaded: Loaded) -> dict[str, object]:
 def unfinished_inspection(error: InputError) -> dict[str, object]:
     """What was found in files that give no orders (a column not settled, every row skipped),
     and why: inspect shows it before it fails."""
-    return {"files": getattr(error, "sources", []), "error": str(error)}
+    sources = getattr(error, "sources", [])
+    return {"files": [s.display() for s in sources], "error": str(error)}

@@ -28,7 +28,7 @@ def load_orders(paths: list[str] | str, options: LoadOptions | None = None) -> L
     paths = [paths] if isinstance(paths, str) else list(paths)
     report = LoadReport()
     raws = read_inputs(paths, options.read)
-    frames = [rows_from_raw(raw, options.normalise, report) for raw in raws]
+    frames = [rows_from_raw(raw, options.normalise, report)[0] for raw in raws]
     check_strict(report, options)
     frames = [f for f in frames if len(f)]
     rows = pd.concat(frames, ignore_index=True) if frames else pd.DataFrame()

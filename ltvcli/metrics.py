@@ -15,6 +15,7 @@ import pandas as pd
 from ltvcli.cents import divide_cents, round_cents
 from ltvcli.customers import NEW
 from ltvcli.definition import Metric
+from ltvcli.engine.days import DayNumber
 from ltvcli.settings import Settings
 
 HEALTHY, BARELY_PAYS, LOSING = "healthy", "barely pays", "loses money"
@@ -66,7 +67,7 @@ class Context:
     """What the KPIs need besides the customers: the window, the settings and the acquisition cost."""
 
     settings: Settings
-    as_of: int  # day number
+    as_of: DayNumber
     margin_known: bool
     cac: int | None = None  # cents per acquired customer, when known
     spend: int | None = None

@@ -11,6 +11,11 @@ This is the only module that reads ``ltv.toml``. Its sections::
     churn_window = 180
     margin = 0.35
     cac = 1500
+    spend = "spend.csv"  # the marketing spend file, as --spend
+
+    [output]             # what the commands write when no flag says
+    lang = "ru"          # en or ru
+    format = "csv"       # instead of a table on a terminal and CSV in a pipe
 
     [input]              # how to read the files
     encoding = "cp1251"
@@ -33,12 +38,14 @@ from dataclasses import dataclass, field, fields, replace
 from pathlib import Path
 
 from ltvcli.errors import ConfigError
+from ltvcli.fields import FIELDS
 from ltvcli.io.raw import ReadOptions
 from ltvcli.schema.orders import NormaliseOptions
 from ltvcli.settings import Settings, parse_day
 
 CONFIG_NAME = "ltv.toml"
-MAPPED_FIELDS = ("customer", "date", "amount", "order_id", "status", "cost", "currency")
+# The fields a column can be mapped to, by a flag or in [columns].
+MAPPED_FIELDS = tuple(f.name for f in FIELDS if f.flag)
 
 
 @dataclass(frozen=True)
@@ -154,21 +161,31 @@ def _check_region(options: LoadOptions) -> LoadOptions:
     return replace(options, phone_region=region)
 
 
-def analysis_settings(config: str | None = None, **flags: object) -> Settings:
-    """Settings from ``ltv.toml``'s ``[analysis]`` section, overridden by the given flags."""
+def analysis_settings(config: str | None = None, **flags: object) -> tuple[Settings, str | None]:
+    """Settings from ``ltv.toml``'s ``[analysis]`` section, overridden by the given flags; and
+    the spend file (``--spend``, else ``spend`` in ``[analysis]``)."""
     path = find_config(config)
     values = dict(_read_toml(path).get("analysis", {})) if path else {}
     values.update({k: v for k, v in flags.items() if v is not None})
-    unknown = set(values) - {f.name for f in fields(Settings)}
-    if unknown:
-        raise ConfigError(f"[analysis] has unknown key(s) {', '.join(sorted(unknown))}")
+    spend = values.pop("spend", None)
+    _known_keys("analysis", values, [f.name for f in fields(Settings)] + ["spend"], path)
     for name in ("as_of", "since", "until"):
         if name in values and isinstance(values[name], str):
             values[name] = parse_day(values[name], "--" + name.replace("_", "-"))
     for name in ("cac", "service_cost"):
         if name in values:
             values[name] = money_cents(values[name], "--" + name.replace("_", "-"))
-    return Settings(**values)
+    return Settings(**values), None if spend is None else str(spend)
+
+
+OUTPUT_KEYS = ("lang", "format")
+
+
+def output_defaults(config: str | None = None) -> dict[str, str]:
+    """``ltv.toml``'s ``[output]`` section: the language and format when no flag gives them."""
+    path = find_config(config)
+    values = dict(_read_toml(path).get("output", {})) if path else {}
+    return {k: str(v) for k, v in values.items()}
 
 
 def money_cents(value: object, flag: str) -> int:
@@ -184,28 +201,48 @@ def money_cents(value: object, flag: str) -> int:
     return cents
 
 
+SECTIONS = ("columns", "analysis", "output", "input")
+
+
 def _read_toml(path: Path) -> dict:
+    """The config file, its sections and the keys of ``[output]`` checked (a misspelled
+    section is an error that names the nearest valid one, never ignored)."""
     try:
-        return tomllib.loads(path.read_text(encoding="utf-8"))
+        data = tomllib.loads(path.read_text(encoding="utf-8"))
     except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
         raise ConfigError(f"{path}: not valid TOML ({exc})") from None
+    for name, section in data.items():
+        if not isinstance(section, dict):
+            raise ConfigError(
+                f"{path}: {name} = ... is outside any section; put it under one of [{'], ['.join(SECTIONS)}]"
+            )
+        if name not in SECTIONS:
+            raise ConfigError(f"{path}: unknown section [{name}]{_nearest(name, SECTIONS)}")
+    _known_keys("output", data.get("output", {}), OUTPUT_KEYS, path)
+    return data
+
+
+def _known_keys(section: str, values: dict, known, path: Path | None = None) -> None:
+    for key in sorted(set(values) - set(known)):
+        where = f"{path}: " if path else ""
+        raise ConfigError(f"{where}[{section}] has no key {key!r}{_nearest(key, known)}")
+
+
+def _nearest(name: str, known) -> str:
+    import difflib
+
+    close = difflib.get_close_matches(name, list(known), n=1, cutoff=0.6)
+    return f" (did you mean {close[0]!r}?)" if close else f"; known: {', '.join(known)}"
 
 
 def _from_file(path: Path, options: LoadOptions) -> LoadOptions:
     data = _read_toml(path)
     columns = data.get("columns", {})
-    bad = set(columns) - set(MAPPED_FIELDS)
-    if bad:
-        raise ConfigError(
-            f"{path}: [columns] has unknown field(s) {', '.join(sorted(bad))}; "
-            f"known: {', '.join(MAPPED_FIELDS)}"
-        )
+    _known_keys("columns", columns, MAPPED_FIELDS, path)
     section = data.get("input", {})
-    allowed = {
+    allowed = (
         "encoding", "delimiter", "sheet", "dayfirst", "timezone", "currency", "include_open",
         "no_link", "phone_region", "date_range",
-    }  # fmt: skip
-    bad = set(section) - allowed
-    if bad:
-        raise ConfigError(f"{path}: [input] has unknown key(s) {', '.join(sorted(bad))}")
+    )  # fmt: skip
+    _known_keys("input", section, allowed, path)
     return replace(options, columns={k: str(v) for k, v in columns.items()}, **section)

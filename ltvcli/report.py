@@ -7,44 +7,26 @@ differently. ``ltvcli.render.report`` turns a ``Report`` into HTML, Markdown, XL
 
 from __future__ import annotations
 
-import datetime as dt
-from dataclasses import dataclass, field
+from dataclasses import dataclass, replace
 
 import numpy as np
 import pandas as pd
 
+from ltvcli import tables
 from ltvcli.analysis import Analysis
-from ltvcli.cohorts import COHORT_METRICS, TREND_METRICS, cohort_cells, cohort_matrix, trend
+from ltvcli.cohorts import cohort_cells
 from ltvcli.customers import AT_RISK, CUSTOMER_COLUMNS, attribute_columns
 from ltvcli.definition import kinds, labels
-from ltvcli.intervals import INTERVAL_METRICS, interval_table, return_curve
+from ltvcli.intervals import return_curve
 from ltvcli.load import Loaded
 from ltvcli.metrics import METRICS
 from ltvcli.models.predict import PREDICTION_COLUMNS
-from ltvcli.render.result import Result
-from ltvcli.segments import SEGMENT_METRICS, default_keys, segment_table
+from ltvcli.results import Chart, Report, Result, Section
+from ltvcli.segments import SEGMENT_METRICS, default_keys
 
 CALL_LIST_SIZE = 25
 SEGMENT_COLUMNS = ("customers", "customer_share", "net_revenue", "aov", "repeat_rate",
                    "ltv_historical", "ltv_formula", "cac", "ltv_cac_ratio", "at_risk_share")  # fmt: skip
-
-
-@dataclass
-class Chart:
-    """A chart's data; ``kind`` picks the drawing (``ltvcli.render.report.charts``)."""
-
-    kind: str  # histogram | bars | heatmap | curves | steps | trend
-    title: str
-    data: dict[str, object]
-
-
-@dataclass
-class Section:
-    key: str
-    title: str
-    tables: list[Result] = field(default_factory=list)
-    charts: list[Chart] = field(default_factory=list)
-    text: list[str] = field(default_factory=list)
 
 
 @dataclass
@@ -55,14 +37,6 @@ class Predictions:
     models: object
     holdout: object | None
     plan: object
-
-
-@dataclass
-class Report:
-    as_of: dt.date
-    currency: str | None
-    kpis: dict[str, object]
-    sections: list[Section]
 
 
 def report_predictions(
@@ -93,7 +67,7 @@ def build_report(
     """Every section of the report, in reading order."""
     [record] = analysis.kpis()
     sections = [
-        _headline(record),
+        _headline(analysis),
         _distribution(analysis),
         *[_segments(analysis, [key]) for key in (by or default_keys(analysis, 2))],
         _cohorts(analysis, period),
@@ -107,9 +81,14 @@ def build_report(
     return Report(analysis.as_of_date, record.get("currency"), record, sections)
 
 
-def _headline(record: dict[str, object]) -> Section:
-    frame = pd.DataFrame([record], columns=[m.key for m in METRICS])
-    table = Result(frame, kinds(METRICS), labels(METRICS), "headline", record=True)
+def _titled(result: Result, title: str) -> Result:
+    """A command's table in a report: titled by its words key (``ltvcli.render.report.i18n``);
+    the command's notes are the report's own sections."""
+    return replace(result, title=title, notes=[])
+
+
+def _headline(analysis: Analysis) -> Section:
+    table = _titled(tables.compute(analysis), "headline")
     return Section("headline", "headline", [table], text=["verdict"])
 
 
@@ -132,12 +111,11 @@ def _distribution(analysis: Analysis) -> Section:
 
 
 def _segments(analysis: Analysis, by: list[str]) -> Section:
-    table = segment_table(analysis, by, min_customers=max(1, len(analysis.customers) // 200))
+    segments = tables.segments(analysis, by, min_customers=max(1, len(analysis.customers) // 200))
+    table = segments.frame
     keys = [c for c in table.columns if c not in {m.key for m in SEGMENT_METRICS}]
     shown = [c for c in SEGMENT_COLUMNS if table[c].notna().any()]
-    result = Result(
-        table[keys + shown], kinds(SEGMENT_METRICS), labels(SEGMENT_METRICS), "segments"
-    )
+    result = replace(_titled(segments, "segments"), frame=table[keys + shown])
     body = table[table[keys[0]] != "(total)"]
     names = [" / ".join(map(str, row)) for row in body[keys].itertuples(index=False, name=None)]
     charts = [
@@ -156,12 +134,9 @@ def _segments(analysis: Analysis, by: list[str]) -> Section:
 
 def _cohorts(analysis: Analysis, period: str) -> Section:
     cells = cohort_cells(analysis, period)
-    matrix = cohort_matrix(cells, "retention")
+    retention = _titled(tables.cohorts(analysis, period, "retention", cells=cells), "retention")
+    matrix = retention.frame
     ages = [c for c in matrix.columns if c.isdigit()]
-    column_kinds = kinds(COHORT_METRICS) | dict.fromkeys(ages, "rate")
-    if matrix["cac"].isna().all():
-        matrix = matrix.drop(columns=["cac", "payback_age"])
-    retention = Result(matrix, column_kinds, labels(COHORT_METRICS), "retention")
     basis = "ltv_cumulative_margin" if analysis.margin_known else "ltv_cumulative"
     curves = {
         cohort: group[basis].astype(float).to_numpy() / 100
@@ -176,10 +151,7 @@ def _cohorts(analysis: Analysis, period: str) -> Section:
 
 
 def _intervals(analysis: Analysis) -> Section:
-    table = interval_table(analysis, None)
-    result = Result(
-        table, kinds(INTERVAL_METRICS), labels(INTERVAL_METRICS), "intervals", record=True
-    )
+    result = _titled(tables.intervals(analysis), "intervals")
     buyers = analysis.customers[analysis.customers["orders"] > 0]
     curve = return_curve(buyers)
     days = np.arange(0, 366)
@@ -193,10 +165,8 @@ def _intervals(analysis: Analysis) -> Section:
 
 
 def _trend(analysis: Analysis) -> Section:
-    table = trend(analysis, "month")
-    if not analysis.margin_known:
-        table = table.drop(columns="margin")
-    result = Result(table, kinds(TREND_METRICS), labels(TREND_METRICS), "trend")
+    result = _titled(tables.trend(analysis, "month"), "trend")
+    table = result.frame
     chart = Chart("trend", "monthly_trend", {
         "periods": list(table["period"]), "revenue": table["net_revenue"].to_numpy() / 100,
         "customers": table["active"].to_numpy(), "new": table["new"].to_numpy(),
@@ -261,7 +231,7 @@ def _data_quality(analysis: Analysis, loaded: Loaded) -> Section:
         columns=["reason", "rows"],
     )
     columns = pd.DataFrame(
-        [{"file": s["file"], "field": f, "column": c} for s in report.sources for f, c in s["columns"].items()],
+        [{"file": s.file, "field": f, "column": c} for s in report.sources for f, c in s.columns.items()],
         columns=["file", "field", "column"],
     )  # fmt: skip
     results = [

@@ -5,13 +5,18 @@ acquisition city, channel, category) or of a derived key:
 
 - ``rfm``: recency, frequency and money scores 1–5 (quintiles of the percentile rank, ties
   sharing a score), named by the R×F map (``ltvcli.customers.RFM_MAP``);
-- ``frequency``: order-count bands ``FREQUENCY_BANDS``;
+- ``frequency``: purchases per month of the customer's age (orders / months since the first
+  order, at least one month), in bands cut at ``Settings.frequency_bands`` (0.25, 0.5, 1, 3 a
+  month by default; ``frequency_bands`` in ltv.toml's [analysis]);
+- ``orders``: order-count bands ``ORDER_BANDS`` (the column ``order_count``);
 - ``ltv-tier``: top 20 % / middle 30 % / bottom 50 % of customers by historical LTV;
 - ``cohort``: the first-order month (``--period``: week, month, quarter, year);
 - ``status``: new / active / at-risk / lapsed.
 """
 
 from __future__ import annotations
+
+import itertools
 
 import numpy as np
 import pandas as pd
@@ -24,12 +29,14 @@ from ltvcli.engine.reduce import median_by_owner
 from ltvcli.errors import ConfigError
 from ltvcli.metrics import KPI_COLUMNS, METRIC_BY_KEY, kpis
 from ltvcli.periods import PERIODS, period_labels
+from ltvcli.settings import Settings
 
 TOTAL, OTHER, NONE = "(total)", "(other)", "(none)"
-DERIVED = ("rfm", "frequency", "ltv-tier", "cohort", "status")
+DERIVED = ("rfm", "frequency", "orders", "ltv-tier", "cohort", "status")
 
-FREQUENCY_BANDS = ((1, 1, "1 order"), (2, 2, "2 orders"), (3, 4, "3-4 orders"),
-                   (5, 9, "5-9 orders"), (10, None, "10+ orders"))  # fmt: skip
+ORDER_BANDS = ((1, 1, "1 order"), (2, 2, "2 orders"), (3, 4, "3-4 orders"),
+               (5, 9, "5-9 orders"), (10, None, "10+ orders"))  # fmt: skip
+DAYS_PER_MONTH = 365.25 / 12
 LTV_TIERS = ((0.2, "top 20%"), (0.5, "middle 30%"), (1.0, "bottom 50%"))
 
 _KPI_KEYS = ("customers", "customer_share", "orders", "net_revenue", "revenue_share", "margin",
@@ -50,7 +57,7 @@ SEGMENT_METRICS: tuple[Metric, ...] = tuple(_OWN.get(k) or METRIC_BY_KEY[k] for 
 
 def default_keys(analysis: Analysis, count: int = 1) -> list[str]:
     """The acquisition channel, then the city (up to ``count`` keys); else frequency bands."""
-    from ltvcli.schema.fields import attribute_kind
+    from ltvcli.fields import attribute_kind
 
     attrs = attribute_columns(analysis.customers)
     cities = [a for a in attrs if attribute_kind(a) == "city"]
@@ -68,7 +75,10 @@ def segment_keys(analysis: Analysis, by: list[str], period: str = "month") -> pd
         if name == "rfm":
             out["rfm"] = rfm_scores(c)["rfm_segment"].astype(object)
         elif name == "frequency":
-            out["frequency"] = frequency_bands(c["orders"])
+            bands = analysis.settings.frequency_bands
+            out["frequency"] = monthly_bands(c["orders"], c["age_days"], bands)
+        elif name == "orders":  # a column of its own name: "orders" is a KPI column
+            out["order_count"] = order_bands(c["orders"])
         elif name == "ltv-tier":
             out["ltv_tier"] = ltv_tiers(c["ltv_historical"])
         elif name == "cohort":
@@ -92,7 +102,7 @@ def segment_keys(analysis: Analysis, by: list[str], period: str = "month") -> pd
 
 def _resolve(name: str, customers: pd.DataFrame) -> str:
     """``--by город`` finds the column ``Город``: header spelling does not matter."""
-    from ltvcli.schema.fields import normalise_header
+    from ltvcli.fields import normalise_header
 
     if name in customers.columns or name in DERIVED:
         return name
@@ -138,7 +148,9 @@ def segment_table(
             | _means(means, group.index)
         )
     extra = [] if means is None else list(means.columns)
-    table = _order(pd.DataFrame(rows, columns=names + list(_KPI_KEYS) + extra), names)
+    table = _order(
+        pd.DataFrame(rows, columns=names + list(_KPI_KEYS) + extra), names, analysis.settings
+    )
     total = (
         dict.fromkeys(names, TOTAL)
         | _row(analysis, buyers, medians.get(-1), totals, channel=None, total=True)
@@ -186,10 +198,29 @@ def net_promoter_score(scores: pd.Series) -> float | None:
     return float(((s >= 9).mean() - (s <= 6).mean()) * 100)
 
 
-def frequency_bands(orders: pd.Series) -> pd.Series:
+def monthly_labels(edges: tuple[float, ...]) -> list[str]:
+    """``(1, 3)`` → ``under 1 a month``, ``1-3 a month``, ``3+ a month``."""
+    if not edges:
+        return ["any"]
+    inner = [f"{low:g}-{high:g} a month" for low, high in itertools.pairwise(edges)]
+    return [f"under {edges[0]:g} a month", *inner, f"{edges[-1]:g}+ a month"]
+
+
+def monthly_bands(orders: pd.Series, age_days: pd.Series, edges: tuple[float, ...]) -> pd.Series:
+    """Purchases per month of age (at least one month, so a new customer's first order is one
+    a month), in the bands between ``edges``."""
+    months = np.maximum((age_days.to_numpy(np.float64) + 1) / DAYS_PER_MONTH, 1.0)
+    rate = orders.to_numpy(np.float64) / months
+    labels = np.asarray(monthly_labels(edges), dtype=object)
+    return pd.Series(
+        labels[np.searchsorted(np.asarray(edges), rate, side="right")], index=orders.index
+    )
+
+
+def order_bands(orders: pd.Series) -> pd.Series:
     n = orders.to_numpy()
     out = np.empty(len(n), dtype=object)
-    for low, high, label in FREQUENCY_BANDS:
+    for low, high, label in ORDER_BANDS:
         out[(n >= low) & ((n <= high) if high is not None else True)] = label
     return pd.Series(out, index=orders.index)
 
@@ -205,12 +236,13 @@ def ltv_tiers(ltv: pd.Series) -> pd.Series:
     return pd.Series(out, index=ltv.index)
 
 
-def _order(table: pd.DataFrame, names: list[str]) -> pd.DataFrame:
+def _order(table: pd.DataFrame, names: list[str], settings: Settings) -> pd.DataFrame:
     """Natural order for derived keys (bands, tiers, periods), else the largest segments first;
     "(other)" and "(none)" last."""
     natural = {
         "rfm": RFM_ORDER,
-        "frequency": [label for *_, label in FREQUENCY_BANDS],
+        "frequency": monthly_labels(settings.frequency_bands),
+        "order_count": [label for *_, label in ORDER_BANDS],
         "ltv_tier": [label for _, label in LTV_TIERS],
         "status": STATUSES,
     }

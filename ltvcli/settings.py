@@ -33,6 +33,7 @@ class Settings:
     attr: Attr = "first"
     cac: int | None = None  # cents; a flat acquisition cost per new customer
     ltv_basis: str | None = None
+    frequency_bands: tuple[float, ...] = (0.25, 0.5, 1.0, 3.0)  # purchases a month (--by frequency)
 
     def __post_init__(self) -> None:
         if self.since and self.until and self.since > self.until:
@@ -46,6 +47,14 @@ class Settings:
             raise ConfigError("--risk-factor and --max-lifespan must be positive")
         if self.lifespan is not None and self.lifespan <= 0:
             raise ConfigError("--lifespan must be a positive number of years")
+        bands = self.frequency_bands
+        if not all(isinstance(b, int | float) and b > 0 for b in bands) or list(bands) != sorted(
+            set(bands)
+        ):
+            raise ConfigError(
+                f"frequency_bands: increasing positive numbers of purchases a month, not {list(bands)}"
+            )
+        object.__setattr__(self, "frequency_bands", tuple(float(b) for b in bands))
         if self.ltv_basis is not None and self.ltv_basis not in LTV_BASES:
             raise ConfigError(f"--ltv-basis is one of {', '.join(LTV_BASES)}")
         if self.attr not in ("first", "last", "mode"):

@@ -17,10 +17,10 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from ltvcli.errors import InputError
+from ltvcli.fields import ATTRIBUTES, EXACT, match, normalise_header
 from ltvcli.io.raw import ReadOptions
 from ltvcli.io.readers import read_inputs
 from ltvcli.schema.dates import parse_dates
-from ltvcli.schema.fields import ATTRIBUTES, EXACT, match, normalise_header
 from ltvcli.schema.identity import EMAIL, share
 from ltvcli.schema.money import parse_money
 

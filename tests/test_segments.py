@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 import oracle
 import pandas as pd
 import pytest
@@ -11,9 +13,11 @@ from ltvcli.analysis import analyse
 from ltvcli.cents import divide_cents
 from ltvcli.customer_file import join_customer_file
 from ltvcli.customers import quintile_scores
+from ltvcli.errors import ConfigError
 from ltvcli.load import load_orders
 from ltvcli.metrics import median_cents
-from ltvcli.segments import OTHER, TOTAL, frequency_bands, ltv_tiers, segment_table
+from ltvcli.segments import OTHER, TOTAL, ltv_tiers, monthly_bands, order_bands, segment_table
+from ltvcli.settings import Settings
 from ltvcli.spend import load_spend
 
 
@@ -75,7 +79,7 @@ def test_quintile_scores_share_ties():
 
 
 def test_frequency_bands_and_ltv_tiers():
-    assert list(frequency_bands(pd.Series([1, 2, 3, 4, 5, 9, 10, 40]))) == [
+    assert list(order_bands(pd.Series([1, 2, 3, 4, 5, 9, 10, 40]))) == [
         "1 order", "2 orders", "3-4 orders", "3-4 orders", "5-9 orders", "5-9 orders",
         "10+ orders", "10+ orders",
     ]  # fmt: skip
@@ -123,3 +127,30 @@ def test_a_source_column_is_the_channel_not_lost(write):
     table = segment_table(analysis, ["source"]).set_index("source")
     assert list(table.index) == ["google", "yandex", TOTAL]
     assert set(analysis.customers["kind_column"]) == {"x", "y"}
+
+
+def test_frequency_is_purchases_a_month_of_age():
+    # ages in days: a month is 365.25 / 12 days, and at least one month counts
+    orders = pd.Series([1, 1, 2, 9, 30, 4])
+    age = pd.Series([0, 400, 121, 90, 300, 29])  # 1 in the first month; 1 in 13 months...
+    assert list(monthly_bands(orders, age, (0.25, 0.5, 1.0, 3.0))) == [
+        "1-3 a month",  # 1 order, new: one a month
+        "under 0.25 a month",  # 1 in 13.2 months
+        "0.25-0.5 a month",  # 2 in 4.0 months = 0.497
+        "3+ a month",  # 9 in 2.99 months = 3.01
+        "3+ a month",  # 30 in 9.9 months
+        "3+ a month",  # 4 in the first month
+    ]
+    assert list(monthly_bands(orders, age, (3.0,))) == ["under 3 a month"] * 3 + ["3+ a month"] * 3
+
+
+def test_frequency_bands_from_the_settings(write):
+    path = write("o.csv", "customer,date,amount\na,2024-01-01,1\na,2024-01-20,1\nb,2024-01-01,1\n")
+    analysis = analyse(
+        load_orders(str(path)), Settings(as_of=dt.date(2024, 2, 15), frequency_bands=[1])
+    )
+    table = segment_table(analysis, ["frequency"])
+    assert list(table["frequency"]) == ["under 1 a month", "1+ a month", TOTAL]
+    assert list(table["customers"]) == [1, 1, 2]
+    with pytest.raises(ConfigError, match="frequency_bands"):
+        Settings(frequency_bands=(3, 1))

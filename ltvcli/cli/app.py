@@ -42,13 +42,14 @@ app = typer.Typer(
     name="ltv",
     help="Customer lifetime value, CAC ratio, repeat purchases, segments and cohorts "
     "from order exports (CSV, Excel, Parquet).\n\n"
-    "Exit codes: 0 success, 1 data error, 2 usage error, 3 report alert (--fail-if), "
+    "Exit codes: 0 success, 1 data error, 2 usage error, 3 alert (--fail-if holds), "
+    "4 a --fail-if KPI is unknown for the data, "
     "130 interrupted, 141 output pipe closed early, 143 terminated.",
     cls=_Commands,
     context_settings=CONTEXT,
     no_args_is_help=True,
     pretty_exceptions_enable=False,
-    add_completion=False,
+    add_completion=True,
     rich_markup_mode="markdown",
 )
 

@@ -16,7 +16,6 @@ import numpy as np
 import pandas as pd
 import pyarrow as pa
 
-from ltvcli.customers import percentile_75
 from ltvcli.engine.reduce import Reduced, key_order
 from ltvcli.engine.spill import private_directory, remove_private, to_arrow
 
@@ -63,8 +62,9 @@ class CustomerFiles:
     def count(self) -> int:
         return sum(self._sizes)
 
-    def second_order_p75(self) -> float | None:
-        return percentile_75(np.concatenate(self._second) if self._second else np.zeros(0))
+    def days_to_second_order(self) -> np.ndarray:
+        """Every customer's days to a 2nd order (those who have one)."""
+        return np.concatenate(self._second) if self._second else np.zeros(0)
 
     def frames(self, rows: int) -> Iterator[pd.DataFrame]:
         """The customers in (currency, key) order, ``rows`` at a time."""

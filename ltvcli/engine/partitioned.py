@@ -20,22 +20,24 @@ Steps 2 and 3 go together, partition by partition, with the as-of day guessed in
 row day in the window). When the partitions' orders settle another day, or orders move between
 partitions, the pieces are dropped and the two steps run one after the other on the kept rows,
 the orders spilled in between. Memory holds a block or two, two partitions and the customers
-reduced so far. Steps 2 and 3 run here or, with ``--engine dask``, as tasks on a Dask cluster
-(``ltvcli.engine.dask``).
+reduced so far. Steps 2 and 3 (``ltvcli.engine.steps``) run in this process
+(``ltvcli.engine.local``) or, with ``--engine dask``, as tasks on a Dask cluster
+(``ltvcli.engine.dask``), both behind the ``steps.Runner`` interface.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterator
-from concurrent.futures import ThreadPoolExecutor
 from contextlib import ExitStack
 from dataclasses import dataclass, field, replace
-from typing import TYPE_CHECKING, Protocol
 
 import numpy as np
 import pandas as pd
 import pyarrow as pa
 
+from ltvcli.engine.dask import DaskRunner
+from ltvcli.engine.days import DayNumber
+from ltvcli.engine.local import LocalRunner
 from ltvcli.engine.options import (
     Engine,
     NoProgress,
@@ -43,15 +45,15 @@ from ltvcli.engine.options import (
     block_size_for,
     partitions_for,
 )
-from ltvcli.engine.reduce import Reduced, combine, reduce_orders
-from ltvcli.engine.spill import SpillFiles, partition_of, to_arrow, to_frame
+from ltvcli.engine.reduce import Reduced, combine
+from ltvcli.engine.spill import SpillFiles, partition_of, to_arrow
+from ltvcli.engine.steps import Collector, PartOrders, Runner, partition_orders, plain_rows
 from ltvcli.engine.window import (
     WindowStats,
     explicit_as_of,
     last_day_within,
     pick,
     settle_as_of,
-    window_orders,
 )
 from ltvcli.io.stream import in_memory_bytes, input_bytes, stream_inputs
 from ltvcli.load import check_strict, no_orders_error
@@ -60,23 +62,12 @@ from ltvcli.schema import identity
 from ltvcli.schema.orders import (
     NormaliseOptions,
     file_wide,
-    lines_differ,
-    merge_source,
     refund_rows,
     refund_target,
     rows_from_raw,
-    to_orders,
 )
 from ltvcli.schema.report import LoadReport
 from ltvcli.settings import Settings
-
-if TYPE_CHECKING:
-    from ltvcli.engine.dask import DaskRunner
-
-# Integer columns that are never missing, in rows and in orders (others are nullable Int64).
-_PLAIN_ROWS = ("_row",)
-_PLAIN_ORDERS = ("_row", "gross_cents", "refund_cents")
-_NO_CUSTOMER = "refund with no customer or date to attach to"
 
 
 @dataclass
@@ -84,30 +75,10 @@ class Reduction:
     """What the streaming engine hands to the analysis: the same as the in-memory path."""
 
     reduced: Reduced | None  # None when the pieces went to a ``collect`` of the caller's
-    as_of: int
+    as_of: DayNumber
     stats: WindowStats
     columns: list[str]  # the orders' columns (attributes included)
     report: LoadReport
-
-
-@dataclass
-class PartOrders:
-    """One partition's orders in the window, and what became of its rows."""
-
-    orders: pd.DataFrame  # of this partition's customers
-    strays: pd.DataFrame  # orders of other partitions' customers (refunds of their orders)
-    stats: WindowStats
-    report: LoadReport
-    floating_used: np.ndarray  # which floating rows found their order here
-    lines_differ: frozenset[str] = frozenset()  # money columns whose order lines differ here
-
-
-class Collector(Protocol):
-    """Where the per-customer pieces go; ``clear`` forgets them (a guess about the window failed)."""
-
-    def __call__(self, piece: Reduced) -> None: ...
-
-    def clear(self) -> None: ...
 
 
 class _Pieces(list):
@@ -151,7 +122,7 @@ def reduce_files(
                 report,
             )  # fmt: skip
             sink = collect or pieces
-            parts = steps.at_once(guess, sink) if runner.at_once else None
+            parts = steps.at_once(guess, sink)
             if parts is None:
                 sink.clear()
                 parts = steps.two_steps(sink)
@@ -174,7 +145,7 @@ class _Parts:
     stats: WindowStats = field(default_factory=WindowStats)
     columns: list[str] = field(default_factory=list)
     strays: list[pd.DataFrame] = field(default_factory=list)
-    as_of: int = 0
+    as_of: DayNumber = 0
     lines_differ: frozenset[str] = frozenset()
 
     def add(self, part: PartOrders) -> None:
@@ -192,7 +163,7 @@ class _Parts:
 class _Steps:
     """Steps 2 and 3, by the runner."""
 
-    runner: LocalRunner | DaskRunner
+    runner: Runner
     spill: SpillFiles
     floating: pd.DataFrame
     options: LoadOptions
@@ -212,7 +183,7 @@ class _Steps:
         )
         return parts
 
-    def at_once(self, guess: int | None, collect: Collector) -> _Parts | None:
+    def at_once(self, guess: DayNumber | None, collect: Collector) -> _Parts | None:
         """Each partition reduced as soon as it has its orders, with the as-of day guessed from
         the rows (an order is dated by one of its rows, so the guess is the last order day
         unless that day's rows all dropped out). None when the guess was wrong, orders moved
@@ -225,12 +196,13 @@ class _Steps:
             self.spill, self.floating, *self._args(), guess, ledger, collect
         )
         parts = self._orders(reduced)
-        missed = parts.lines_differ - self.normalise.line_money
+        summed = self.normalise.line_money or frozenset()  # decided by ``file_wide``
+        missed = parts.lines_differ - summed
         if missed:  # an order whose lines differ spanned blocks: sum those columns everywhere
-            self.normalise = replace(self.normalise, line_money=self.normalise.line_money | missed)
+            self.normalise = replace(self.normalise, line_money=summed | missed)
         return parts if parts.as_of == guess and not parts.strays and not missed else None
 
-    def _args(self):
+    def _args(self) -> tuple[NormaliseOptions, Settings, Progress]:
         return self.normalise, self.settings, self.progress
 
     def _orders(self, partitions: Iterator[PartOrders]) -> _Parts:
@@ -249,20 +221,20 @@ class _Steps:
 
 
 def _split(
-    paths,
+    paths: list[str],
     options: LoadOptions,
     settings: Settings,
     engine: Engine,
     spill: SpillFiles,
-    report,
-    progress,
-    size,
-):
+    report: LoadReport,
+    progress: Progress,
+    size: int | None,
+) -> tuple[pd.DataFrame, list[str], DayNumber | None, pa.Table | None]:
     """Step 1: parse every block and write its rows to the partitions of their customers.
     Also the last day in the window among the rows: the as-of day, unless --as-of says."""
     frozen: dict[str, NormaliseOptions] = {}
     floating: list[pd.DataFrame] = []
-    keys: list[pd.DataFrame] = []
+    keys: list[pa.Table] = []
     names: list[str] = []
     rows_read = 0
     guess = explicit_as_of(settings)
@@ -272,11 +244,12 @@ def _split(
         raw = batch.raw
         if raw.name not in names:
             names.append(raw.name)
-        first_block = raw.name not in frozen
-        sources = len(report.sources)
-        rows = rows_from_raw(raw, frozen.get(raw.name, options.normalise), report)
-        if len(report.sources) > sources:
-            frozen[raw.name] = _freeze(frozen.get(raw.name, options.normalise), report, first_block)
+        kept = frozen.get(raw.name, options.normalise)
+        rows, decisions = rows_from_raw(raw, kept, report)
+        if decisions is not None:
+            if raw.name in frozen:  # the file was reported on its first block: one entry
+                _merge_block(report)
+            frozen[raw.name] = decisions.keep(kept)
         check_strict(report, options)
         rows_read += raw.table.num_rows
         progress.reading(batch.bytes_done, size, rows_read)
@@ -297,11 +270,17 @@ def _split(
         if len(rows):
             spill.write_split(to_arrow(rows), partition)
     frame = pd.concat(floating, ignore_index=True) if floating else pd.DataFrame()
-    keys = identity.keys_of(_concat_keys(keys)) if keys else None
-    return frame, names, guess, keys
+    combinations = identity.keys_of(_concat_keys(keys)) if keys else None
+    return frame, names, guess, combinations
 
 
-def _relink(spill: SpillFiles, floating, links, engine: Engine, files: ExitStack):
+def _relink(
+    spill: SpillFiles,
+    floating: pd.DataFrame,
+    links: identity.Links,
+    engine: Engine,
+    files: ExitStack,
+) -> tuple[SpillFiles, pd.DataFrame, pa.Table]:
     """The spilled rows split again by their linked customer (and the floating rows keyed so);
     also the identifier combinations of every row, for the account of the linking."""
     linked = files.enter_context(SpillFiles(spill.count, engine.spill_dir))
@@ -326,61 +305,11 @@ def _concat_keys(tables: list[pa.Table]) -> pa.Table:
     return pa.concat_tables(tables, promote_options="permissive")
 
 
-def _freeze(options: NormaliseOptions, report: LoadReport, first_block: bool) -> NormaliseOptions:
-    """Keep the first block's column-wide decisions for the rest of the file; report the file
-    once (later blocks add their rows to the first block's entry)."""
-    source = report.sources[-1] if first_block else report.sources.pop()
-    if not first_block:
-        entry = next(s for s in reversed(report.sources) if s["file"] == source["file"])
-        merge_source(entry, source)
-    dayfirst = options.dayfirst
-    if dayfirst is None and source.get("date_order"):
-        dayfirst = source["date_order"] == "dd/mm/yyyy"
-    comma = options.decimal_comma
-    if comma is None and source.get("decimal_mark") in (".", ","):
-        comma = source["decimal_mark"] == ","
-    return replace(
-        options, decided=report.decided[source["file"]], dayfirst=dayfirst, decimal_comma=comma
-    )
-
-
-def partition_orders(
-    rows: pd.DataFrame,
-    options: NormaliseOptions,
-    settings: Settings,
-    count: int,
-    partition: int,
-    floating: pd.DataFrame | None = None,
-) -> PartOrders:
-    """Step 2 for one partition: its rows, plus the floating rows of its orders, to orders."""
-    report = LoadReport()
-    used = np.zeros(0 if floating is None else len(floating), dtype=bool)
-    if floating is not None and len(floating) and len(rows):
-        sales = rows.loc[~refund_rows(rows), "order_id"].dropna()
-        used = refund_target(floating).isin(sales).to_numpy()
-        if used.any():
-            rows = pd.concat([rows, floating[used]], ignore_index=True)
-    if rows.empty:
-        return PartOrders(pd.DataFrame(), pd.DataFrame(), WindowStats(), report, used)
-    differ = frozenset(lines_differ(rows))  # the lines of each order are all here
-    orders = to_orders(rows.reset_index(drop=True), options, report)
-    if orders.empty:
-        return PartOrders(orders, orders, WindowStats(), report, used, differ)
-    window, stats = window_orders(orders, settings)
-    if partition >= 0 and not used.any():  # only its own rows: only its own customers
-        return PartOrders(window, window.head(0), stats, report, used, differ)
-    own = partition_of(pa.array(window["customer"], pa.string()), count) == partition
-    if own.all():
-        return PartOrders(window, window.head(0), stats, report, used, differ)
-    return PartOrders(window[own], window[~own], stats, report, used, differ)
-
-
-def partition_reduce(orders: pd.DataFrame, as_of: int, settings: Settings, ledger: bool) -> Reduced:
-    """Step 3 for one partition (its orders are windowed already)."""
-    reduced = reduce_orders(orders, as_of, settings.churn_window, settings.attr)
-    if not ledger:
-        reduced.ledger = None
-    return reduced
+def _merge_block(report: LoadReport) -> None:
+    """A later block's account of a file added to the entry of its first block."""
+    block = report.sources.pop()
+    entry = next(s for s in reversed(report.sources) if s.file == block.file)
+    entry.merge(block)
 
 
 def _by_partition(strays: list[pd.DataFrame], count: int) -> dict[int, pd.DataFrame]:
@@ -399,73 +328,5 @@ def _merge(report: LoadReport, part: LoadReport) -> None:
     report.rejected += part.rejected
 
 
-class LocalRunner:
-    """Steps 2 and 3 in this process, one partition at a time: each partition reduced as soon
-    as it has its orders (``orders_reduced``), or, when that cannot be, the orders spilled
-    again until every partition has been seen (``orders``, then ``reduce``)."""
-
-    at_once = True
-
-    def __init__(self, engine: Engine) -> None:
-        self._engine = engine
-        self._orders: SpillFiles | None = None
-
-    def orders_reduced(self, spill, floating, options, settings, progress, as_of, ledger, collect):
-        for p, part in self._parts(spill, floating, options, settings, keep=True):
-            if len(part.orders):
-                collect(partition_reduce(part.orders, as_of, settings, ledger))
-            progress.reducing(p + 1, spill.count)
-            yield part
-
-    def orders(self, spill, floating, options, settings, progress):
-        self._orders = SpillFiles(spill.count, self._engine.spill_dir)
-        for p, part in self._parts(spill, floating, options, settings, keep=False):
-            if len(part.orders):
-                self._orders.write(p, to_arrow(part.orders))
-            progress.reducing(p + 1, 2 * spill.count)
-            yield part
-
-    def _parts(self, spill, floating, options, settings, keep: bool):
-        """Each partition's orders; the next partition's rows are read in a thread meanwhile."""
-
-        def rows(p: int) -> pd.DataFrame:
-            return plain_rows(spill.read(p, keep=keep))
-
-        with ThreadPoolExecutor(max_workers=1) as reader:
-            following = reader.submit(rows, 0)
-            for p in range(spill.count):
-                current = following.result()
-                if p + 1 < spill.count:
-                    following = reader.submit(rows, p + 1)
-                part = partition_orders(current, options, settings, spill.count, p, floating)
-                del current
-                yield p, part
-                part.orders = part.orders.head(0)  # the columns only: the rows are done with
-
-    def reduce(self, strays, as_of, settings, ledger, progress, collect):
-        spill = self._orders
-        for p in range(spill.count):
-            table = spill.read(p)
-            orders = to_frame(table, _PLAIN_ORDERS) if table is not None else None
-            if p in strays:
-                orders = pd.concat([o for o in (orders, strays[p]) if o is not None])
-            if orders is not None:
-                collect(partition_reduce(orders, as_of, settings, ledger))
-            progress.reducing(spill.count + p + 1, 2 * spill.count)
-
-    def close(self) -> None:
-        if self._orders is not None:
-            self._orders.remove()
-
-
-def plain_rows(table: pa.Table | None) -> pd.DataFrame:
-    """A partition's spilled rows as the frame ``rows_from_raw`` made (empty when none)."""
-    return to_frame(table, _PLAIN_ROWS) if table is not None else pd.DataFrame()
-
-
-def _runner(engine: Engine):
-    if engine.kind == "dask":
-        from ltvcli.engine.dask import DaskRunner
-
-        return DaskRunner(engine)
-    return LocalRunner(engine)
+def _runner(engine: Engine) -> Runner:
+    return DaskRunner(engine) if engine.kind == "dask" else LocalRunner(engine)

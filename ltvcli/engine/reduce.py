@@ -20,8 +20,8 @@ import pandas as pd
 import pyarrow as pa
 from pandas.api.types import union_categoricals
 
-from ltvcli.engine.window import day_numbers
-from ltvcli.schema.fields import attribute_kind
+from ltvcli.engine.days import DayNumber, day_numbers
+from ltvcli.fields import attribute_kind
 from ltvcli.schema.identity import integer_keys
 from ltvcli.schema.orders import ORDER_COLUMNS, earliest, sequence_keys
 
@@ -59,7 +59,7 @@ class Reduced:
 
 def reduce_orders(
     orders: pd.DataFrame,
-    as_of: int,
+    as_of: DayNumber,
     churn_window: int,
     attr: str = "first",
 ) -> Reduced:

@@ -6,16 +6,16 @@ partition, merging what the partitions say about the window's bounds.
 
 from __future__ import annotations
 
-import datetime as dt
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
 
+from ltvcli.engine.days import DayNumber, day_number, day_numbers
 from ltvcli.errors import InputError
 from ltvcli.settings import Settings
 
-EPOCH = dt.date(1970, 1, 1)
 # Every money sum of the reduce is bounded by the sum of the absolute cents of the orders it
 # reads; below int64's limit (with a margin for the float estimate) no sum can overflow.
 MONEY_COLUMNS = ("gross_cents", "refund_cents", "cost_cents")
@@ -27,8 +27,8 @@ class WindowStats:
     """What a set of orders says about the window (merged over partitions with ``|``)."""
 
     any_in_range: bool = False  # an order between --since and --until
-    first_sale: int | None = None  # first order day in the window
-    last_day: int | None = None  # last order or refund day in the window
+    first_sale: DayNumber | None = None  # first order day in the window
+    last_day: DayNumber | None = None  # last order or refund day in the window
     orders: int = 0  # orders and refunds, in the window or not
     magnitude: float = 0.0  # the sum of |cents| of the money columns of the window's orders
 
@@ -42,16 +42,7 @@ class WindowStats:
         )
 
 
-def day_numbers(stamps: pd.Series) -> np.ndarray:
-    """Whole days since the epoch of a datetime column (the time of day dropped)."""
-    return stamps.to_numpy().astype("datetime64[D]").astype(np.int64)
-
-
-def day_number(day: dt.date) -> int:
-    return (day - EPOCH).days
-
-
-def explicit_as_of(settings: Settings) -> int | None:
+def explicit_as_of(settings: Settings) -> DayNumber | None:
     return day_number(settings.as_of) if settings.as_of else None
 
 
@@ -90,7 +81,7 @@ def money_magnitude(orders: pd.DataFrame) -> float:
     return total
 
 
-def last_day_within(stamps: pd.Series, settings: Settings) -> int | None:
+def last_day_within(stamps: pd.Series, settings: Settings) -> DayNumber | None:
     """The last day of these rows inside --since/--until (None when none is): orders are dated
     by one of their rows, so this bounds the orders' last day from above."""
     day = day_numbers(stamps)
@@ -102,7 +93,7 @@ def last_day_within(stamps: pd.Series, settings: Settings) -> int | None:
     return int(day[keep].max()) if keep.any() else None
 
 
-def settle_as_of(stats: WindowStats, settings: Settings) -> int:
+def settle_as_of(stats: WindowStats, settings: Settings) -> DayNumber:
     """The as-of day: --as-of, else the last day with an order or a refund (so that no money
     is left out)."""
     if not stats.any_in_range:
@@ -120,7 +111,7 @@ def settle_as_of(stats: WindowStats, settings: Settings) -> int:
     return as_of if as_of is not None else int(stats.last_day)
 
 
-def pick(choose, a: int | None, b: int | None) -> int | None:
+def pick(choose: Callable[[int, int], int], a: int | None, b: int | None) -> int | None:
     if a is None or b is None:
         return a if b is None else b
     return choose(a, b)

@@ -16,9 +16,9 @@ import pyarrow as pa
 import pyarrow.csv as pacsv
 
 from ltvcli.errors import InputError
+from ltvcli.fields import SUMMARY_CELL, header_score
 from ltvcli.io.raw import RawTable, ReadOptions
 from ltvcli.io.text import detect_encoding, to_utf8
-from ltvcli.schema.fields import SUMMARY_CELL, header_score
 
 DELIMITERS = (",", ";", "\t", "|")
 WHITESPACE = "whitespace"

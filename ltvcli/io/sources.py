@@ -1,6 +1,8 @@
 """Find the input files, open them (stdin, compressed) and tell their format from their bytes.
 
-Only this module knows about paths, globs, stdin and compression; readers get plain bytes.
+Only this module knows about paths, globs, stdin and compression; readers get plain bytes,
+read whole (``read_source``) or as a stream (``open_input``, for ``ltvcli.io.stream``): both
+open, decompress and sniff the same way.
 """
 
 from __future__ import annotations
@@ -8,12 +10,18 @@ from __future__ import annotations
 import bz2
 import glob
 import gzip
+import io
 import lzma
 import os
 import sys
 import zlib
+from collections.abc import Callable, Iterator
+from contextlib import closing, contextmanager
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any, Protocol
+
+import pyarrow as pa
 
 from ltvcli.errors import InputError
 from ltvcli.io import remote
@@ -33,6 +41,46 @@ _COMPRESSION_MAGIC = (
     (b"\xfd7zXZ\x00", "xz"),
     (b"\x28\xb5\x2f\xfd", "zstd"),
 )
+
+
+# What a damaged compressed stream raises as it is read (a truncated bz2 or zstd stream, garbage
+# inside a bz2 one: OSError).
+DAMAGE_ERRORS = (OSError, EOFError, zlib.error, lzma.LZMAError)
+
+
+class ByteStream(Protocol):
+    """What readers read bytes from: a file, stdin, a decompressing stream."""
+
+    def read(self, size: int = -1, /) -> bytes: ...
+
+    def close(self) -> None: ...
+
+
+def _zstd(raw: ByteStream) -> ByteStream:
+    return pa.CompressedInputStream(pa.PythonFile(raw, mode="r"), "zstd")
+
+
+# How each compression (``compression_of``) is read on the fly.
+OPENERS: dict[str, Callable[[Any], ByteStream]] = {  # Any: the stdlib asks for seek, never used
+    "gzip": lambda raw: gzip.GzipFile(fileobj=raw),
+    "bz2": bz2.BZ2File,
+    "xz": lzma.LZMAFile,
+    "zstd": _zstd,
+}
+
+
+@dataclass
+class Opened:
+    """One input opened for reading: its bytes, decompressed on the fly."""
+
+    name: str  # for messages: the path, or <stdin>
+    stream: ByteStream
+    compression: str | None
+    stored: str | None  # the path of a local uncompressed file (pyarrow may read it itself)
+
+    def close(self) -> None:
+        if self.name != "<stdin>":
+            self.stream.close()
 
 
 @dataclass(frozen=True)
@@ -71,29 +119,52 @@ def is_dataset_dir(path: str) -> bool:
     return path != STDIN and os.path.isdir(path)
 
 
-def read_source(path: str, input_format: str | None = None) -> Source:
-    """Read one file (or stdin) into memory, decompressed, with its format decided."""
+def open_input(path: str) -> Opened:
+    """Open one file (or stdin), decompressed as its first bytes say."""
     if path == STDIN:
-        raw = sys.stdin.buffer.read()
-        name = "<stdin>"
+        raw: ByteStream = sys.stdin.buffer
     elif remote.is_remote(path):
-        raw = remote.read_bytes(path)
-        name = path
+        fs, inner = remote.filesystem(path)
+        try:
+            raw = fs.open(inner, "rb")
+        except FileNotFoundError:
+            raise InputError("no such file", file=path) from None
     else:
-        p = Path(path)
-        if not p.exists():
+        if not os.path.exists(path):
             raise InputError("no such file", file=path)
-        if p.is_dir():
+        if os.path.isdir(path):
             raise InputError("is a directory with no Parquet files", file=path)
         try:
-            raw = p.read_bytes()
+            raw = open(path, "rb")
         except OSError as exc:
             raise InputError(f"cannot read: {exc.strerror}", file=path) from None
-        name = path
-    compression = compression_of(raw)
-    data = _decompress(raw, compression, name) if compression else raw
-    fmt = input_format or sniff_format(data, name)
-    return Source(name=name, data=data, format=fmt, compression=compression)
+    name = "<stdin>" if path == STDIN else path
+    magic = raw.read(6)
+    chained = Chained(magic, raw)
+    if kind := compression_of(magic):
+        return Opened(name, OPENERS[kind](chained), kind, None)
+    local = path != STDIN and not remote.is_remote(path)
+    return Opened(name, chained, None, path if local else None)
+
+
+@contextmanager
+def damage_reported(opened: Opened) -> Iterator[None]:
+    """An error of a compressed input's stream as what it is: a damaged file."""
+    try:
+        yield
+    except DAMAGE_ERRORS as exc:
+        if opened.compression is None:
+            raise
+        raise InputError(f"damaged {opened.compression} file ({exc})", file=opened.name) from None
+
+
+def read_source(path: str, input_format: str | None = None) -> Source:
+    """Read one file (or stdin) into memory, decompressed, with its format decided."""
+    opened = open_input(path)
+    with closing(opened), damage_reported(opened):
+        data = opened.stream.read()
+    fmt = input_format or sniff_format(data, opened.name)
+    return Source(name=opened.name, data=data, format=fmt, compression=opened.compression)
 
 
 def sniff_format(data: bytes, name: str) -> str:
@@ -126,17 +197,32 @@ def compression_of(raw: bytes) -> str | None:
     return next((kind for magic, kind in _COMPRESSION_MAGIC if raw.startswith(magic)), None)
 
 
-def _decompress(raw: bytes, compression: str, name: str) -> bytes:
-    try:
-        if compression == "gzip":
-            return gzip.decompress(raw)
-        if compression == "bz2":
-            return bz2.decompress(raw)
-        if compression == "xz":
-            return lzma.decompress(raw)
-        import pyarrow as pa
+class Chained(io.RawIOBase):
+    """Bytes already read (a sniffed head), then the rest of a stream."""
 
-        with pa.input_stream(pa.py_buffer(raw), compression="zstd") as stream:
-            return stream.read()
-    except (OSError, EOFError, lzma.LZMAError, zlib.error, ValueError) as exc:
-        raise InputError(f"damaged {compression} file ({exc})", file=name) from None
+    def __init__(self, head: bytes, rest: ByteStream) -> None:
+        self._head = memoryview(head)
+        self._rest = rest
+
+    def readable(self) -> bool:
+        return True
+
+    def close(self) -> None:
+        self._rest.close()
+        super().close()
+
+    def readinto(self, buffer) -> int:
+        if self._head:
+            n = min(len(buffer), len(self._head))
+            buffer[:n] = self._head[:n]
+            self._head = self._head[n:]
+            return n
+        data = self._rest.read(len(buffer))
+        buffer[: len(data)] = data
+        return len(data)
+
+    def read(self, size: int | None = -1) -> bytes:
+        if size is None or size < 0:
+            head, self._head = bytes(self._head), memoryview(b"")
+            return head + self._rest.read()
+        return super().read(size)

@@ -11,18 +11,15 @@ nature and are read whole, then cut into batches.
 
 from __future__ import annotations
 
-import bz2
 import codecs
-import gzip
 import io
 import lzma
 import os
 import re
-import sys
 import zlib
 from collections.abc import Iterator
+from contextlib import closing
 from dataclasses import dataclass, replace
-from typing import BinaryIO
 
 import pyarrow as pa
 import pyarrow.csv as pacsv
@@ -35,10 +32,14 @@ from ltvcli.io.raw import RawTable, ReadOptions
 from ltvcli.io.readers import open_dataset, parquet_raw, refuse_html
 from ltvcli.io.sources import (
     COMPRESSED_SUFFIXES,
+    OPENERS,
     STDIN,
+    Chained,
     compression_of,
+    damage_reported,
     expand,
     is_dataset_dir,
+    open_input,
     sniff_format,
 )
 from ltvcli.io.text import SAMPLE_BYTES, detect_encoding, without_bom
@@ -109,29 +110,16 @@ def inflated_bytes(path: str) -> int | None:
             if kind == "zstd" and (known := _zstd_content_size(f, size)) is not None:
                 return known
             if kind is not None:
-                return _sampled_inflate(f, size, _OPENERS[kind])[0]
+                return _sampled_inflate(f, size, OPENERS[kind])[0]
     except (OSError, EOFError, ValueError, zlib.error, lzma.LZMAError, pa.ArrowException):
         return None  # damaged: the reader will say so
     return None
 
 
-def _zstd(raw):
-    return pa.CompressedInputStream(pa.PythonFile(raw, mode="r"), "zstd")
-
-
-# How each compression (``sources.compression_of``) is read on the fly.
-_OPENERS = {
-    "gzip": lambda raw: gzip.GzipFile(fileobj=raw),
-    "bz2": bz2.BZ2File,
-    "xz": lzma.LZMAFile,
-    "zstd": _zstd,
-}
-
-
 def _gzip_inflated(f, size: int) -> int:
     f.seek(size - 4)
     isize = int.from_bytes(f.read(4), "little")
-    sampled, whole = _sampled_inflate(f, size, lambda raw: gzip.GzipFile(fileobj=raw))
+    sampled, whole = _sampled_inflate(f, size, OPENERS["gzip"])
     if whole:
         return sampled
     # one member: the inflated size is ISIZE plus some multiple of 4 GiB, the one nearest
@@ -242,17 +230,14 @@ def _blocks(path: str, options: ReadOptions, block_size: int) -> Iterator[tuple[
     if is_dataset_dir(path):
         yield from _dataset(path, block_size)
         return
-    raw, stored, compression = _open(path)
-    with _Counting(raw) as stream:
-        try:
-            yield from _file_blocks(path, stream, options, block_size, stored)
-        except (EOFError, zlib.error, lzma.LZMAError, gzip.BadGzipFile) as exc:
-            if compression is None:
-                raise
-            raise InputError(f"damaged {compression} file ({exc})", file=path) from None
+    opened = open_input(path)
+    with closing(opened), damage_reported(opened):
+        yield from _file_blocks(path, _Counting(opened.stream), options, block_size, opened.stored)
 
 
-def _file_blocks(path: str, stream: _Counting, options: ReadOptions, block_size: int, stored: bool):
+def _file_blocks(
+    path: str, stream: _Counting, options: ReadOptions, block_size: int, stored: str | None
+):
     name = "<stdin>" if path == STDIN else path
     head = read_full(stream, SAMPLE_BYTES + 1)
     fmt = options.input_format or sniff_format(head, name)
@@ -262,9 +247,8 @@ def _file_blocks(path: str, stream: _Counting, options: ReadOptions, block_size:
         whole = read_workbook(head + stream.read(), name, options)
         yield from _slices(whole, block_size, stream.count)
     else:
-        plain = path if stored else None
         yield from _csv(
-            _Chained(head, stream), name, options, block_size, lambda: stream.count, plain
+            Chained(head, stream), name, options, block_size, lambda: stream.count, stored
         )
 
 
@@ -273,7 +257,7 @@ def _csv(stream, name: str, options: ReadOptions, block_size: int, position, pla
     it needs no conversion (no Python on the parser's read path)."""
     head = read_full(stream, SAMPLE_BYTES + 1)
     encoding = options.encoding or detect_encoding(head, name)
-    text = _Utf8(_Chained(head, stream), encoding, name)
+    text = _Utf8(Chained(head, stream), encoding, name)
     text_head = read_full(text, HEAD_BYTES + 1)
     if not re.search(rb"\S", text_head) and not text.peek_more():
         raise InputError("the file is empty", file=name)
@@ -288,7 +272,7 @@ def _csv(stream, name: str, options: ReadOptions, block_size: int, position, pla
     refuse_html(text_head, name)
     collector = dialect.raw_table(name)
     quoted = text_head.find(b'"', dialect.offset) >= 0  # decided from the head
-    body = _Chained(text_head[dialect.offset :], text)
+    body = Chained(text_head[dialect.offset :], text)
     if plain and text.passthrough:
         body = pa.OSFile(plain)
         body.seek(
@@ -385,67 +369,11 @@ def _slices(whole: RawTable, block_size: int, position) -> Iterator[tuple[RawTab
         yield part, position()
 
 
-def _open(path: str) -> tuple[BinaryIO, bool, str | None]:
-    """The file's bytes, decompressed on the fly (the kind told by the first bytes), whether
-    they are a local file's bytes as stored (which pyarrow may then read itself), and the
-    compression."""
-    if path == STDIN:
-        raw = sys.stdin.buffer
-    elif remote.is_remote(path):
-        fs, inner = remote.filesystem(path)
-        try:
-            raw = fs.open(inner, "rb")
-        except FileNotFoundError:
-            raise InputError("no such file", file=path) from None
-    else:
-        if not os.path.exists(path):
-            raise InputError("no such file", file=path)
-        if os.path.isdir(path):
-            raise InputError("is a directory with no Parquet files", file=path)
-        raw = open(path, "rb")  # closed by _blocks
-    magic = raw.read(6)
-    raw = _Chained(magic, raw)
-    if kind := compression_of(magic):
-        return _OPENERS[kind](raw), False, kind
-    return raw, path != STDIN and not remote.is_remote(path), None
-
-
 def _seekable(path: str):
     if remote.is_remote(path):
         fs, inner = remote.filesystem(path)
         return fs.open(inner, "rb")
     return pa.memory_map(path)
-
-
-class _Chained(io.RawIOBase):
-    """Bytes already read (a sniffed head), then the rest of a stream."""
-
-    def __init__(self, head: bytes, rest) -> None:
-        self._head = memoryview(head)
-        self._rest = rest
-
-    def readable(self) -> bool:
-        return True
-
-    def close(self) -> None:
-        self._rest.close()
-        super().close()
-
-    def readinto(self, buffer) -> int:
-        if self._head:
-            n = min(len(buffer), len(self._head))
-            buffer[:n] = self._head[:n]
-            self._head = self._head[n:]
-            return n
-        data = self._rest.read(len(buffer))
-        buffer[: len(data)] = data
-        return len(data)
-
-    def read(self, size: int = -1) -> bytes:
-        if size is None or size < 0:
-            head, self._head = bytes(self._head), memoryview(b"")
-            return head + self._rest.read()
-        return super().read(size)
 
 
 class _Counting(io.RawIOBase):
@@ -457,11 +385,6 @@ class _Counting(io.RawIOBase):
 
     def readable(self) -> bool:
         return True
-
-    def close(self) -> None:
-        if self._raw is not sys.stdin.buffer:
-            self._raw.close()
-        super().close()
 
     def read(self, size: int = -1) -> bytes:
         data = self._raw.read() if size is None or size < 0 else self._raw.read(size)

@@ -1,8 +1,12 @@
 """The model summary as data: what ``--summary`` prints and what ``--save-model`` writes, so a
-nightly job can score new data with a model fitted earlier (``--model-file``)."""
+nightly job can score new data with a model fitted earlier (``--model-file``).
+
+The as-of date of the fit is a ``datetime.date`` here and ISO text (or null) in the file.
+"""
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 from pathlib import Path
 
@@ -15,14 +19,14 @@ from ltvcli.models.summary import UNIT_DAYS
 FORMAT_VERSION = 1
 
 
-def describe(models: Models, as_of: str | None = None) -> dict[str, object]:
+def describe(models: Models, as_of: dt.date | None = None) -> dict[str, object]:
     """The model summary: parameters, standard errors, log-likelihood, AIC, customers, unit."""
-    out = _fitted(models.count) | {"time_unit": models.unit, "as_of": as_of}
+    out = _fitted(models.count) | {"time_unit": models.unit, "as_of": _day_text(as_of)}
     out["spend"] = _fitted(models.spend) if models.spend else None
     return out
 
 
-def save(models: Models, path: str, as_of: str) -> None:
+def save(models: Models, path: str, as_of: dt.date) -> None:
     with atomic_output(path) as handle:
         json.dump({"ltv_model": FORMAT_VERSION} | describe(models, as_of), handle, indent=2)
         handle.write("\n")
@@ -37,13 +41,26 @@ def load(path: str) -> Models:
             raise ValueError
         count = _restore(data)
         spend = _restore(data["spend"]) if data.get("spend") else None
+        fitted = _stored_day(data.get("as_of"))
     except FileNotFoundError:
         raise ConfigError(f"{path}: no such model file") from None
     except (ValueError, KeyError, TypeError, json.JSONDecodeError):
         raise ConfigError(f"{path}: not a model file written by ltv predict --save-model") from None
-    return Models(
-        count, spend, data["time_unit"], [f"model from {path} (fitted as of {data.get('as_of')})"]
-    )
+    return Models(count, spend, data["time_unit"], [f"model from {path} (fitted as of {fitted})"])
+
+
+def _day_text(day: dt.date | None) -> str | None:
+    """The as-of date as the file stores it: ISO text (``str`` of a date)."""
+    return None if day is None else str(day)
+
+
+def _stored_day(text: object) -> dt.date | None:
+    """The as-of date a model file holds (null in files that did not record it)."""
+    if text is None:
+        return None
+    if not isinstance(text, str):
+        raise ValueError
+    return dt.date.fromisoformat(text)
 
 
 def _fitted(fit: Fitted) -> dict[str, object]:

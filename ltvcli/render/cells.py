@@ -17,6 +17,7 @@ import pyarrow.compute as pc
 
 FORMULA_START = r"^[=+\-@\t\r]"
 DECIMALS = 6
+MISSING = "—"  # a missing value in human text
 
 
 def arrow(values: pd.Series, kind: str) -> pa.Array:
@@ -92,7 +93,7 @@ def human_text(values: pd.Series, kind: str) -> list[str]:
     out = []
     for v in json_values(values, kind):
         if v is None:
-            out.append("—")
+            out.append(MISSING)
         elif kind == "money":
             out.append(f"{v:,.2f}")
         elif kind == "count":

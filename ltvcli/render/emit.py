@@ -23,7 +23,7 @@ from ltvcli.render.cells import (
     neutral_name,
 )
 from ltvcli.render.formats import BINARY, OutputFormat
-from ltvcli.render.result import Result
+from ltvcli.results import Result
 
 XLSX_MAX_ROWS = 1_048_575
 SLICE_ROWS = 250_000  # long tables are rendered and written this many rows at a time

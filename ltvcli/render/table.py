@@ -1,69 +1,176 @@
-"""Rich tables for a terminal: labels, right-aligned numbers, notes under the table."""
+"""Rich tables for a terminal: labels, right-aligned numbers, notes under the table.
+
+A terminal gets the columns that fit its width, most important first (``Result.priority``):
+the key columns (the leading text columns: the segment, the customer) always, every number
+whole, and a note naming the columns left out and how to see them. A table that cannot show
+its key and one number side by side, or whose every column was asked for (``--columns all``)
+and does not fit, is printed as records: one block a row, a line a column. Files and pipes get
+every column at its natural width.
+"""
 
 from __future__ import annotations
 
 import io
+import math
+from dataclasses import dataclass
 from typing import IO
 
+import pandas as pd
 from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
-from ltvcli.render.cells import human_text, terminal_text
-from ltvcli.render.result import Result
+from ltvcli.render.cells import MISSING, human_text, terminal_text
+from ltvcli.results import Result
 
 TERMINAL_ROWS = 100  # a terminal shows the head of a long table; files get every row
+KEY_WIDTH = 30  # a longer key (an e-mail, several attributes) wraps within this many characters
+_EDGES = 3  # what a column takes besides its text: a space each side and a rule
 
 
-def build_table(result: Result, max_rows: int | None = None) -> Table:
-    frame = result.frame
-    title = _texts([result.title])[0] if result.title else None
-    table = Table(title=title, title_justify="left", header_style="bold")
-    if result.record:
-        table.add_column("Metric")
-        for header in result.record_headers():
-            table.add_column(header, justify="right")
-        for column in result.record_rows():
-            table.add_row(
-                *_texts([result.label(column), *human_text(frame[column], result.kind(column))])
-            )
-        return table
-    shown = frame if max_rows is None else frame.head(max_rows)
-    for column in frame.columns:
-        text = result.kind(column) == "text"
-        justify = "left" if text else "right"
-        table.add_column(
-            _texts([result.label(column)])[0], justify=justify, overflow="fold", no_wrap=not text
-        )
-    cells = [human_text(shown[c], result.kind(c)) for c in shown.columns]
-    for row in zip(*cells, strict=True):
-        table.add_row(*_texts(row))
-    return table
+@dataclass
+class _Column:
+    name: str
+    label: str
+    cells: list[str]
+    text: bool
 
+    @property
+    def width(self) -> int:
+        """Room for every cell whole (text beyond KEY_WIDTH wraps); the label wraps at spaces
+        onto up to three lines."""
+        cells = max((len(c) for c in self.cells), default=0)
+        words = max((len(w) for w in self.label.split()), default=0)
+        label = max(words, math.ceil(len(self.label) / 3))
+        if self.text:
+            return min(max(cells, label), KEY_WIDTH)
+        return max(cells, label)
 
-def _texts(cells) -> list[Text]:
-    """Cells as plain text: no rich markup read from the data, no control characters."""
-    return [Text(terminal_text(str(c))) for c in cells]
+    @property
+    def empty(self) -> bool:
+        return all(cell == MISSING for cell in self.cells)
 
 
 def print_table(result: Result, stream: IO[str], terminal: bool) -> None:
-    # A terminal wraps text to its width; a file or pipe gets the table at its natural width.
-    width = None if terminal else 10_000
     console = Console(
-        file=stream, force_terminal=terminal, highlight=False, soft_wrap=False, width=width
+        file=stream,
+        force_terminal=terminal,
+        highlight=False,
+        soft_wrap=False,
+        width=None if terminal else 10_000,
     )
-    limit = TERMINAL_ROWS if terminal else None
-    console.print(build_table(result, limit))
     notes = list(result.notes)
-    if limit is not None and not result.record and len(result.frame) > limit:
-        notes.insert(
-            0, f"first {limit} of {len(result.frame):,} rows; --top N, -f csv or -o FILE for all"
-        )
+    if result.record:
+        console.print(_record_table(result))
+    else:
+        frame = result.frame.head(TERMINAL_ROWS) if terminal else result.frame
+        columns = _columns(result, frame)
+        shown = fit(columns, result.priority, console.width) if terminal else columns
+        if shown:
+            console.print(_table(result, shown, sized=terminal))
+        else:
+            _print_records(console, result, columns)
+        if hidden := [c.name for c in columns if shown and c not in shown]:
+            ways = "--columns all, -f csv" if result.choosable else "-f csv"
+            notes.insert(
+                0,
+                f"{len(hidden)} more columns ({', '.join(hidden)}): "
+                f"{ways} or -o FILE.xlsx show every column",
+            )
+        if terminal and len(result.frame) > TERMINAL_ROWS:
+            notes.insert(
+                0,
+                f"first {TERMINAL_ROWS} of {len(result.frame):,} rows; "
+                "--top N, -f csv or -o FILE for all",
+            )
     for note in notes:
-        console.print(f"[dim]{note}[/dim]" if terminal else note)
+        console.print(Text(note, style="dim" if terminal else ""))
 
 
 def table_text(result: Result) -> str:
     buffer = io.StringIO()
     print_table(result, buffer, terminal=False)
     return buffer.getvalue()
+
+
+def fit(columns: list[_Column], priority: tuple[str, ...], width: int) -> list[_Column]:
+    """The key columns, then the others by ``priority`` (the rest after, in their order; empty
+    columns last) up to the first that would not fit ``width``; shown in their own order. Empty when not even the key
+    and one other column fit, or when every column is wanted (``priority`` ``("*",)``) and
+    they do not all fit."""
+    keys = []
+    for column in columns:
+        if not column.text or len(keys) == len(columns) - 1:
+            break
+        keys.append(column)
+    rest = [c for c in columns if c not in keys]
+    rank = {name: i for i, name in enumerate(priority)}
+    rest.sort(key=lambda c: (c.empty, rank.get(c.name, len(rank))))
+    room = width - 1 - sum(c.width + _EDGES for c in keys)
+    chosen: list[_Column] = []
+    for column in rest:
+        if column.width + _EDGES > room:
+            break
+        chosen.append(column)
+        room -= column.width + _EDGES
+    if not chosen or (priority == ("*",) and len(chosen) < len(rest)):
+        return []
+    return [c for c in columns if c in keys or c in chosen]
+
+
+def _columns(result: Result, frame: pd.DataFrame) -> list[_Column]:
+    return [
+        _Column(
+            name,
+            terminal_text(result.label(name)),
+            [terminal_text(str(v)) for v in human_text(frame[name], result.kind(name))],
+            result.kind(name) == "text",
+        )
+        for name in frame.columns
+    ]
+
+
+def _table(result: Result, columns: list[_Column], sized: bool) -> Table:
+    """``sized``: every column at the width ``fit`` counted on, so rich squeezes none."""
+    table = Table(title=_title(result), title_justify="left", header_style="bold")
+    for column in columns:
+        table.add_column(
+            Text(column.label, overflow="fold", no_wrap=False),
+            justify="left" if column.text else "right",
+            overflow="fold",
+            no_wrap=not column.text,
+            width=column.width if sized else None,
+        )
+    for row in zip(*(c.cells for c in columns), strict=True):
+        table.add_row(*(Text(cell) for cell in row))
+    return table
+
+
+def _print_records(console: Console, result: Result, columns: list[_Column]) -> None:
+    """Each row as a block of ``label  value`` lines: for tables too wide for the terminal."""
+    if title := _title(result):
+        console.print(Text(title, style="bold"))
+    for i in range(len(columns[0].cells) if columns else 0):
+        block = Table(show_header=False, box=None, padding=(0, 1, 0, 0))
+        block.add_column(style="bold", overflow="fold")
+        block.add_column(overflow="fold")
+        for column in columns:
+            block.add_row(Text(column.label), Text(column.cells[i]))
+        console.print(block)
+        console.print()
+
+
+def _record_table(result: Result) -> Table:
+    """A KPI record transposed: a row a metric, a column a currency."""
+    table = Table(title=_title(result), title_justify="left", header_style="bold")
+    table.add_column("Metric")
+    for header in result.record_headers():
+        table.add_column(Text(terminal_text(header)), justify="right")
+    for column in result.record_rows():
+        cells = [result.label(column), *human_text(result.frame[column], result.kind(column))]
+        table.add_row(*(Text(terminal_text(str(c))) for c in cells))
+    return table
+
+
+def _title(result: Result) -> str | None:
+    return terminal_text(result.title) if result.title else None

@@ -7,7 +7,7 @@ import io
 import pandas as pd
 
 from ltvcli.render.cells import json_values, machine_text, neutral_name
-from ltvcli.render.result import Result
+from ltvcli.results import Result
 
 NUMBER_FORMATS = {
     "money": "#,##0.00",

@@ -20,10 +20,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from ltvcli.errors import InputError
-from ltvcli.schema import identity
-from ltvcli.schema import statuses as st
-from ltvcli.schema.dates import parse_dates
-from ltvcli.schema.fields import (
+from ltvcli.fields import (
     EXACT,
     FIELD_BY_NAME,
     FIELDS,
@@ -31,6 +28,9 @@ from ltvcli.schema.fields import (
     match,
     normalise_header,
 )
+from ltvcli.schema import identity
+from ltvcli.schema import statuses as st
+from ltvcli.schema.dates import parse_dates
 from ltvcli.schema.identity import Identifier
 from ltvcli.schema.money import parse_money
 from ltvcli.schema.report import personal, shape

@@ -22,7 +22,7 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from ltvcli.schema.report import LoadReport
+from ltvcli.schema.report import LoadReport, Skip
 
 KINDS = ("id", "email", "phone", "name")  # strongest first
 # Where each identifier's keys travel in the parsed rows: two id columns (a user id and a
@@ -30,7 +30,6 @@ KINDS = ("id", "email", "phone", "name")  # strongest first
 SLOTS = ("id", "id2", "email", "phone", "name")
 LINKED = ("id", "id2", "email", "phone")  # the slots that join rows into one customer
 SLOT_COLUMN = "_key_slot"  # which slot a row's "customer" came from (an index into SLOTS)
-NO_CUSTOMER = "no customer (empty or guest key)"  # the skip reason of rows without a key
 # A value seen with more distinct values of a stronger identifier than this is a placeholder
 # (the shop's own e-mail, +7 000 000-00-00), not a person: it does not link them.
 MAX_SHARED = 5
@@ -386,7 +385,7 @@ def settle_customers(keys: pa.Table | None, report: LoadReport) -> Links | None:
 
 def second_id(report: LoadReport) -> str:
     """The name of the second id column, which prefixes the customers it keys."""
-    return _slot_columns(report).get("id2", "id2")
+    return report.slot_columns.get("id2", "id2")
 
 
 def account(keys: pa.Table, links: Links | None, report: LoadReport) -> None:
@@ -415,7 +414,7 @@ def account(keys: pa.Table, links: Links | None, report: LoadReport) -> None:
 
 def customer_warnings(report: LoadReport) -> None:
     """One line for each way the customer count is in doubt, with the flag that settles it."""
-    columns = _slot_columns(report)
+    columns = report.slot_columns
     chosen = report.customers.get("customers")
     linked = " + ".join(f'"{columns[s]}"' for s in report.customers.get("alone", {}))
     for slot, (count, coverage) in report.customers.get("alone", {}).items():
@@ -424,7 +423,7 @@ def customer_warnings(report: LoadReport) -> None:
                 f"customers: {chosen:,} by {linked} linked, but {count:,} by "
                 f'"{columns[slot]}" alone; pin one with --customer "{columns[slot]}" --no-link'
             )
-    missing = report.skipped.get(NO_CUSTOMER, 0)
+    missing = report.skipped.get(Skip.NO_CUSTOMER, 0)
     if report.rows_read and missing > 0.05 * report.rows_read:
         candidates = ", ".join(f'"{c}"' for c in dict.fromkeys(columns.values())) or "none found"
         report.warnings.append(
@@ -432,12 +431,3 @@ def customer_warnings(report: LoadReport) -> None:
             f"({missing / report.rows_read:.0%}) have no customer key (identifiers used: "
             f"{candidates}); name the column with --customer COLUMN"
         )
-
-
-def _slot_columns(report: LoadReport) -> dict[str, str]:
-    """The column of each slot, as the first file that has it names it."""
-    columns: dict[str, str] = {}
-    for mapping in report.decided.values():
-        for i in mapping.identifiers:
-            columns.setdefault(i.slot, i.column)
-    return columns

@@ -25,15 +25,15 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from ltvcli.fields import FIELDS, SUMMARY_CELL
 from ltvcli.io.raw import RawTable
 from ltvcli.schema import identity
 from ltvcli.schema import statuses as st
 from ltvcli.schema.dates import parse_dates, plausible_window
 from ltvcli.schema.detect import DetectionError, Mapping, date_in_text, detect_columns
-from ltvcli.schema.fields import FIELDS, SUMMARY_CELL
 from ltvcli.schema.identity import integer_keys
 from ltvcli.schema.money import parse_money
-from ltvcli.schema.report import Example, LoadReport
+from ltvcli.schema.report import Example, KeyColumn, LoadReport, Skip, Source, other_currency
 
 ORDER_COLUMNS = (
     "customer", "order_id", "ordered_at", "gross_cents", "refund_cents", "cost_cents",
@@ -62,14 +62,38 @@ class NormaliseOptions:
     line_money: frozenset[str] | None = None
 
 
-def rows_from_raw(raw: RawTable, options: NormaliseOptions, report: LoadReport) -> pd.DataFrame:
-    """Parse one input's cells into typed rows (one per input row that survives)."""
+@dataclass(frozen=True)
+class Decisions:
+    """The column-wide decisions ``rows_from_raw`` took on an input: the streaming engine
+    keeps them for the later blocks of the same file, so that every block reads alike."""
+
+    mapping: Mapping
+    dayfirst: bool | None  # None: the dates did not tell
+    decimal_comma: bool | None  # from the amount column's decimal mark; None: it did not tell
+
+    def keep(self, options: NormaliseOptions) -> NormaliseOptions:
+        """``options`` for a later block: these decisions where ``options`` leave them open."""
+        return replace(
+            options,
+            decided=self.mapping,
+            dayfirst=self.dayfirst if options.dayfirst is None else options.dayfirst,
+            decimal_comma=(
+                self.decimal_comma if options.decimal_comma is None else options.decimal_comma
+            ),
+        )
+
+
+def rows_from_raw(
+    raw: RawTable, options: NormaliseOptions, report: LoadReport
+) -> tuple[pd.DataFrame, Decisions | None]:
+    """Parse one input's cells into typed rows (one per input row that survives), and what
+    was decided about its columns (None when no row was left to decide on)."""
     table = raw.table
     for reason, count in raw.skipped.items():
         report.skip(reason, count)
     report.rows_read += table.num_rows
     if table.num_rows == 0:
-        return pd.DataFrame(columns=list(ORDER_COLUMNS))
+        return pd.DataFrame(columns=list(ORDER_COLUMNS)), None
     # Repeated headers go before detection (they would confuse it), the rest after it.
     kept = np.flatnonzero(_drop_non_data(table, _repeats_header(table), report))
     table = table.take(pa.array(kept)) if len(kept) < table.num_rows else table
@@ -85,9 +109,11 @@ def rows_from_raw(raw: RawTable, options: NormaliseOptions, report: LoadReport) 
         table = table.filter(pa.array(keep))
     row_numbers = kept[keep] + raw.first_row
     if table.num_rows == 0:
-        return pd.DataFrame(columns=list(ORDER_COLUMNS))
-    report.sources.append(_source(raw, mapping))
-    report.decided[raw.name] = mapping
+        return pd.DataFrame(columns=list(ORDER_COLUMNS)), None
+    source = _source(raw, mapping)
+    report.sources.append(source)
+    for i in mapping.identifiers:
+        report.slot_columns.setdefault(i.slot, i.column)
     if raw.detected.get("ignored"):
         left_out = ", ".join(f'"{c}"' for c in raw.detected["ignored"])
         report.notes.append(f"{raw.name}: left out {left_out}: nested or binary values")
@@ -100,7 +126,7 @@ def rows_from_raw(raw: RawTable, options: NormaliseOptions, report: LoadReport) 
     }
     bad = np.zeros(table.num_rows, dtype=bool)
 
-    def reject(mask: np.ndarray, reason: str, column: str) -> None:
+    def reject(mask: np.ndarray, reason: Skip, column: str) -> None:
         mask = mask & ~bad
         count = int(mask.sum())
         if not count:
@@ -147,16 +173,15 @@ def rows_from_raw(raw: RawTable, options: NormaliseOptions, report: LoadReport) 
             if name not in used
         }
     parsed = dates_job.result()
-    reject(parsed.out_of_range, "date out of range", col("date"))
-    reject(parsed.invalid, "unparseable date", col("date"))
+    reject(parsed.out_of_range, Skip.DATE_OUT_OF_RANGE, col("date"))
+    reject(parsed.invalid, Skip.UNPARSEABLE_DATE, col("date"))
     stamps = parsed.values
     if options.timezone and parsed.offsets is not None:
         stamps = _to_zone(stamps, parsed.offsets, options.timezone)
     frame["ordered_at"] = stamps
     report.notes += [f"{raw.name}: {n}" for n in parsed.notes]
-    report.sources[-1]["date_shapes"] = parsed.shapes
-    if parsed.dayfirst is not None:
-        report.sources[-1]["date_order"] = "dd/mm/yyyy" if parsed.dayfirst else "mm/dd/yyyy"
+    source.date_shapes = parsed.shapes
+    source.dayfirst = parsed.dayfirst
 
     cell_currency = None
     for name in ("amount", "refund", "cost"):
@@ -164,34 +189,32 @@ def rows_from_raw(raw: RawTable, options: NormaliseOptions, report: LoadReport) 
         if not col(name):
             continue
         money = money_jobs[name].result()
-        reject(money.out_of_range, f"{name} out of range", col(name))
-        reject(money.invalid, f"unparseable {name}", col(name))
+        reject(money.out_of_range, Skip.out_of_range(name), col(name))
+        reject(money.invalid, Skip.unparseable(name), col(name))
         frame[f"{name}_cents"] = _int_array(money.cents)
         report.notes += [f"{raw.name}: {col(name)}: {n}" for n in money.notes]
         if money.rounded:
             report.notes.append(f"{raw.name}: {money.rounded} {name} cells rounded to the cent")
         if name == "amount":
-            report.sources[-1]["decimal_mark"] = money.decimal_mark
+            source.decimal_mark = money.decimal_mark
         cell_currency = cell_currency if cell_currency is not None else money.currency
 
     frame.update(_customer_keys(mapping, {s: job.result() for s, job in key_jobs.items()}, n))
     slots = frame[identity.SLOT_COLUMN]
     for i in mapping.identifiers:
         keyed = int(np.count_nonzero(slots == identity.SLOTS.index(i.slot)))
-        report.sources[-1]["identifiers"].append(
-            {"column": i.column, "kind": i.kind, "rows": keyed}
-        )
+        source.identifiers.append(KeyColumn(i.column, i.kind, keyed))
     for name, job in id_jobs.items():
         ids = job.result()
         frame[name] = None if ids is None else ids.to_pandas()
     currency = _currency(table, col("currency"), cell_currency, options.currency)
-    report.sources[-1]["currencies"] = sorted(pc.unique(currency.drop_null()).to_pylist())
+    source.currencies = sorted(pc.unique(currency.drop_null()).to_pylist())
     frame["currency"] = currency.to_pandas()
     frame["status"] = _nothing(n)
     if col("status"):
         frame["status"], unknown = st.classify(table.column(col("status")), st.STATUS_WORDS)
-        report.sources[-1]["unknown_statuses"] = unknown
-        report.sources[-1]["won_stage"] = bool((frame["status"] == st.WON).any())
+        source.unknown_statuses = unknown
+        source.won_stage = bool((frame["status"] == st.WON).any())
     frame["kind"] = _nothing(n)
     if col("kind"):
         frame["kind"] = st.classify(table.column(col("kind")), st.KIND_WORDS)[0]
@@ -206,8 +229,9 @@ def rows_from_raw(raw: RawTable, options: NormaliseOptions, report: LoadReport) 
     rows = pd.DataFrame(frame, copy=False)
     rows = rows[~bad] if bad.any() else rows
     repeats = col("order_id") and _id_repeats(table.column(col("order_id")), id_jobs["order_id"])
-    report.sources[-1]["lines_differ"] = lines_differ(rows) if repeats else []
-    return rows
+    source.lines_differ = lines_differ(rows) if repeats else []
+    comma = {".": False, ",": True}.get(source.decimal_mark) if source.decimal_mark else None
+    return rows, Decisions(mapping, parsed.dayfirst, comma)
 
 
 def _id_repeats(column: pa.ChunkedArray, as_text) -> bool:
@@ -240,17 +264,16 @@ def lines_differ(rows: pd.DataFrame) -> list[str]:
     ]
 
 
-def _source(raw: RawTable, mapping: Mapping) -> dict[str, object]:
+def _source(raw: RawTable, mapping: Mapping) -> Source:
     """What ``ltv inspect`` shows of a file: its dialect and the columns found, with reasons."""
-    return {
-        "file": raw.name,
-        **raw.detected,
-        "rows": raw.table.num_rows,
-        "columns": {f.name: mapping.columns[f.name] for f in FIELDS if f.name in mapping.columns},
-        "reasons": dict(mapping.reasons),
-        "rejected": dict(mapping.rejected),
-        "identifiers": [],
-    }
+    return Source(
+        file=raw.name,
+        detected=dict(raw.detected),
+        rows=raw.table.num_rows,
+        columns={f.name: mapping.columns[f.name] for f in FIELDS if f.name in mapping.columns},
+        reasons=dict(mapping.reasons),
+        rejected=dict(mapping.rejected),
+    )
 
 
 def _customer_keys(mapping: Mapping, keys: dict[str, pa.Array], n: int) -> dict[str, object]:
@@ -264,37 +287,24 @@ def _customer_keys(mapping: Mapping, keys: dict[str, pa.Array], n: int) -> dict[
     return out
 
 
-def merge_source(entry: dict[str, object], block: dict[str, object]) -> None:
-    """Add a later block's account of a file to its first block's (streaming engine)."""
-    entry["rows"] += block["rows"]
-    for key in ("date_order", "decimal_mark"):
-        entry.setdefault(key, block.get(key))
-    for mine, theirs in zip(entry["identifiers"], block["identifiers"], strict=True):
-        mine["rows"] += theirs["rows"]
-    for key in ("currencies", "unknown_statuses", "lines_differ"):
-        if key in block:
-            entry[key] = sorted({*entry.get(key, ()), *block[key]})
-    entry["won_stage"] = bool(entry.get("won_stage") or block.get("won_stage"))
-
-
 def file_wide(options: NormaliseOptions, report: LoadReport) -> NormaliseOptions:
     """Decide what needs every row, once they have all been parsed: whether the statuses are a
     CRM pipeline's stages (a won stage is in some file — deals exported month by month — then
     every other stage is open), and the one currency the files state (then it is the currency
     of every row)."""
-    pipeline = any(s.get("won_stage") for s in report.sources)
+    pipeline = any(s.won_stage for s in report.sources)
     for source in report.sources:
-        unknown = source.get("unknown_statuses")
+        unknown = source.unknown_statuses
         if unknown:
             what = (
                 "stages counted as open (not yet revenue; --include-open)"
                 if pipeline
                 else "statuses counted as sales"
             )
-            report.notes.append(f"{source['file']}: {what}: " + ", ".join(map(repr, unknown[:10])))
-    stated = {c for s in report.sources for c in s.get("currencies", ())}
+            report.notes.append(f"{source.file}: {what}: " + ", ".join(map(repr, unknown[:10])))
+    stated = {c for s in report.sources for c in s.currencies or ()}
     one = stated.pop() if len(stated) == 1 else None
-    summed = frozenset(m for s in report.sources for m in s.get("lines_differ", ()))
+    summed = frozenset(m for s in report.sources for m in s.lines_differ or ())
     return replace(options, pipeline=pipeline, stated_currency=one, line_money=summed)
 
 
@@ -310,11 +320,11 @@ def to_orders(rows: pd.DataFrame, options: NormaliseOptions, report: LoadReport)
         # The same line twice (overlapping exports): equal in every cell, wherever it was read.
         cells = [c for c in rows.columns if c not in ("_file", "_row")]
         dup = rows["order_id"].notna() & rows.duplicated(subset=cells, keep="first")
-        report.skip("duplicate row (the same line twice)", int(dup.sum()))
+        report.skip(Skip.DUPLICATE_ROW, int(dup.sum()))
         rows = rows[~dup.to_numpy()]
     kind = rows["kind"]
     not_sale = (kind == st.NOT_SALE).to_numpy()
-    report.skip("not a sale (fee, transfer, payout...)", int(not_sale.sum()))
+    report.skip(Skip.NOT_A_SALE, int(not_sale.sum()))
     rows = rows[~not_sale]
     refund_row = refund_rows(rows)
     sales = _collapse(rows[~refund_row], report, options.line_money)
@@ -323,7 +333,7 @@ def to_orders(rows: pd.DataFrame, options: NormaliseOptions, report: LoadReport)
     orders = pd.concat([sales, refunds], ignore_index=True) if len(refunds) else sales
     if options.currency and orders["currency"].notna().any():
         other = (orders["currency"] != options.currency.upper()).to_numpy()
-        report.skip(f"other currency than {options.currency.upper()}", int(other.sum()))
+        report.skip(other_currency(options.currency.upper()), int(other.sum()))
         orders = orders[~other]
     orders = orders.reset_index(drop=True)
     orders["gross_cents"] = orders["gross_cents"].astype("int64")
@@ -483,17 +493,15 @@ def _apply_status(
         sales["cancelled"].fillna(False).to_numpy(bool) | (status == st.CANCELLED).to_numpy()
     )
     drop = cancelled.copy()
-    report.skip("cancelled, failed or lost order", int(lines[cancelled].sum()))
+    report.skip(Skip.CANCELLED, int(lines[cancelled].sum()))
     if not options.include_open:
         open_ = (status == st.OPEN).to_numpy() & ~drop
-        report.skip(
-            "open or pending order (not yet revenue; --include-open)", int(lines[open_].sum())
-        )
+        report.skip(Skip.OPEN, int(lines[open_].sum()))
         drop |= open_
     for column, reason in (
-        ("customer", identity.NO_CUSTOMER),
-        ("ordered_at", "no order date"),
-        ("amount_cents", "no amount"),
+        ("customer", Skip.NO_CUSTOMER),
+        ("ordered_at", Skip.NO_DATE),
+        ("amount_cents", Skip.NO_AMOUNT),
     ):
         missing = sales[column].isna().to_numpy() & ~drop
         report.skip(reason, int(lines[missing].sum()))
@@ -524,7 +532,7 @@ def _attach_refunds(refunds: pd.DataFrame, sales: pd.DataFrame, report: LoadRepo
         refunds["ordered_at"] = refunds["ordered_at"].fillna(when)
     amount = refunds["amount_cents"].fillna(refunds["refund_cents"])
     no_customer = refunds["customer"].isna() | refunds["ordered_at"].isna() | amount.isna()
-    report.skip("refund with no customer or date to attach to", int(no_customer.sum()))
+    report.skip(Skip.REFUND_UNATTACHED, int(no_customer.sum()))
     refunds = refunds[~no_customer.to_numpy()].copy()
     refunds["gross_cents"] = 0
     refunds["refund_cents"] = amount[~no_customer].abs().astype("int64")
@@ -600,9 +608,9 @@ def _drop_non_data(table: pa.Table, maybe: np.ndarray, report: LoadReport) -> np
     header_like &= ~empty
     summary &= ~empty & ~header_like
     for mask, reason in (
-        (empty, "empty row"),
-        (header_like, "repeated header row"),
-        (summary, "summary row (Итого/Total)"),
+        (empty, Skip.EMPTY_ROW),
+        (header_like, Skip.REPEATED_HEADER),
+        (summary, Skip.SUMMARY_ROW),
     ):
         report.skip(reason, int(mask.sum()))
         keep[idx[mask]] = False

@@ -4,15 +4,59 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from dataclasses import dataclass, field
+from collections.abc import Sequence
+from dataclasses import asdict, dataclass, field
+from enum import StrEnum
 
 MAX_EXAMPLES = 5
+
+
+class Skip(StrEnum):
+    """Why the loader skipped rows, as printed (a member is its text: counts keyed by it read
+    as the text). The readers' own reasons (blank lines, short rows) are plain text."""
+
+    UNPARSEABLE_DATE = "unparseable date"
+    UNPARSEABLE_AMOUNT = "unparseable amount"
+    UNPARSEABLE_REFUND = "unparseable refund"
+    UNPARSEABLE_COST = "unparseable cost"
+    DATE_OUT_OF_RANGE = "date out of range"
+    AMOUNT_OUT_OF_RANGE = "amount out of range"
+    REFUND_OUT_OF_RANGE = "refund out of range"
+    COST_OUT_OF_RANGE = "cost out of range"
+    EMPTY_ROW = "empty row"
+    REPEATED_HEADER = "repeated header row"
+    SUMMARY_ROW = "summary row (Итого/Total)"
+    DUPLICATE_ROW = "duplicate row (the same line twice)"
+    NOT_A_SALE = "not a sale (fee, transfer, payout...)"
+    CANCELLED = "cancelled, failed or lost order"
+    OPEN = "open or pending order (not yet revenue; --include-open)"
+    NO_CUSTOMER = "no customer (empty or guest key)"
+    NO_DATE = "no order date"
+    NO_AMOUNT = "no amount"
+    REFUND_UNATTACHED = "refund with no customer or date to attach to"
+
+    @classmethod
+    def unparseable(cls, value: str) -> Skip:
+        """The reason of a cell of the ``value`` column ("date", "amount"...) that is not one."""
+        return cls(f"unparseable {value}")
+
+    @classmethod
+    def out_of_range(cls, value: str) -> Skip:
+        """The reason of a cell of the ``value`` column beyond what ltv takes."""
+        return cls(f"{value} out of range")
+
+
+def other_currency(currency: str) -> str:
+    """The reason of orders in another currency than --currency (it names the currency)."""
+    return f"other currency than {currency}"
+
 
 # Reasons that mean a value could not be read (``--strict`` fails on these); the others are
 # business rules (cancelled orders, refunds without a buyer...) and are only counted.
 BAD_VALUE_REASONS = frozenset(
-    {"unparseable date", "unparseable amount", "unparseable refund", "unparseable cost"}
-    | {"date out of range", "amount out of range", "refund out of range", "cost out of range"}
+    {Skip.UNPARSEABLE_DATE, Skip.UNPARSEABLE_AMOUNT, Skip.UNPARSEABLE_REFUND, Skip.UNPARSEABLE_COST}
+    | {Skip.DATE_OUT_OF_RANGE, Skip.AMOUNT_OUT_OF_RANGE, Skip.REFUND_OUT_OF_RANGE}
+    | {Skip.COST_OUT_OF_RANGE}
 )
 
 
@@ -56,19 +100,96 @@ _DATE = re.compile(r"^\s*\d{1,4}[./-]\d{1,2}[./-]\d{1,4}([ T][\d:.]+)?\s*$")
 
 
 @dataclass
+class KeyColumn:
+    """A column that keys customers in one input, and how many rows it keyed."""
+
+    column: str
+    kind: str  # "id", "email", "phone" or "name"
+    rows: int
+
+
+@dataclass
+class Source:
+    """What was found in one input: its dialect, its columns and what its cells showed. The
+    parse results stay None until the rows are parsed (a file whose columns were not settled
+    has none)."""
+
+    file: str
+    detected: dict[str, object]  # the reader's account: format, encoding, delimiter...
+    rows: int
+    columns: dict[str, str]  # field -> column
+    reasons: dict[str, str]  # field -> why that column
+    rejected: dict[str, str]  # field -> why no column was taken
+    identifiers: list[KeyColumn] = field(default_factory=list)
+    date_shapes: list[str] | None = None
+    dayfirst: bool | None = None  # None: the dates did not tell
+    decimal_mark: str | None = None  # of the amount column: ".", "," or "., ,"
+    currencies: list[str] | None = None
+    unknown_statuses: list[str] | None = None  # None: no status column
+    won_stage: bool | None = None  # a CRM pipeline's won stage among the statuses
+    lines_differ: list[str] | None = None  # money columns whose order lines differ
+
+    @property
+    def parsed(self) -> bool:
+        return self.date_shapes is not None
+
+    def merge(self, block: Source) -> None:
+        """Add a later block's account of the same input (streaming engine)."""
+        self.rows += block.rows
+        for mine, theirs in zip(self.identifiers, block.identifiers, strict=True):
+            mine.rows += theirs.rows
+        if self.dayfirst is None:
+            self.dayfirst = block.dayfirst
+        if self.decimal_mark is None:
+            self.decimal_mark = block.decimal_mark
+        for name in ("currencies", "unknown_statuses", "lines_differ"):
+            theirs = getattr(block, name)
+            if theirs is not None:
+                setattr(self, name, sorted({*(getattr(self, name) or ()), *theirs}))
+        if block.won_stage is not None:
+            self.won_stage = bool(self.won_stage or block.won_stage)
+
+    def display(self) -> dict[str, object]:
+        """The input as ``ltv inspect`` shows it (JSON-ready; what was not found is left out)."""
+        out: dict[str, object] = {
+            "file": self.file,
+            **self.detected,
+            "rows": self.rows,
+            "columns": self.columns,
+            "reasons": self.reasons,
+            "rejected": self.rejected,
+            "identifiers": [asdict(i) for i in self.identifiers],
+        }
+        if not self.parsed:
+            return out
+        out["date_shapes"] = self.date_shapes
+        if self.dayfirst is not None:
+            out["date_order"] = "dd/mm/yyyy" if self.dayfirst else "mm/dd/yyyy"
+        if self.columns.get("amount"):
+            out["decimal_mark"] = self.decimal_mark
+        out["currencies"] = self.currencies
+        if self.unknown_statuses is not None:
+            out["unknown_statuses"] = self.unknown_statuses
+            out["won_stage"] = self.won_stage
+        out["lines_differ"] = self.lines_differ
+        return out
+
+
+@dataclass
 class LoadReport:
-    sources: list[dict[str, object]] = field(default_factory=list)
+    sources: list[Source] = field(default_factory=list)
     rows_read: int = 0
-    skipped: Counter[str] = field(default_factory=Counter)
+    skipped: Counter[str] = field(default_factory=Counter)  # reason (a ``Skip`` or a reader's)
     examples: list[Example] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
     # What ltv is unsure of, and the flag that settles it: printed on stderr unless --quiet.
     warnings: list[str] = field(default_factory=list)
     rejected: list[dict[str, object]] = field(default_factory=list)  # for --rejects
     customers: dict[str, object] = field(default_factory=dict)  # how customers were linked
-    decided: dict[str, object] = field(default_factory=dict)  # file -> its column Mapping
+    # the column of each identifier slot (id, e-mail...), as the first file that has it names it
+    slot_columns: dict[str, str] = field(default_factory=dict)
 
-    def skip(self, reason: str, count: int, examples: list[Example] = ()) -> None:
+    def skip(self, reason: str, count: int, examples: Sequence[Example] = ()) -> None:
         if count <= 0:
             return
         self.skipped[reason] += count

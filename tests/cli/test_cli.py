@@ -241,3 +241,22 @@ def test_ltv_toml_sets_the_phone_region_and_no_link(run_cli, write, tmp_path):
     assert [r["customer"] for r in apart] == ["C1"]  # the phone-only row has no id: skipped
     bad = run_cli("compute", path, "--phone-region", "Narnia")
     assert bad.exit_code == 2 and "unknown phone region" in bad.stderr
+
+
+def test_shell_completion_completes_commands_and_flags():
+    import os
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    ltv = str(Path(sys.executable).parent / "ltv")
+    shown = subprocess.run([ltv, "--show-completion", "bash"], capture_output=True, text=True)
+    assert shown.returncode == 0 and "_ltv_completion" in shown.stdout
+
+    def complete(words: str) -> list[str]:
+        env = {**os.environ, "_LTV_COMPLETE": "complete_bash", "COMP_WORDS": words,
+               "COMP_CWORD": str(len(words.split()) - 1)}  # fmt: skip
+        return subprocess.run([ltv], env=env, capture_output=True, text=True).stdout.split()
+
+    assert complete("ltv seg") == ["segments"]
+    assert complete("ltv segments --memory-l") == ["--memory-limit"]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import io
 import json
 
@@ -118,7 +119,9 @@ def test_segments_json_by_channel_with_spend(run_cli):
     )
 
 
-@pytest.mark.parametrize("by", ["city,channel", "rfm", "frequency", "ltv-tier", "cohort", "status"])
+@pytest.mark.parametrize(
+    "by", ["city,channel", "rfm", "frequency", "orders", "ltv-tier", "cohort", "status"]
+)
 def test_segments_every_key(run_cli, by):
     result = run_cli("segments", ORDERS, "--by", by, "--period", "quarter", "-f", "csv")
     assert result.exit_code == 0, result.stderr
@@ -221,3 +224,24 @@ def test_typed_attribute_columns_from_parquet_render_in_every_format(run_cli, tm
     assert run_cli("customers", source, "-f", "csv").stdout.splitlines()[1].endswith(",7")
     assert run_cli("customers", source, "-o", tmp_path / "c.parquet").exit_code == 0
     assert pq.read_table(tmp_path / "c.parquet").column("store").to_pylist() == ["7", None]
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["compute"], ["customers"], ["segments", "--by", "city"], ["intervals"], ["cohorts"],
+        ["predict"], ["customers", "--engine", "stream"],
+    ],
+)  # fmt: skip
+def test_output_templates_are_filled_in_on_every_command(run_cli, tmp_path, args):
+    template = str(tmp_path / "{as_of:%Y%m%d}-{today:%Y}.csv")
+    result = run_cli(args[0], ORDERS, *args[1:], "-q", "-o", template)
+    assert result.exit_code == 0, result.stderr
+    assert [p.name for p in tmp_path.iterdir()] == [f"20250630-{dt.date.today():%Y}.csv"]
+
+
+def test_inspect_has_no_as_of_date_for_a_template(run_cli, tmp_path):
+    result = run_cli("inspect", ORDERS, "-o", str(tmp_path / "i-{as_of}.json"))
+    assert result.exit_code == 2 and "use {today:...}" in result.stderr
+    assert not list(tmp_path.iterdir())
+    assert run_cli("inspect", ORDERS, "-o", str(tmp_path / "i-{today:%Y}.json")).exit_code == 0

@@ -100,7 +100,9 @@ def test_a_reader_that_stops_early_ends_the_pipe_quietly():
         (["report", ORDERS, "--period", "bogus", "-o", "r.html"], "is not one of week, month"),
         (["report", ORDERS, "-o", "r-{as_of.foo}.html"], "only {as_of:FORMAT}"),
         (["report", ORDERS, "-o", "r-{as_of.__class__}.html"], "only {as_of:FORMAT}"),
-        (["report", ORDERS, "-o", "r-{as_of:%Y/%m}.html"], "not a file name"),
+        (["report", ORDERS, "-o", "r-{as_of:%Y/%m}.html"], "makes a path separator"),
+        (["segments", ORDERS, "-o", "r-{as_of:%Y/%m}.html"], "makes a path separator"),
+        (["customers", ORDERS, "-o", "r-{when}.html"], "only {as_of:FORMAT}"),
     ],
 )
 def test_bad_flag_values_are_usage_errors_before_any_work(run_cli, tmp_path, args, says):

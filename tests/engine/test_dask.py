@@ -4,6 +4,9 @@ from __future__ import annotations
 
 import json
 import logging
+import subprocess
+import sys
+import textwrap
 
 import pytest
 from conftest import SAMPLE
@@ -69,3 +72,32 @@ def test_cluster_links_identities_and_reads_stages_like_memory(scheduler, write,
     text, encoding, _ = CASES[name]
     engine = Engine("dask", scheduler=scheduler, partitions=3, block_size=1 << 10, keep_ledger=True)
     assert_same(*both([str(write(name, text, encoding))], engine=engine))
+
+
+_WORKER_WARNS = textwrap.dedent(
+    """
+    import sys, warnings
+    from distributed import default_client
+    from ltvcli.engine.dask import DaskRunner
+    from ltvcli.engine.options import Engine
+
+    def warn():
+        warnings.warn("a worker warning", FutureWarning, stacklevel=1)
+
+    with warnings.catch_warnings(action="ignore" if sys.argv[1:] == ["-q"] else "default"):
+        runner = DaskRunner(Engine("dask"))
+        default_client().run(warn)
+        runner.close()
+    """
+)
+
+
+def test_quiet_silences_the_warnings_of_a_local_clusters_workers():
+    def run(*args: str) -> subprocess.CompletedProcess:
+        command = [sys.executable, "-c", _WORKER_WARNS, *args]
+        return subprocess.run(command, capture_output=True, text=True, timeout=300)
+
+    loud = run()
+    assert loud.returncode == 0 and "a worker warning" in loud.stderr
+    quiet = run("-q")
+    assert quiet.returncode == 0 and "a worker warning" not in quiet.stderr, quiet.stderr

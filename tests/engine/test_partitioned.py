@@ -90,8 +90,8 @@ def test_russian_cp1251_export_streams_like_memory(tmp_path):
     engine = Engine("stream", partitions=3, block_size=32 << 10, keep_ledger=True)
     memory, streamed = both([str(path)], engine=engine)
     assert_same(memory, streamed)
-    assert streamed[1].sources[0]["encoding"] == "cp1251"
-    assert streamed[1].sources[0]["rows"] == memory[1].sources[0]["rows"]
+    assert streamed[1].sources[0].detected["encoding"] == "cp1251"
+    assert streamed[1].sources[0].rows == memory[1].sources[0].rows
 
 
 def test_refunds_registry_in_another_file_finds_its_orders(write):

@@ -123,7 +123,7 @@ def test_cdnow_whitespace_aligned_without_header():
     loaded = load_orders(str(path), options)
     customers, orders, net = totals(loaded)
     assert (customers, orders, net) == (2357, 6919, 24409194)
-    assert loaded.report.sources[0]["layout"] == "whitespace"
+    assert loaded.report.sources[0].detected["layout"] == "whitespace"
     with pytest.raises(InputError, match="several columns could be ids"):
         load_orders(str(path), LoadOptions(no_header=True))
     mapped = load_orders(str(path), LoadOptions(no_header=True, columns={"customer": "column2"}))
@@ -164,3 +164,20 @@ def test_a_file_without_a_header_row_keeps_its_first_order(run_cli, write, engin
     result = run_cli("compute", write("plain.csv", text), "--engine", engine, "-f", "json", "-q")
     assert result.exit_code == 0, result.stderr
     assert (result.json["customers"], result.json["net_revenue"]) == (2, 30.0)
+
+
+@pytest.mark.parametrize("kind", ["gzip", "bz2", "xz"])
+@pytest.mark.parametrize("engine", ["memory", "stream"])
+def test_a_damaged_compressed_file_is_named_damaged_by_both_readers(write, kind, engine):
+    from ltvcli.analysis import analyse_files
+    from ltvcli.engine.options import Engine
+
+    compress = {"gzip": gzip.compress, "bz2": bz2.compress, "xz": lzma.compress}[kind]
+    text = "customer,date,amount\n" + "".join(f"c{i},2024-01-02,{i}.50\n" for i in range(2000))
+    packed = compress(text.encode())
+    path = str(write(f"o.csv.{kind}", packed[: len(packed) // 2]))
+    with pytest.raises(InputError, match=f"damaged {kind} file"):
+        if engine == "memory":
+            load_orders(path)
+        else:
+            analyse_files([path], LoadOptions(), engine=Engine("stream", partitions=2))

@@ -20,10 +20,11 @@ import pytest
 
 import ltvcli.analysis
 import ltvcli.load
+from ltvcli import fields
 from ltvcli.io import stream
 from ltvcli.io.raw import ReadOptions
 from ltvcli.io.readers import read_inputs
-from ltvcli.schema import detect, fields
+from ltvcli.schema import detect
 from ltvcli.schema.detect import detect_columns
 
 # -- wide files: header matching does the same work for every column --------------------------

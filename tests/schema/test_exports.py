@@ -685,8 +685,8 @@ def test_1c_report_skips_title_blank_and_total_rows(write):
     assert skipped["title line before the header"] == 3
     assert skipped["summary row (Итого/Total)"] == 1
     source = loaded.report.sources[0]
-    assert source["encoding"] == "cp1251" and source["delimiter"] == ";"
-    assert source["columns"]["customer"] == "Контрагент"
+    assert source.detected["encoding"] == "cp1251" and source.detected["delimiter"] == ";"
+    assert source.columns["customer"] == "Контрагент"
 
 
 def test_timezone_option_converts_offsets(write):
@@ -755,5 +755,5 @@ def test_repeated_headers_and_emails_found_by_value(write):
     loaded = load_orders(str(write("pasted.csv", text)))
     assert totals(loaded) == (2, 2, 3050)
     assert loaded.report.skipped["repeated header row"] == 1
-    reasons = loaded.report.sources[0]["reasons"]
+    reasons = loaded.report.sources[0].reasons
     assert reasons["customer"] == "its values are e-mail addresses"

@@ -36,7 +36,7 @@ def test_identifiers_link_through_shared_values_and_the_id_keys_the_customer(wri
     assert loaded.report.skipped["no customer (empty or guest key)"] == 1
     assert loaded.report.customers["merged"] == 1  # ann's e-mail joined C7 through the phone
     source = loaded.report.sources[0]
-    assert [(i["column"], i["kind"], i["rows"]) for i in source["identifiers"]] == [
+    assert [(i.column, i.kind, i.rows) for i in source.identifiers] == [
         ("Customer ID", "id", 2),
         ("Email", "email", 2),
         ("Phone", "phone", 0),
@@ -78,7 +78,7 @@ def test_names_are_the_last_resort_never_a_link(write):
     loaded = load_orders(str(write("sheet.csv", NAMES_AND_PHONES)))
     spend = loaded.orders.groupby("customer")["gross_cents"].sum().to_dict()
     assert spend == {"+79165551234": 600000, "петр": 120000}
-    reasons = loaded.report.sources[0]["reasons"]["customer"]
+    reasons = loaded.report.sources[0].reasons["customer"]
     assert reasons.startswith('header "Телефон"') and '"Клиент" (names)' in reasons
 
 
@@ -228,7 +228,7 @@ def test_lines_keyed_by_different_identifiers_keep_their_order_id(write):
     # the id on the first line only, the e-mail on every line: still one customer per order
     loaded = load_orders(str(write("lines.csv", LINES_KEYED_DIFFERENTLY)))
     assert totals(loaded) == (3, 4, 5200)
-    assert loaded.report.sources[0]["columns"]["order_id"] == "Order"
+    assert loaded.report.sources[0].columns["order_id"] == "Order"
 
 
 def test_one_stray_clash_does_not_reject_an_order_id(write):
@@ -236,7 +236,7 @@ def test_one_stray_clash_does_not_reject_an_order_id(write):
     rows.append("A-7,c99,2024-01-08,10.00")  # one id reused by another customer
     text = "order_id,customer,date,amount\n" + "\n".join(rows) + "\n"
     loaded = load_orders(str(write("stray.csv", text)))
-    assert loaded.report.sources[0]["columns"]["order_id"] == "order_id"
+    assert loaded.report.sources[0].columns["order_id"] == "order_id"
 
 
 def test_numbers_typed_as_numbers_link_with_phones_written_as_text(tmp_path):
@@ -260,8 +260,8 @@ def test_an_empty_identifier_column_is_left_out(write):
     text = "Customer ID,Email,Date,Total\n,a@x.example,2024-01-01,1.00\n0,b@x.example,2024-01-02,2.00\n"
     loaded = load_orders(str(write("empty_id.csv", text)))
     source = loaded.report.sources[0]
-    assert source["columns"]["customer"] == "Email"
-    assert [i["column"] for i in source["identifiers"]] == ["Email"]
+    assert source.columns["customer"] == "Email"
+    assert [i.column for i in source.identifiers] == ["Email"]
     assert not identity_links(loaded)
 
 

@@ -2,17 +2,23 @@
 
 from typing import TYPE_CHECKING
 
+from ltvcli.cli.alerting import CompareTo, FailIf, alerts_from
 from ltvcli.cli.app import app
-from ltvcli.cli.common import AnalysisRequest, Debug, Format, Output, Quiet, command, show
+from ltvcli.cli.common import Columns, Debug, Format, Output, Quiet, comma_list, command, show
+from ltvcli.cli.groups import analysis_options, forecast_options
+from ltvcli.cli.requests import AnalysisRequest
 
 if TYPE_CHECKING:
     from ltvcli.models.predict import Forecast
 
 
-@command(app, "compute")
+@command(app, "compute", analysis_options, forecast_options)
 def compute(
     analysis: AnalysisRequest,
     forecast: "Forecast | None" = None,
+    columns: Columns = None,
+    fail_if: FailIf = None,
+    compare_to: CompareTo = None,
     fmt: Format = None,
     output: Output = None,
     quiet: Quiet = False,
@@ -30,45 +36,23 @@ def compute(
         ltv compute orders.csv --cac 1500 --margin 0.3 --since 2024-01-01
         ltv compute orders.csv --spend spend.csv --predict --horizon 2y
         cat orders.csv | ltv compute - -f csv
+        ltv compute orders.csv --columns customers,repeat_rate,ltv_historical -f csv
+        ltv compute orders.csv --spend spend.csv --fail-if 'ltv_cac_ratio < 3' -q
+        ltv compute orders.csv -f json --compare-to last.json --fail-if 'repeat_rate down 10%'
     """
-    import pandas as pd
+    from ltvcli import tables
+    from ltvcli.metrics import METRICS
 
-    from ltvcli.definition import kinds, labels
-    from ltvcli.metrics import METRICS, headline
-    from ltvcli.render.result import Result
-
-    result = analysis.run()
-    records = result.kpis()
-    notes = [(f"{r['currency']}: " if len(records) > 1 else "") + headline(r) for r in records]
-    margin = result.margin_source or "unknown (give a cost column or --margin)"
-    notes.append(f"margin from: {margin}")
-    definitions = METRICS
-    if forecast is not None:
-        from ltvcli.errors import ConfigError
-        from ltvcli.models.predict import (
-            PREDICTED_KPIS,
-            forecast_customers,
-            predicted_kpis,
-            prediction_columns,
+    alerts = alerts_from(fail_if, compare_to, METRICS, "--fail-if")
+    analysed = analysis.run()
+    result = tables.compute(analysed, forecast, comma_list(columns, "--columns"))
+    show(result, fmt, output, analysed.as_of_date)
+    records = analysed.kpis()  # every KPI, whatever --columns shows
+    alerts.raise_if(
+        (
+            str(r["currency"] or "") if len(records) > 1 else "",
+            r,
+            alerts.previous_kpis(r["currency"]),
         )
-
-        if len(records) > 1:
-            raise ConfigError("--predict with several currencies: pass --currency to choose one")
-        predictions, models = forecast_customers(result, forecast)
-        records[0] |= predicted_kpis(predictions, records[0]["cac"], forecast.label)
-        definitions = METRICS + prediction_columns(forecast.label, PREDICTED_KPIS)
-        notes.append(
-            f"predictions: {models.count.model}, horizon {forecast.label} (ltv predict --summary)"
-        )
-    show(
-        Result(
-            frame=pd.DataFrame(records, columns=[m.key for m in definitions]),
-            kinds=kinds(definitions),
-            labels=labels(definitions),
-            title="Customer lifetime value",
-            notes=notes,
-            record=True,
-        ),
-        fmt,
-        output,
+        for r in records
     )

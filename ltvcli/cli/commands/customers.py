@@ -7,7 +7,6 @@ import typer
 from ltvcli.cli.app import app
 from ltvcli.cli.common import (
     OUTPUT,
-    AnalysisRequest,
     Columns,
     Debug,
     Format,
@@ -19,12 +18,14 @@ from ltvcli.cli.common import (
     command,
     show,
 )
+from ltvcli.cli.groups import analysis_options, forecast_options
+from ltvcli.cli.requests import AnalysisRequest
 
 if TYPE_CHECKING:
     from ltvcli.models.predict import Forecast
 
 
-@command(app, "customers")
+@command(app, "customers", analysis_options, forecast_options)
 def customers(
     analysis: AnalysisRequest,
     status: Annotated[
@@ -71,57 +72,16 @@ def customers(
         ltv customers orders.csv --rfm --columns customer,r_score,f_score,m_score,rfm_segment
         ltv customers orders.csv --columns customer,orders,net_revenue,status -f csv
     """
-    from ltvcli.customers import (
-        CUSTOMER_COLUMNS,
-        RFM_COLUMNS,
-        rfm_scores,
-        select_customers,
-        status_with_p_alive,
-        visible_columns,
-    )
-    from ltvcli.definition import kinds, labels
-    from ltvcli.render.result import Result
+    from ltvcli import tables
 
     if not (status or sort or top or rfm or forecast is not None):
         with analysis.stream_customers(fmt, output) as stream:
             if stream is not None:  # more customers than memory holds: a slice at a time
-                tables = stream.tables()
-                first = next(tables)
-                shown = comma_list(columns, "--columns") or visible_columns(
-                    first, stream.margin_known, stream.files.has_currency
-                )
-                notes = [
-                    f"as of {stream.as_of_date}; {stream.count:,} of {stream.count:,} customers"
-                ]
-                more = (select_customers(t, shown) for t in tables)
-                frame = select_customers(first, shown)
-                result = Result(
-                    frame,
-                    kinds(CUSTOMER_COLUMNS),
-                    labels(CUSTOMER_COLUMNS),
-                    "Customers",
-                    notes,
-                    more=more,
-                )
-                show(result, fmt, output)
+                table = tables.customer_slices(stream, comma_list(columns, "--columns"))
+                show(table, fmt, output, stream.as_of_date)
                 return
     result = analysis.run()
-    table = result.customers
-    extra = RFM_COLUMNS if rfm else ()
-    if rfm:
-        table = table.join(rfm_scores(table[table["orders"] > 0]))
-    if forecast is not None:
-        from ltvcli.models.predict import forecast_customers, prediction_columns
-
-        predictions, _ = forecast_customers(result, forecast)
-        table = table.join(forecast.columns(predictions))
-        table["status"] = status_with_p_alive(table["status"], table["p_alive"])
-        extra += prediction_columns(forecast.label)
-    shown = comma_list(columns, "--columns") or (
-        visible_columns(result.customers, result.margin_known) + [m.key for m in extra]
-    )
+    wanted = comma_list(columns, "--columns")
     statuses = comma_list(status, "--status")
-    frame = select_customers(table, shown, statuses, sort, ascending, top)
-    notes = [f"as of {result.as_of_date}; {len(frame):,} of {len(table):,} customers"]
-    definitions = CUSTOMER_COLUMNS + extra
-    show(Result(frame, kinds(definitions), labels(definitions), "Customers", notes), fmt, output)
+    table = tables.customers(result, statuses, sort, ascending, top, rfm, wanted, forecast)
+    show(table, fmt, output, result.as_of_date)

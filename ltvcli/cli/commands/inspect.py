@@ -3,12 +3,14 @@
 import sys
 
 from ltvcli.cli.app import app
-from ltvcli.cli.common import Debug, Format, LoadRequest, Output, command
+from ltvcli.cli.common import Debug, Format, Output, command, fill_output
+from ltvcli.cli.groups import input_options
+from ltvcli.cli.requests import LoadRequest
 from ltvcli.errors import ConfigError, InputError
 from ltvcli.render.formats import OutputFormat
 
 
-@command(app, "inspect")
+@command(app, "inspect", input_options)
 def inspect(
     request: LoadRequest, fmt: Format = None, output: Output = None, debug: Debug = False
 ) -> None:
@@ -28,6 +30,7 @@ def inspect(
     if fmt not in (None, OutputFormat.table, OutputFormat.json):
         raise ConfigError("ltv inspect writes --format table or json")
     request.quiet = True
+    output = fill_output(output, None) if output else output
     as_json = fmt is OutputFormat.json or (fmt is None and (output or "").endswith(".json"))
     try:
         data = inspection(request.load())

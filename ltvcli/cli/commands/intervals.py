@@ -2,7 +2,6 @@
 
 from ltvcli.cli.app import app
 from ltvcli.cli.common import (
-    AnalysisRequest,
     By,
     Debug,
     Format,
@@ -13,9 +12,11 @@ from ltvcli.cli.common import (
     command,
     show,
 )
+from ltvcli.cli.groups import analysis_options
+from ltvcli.cli.requests import AnalysisRequest
 
 
-@command(app, "intervals")
+@command(app, "intervals", analysis_options)
 def intervals(
     analysis: AnalysisRequest,
     by: By = None,
@@ -38,23 +39,8 @@ def intervals(
         ltv intervals orders.csv
         ltv intervals orders.csv --by channel -f csv
     """
-    from ltvcli.definition import kinds, labels
-    from ltvcli.intervals import INTERVAL_METRICS, interval_table
-    from ltvcli.render.result import Result
+    from ltvcli import tables
 
     result = analysis.run()
-    keys = comma_list(by, "--by")
-    table = interval_table(result, keys, period)
-    notes = [f"as of {result.as_of_date}; gaps are between distinct order days"]
-    show(
-        Result(
-            table,
-            kinds(INTERVAL_METRICS),
-            labels(INTERVAL_METRICS),
-            "Repeat-purchase intervals",
-            notes,
-            record=not keys,
-        ),
-        fmt,
-        output,
-    )
+    table = tables.intervals(result, comma_list(by, "--by"), period)
+    show(table, fmt, output, result.as_of_date)

@@ -4,24 +4,27 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
+from ltvcli.cli.alerting import CompareTo, FailIf, alerts_from
 from ltvcli.cli.app import app
 from ltvcli.cli.common import (
     MODEL,
     OUTPUT,
-    AnalysisRequest,
     By,
     Debug,
     Period,
     Quiet,
     comma_list,
     command,
+    fill_output,
 )
+from ltvcli.cli.groups import analysis_options, forecast_options
+from ltvcli.cli.requests import AnalysisRequest
 
 if TYPE_CHECKING:
     from ltvcli.models.predict import Forecast
 
 
-@command(app, "report")
+@command(app, "report", analysis_options, forecast_options)
 def report(
     analysis: AnalysisRequest,
     output: Annotated[
@@ -39,14 +42,8 @@ def report(
         str | None,
         typer.Option("--lang", help="en or ru [default: from the locale].", rich_help_panel=OUTPUT),
     ] = None,
-    fail_if: Annotated[
-        list[str] | None,
-        typer.Option(
-            "--fail-if",
-            help="Exit 3 after writing when a KPI condition holds, e.g. 'ltv_cac_ratio < 3' (repeatable).",
-            rich_help_panel=OUTPUT,
-        ),
-    ] = None,
+    fail_if: FailIf = None,
+    compare_to: CompareTo = None,
     forecast: "Forecast | None" = None,
     holdout: Annotated[
         str,
@@ -66,7 +63,8 @@ def report(
     the at-risk call list, predictions with their holdout check (--predict), data quality and
     the definitions. One self-contained HTML file (no network needed), or XLSX, Markdown, JSON.
 
-    Exit codes: 0 written, 1 data error, 2 usage error, 3 written and a --fail-if holds.
+    Exit codes: 0 written, 1 data error, 2 usage error, 3 written and a --fail-if holds,
+    4 written and a --fail-if KPI is unknown for the data.
 
     Examples:
 
@@ -77,17 +75,18 @@ def report(
     import datetime as dt
     import sys
 
-    from ltvcli.alerts import check, parse_condition
-    from ltvcli.errors import ConfigError, ExitCode
+    from ltvcli.errors import ConfigError
+    from ltvcli.metrics import METRICS
     from ltvcli.render.report import report_format, write_report
     from ltvcli.render.report.i18n import LANGUAGES, default_language
     from ltvcli.report import build_report, report_predictions
 
-    conditions = [parse_condition(c) for c in fail_if or []]
+    alerts = alerts_from(fail_if, compare_to, METRICS, "--fail-if")
     language = lang or default_language()
     if language not in LANGUAGES:
         raise ConfigError(f"--lang is one of {', '.join(LANGUAGES)}")
     report_format(output)  # a bad extension is a usage error before any work
+    fill_output(output, dt.date.today())  # and so is a bad template
     prepared = analysis.prepare()
     result = analysis.run(prepared)
     if result.customers["currency"].nunique() > 1:
@@ -100,40 +99,8 @@ def report(
     keys = comma_list(by, "--by")
     content = build_report(result, prepared[0], keys, period, predictions)
     generated = dt.datetime.now().astimezone()
-    path = _fill(output, content.as_of, generated)
+    path = fill_output(output, content.as_of, generated.date())
     write_report(content, path, language, generated)
-    fired = check(conditions, content.kpis)
     if not quiet:
         print(f"ltv: wrote {path}", file=sys.stderr)
-    for message in fired:
-        print(f"ltv: alert: {message}", file=sys.stderr)
-    if fired:
-        raise typer.Exit(ExitCode.ALERT)
-
-
-def _fill(template: str, as_of, generated) -> str:
-    """``reports/ltv-{as_of:%Y-%m-%d}.html`` → ``reports/ltv-2025-06-30.html``. Only
-    ``{as_of:FORMAT}`` and ``{today:FORMAT}`` with strftime codes: no attributes, no indexes, no
-    conversions, and nothing that would put a path separator or a control character in a name."""
-    import string
-
-    from ltvcli.errors import ConfigError
-
-    dates = {"as_of": as_of, "today": generated.date()}
-    out = []
-    try:
-        for text, field, spec, conversion in string.Formatter().parse(template):
-            out.append(text)
-            if field is None:
-                continue
-            if field not in dates or conversion or "{" in (spec or ""):
-                raise ValueError(f"{{{field}}} is not {{as_of:...}} or {{today:...}}")
-            value = dates[field].strftime(spec) if spec else dates[field].isoformat()
-            if any(ch in value for ch in "/\\") or any(ord(ch) < 32 for ch in value):
-                raise ValueError(f"{{{field}:{spec}}} gives {value!r}, not a file name")
-            out.append(value)
-    except ValueError as exc:
-        raise ConfigError(
-            f"-o {template!r}: only {{as_of:FORMAT}} and {{today:FORMAT}} can be filled in ({exc})"
-        ) from None
-    return "".join(out)
+    alerts.raise_if([("", content.kpis, alerts.previous_kpis(content.currency))])

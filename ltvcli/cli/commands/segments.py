@@ -4,10 +4,10 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
+from ltvcli.cli.alerting import CompareTo, FailIfAny, alerts_from
 from ltvcli.cli.app import app
 from ltvcli.cli.common import (
     ANALYSIS,
-    AnalysisRequest,
     By,
     Columns,
     Debug,
@@ -19,12 +19,14 @@ from ltvcli.cli.common import (
     command,
     show,
 )
+from ltvcli.cli.groups import analysis_options, forecast_options
+from ltvcli.cli.requests import AnalysisRequest
 
 if TYPE_CHECKING:
     from ltvcli.models.predict import Forecast
 
 
-@command(app, "segments")
+@command(app, "segments", analysis_options, forecast_options)
 def segments(
     analysis: AnalysisRequest,
     by: By = None,
@@ -48,6 +50,8 @@ def segments(
             rich_help_panel=ANALYSIS,
         ),
     ] = None,
+    fail_if_any: FailIfAny = None,
+    compare_to: CompareTo = None,
     fmt: Format = None,
     output: Output = None,
     quiet: Quiet = False,
@@ -71,54 +75,30 @@ def segments(
         ltv segments orders.csv --by cohort --period quarter
         ltv segments orders.csv --by city --customers customers.csv
         ltv segments orders.csv --by channel --predict --horizon 1y
+        ltv segments orders.csv --by channel --fail-if-any 'repeat_rate < 0.2' -q
     """
+    from ltvcli import tables
     from ltvcli.customer_file import join_customer_file
-    from ltvcli.definition import kinds, labels
-    from ltvcli.errors import ConfigError
-    from ltvcli.render.result import Result
-    from ltvcli.segments import SEGMENT_METRICS, default_keys, segment_table
+    from ltvcli.segments import SEGMENT_METRICS, TOTAL
+
+    alerts = alerts_from(fail_if_any, compare_to, SEGMENT_METRICS, "--fail-if-any")
 
     result = analysis.run()
-    notes = []
+    joined = []
     if customers_file:
         result.customers, matched = join_customer_file(result.customers, customers_file)
-        notes.append(
+        joined.append(
             f"{customers_file}: {matched:,} of {len(result.customers):,} customers matched"
         )
-    keys = comma_list(by, "--by") or default_keys(result)
-    definitions = SEGMENT_METRICS
-    means = None
-    if forecast is not None:
-        from ltvcli.models.predict import (
-            PREDICTION_COLUMNS,
-            forecast_customers,
-            prediction_columns,
-        )
-
-        predictions, _ = forecast_customers(result, forecast)
-        means = forecast.columns(predictions[["p_alive", "predicted_ltv", "total_ltv"]])
-        averaged = tuple(
-            m for m in PREDICTION_COLUMNS if m.key in ("p_alive", "predicted_ltv", "total_ltv")
-        )
-        definitions = SEGMENT_METRICS + prediction_columns(forecast.label, averaged)
-    table = segment_table(result, keys, period, min_customers, means)
-    if not result.margin_known:
-        table = table.drop(columns=["margin", "ltv_historical_margin", "ltv_formula_margin"])
-    if "nps_score" not in result.customers:
-        table = table.drop(columns="nps")
-    if columns:
-        wanted = comma_list(columns, "--columns")
-        unknown = [c for c in wanted if c not in table.columns]
-        if unknown:
-            have = ", ".join(table.columns)
-            raise ConfigError(f"--columns: no column {unknown[0]!r} (have: {have})")
-        metric_keys = {m.key for m in definitions}
-        table = table[[c for c in table.columns if c not in metric_keys] + wanted]
-    notes.append(
-        f"attributes from each customer's {result.settings.attr} order; as of {result.as_of_date}"
-    )
-    show(
-        Result(table, kinds(definitions), labels(definitions), "Segments", notes),
-        fmt,
-        output,
+    keys = comma_list(by, "--by")
+    wanted = comma_list(columns, "--columns")
+    table = tables.segments(result, keys, period, min_customers, wanted, forecast)
+    table.notes[:0] = joined  # what the join matched, before the table's own notes
+    show(table, fmt, output, result.as_of_date)
+    names = [c for c in table.frame.columns if table.kind(c) == "text"]
+    before = alerts.previous_rows(names)
+    alerts.raise_if(
+        (" / ".join(k), row, before.get(k))
+        for row in table.frame.to_dict("records")
+        if (k := tuple(str(row[n]) for n in names))[0] != TOTAL
     )

@@ -14,8 +14,7 @@ from ltvcli.errors import ConfigError
 from ltvcli.io.atomic import atomic_output
 from ltvcli.render.cells import json_values
 from ltvcli.render.report.i18n import Words
-from ltvcli.render.result import Result
-from ltvcli.report import Report
+from ltvcli.results import Report, Result
 
 FORMATS = {".html": "html", ".htm": "html", ".md": "markdown", ".xlsx": "xlsx", ".json": "json"}
 
@@ -49,11 +48,15 @@ def write_report(report: Report, path: str, lang: str, generated: dt.datetime) -
 
 
 def document(report: Report, generated: dt.datetime) -> dict[str, object]:
-    """The report as data: every table as a list of rows (money in currency units)."""
+    """The report as data: the KPIs, then every table as a list of rows (money in currency
+    units)."""
     from ltvcli.render.emit import json_safe, rows
 
     sections = {}
+    kpis = None  # the headline record, also at the top: where a script looks first
     for section in report.sections:
+        if section.key == "headline" and section.tables:
+            kpis = rows(section.tables[0])[0]
         sections[section.key] = {
             t.title: (rows(t)[0] if t.record else rows(t)) for t in section.tables
         }
@@ -61,7 +64,7 @@ def document(report: Report, generated: dt.datetime) -> dict[str, object]:
             sections[section.key]["notes"] = list(section.text[1:])
     return json_safe(
         {"as_of": report.as_of.isoformat(), "generated": generated.isoformat(timespec="seconds"),
-         "currency": report.currency, "sections": sections}
+         "currency": report.currency, "kpis": kpis, "sections": sections}
     )  # fmt: skip
 
 

@@ -11,7 +11,7 @@ import io
 import numpy as np
 
 from ltvcli.render.report.i18n import Words
-from ltvcli.report import Chart
+from ltvcli.results import Chart
 
 COLOURS = ("#2b6cb0", "#dd6b20", "#2f855a", "#c53030", "#6b46c1", "#718096")
 MAX_BARS = 20

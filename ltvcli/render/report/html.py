@@ -11,7 +11,7 @@ import datetime as dt
 from ltvcli.render.report import cells, verdict_text
 from ltvcli.render.report.charts import draw
 from ltvcli.render.report.i18n import Words
-from ltvcli.report import Report
+from ltvcli.results import Report
 
 TEMPLATE = """<!doctype html>
 <html lang="{{ lang }}">

@@ -11,7 +11,7 @@ from ltvcli.render.report import cells, verdict_text
 from ltvcli.render.report.charts import draw
 from ltvcli.render.report.html import section_text
 from ltvcli.render.report.i18n import Words
-from ltvcli.report import Report
+from ltvcli.results import Report
 
 
 def markdown(report: Report, words: Words, generated: dt.datetime, path: Path) -> str:

@@ -18,8 +18,9 @@ class Field:
     name: str
     required: bool
     synonyms: tuple[str, ...]
-    flag: str | None = None  # the CLI flag that maps it by hand
+    flag: str | None = None  # the CLI flag that maps it by hand (ltv.toml: [columns] NAME)
     description: str = ""
+    flag_help: str = ""  # the flag's --help text
 
 
 FIELDS: tuple[Field, ...] = (
@@ -95,6 +96,7 @@ FIELDS: tuple[Field, ...] = (
         ),
         "--customer",
         "who bought: an id, e-mail or phone",
+        'Column(s) that identify the customer, comma-separated, e.g. "Customer ID,Email" (linked) [default: every id, e-mail and phone column, linked].',
     ),
     Field(
         "date",
@@ -134,6 +136,7 @@ FIELDS: tuple[Field, ...] = (
         ),
         "--date",
         "when the order was placed",
+        "Column with the order date.",
     ),
     Field(
         "amount",
@@ -185,6 +188,7 @@ FIELDS: tuple[Field, ...] = (
         ),
         "--amount",
         "money paid for the order",
+        "Column with the order amount.",
     ),
     Field(
         "order_id",
@@ -225,6 +229,7 @@ FIELDS: tuple[Field, ...] = (
         ),
         "--order-id",
         "lines with one id are one order",
+        "Column with the order id (lines with one id are one order).",
     ),
     Field(
         "status",
@@ -246,6 +251,7 @@ FIELDS: tuple[Field, ...] = (
         ),
         "--status-column",
         "cancelled and failed orders are excluded, refunded ones subtract",
+        "Column with the order status.",
     ),
     Field(
         "kind",
@@ -323,6 +329,7 @@ FIELDS: tuple[Field, ...] = (
         ),
         "--cost",
         "cost of goods, for margin",
+        "Column with the cost of goods.",
     ),
     Field(
         "currency",
@@ -338,6 +345,7 @@ FIELDS: tuple[Field, ...] = (
         ),
         "--currency-column",
         "ISO currency of the amount",
+        "Column with the currency code.",
     ),
     Field("time", False, ("time", "order time", "время", "uhrzeit"), None, "time of day"),
     Field("timezone", False, ("time zone", "timezone", "zeitzone"), None, "zone of the time"),

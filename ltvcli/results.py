@@ -1,7 +1,12 @@
-"""What a command computed, before it is rendered: rows, column kinds and labels, notes."""
+"""What the analyses produce for people and machines: tables (``Result``) and reports.
+
+The lowest layer of output: the analyses and ``ltvcli.tables`` build these, ``ltvcli.render``
+writes them; neither imports the other's modules for them.
+"""
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
@@ -23,6 +28,10 @@ class Result:
     title: str = ""
     notes: list[str] = field(default_factory=list)
     record: bool = False
+    # The columns most worth a narrow terminal's room, most important first (the key columns
+    # always show; the others follow in their order). ``("*",)``: every column or records.
+    priority: tuple[str, ...] = ()
+    choosable: bool = False  # its command takes --columns (the terminal's note then says so)
     # Further rows of a table too long to hold, in slices: the csv, tsv and parquet writers
     # write them after ``frame``, a slice at a time.
     more: Iterable[pd.DataFrame] = ()
@@ -43,3 +52,29 @@ class Result:
     def record_rows(self) -> list[str]:
         """The metrics shown as rows of a transposed record (the currency is the header)."""
         return [c for c in self.frame.columns if c != "currency"]
+
+
+@dataclass
+class Chart:
+    """A chart's data; ``kind`` picks the drawing (``ltvcli.render.report.charts``)."""
+
+    kind: str  # histogram | bars | heatmap | curves | steps | trend
+    title: str
+    data: dict[str, object]
+
+
+@dataclass
+class Section:
+    key: str
+    title: str
+    tables: list[Result] = field(default_factory=list)
+    charts: list[Chart] = field(default_factory=list)
+    text: list[str] = field(default_factory=list)
+
+
+@dataclass
+class Report:
+    as_of: dt.date
+    currency: str | None
+    kpis: dict[str, object]
+    sections: list[Section]

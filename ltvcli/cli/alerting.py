@@ -1,0 +1,122 @@
+"""``--fail-if``/``--fail-if-any`` and ``--compare-to``: the KPI conditions of a cron run.
+
+The conditions are parsed and the previous run read before any work (usage errors first); the
+output is shown first, then each alert is a line on stderr and the exit code says what
+happened: 3 when a condition holds, 4 when none holds but one could not be checked.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from typing import Annotated
+
+import typer
+
+from ltvcli.alerts import Condition, evaluate, parse_condition
+from ltvcli.cli.common import OUTPUT
+from ltvcli.definition import Metric
+from ltvcli.errors import ConfigError, ExitCode
+
+Record = Mapping[str, object]
+
+
+@dataclass(frozen=True)
+class Alerts:
+    conditions: tuple[Condition, ...] = ()
+    previous: object = None  # the JSON of --compare-to
+
+    def raise_if(self, records: Iterable[tuple[str, Record, Record | None]]) -> None:
+        """Check each ``(label, record, previous record)``; print the alerts, exit 3 or 4."""
+        if not self.conditions:
+            return
+        fired: list[str] = []
+        unknown: dict[str, list[str]] = {}  # message -> the records it is about
+        for label, record, previous in records:
+            outcome = evaluate(self.conditions, record, previous, label)
+            fired += outcome.fired
+            for message in outcome.unknown:
+                unknown.setdefault(message, []).append(label)
+        for message in fired:
+            print(f"ltv: alert: {message}", file=sys.stderr)
+        for message, labels in unknown.items():
+            if len(labels) > 1:
+                more = ", ..." if len(labels) > 3 else ""
+                message += f" (for {len(labels)}: {', '.join(labels[:3])}{more})"
+            elif labels[0]:
+                message = f"{labels[0]}: {message}"
+            print(f"ltv: alert: {message}", file=sys.stderr)
+        if fired:
+            raise typer.Exit(ExitCode.ALERT)
+        if unknown:
+            raise typer.Exit(ExitCode.UNKNOWN_KPI)
+
+    def previous_kpis(self, currency: str | None) -> Record | None:
+        """The KPIs of the previous run (``ltv compute -f json`` or ``ltv report -o x.json``)
+        in ``currency``."""
+        data = self.previous
+        if not isinstance(data, dict):
+            return None
+        if isinstance(data.get("kpis"), dict):  # a report
+            return data["kpis"]
+        if isinstance(data.get("by_currency"), dict):  # compute with several currencies
+            return data["by_currency"].get(currency or "")
+        return data
+
+    def previous_rows(self, keys: Sequence[str]) -> dict[tuple, Record]:
+        """The rows of a previous ``ltv segments -f json`` by their segment keys."""
+        rows = self.previous if isinstance(self.previous, list) else []
+        return {tuple(str(row.get(k)) for k in keys): row for row in rows if isinstance(row, dict)}
+
+
+def alerts_from(
+    conditions: list[str] | None, compare_to: str | None, metrics: Sequence[Metric], flag: str
+) -> Alerts:
+    parsed = tuple(parse_condition(c, metrics, flag) for c in conditions or [])
+    relative = [c for c in parsed if c.relative]
+    if relative and not compare_to:
+        raise ConfigError(
+            f"{flag} '{relative[0]}' compares with a previous run: give --compare-to FILE"
+        )
+    previous = None
+    if compare_to:
+        try:
+            with open(compare_to, encoding="utf-8") as f:
+                previous = json.load(f)
+        except (OSError, ValueError) as exc:
+            reason = exc.strerror if isinstance(exc, OSError) else "not JSON"
+            raise ConfigError(
+                f"--compare-to {compare_to}: {reason} (give the JSON of an earlier run)"
+            ) from None
+    return Alerts(parsed, previous)
+
+
+CompareTo = Annotated[
+    str | None,
+    typer.Option(
+        "--compare-to",
+        help="The JSON of an earlier run (ltv compute -f json, ltv report -o x.json), for "
+        "conditions like 'repeat_rate down 10%'.",
+        rich_help_panel=OUTPUT,
+    ),
+]
+FailIf = Annotated[
+    list[str] | None,
+    typer.Option(
+        "--fail-if",
+        help="Exit 3 when a KPI condition holds, e.g. 'ltv_cac_ratio < 3' or 'repeat_rate down "
+        "10%' (repeatable); exit 4 when a KPI is unknown for the data.",
+        rich_help_panel=OUTPUT,
+    ),
+]
+FailIfAny = Annotated[
+    list[str] | None,
+    typer.Option(
+        "--fail-if-any",
+        help="Exit 3 when a condition holds for any segment, e.g. 'repeat_rate < 0.2' "
+        "(repeatable); exit 4 when it cannot be checked.",
+        rich_help_panel=OUTPUT,
+    ),
+]

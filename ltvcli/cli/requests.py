@@ -1,0 +1,154 @@
+"""What a command's input and analysis flags ask for, and how to run it (load, analyse,
+stream), with the notes and warnings on stderr."""
+
+import sys
+from contextlib import ExitStack, contextmanager
+from dataclasses import dataclass
+
+from ltvcli.cli.common import flag_parameter, warn_skipped
+from ltvcli.fields import FIELDS
+
+
+@dataclass
+class LoadRequest:
+    """The input files and load flags of one command invocation."""
+
+    files: list[str]
+    flags: dict[str, object]
+    quiet: bool = False
+
+    def options(self):
+        from ltvcli.options import load_options
+
+        flags = dict(self.flags)
+        flags.pop("rejects")
+        names = flags.pop("names")
+        columns = {f.name: flags.pop(flag_parameter(f.flag)) for f in FIELDS if f.flag}
+        return load_options(
+            flags.pop("config"),
+            columns,
+            names=tuple(n.strip() for n in names.split(",")) if names else None,
+            **flags,
+        )
+
+    def load(self):
+        """Load the orders, write ``--rejects`` and warn on stderr about skipped rows."""
+        from ltvcli.load import load_orders
+
+        loaded = load_orders(self.files, self.options())
+        self.finish(loaded.report)
+        return loaded
+
+    def finish(self, report) -> None:
+        if self.flags.get("rejects"):
+            from ltvcli.render.rejects import write_rejects
+
+            write_rejects(report, self.flags["rejects"])
+        if not self.quiet:
+            warn_skipped(report)
+            for warning in report.warnings:
+                print(f"ltv: {warning}", file=sys.stderr)
+
+
+@dataclass
+class AnalysisRequest:
+    """A load request plus the analysis flags: what ``ltvcli.analysis.analyse`` needs."""
+
+    load: LoadRequest
+    flags: dict[str, object]
+    engine_flags: dict[str, object]
+
+    def settings(self):
+        """The analysis settings and the spend file."""
+        from ltvcli.options import analysis_settings
+        from ltvcli.spend import load_spend
+
+        settings, spend = analysis_settings(self.load.flags.get("config"), **self.flags)
+        return settings, load_spend(spend) if spend else None
+
+    def engine(self, keep_ledger: bool = False):
+        from ltvcli.engine.options import Engine, parse_size
+
+        limit = self.engine_flags["memory_limit"]
+        return Engine(
+            kind=self.engine_flags["engine"],
+            memory_limit=parse_size(limit) if limit else None,
+            scheduler=self.engine_flags["scheduler"],
+            keep_ledger=keep_ledger,
+        )
+
+    def prepare(self):
+        """The loaded orders, the settings and the spend, before the analysis: for commands
+        that analyse the same orders more than once (holdout checks), so in memory."""
+        from ltvcli.errors import ConfigError
+
+        if self.engine().kind in ("stream", "dask"):
+            raise ConfigError(
+                "this command reads the orders in memory; --engine stream and dask are for "
+                "compute, customers, segments, intervals and cohorts"
+            )
+        return self.load.load(), *self.settings()
+
+    def run(self, prepared=None, keep_ledger: bool = False):
+        """The analysis, by the engine that --engine and the input's size call for."""
+        from ltvcli.analysis import analyse
+
+        engine = self._streaming_engine(keep_ledger) if prepared is None else None
+        if engine is not None:
+            analysis = self._analyse_streamed(engine)
+        else:
+            analysis = analyse(*(prepared or self.prepare()))
+        self._say(analysis.notes)
+        return analysis
+
+    @contextmanager
+    def stream_customers(self, fmt, output: str | None):
+        """The customer table a slice at a time (``ltvcli.analysis.stream_customers``) when the
+        orders stream and the output is written a slice at a time (csv, tsv, parquet); else
+        None: the command holds the table."""
+        from ltvcli.analysis import stream_customers
+        from ltvcli.cli.progress import progress_bar
+        from ltvcli.render.formats import OutputFormat, choose_format
+
+        sliced = (OutputFormat.csv, OutputFormat.tsv, OutputFormat.parquet)
+        engine = self._streaming_engine()
+        if engine is None or choose_format(fmt, output, sys.stdout.isatty()) not in sliced:
+            yield None
+            return
+        settings, _ = self.settings()
+        with ExitStack() as stack:
+            with progress_bar(self.load.quiet) as progress:
+                stream = stack.enter_context(
+                    stream_customers(
+                        self.load.files, self.load.options(), settings, engine, progress
+                    )
+                )
+            self.load.finish(stream.report)
+            self._say(stream.notes)
+            yield stream
+
+    def _streaming_engine(self, keep_ledger: bool = False):
+        """The engine when the orders are to stream (--engine, or too big for --memory-limit);
+        None when they are read in memory."""
+        from ltvcli.io.stream import in_memory_bytes
+
+        engine = self.engine(keep_ledger)
+        size = in_memory_bytes(self.load.files) if engine.kind == "auto" else None
+        return engine if engine.streams(size) else None
+
+    def _analyse_streamed(self, engine):
+        from ltvcli.analysis import analyse_files
+        from ltvcli.cli.progress import progress_bar
+
+        settings, spend = self.settings()
+        with progress_bar(self.load.quiet) as progress:
+            analysis, report = analyse_files(
+                self.load.files, self.load.options(), settings, spend, engine, progress
+            )
+        self.load.finish(report)
+        return analysis
+
+    def _say(self, notes: list[str]) -> None:
+        if not self.load.quiet:
+            for note in notes:
+                print(f"ltv: {note}", file=sys.stderr)

@@ -1,0 +1,152 @@
+"""Steps 2 and 3 of the streaming engine for one partition, and the runner that drives them.
+
+A runner (``ltvcli.engine.local`` in this process, ``ltvcli.engine.dask`` on a cluster) runs
+the steps over every partition; ``ltvcli.engine.partitioned`` drives the runner through the
+``Runner`` interface only, so no engine module imports another's runner.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+from typing import Protocol
+
+import numpy as np
+import pandas as pd
+import pyarrow as pa
+
+from ltvcli.engine.days import DayNumber
+from ltvcli.engine.options import Progress
+from ltvcli.engine.reduce import Reduced, reduce_orders
+from ltvcli.engine.spill import SpillFiles, partition_of, to_frame
+from ltvcli.engine.window import WindowStats, window_orders
+from ltvcli.schema.orders import (
+    NormaliseOptions,
+    lines_differ,
+    refund_rows,
+    refund_target,
+    to_orders,
+)
+from ltvcli.schema.report import LoadReport
+from ltvcli.settings import Settings
+
+# Integer columns that are never missing, in rows and in orders (others are nullable Int64).
+PLAIN_ROWS = ("_row",)
+PLAIN_ORDERS = ("_row", "gross_cents", "refund_cents")
+
+
+@dataclass
+class PartOrders:
+    """One partition's orders in the window, and what became of its rows."""
+
+    orders: pd.DataFrame  # of this partition's customers
+    strays: pd.DataFrame  # orders of other partitions' customers (refunds of their orders)
+    stats: WindowStats
+    report: LoadReport
+    floating_used: np.ndarray  # which floating rows found their order here
+    lines_differ: frozenset[str] = frozenset()  # money columns whose order lines differ here
+
+
+class Collector(Protocol):
+    """Where the per-customer pieces go; ``clear`` forgets them (a guess about the window failed)."""
+
+    def __call__(self, piece: Reduced) -> None: ...
+
+    def clear(self) -> None: ...
+
+
+class Runner(Protocol):
+    """Runs steps 2 and 3 over the partitions of ``spill``; ``floating`` are the rows that join
+    the partition holding their order. The orders of every yielded ``PartOrders`` are done
+    with (a runner may empty them); the caller merges the rest."""
+
+    def orders_reduced(
+        self,
+        spill: SpillFiles,
+        floating: pd.DataFrame,
+        options: NormaliseOptions,
+        settings: Settings,
+        progress: Progress,
+        as_of: DayNumber,
+        ledger: bool,
+        collect: Collector,
+    ) -> Iterator[PartOrders]:
+        """Each partition's orders reduced at once with a guessed ``as_of``; the spilled rows
+        are kept, for ``orders`` when the guess fails."""
+        ...
+
+    def orders(
+        self,
+        spill: SpillFiles,
+        floating: pd.DataFrame,
+        options: NormaliseOptions,
+        settings: Settings,
+        progress: Progress,
+    ) -> Iterator[PartOrders]:
+        """Each partition's orders, kept by the runner for ``reduce``."""
+        ...
+
+    def reduce(
+        self,
+        strays: dict[int, pd.DataFrame],
+        as_of: DayNumber,
+        settings: Settings,
+        ledger: bool,
+        progress: Progress,
+        collect: Collector,
+    ) -> None:
+        """The orders kept by ``orders``, with the ``strays`` of each partition, reduced."""
+        ...
+
+    def close(self) -> None: ...
+
+
+def partition_orders(
+    rows: pd.DataFrame,
+    options: NormaliseOptions,
+    settings: Settings,
+    count: int,
+    partition: int,
+    floating: pd.DataFrame | None = None,
+) -> PartOrders:
+    """Step 2 for one partition: its rows, plus the floating rows of its orders, to orders."""
+    report = LoadReport()
+    used = np.zeros(0 if floating is None else len(floating), dtype=bool)
+    if floating is not None and len(floating) and len(rows):
+        sales = rows.loc[~refund_rows(rows), "order_id"].dropna()
+        used = refund_target(floating).isin(sales).to_numpy()
+        if used.any():
+            rows = pd.concat([rows, floating[used]], ignore_index=True)
+    if rows.empty:
+        return PartOrders(pd.DataFrame(), pd.DataFrame(), WindowStats(), report, used)
+    differ = frozenset(lines_differ(rows))  # the lines of each order are all here
+    orders = to_orders(rows.reset_index(drop=True), options, report)
+    if orders.empty:
+        return PartOrders(orders, orders, WindowStats(), report, used, differ)
+    window, stats = window_orders(orders, settings)
+    if partition >= 0 and not used.any():  # only its own rows: only its own customers
+        return PartOrders(window, window.head(0), stats, report, used, differ)
+    own = partition_of(pa.array(window["customer"], pa.string()), count) == partition
+    if own.all():
+        return PartOrders(window, window.head(0), stats, report, used, differ)
+    return PartOrders(window[own], window[~own], stats, report, used, differ)
+
+
+def partition_reduce(
+    orders: pd.DataFrame, as_of: DayNumber, settings: Settings, ledger: bool
+) -> Reduced:
+    """Step 3 for one partition (its orders are windowed already)."""
+    reduced = reduce_orders(orders, as_of, settings.churn_window, settings.attr)
+    if not ledger:
+        reduced.ledger = None
+    return reduced
+
+
+def plain_rows(table: pa.Table | None) -> pd.DataFrame:
+    """A partition's spilled rows as the frame ``rows_from_raw`` made (empty when none)."""
+    return to_frame(table, PLAIN_ROWS) if table is not None else pd.DataFrame()
+
+
+def plain_orders(table: pa.Table) -> pd.DataFrame:
+    """A partition's spilled orders as ``partition_orders`` made them."""
+    return to_frame(table, PLAIN_ORDERS)

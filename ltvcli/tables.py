@@ -1,0 +1,322 @@
+"""The table each command prints, shaped in one place.
+
+Each function takes an ``Analysis`` (plus plain values: keys, a period, the ``--columns`` list,
+a forecast) and returns the ``Result`` that ``ltv`` prints: which columns show, ``--columns``
+checked, margin, CAC and NPS columns dropped when nothing fills them, predictions joined. The
+CLI shows these, ``ltvcli.report`` composes them, and a library user gets what ``ltv`` prints.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pandas as pd
+
+from ltvcli.analysis import Analysis, CustomerStream
+from ltvcli.cohorts import COHORT_METRICS, TREND_METRICS, cohort_cells, cohort_matrix
+from ltvcli.cohorts import trend as trend_table
+from ltvcli.customers import (
+    CUSTOMER_COLUMNS,
+    RFM_COLUMNS,
+    rfm_scores,
+    select_customers,
+    status_with_p_alive,
+    visible_columns,
+)
+from ltvcli.definition import Metric, kinds, labels
+from ltvcli.errors import ConfigError
+from ltvcli.intervals import INTERVAL_METRICS, interval_table
+from ltvcli.metrics import METRICS, headline
+from ltvcli.models.holdout import HOLDOUT_METRICS, VERDICT_WORDS, Holdout, verdict
+from ltvcli.models.predict import (
+    PREDICTED_KPIS,
+    PREDICTION_COLUMNS,
+    Forecast,
+    Models,
+    forecast_customers,
+    margin_rate,
+    predicted_kpis,
+    prediction_columns,
+)
+from ltvcli.results import Result
+from ltvcli.segments import SEGMENT_METRICS, default_keys, segment_table
+
+SEGMENT_MARGIN_COLUMNS = ["margin", "ltv_historical_margin", "ltv_formula_margin"]
+SEGMENT_PREDICTIONS = ("p_alive", "predicted_ltv", "total_ltv")
+EVERY_COLUMN = ("*",)  # the priority of a table whose columns were chosen: all or records
+
+# What a narrow terminal shows first (after the key columns), most important first.
+SEGMENT_PRIORITY = (
+    "customers", "customer_share", "net_revenue", "aov", "repeat_rate", "ltv_historical",
+    "cac", "ltv_cac_ratio", "predicted_ltv", "p_alive",
+)  # fmt: skip
+CUSTOMER_PRIORITY = (
+    "orders", "net_revenue", "last_order", "status", "p_alive", "predicted_ltv",
+    "ltv_historical", "first_order", "recency_days", "r_score", "f_score", "m_score",
+    "rfm_segment",
+)  # fmt: skip
+INTERVAL_PRIORITY = (
+    "customers", "gap_median_days", "second_order_median_days", "returned_90d",
+    "gap_p25_days", "gap_p75_days", "second_order_customers",
+)  # fmt: skip
+
+
+def _result(
+    frame: pd.DataFrame,
+    definitions: tuple[Metric, ...],
+    title: str,
+    notes: list[str],
+    record: bool = False,
+    priority: tuple[str, ...] = (),
+    choosable: bool = False,
+) -> Result:
+    """A table whose columns are defined by ``definitions`` (their kinds and labels)."""
+    return Result(
+        frame, kinds(definitions), labels(definitions), title, notes, record,
+        priority=priority, choosable=choosable,
+    )  # fmt: skip
+
+
+def compute(
+    analysis: Analysis, forecast: Forecast | None = None, columns: list[str] | None = None
+) -> Result:
+    """``ltv compute``: the headline KPIs (``columns``: these only), one record per currency,
+    and the verdict lines."""
+    records = analysis.kpis()
+    notes = [(f"{r['currency']}: " if len(records) > 1 else "") + headline(r) for r in records]
+    margin = analysis.margin_source or "unknown (give a cost column or --margin)"
+    notes.append(f"margin from: {margin}")
+    definitions = METRICS
+    if forecast is not None:
+        if len(records) > 1:
+            raise ConfigError("--predict with several currencies: pass --currency to choose one")
+        predictions, models = forecast_customers(analysis, forecast)
+        records[0] |= predicted_kpis(predictions, records[0]["cac"], forecast.label)
+        definitions = METRICS + prediction_columns(forecast.label, PREDICTED_KPIS)
+        notes.append(
+            f"predictions: {models.count.model}, horizon {forecast.label} (ltv predict --summary)"
+        )
+    frame = pd.DataFrame(records, columns=[m.key for m in definitions])
+    if columns and columns != ["all"]:
+        _check_columns(columns, frame)
+        frame = frame[["currency", *(c for c in columns if c != "currency")]]
+    return _result(frame, definitions, "Customer lifetime value", notes, record=True)
+
+
+def customers(
+    analysis: Analysis,
+    statuses: list[str] | None = None,
+    sort: str | None = None,
+    ascending: bool = False,
+    top: int | None = None,
+    rfm: bool = False,
+    columns: list[str] | None = None,
+    forecast: Forecast | None = None,
+) -> Result:
+    """``ltv customers``: filtered, sorted, with RFM scores and predictions when asked."""
+    columns, priority = _chosen(columns, CUSTOMER_PRIORITY)
+    table = analysis.customers
+    extra = RFM_COLUMNS if rfm else ()
+    if rfm:
+        table = table.join(rfm_scores(table[table["orders"] > 0]))
+    if forecast is not None:
+        predictions, _ = forecast_customers(analysis, forecast)
+        table = table.join(forecast.columns(predictions))
+        table["status"] = status_with_p_alive(table["status"], table["p_alive"])
+        extra += prediction_columns(forecast.label)
+    shown = columns or (
+        visible_columns(analysis.customers, analysis.margin_known) + [m.key for m in extra]
+    )
+    frame = select_customers(table, shown, statuses, sort, ascending, top)
+    notes = [f"as of {analysis.as_of_date}; {len(frame):,} of {len(table):,} customers"]
+    definitions = CUSTOMER_COLUMNS + extra
+    return _result(frame, definitions, "Customers", notes, priority=priority, choosable=True)
+
+
+def customer_slices(stream: CustomerStream, columns: list[str] | None = None) -> Result:
+    """``ltv customers`` over more customers than memory holds: the first slice in ``frame``,
+    the others in ``more``, read as they are written."""
+    columns, _ = _chosen(columns, ())
+    tables = stream.tables()
+    first = next(tables)
+    shown = columns or visible_columns(first, stream.margin_known, stream.files.has_currency)
+    notes = [f"as of {stream.as_of_date}; {stream.count:,} of {stream.count:,} customers"]
+    result = _result(select_customers(first, shown), CUSTOMER_COLUMNS, "Customers", notes)
+    result.more = (select_customers(t, shown) for t in tables)
+    return result
+
+
+def segments(
+    analysis: Analysis,
+    keys: list[str] | None = None,
+    period: str = "month",
+    min_customers: int = 0,
+    columns: list[str] | None = None,
+    forecast: Forecast | None = None,
+) -> Result:
+    """``ltv segments``: the KPIs per segment (by default the acquisition channel, the city or
+    frequency bands), with the forecast's means per segment when asked."""
+    columns, priority = _chosen(columns, SEGMENT_PRIORITY)
+    definitions = SEGMENT_METRICS
+    means = None
+    if forecast is not None:
+        predictions, _ = forecast_customers(analysis, forecast)
+        means = forecast.columns(predictions[list(SEGMENT_PREDICTIONS)])
+        averaged = tuple(m for m in PREDICTION_COLUMNS if m.key in SEGMENT_PREDICTIONS)
+        definitions = SEGMENT_METRICS + prediction_columns(forecast.label, averaged)
+    table = segment_table(analysis, keys or default_keys(analysis), period, min_customers, means)
+    if not analysis.margin_known:
+        table = table.drop(columns=SEGMENT_MARGIN_COLUMNS)
+    if "nps_score" not in analysis.customers:
+        table = table.drop(columns="nps")
+    if columns:
+        _check_columns(columns, table)
+        metric_keys = {m.key for m in definitions}
+        table = table[[c for c in table.columns if c not in metric_keys] + columns]
+    notes = [
+        f"attributes from each customer's {analysis.settings.attr} order; "
+        f"as of {analysis.as_of_date}"
+    ]
+    return _result(table, definitions, "Segments", notes, priority=priority, choosable=True)
+
+
+def _chosen(
+    columns: list[str] | None, priority: tuple[str, ...]
+) -> tuple[list[str] | None, tuple[str, ...]]:
+    """``--columns`` as the columns to select (None: the default set) and the priority on a
+    terminal: the command's own for the default set, every column for a choice or ``all``."""
+    if columns == ["all"]:
+        return None, EVERY_COLUMN
+    return columns or None, EVERY_COLUMN if columns else priority
+
+
+def _check_columns(wanted: list[str], table: pd.DataFrame) -> None:
+    unknown = [c for c in wanted if c not in table.columns]
+    if unknown:
+        have = ", ".join(table.columns)
+        raise ConfigError(f"--columns: no column {unknown[0]!r} (have: {have})")
+
+
+def intervals(analysis: Analysis, keys: list[str] | None = None, period: str = "month") -> Result:
+    """``ltv intervals``: one record for everyone, or a row per segment with ``keys``."""
+    table = interval_table(analysis, keys, period)
+    notes = [f"as of {analysis.as_of_date}; gaps are between distinct order days"]
+    return _result(
+        table, INTERVAL_METRICS, "Repeat-purchase intervals", notes, record=not keys,
+        priority=INTERVAL_PRIORITY,
+    )  # fmt: skip
+
+
+def cohorts(
+    analysis: Analysis,
+    period: str = "month",
+    metric: str = "retention",
+    long: bool = False,
+    cells: pd.DataFrame | None = None,
+) -> Result:
+    """``ltv cohorts``: a cohort × age matrix of ``metric``, or with ``long`` a row per (cohort,
+    age) with every number; CAC columns only when there is a CAC. ``cells``: the
+    ``cohort_cells`` of ``analysis`` when the caller has them already."""
+    if metric.endswith("margin") and not analysis.margin_known:
+        raise ConfigError("margin is unknown: the orders have no cost column; give --margin")
+    if cells is None:
+        cells = cohort_cells(analysis, period)
+    notes = [f"as of {analysis.as_of_date}; the last {period} is observed up to that day"]
+    cell_kinds = kinds(COHORT_METRICS)
+    if long:
+        table = cells
+    else:
+        table = cohort_matrix(cells, metric)
+        ages = [c for c in table.columns if c.isdigit()]
+        cell_kinds = cell_kinds | dict.fromkeys(ages, cell_kinds[metric])
+        notes.append(
+            f"cells: {labels(COHORT_METRICS)[metric].lower()} by {period}s since acquisition"
+        )
+    if table["cac"].isna().all():
+        table = table.drop(columns=["cac", "payback_age"])
+    if not analysis.margin_known and long:
+        table = table.drop(columns=["margin", "ltv_cumulative_margin"])
+    return Result(table, cell_kinds, labels(COHORT_METRICS), f"Cohorts by {period}", notes)
+
+
+def trend(analysis: Analysis, period: str = "month") -> Result:
+    """``ltv cohorts --trend``: active, new and returning customers, orders, revenue by period."""
+    table = trend_table(analysis, period)
+    if not analysis.margin_known:
+        table = table.drop(columns="margin")
+    notes = [f"as of {analysis.as_of_date}; the last {period} is observed up to that day"]
+    return _result(table, TREND_METRICS, f"Trend by {period}", notes)
+
+
+def predictions(
+    analysis: Analysis,
+    table: pd.DataFrame,
+    models: Models,
+    forecast: Forecast,
+    sort: str | None = None,
+    top: int | None = None,
+) -> Result:
+    """``ltv predict``: each customer's forecast (``forecast_customers``'s ``table``)."""
+    base = analysis.customers.loc[table.index, ["currency", "customer", "orders", "net_revenue"]]
+    frame = base.join(forecast.columns(table)).reset_index(drop=True)
+    if frame["currency"].isna().all():
+        frame = frame.drop(columns="currency")
+    frame = select_customers(frame, list(frame.columns), sort=sort, top=top)
+    rate = margin_rate(analysis.customers, analysis.settings.margin, analysis.margin_known)
+    basis = f"margin rate {rate:.3g}" if rate is not None else "revenue (no margin known)"
+    notes = [
+        f"{models.count.model} + {'gamma-gamma' if models.spend else 'own average spend'}; "
+        f"as of {analysis.as_of_date}; horizon {forecast.label}; predicted LTV on {basis}"
+    ]
+    definitions = CUSTOMER_COLUMNS + prediction_columns(forecast.label)
+    return _result(frame, definitions, "Predictions", notes)
+
+
+def model_summary(models: Models, as_of: dt.date) -> tuple[dict[str, object], list[Result]]:
+    """``ltv predict --summary``: the fitted model as a document (JSON) and as a table."""
+    from ltvcli.models.store import describe
+
+    rows = []
+    for part in (models.count, models.spend):
+        if part is None:
+            continue
+        for name, value in part.params.items():
+            rows.append({"model": part.model, "parameter": name, "value": value,
+                         "std_error": part.std_errors.get(name)})  # fmt: skip
+    column_kinds = {
+        "model": "text",
+        "parameter": "text",
+        "value": "precise",
+        "std_error": "precise",
+    }
+    notes = [
+        f"{models.count.model}: log-likelihood {models.count.log_likelihood:,.2f}, AIC "
+        f"{models.count.aic:,.2f}, {models.count.customers:,} customers, time unit {models.unit}"
+    ]
+    table = Result(pd.DataFrame(rows), column_kinds, title="Model", notes=notes)
+    return describe(models, as_of), [table]
+
+
+def holdout(checks: dict[str, Holdout], chosen: str) -> tuple[dict[str, object], list[Result]]:
+    """``ltv predict --holdout``: the check of the ``chosen`` model (and, when several were
+    compared, each one's error) as a document, and as the check and its bins."""
+    check = checks[chosen]
+    words = verdict(check.report, check.bins)
+    report = check.report | {"verdict": words}
+    document = {"holdout": report | {"bins": check.bins.to_dict("records")}}
+    if len(checks) > 1:
+        document["models"] = {n: c.report["mae"] for n, c in checks.items()}
+    bins_kinds = {
+        "repeat_purchases": "text", "customers": "count", "actual_mean": "number",
+        "predicted_mean": "number",
+    }  # fmt: skip
+    bins_labels = {
+        "repeat_purchases": "Repeat purchases in calibration", "customers": "Customers",
+        "actual_mean": "Actual, mean", "predicted_mean": "Predicted, mean",
+    }  # fmt: skip
+    results = [
+        _result(pd.DataFrame([report]), HOLDOUT_METRICS, "Holdout check", [VERDICT_WORDS[words]],
+                record=True),
+        Result(check.bins, bins_kinds, bins_labels, "Actual vs predicted purchases in the holdout"),
+    ]  # fmt: skip
+    return document, results

@@ -1,0 +1,100 @@
+"""Tables on a real terminal (a pseudo-terminal of 80, 100 and 120 columns) through the installed
+``ltv``: they fit, the key column is there, every number is whole, hidden columns are named."""
+
+from __future__ import annotations
+
+import fcntl
+import json
+import os
+import pty
+import re
+import struct
+import subprocess
+import sys
+import termios
+from pathlib import Path
+
+import pytest
+from conftest import SAMPLE
+
+LTV = Path(sys.executable).parent / "ltv"
+ORDERS = str(SAMPLE / "orders.csv")
+_ANSI = re.compile(r"\x1b\[[0-9;?]*[A-Za-z]")
+_WHOLE = re.compile(r"^(—|-?[0-9]{1,3}(,[0-9]{3})*(\.[0-9]+)?%?)$")
+
+
+def on_terminal(*args: str, columns: int) -> str:
+    """What ``ltv ARGS`` shows on a terminal ``columns`` wide (escape sequences removed)."""
+    leader, follower = pty.openpty()
+    fcntl.ioctl(follower, termios.TIOCSWINSZ, struct.pack("HHHH", 60, columns, 0, 0))
+    env = {k: v for k, v in os.environ.items() if k not in ("COLUMNS", "LINES")}
+    process = subprocess.Popen(
+        [str(LTV), *args, "-q"], stdin=subprocess.DEVNULL, stdout=follower,
+        stderr=subprocess.PIPE, env={**env, "TERM": "xterm"},
+    )  # fmt: skip
+    os.close(follower)
+    chunks = []
+    while True:
+        try:
+            chunk = os.read(leader, 65536)
+        except OSError:  # the other end closed
+            break
+        if not chunk:
+            break
+        chunks.append(chunk)
+    os.close(leader)
+    assert process.wait() == 0, process.stderr.read().decode()
+    return _ANSI.sub("", b"".join(chunks).decode()).replace("\r\n", "\n")
+
+
+def body_rows(screen: str) -> list[list[str]]:
+    return [
+        [cell.strip() for cell in line.split("│")[1:-1]]
+        for line in screen.splitlines()
+        if line.startswith("│")
+    ]
+
+
+@pytest.mark.parametrize("columns", [80, 100, 120])
+def test_segments_fit_with_the_key_and_whole_numbers(columns):
+    screen = on_terminal("segments", ORDERS, "--by", "city", columns=columns)
+    assert max(len(line) for line in screen.splitlines()) <= columns
+    rows = body_rows(screen)
+    expected = json.loads(
+        subprocess.run(
+            [str(LTV), "segments", ORDERS, "--by", "city", "-q", "-f", "json"],
+            capture_output=True, check=True, text=True,
+        ).stdout
+    )  # fmt: skip
+    assert [r[0] for r in rows] == [e["city"] for e in expected]  # the key, every segment
+    for row, segment in zip(rows, expected, strict=True):
+        assert all(_WHOLE.match(cell) for cell in row[1:]), row
+        assert row[1] == f"{segment['customers']:,}"
+        assert f"{segment['net_revenue']:,.2f}" in row  # the most important money, whole
+    flat = " ".join(screen.split())
+    hidden = re.search(r"(\d+) more columns \(([^)]*)\)", flat)
+    assert hidden and "--columns all, -f csv or -o FILE.xlsx" in flat
+    names = [n.strip() for n in hidden[2].split(",")]
+    assert int(hidden[1]) == len(names) == len(expected[0]) - len(rows[0])
+    assert len(rows[0]) >= {80: 5, 100: 6, 120: 8}[columns]
+
+
+def test_a_pipe_keeps_every_column():
+    piped = subprocess.run(
+        [str(LTV), "segments", ORDERS, "--by", "city", "-q", "-f", "table"],
+        capture_output=True, check=True, text=True,
+    ).stdout  # fmt: skip
+    assert "more columns" not in piped
+    assert len(body_rows(piped)[0]) == 21  # the city and 20 metrics (NPS needs --customers)
+
+
+def test_customers_fit_and_every_column_asked_for_shows_as_records():
+    screen = on_terminal("customers", ORDERS, "--top", "3", "--sort", "net_revenue", columns=80)
+    assert max(len(line) for line in screen.splitlines()) <= 80
+    rows = body_rows(screen)
+    assert len(rows) == 3 and all("@example.com" in r[0] for r in rows)
+    assert all(_WHOLE.match(c) or re.match(r"\d{4}-\d\d-\d\d$", c) for r in rows for c in r[1:-1])
+    records = on_terminal("segments", ORDERS, "--by", "city", "--columns", "all", columns=80)
+    assert "more columns" not in records and "│" not in records
+    assert re.search(r"^Historical LTV \(mean\)\s+14,904\.88\s*$", records, re.M)
+    assert records.count("Moscow") == 1 and "Net revenue" in records

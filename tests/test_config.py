@@ -1,0 +1,49 @@
+"""ltv.toml catches mistakes: an unknown section or key names the nearest valid one; every
+documented key works ([analysis] spend, [output] lang and format); flags win over the file."""
+
+from __future__ import annotations
+
+import pytest
+from conftest import SAMPLE
+
+ORDERS = str(SAMPLE / "orders.csv")
+
+
+@pytest.mark.parametrize(
+    ("toml", "says"),
+    [
+        ("[analysys]\nmargin = 0.3\n", "unknown section [analysys] (did you mean 'analysis'?)"),
+        ("[analysis]\nmargn = 0.3\n", "[analysis] has no key 'margn' (did you mean 'margin'?)"),
+        (
+            "[input]\nencodng = 'cp1251'\n",
+            "[input] has no key 'encodng' (did you mean 'encoding'?)",
+        ),
+        (
+            "[columns]\ncustomr = 'Email'\n",
+            "[columns] has no key 'customr' (did you mean 'customer'?)",
+        ),
+        ("[output]\nformats = 'csv'\n", "[output] has no key 'formats' (did you mean 'format'?)"),
+        ("[output]\nformat = 'xml'\n", "[output] format is one of table, csv"),
+        ("[zzz]\nx = 1\n", "unknown section [zzz]; known: columns, analysis, output, input"),
+        ("margin = 0.3\n", "margin = ... is outside any section; put it under one of [columns]"),
+    ],
+)
+def test_config_mistakes_are_usage_errors(run_cli, tmp_path, monkeypatch, toml, says):
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "ltv.toml").write_text(toml)
+    result = run_cli("compute", ORDERS, "-q")
+    assert result.exit_code == 2
+    assert says in result.stderr and len(result.stderr.splitlines()) == 1
+
+
+def test_spend_format_and_lang_from_the_config(run_cli, tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    spend = SAMPLE / "spend.csv"
+    (tmp_path / "ltv.toml").write_text(
+        f'[analysis]\nspend = "{spend}"\n\n[output]\nformat = "json"\nlang = "ru"\n'
+    )
+    kpis = run_cli("compute", ORDERS, "-q").json
+    assert kpis["cac"] == 1649.04  # the spend file of [analysis]
+    assert run_cli("compute", ORDERS, "-q", "-f", "csv").stdout.startswith("currency,")  # flag wins
+    run_cli("report", ORDERS, "-q", "-o", str(tmp_path / "r.md"))
+    assert "Клиенты" in (tmp_path / "r.md").read_text()  # [output] lang
