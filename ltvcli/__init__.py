@@ -24,7 +24,7 @@ _LAZY = {
 }
 
 
-def __getattr__(name: str):
+def __getattr__(name: str) -> object:
     # Lazy, so that `ltv --help` does not pay for importing pandas.
     if name in _LAZY:
         import importlib

@@ -62,7 +62,9 @@ class Outcome:
     unknown: list[str] = field(default_factory=list)  # without the label: the same for many
 
 
-def parse_condition(text: str, metrics: Sequence[Metric] = METRICS, flag="--fail-if") -> Condition:
+def parse_condition(
+    text: str, metrics: Sequence[Metric] = METRICS, flag: str = "--fail-if"
+) -> Condition:
     """A condition on one of ``metrics`` (the KPIs, or a segment's columns); a usage error
     that lists the KPIs when the text is not one."""
     numeric = {m.key: m for m in metrics if m.kind not in ("text", "date")}

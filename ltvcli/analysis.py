@@ -9,14 +9,14 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING
 
 import numpy as np
 import pandas as pd
 
 from ltvcli.cents import divide_cents
-from ltvcli.customers import build_customers, percentile_75
+from ltvcli.customers import build_customers, percentile_75, status_with_p_alive
 from ltvcli.engine.days import DayNumber, day_date
 from ltvcli.engine.options import Engine, Progress
 from ltvcli.engine.reduce import Reduced, reduce_orders
@@ -24,7 +24,7 @@ from ltvcli.engine.window import WindowStats, settle_as_of, window_orders
 from ltvcli.errors import ConfigError
 from ltvcli.fields import attribute_kind
 from ltvcli.load import Loaded
-from ltvcli.metrics import Context, kpis, kpis_by_currency
+from ltvcli.metrics import ASSUMED_LIFESPAN, Context, kpis, kpis_by_currency
 from ltvcli.options import LoadOptions
 from ltvcli.schema.orders import ORDER_COLUMNS
 from ltvcli.schema.report import LoadReport
@@ -62,6 +62,13 @@ class Analysis(WindowReadouts):
     spend: Spend | None = None
     channel: str | None = None  # the attribute column holding the acquisition channel
     notes: list[str] = field(default_factory=list)
+
+    def with_p_alive(self, p_alive: pd.Series) -> Analysis:
+        """The same analysis where, as with ``--predict`` everywhere, at-risk means P(alive)
+        below 0.5 (``status_with_p_alive``): one definition in every table of a run."""
+        c = self.customers
+        status = status_with_p_alive(c["status"], p_alive.reindex(c.index))
+        return replace(self, customers=c.assign(status=status))
 
     def flat_context(self) -> Context:
         """KPI context with only a flat --cac (for groups that spend cannot be attributed to)."""
@@ -116,6 +123,7 @@ def analyse_files(
 
     settings = settings or Settings()
     done = reduce_files(paths, options, settings, engine or Engine(), progress)
+    assert done.reduced is not None  # reduce_files combines the pieces when not collecting
     analysis = analysis_of(done.reduced, settings, done.as_of, done.stats, done.columns, spend)
     return analysis, done.report
 
@@ -173,11 +181,20 @@ def stream_customers(
 
 
 def window_notes(settings: Settings, as_of: DayNumber, stats: WindowStats) -> list[str]:
+    if stats.first_sale is None:  # no sale: nothing about the windows to say
+        return []
     first = int(stats.first_sale)
-    if as_of - first < 2 * settings.churn_window:
+    window, covered = settings.churn_window, as_of - first + 1
+    if covered <= window and settings.lifespan is None:  # nobody in the earlier window
         return [
-            f"churn compares two {settings.churn_window}-day windows; the data covers "
-            f"{as_of - first + 1} days, so the earlier window is partly empty"
+            f"churn needs orders older than the {window}-day --churn-window and the data covers "
+            f"{covered} days: formula LTV assumes a {ASSUMED_LIFESPAN:g}-year lifespan; give "
+            "--lifespan YEARS or a shorter --churn-window"
+        ]
+    if covered < 2 * window:
+        return [
+            f"churn compares two {window}-day windows; the data covers {covered} days, so the "
+            "earlier window is partly empty"
         ]
     return []
 
@@ -191,16 +208,35 @@ def analysis_of(
     spend: Spend | None,
 ) -> Analysis:
     """What both engines share after the reduce: the customer table, the margin, the notes."""
+    customers = build_customers(reduced, settings, as_of)
+    channel = _channel_column(columns)
     return Analysis(
-        customers=build_customers(reduced, settings, as_of),
+        customers=customers,
         reduced=reduced,
         settings=settings,
         as_of=as_of,
         margin_source=margin_source(reduced.has_cost, settings),
         spend=spend,
-        channel=_channel_column(columns),
-        notes=window_notes(settings, as_of, stats),
+        channel=channel,
+        notes=window_notes(settings, as_of, stats) + spend_notes(spend, customers, channel),
     )
+
+
+def spend_notes(spend: Spend | None, customers: pd.DataFrame, channel: str | None) -> list[str]:
+    """The spend file's channels that no order's channel matches: their spend counts in the
+    total CAC only, never in a channel's (a misspelled channel would otherwise go unseen)."""
+    if spend is None or "channel" not in spend.rows or spend.rows["channel"].isna().all():
+        return []
+    named = set(spend.rows["channel"].dropna().astype(str))
+    seen = set(customers[channel].dropna().astype(str)) if channel in customers else set()
+    unmatched = sorted(named - seen)
+    if not unmatched:
+        return []
+    where = f"the orders' {channel} column" if channel else "the orders (no channel column)"
+    return [
+        f"{spend.source}: spend channel(s) {', '.join(unmatched)} match no channel in {where}; "
+        "their spend counts in the total CAC only"
+    ]
 
 
 def margin_source(has_cost: bool, settings: Settings) -> str | None:

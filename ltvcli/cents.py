@@ -46,7 +46,8 @@ def scale_cents(cents: np.ndarray, factor: float) -> np.ndarray:
     magnitude = np.abs(cents) * abs(f.numerator)
     q, r = np.divmod(magnitude, f.denominator)
     q += 2 * r >= f.denominator
-    return np.where((cents >= 0) == (f >= 0), q, -q)
+    scaled: np.ndarray = np.where((cents >= 0) == (f >= 0), q, -q)
+    return scaled
 
 
 def round_cents(value: float) -> int | None:

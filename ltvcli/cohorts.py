@@ -15,6 +15,7 @@ import pandas as pd
 from ltvcli.analysis import Analysis
 from ltvcli.cents import divide_cents_array, scale_cents
 from ltvcli.definition import Metric
+from ltvcli.engine.reduce import Ledger
 from ltvcli.periods import ordinal_labels, period_ordinals
 
 COHORT_METRICS: tuple[Metric, ...] = (
@@ -48,7 +49,7 @@ TREND_METRICS: tuple[Metric, ...] = (
 def cohort_cells(analysis: Analysis, period: str = "month") -> pd.DataFrame:
     """The long table: one row per (cohort, age) from age 0 to the as-of period."""
     c = analysis.customers
-    ledger = analysis.reduced.ledger
+    ledger = _ledger(analysis)
     buyer = c["orders"].to_numpy() > 0
     cohort_of = period_ordinals(c["_first_day"].to_numpy(), period)
     row_cohort = cohort_of[ledger.owner]
@@ -62,7 +63,7 @@ def cohort_cells(analysis: Analysis, period: str = "month") -> pd.DataFrame:
          "cost": ledger.cost_cents}
     )[keep]  # fmt: skip
     sales = rows[rows["orders"] > 0]
-    cells = rows.groupby(["cohort", "age"])[["orders", "net_revenue", "cost"]].sum()
+    cells: pd.DataFrame = rows.groupby(["cohort", "age"])[["orders", "net_revenue", "cost"]].sum()
     cells["active"] = sales.groupby(["cohort", "age"])["owner"].nunique()
     sizes = pd.Series(cohort_of[buyer]).value_counts().sort_index()
 
@@ -82,8 +83,8 @@ def cohort_cells(analysis: Analysis, period: str = "month") -> pd.DataFrame:
     )
     cells["cac"] = _cohort_cac(analysis, cells, period)
     cells["payback_age"] = _payback(cells, analysis.margin_known)
-    cells["period"] = ordinal_labels(cells["cohort"] + cells["age"], period)
-    cells["cohort"] = ordinal_labels(cells["cohort"], period)
+    cells["period"] = ordinal_labels((cells["cohort"] + cells["age"]).to_numpy(), period)
+    cells["cohort"] = ordinal_labels(cells["cohort"].to_numpy(), period)
     return cells[[m.key for m in COHORT_METRICS]]
 
 
@@ -98,7 +99,7 @@ def cohort_matrix(cells: pd.DataFrame, metric: str) -> pd.DataFrame:
 def trend(analysis: Analysis, period: str = "month") -> pd.DataFrame:
     """Per calendar period: active, new and returning customers, orders, revenue, AOV."""
     c = analysis.customers
-    ledger = analysis.reduced.ledger
+    ledger = _ledger(analysis)
     row_period = period_ordinals(ledger.day, period)
     frame = pd.DataFrame(
         {"p": row_period, "owner": ledger.owner, "orders": ledger.is_order.astype(np.int64),
@@ -118,8 +119,15 @@ def trend(analysis: Analysis, period: str = "month") -> pd.DataFrame:
     table["margin"] = _margin(analysis, table)
     orders = table["orders"].to_numpy()
     table["aov"] = _per_customer(table["net_revenue"], pd.Series(orders)).where(orders > 0)
-    table["period"] = ordinal_labels(table["p"], period)
+    table["period"] = ordinal_labels(table["p"].to_numpy(), period)
     return table[[m.key for m in TREND_METRICS]]
+
+
+def _ledger(analysis: Analysis) -> Ledger:
+    """Every order and refund row of the analysis: cohorts need them by day."""
+    if analysis.reduced.ledger is None:
+        raise ValueError("cohorts need the order rows: analyse with keep_ledger=True")
+    return analysis.reduced.ledger
 
 
 def _margin(analysis: Analysis, cells: pd.DataFrame) -> pd.Series | None:

@@ -44,7 +44,7 @@ def join_customer_file(customers: pd.DataFrame, path: str) -> tuple[pd.DataFrame
     frame = pd.DataFrame(extra).assign(customer=keys).dropna(subset=["customer"])
     frame = frame.drop_duplicates("customer", keep="last").set_index("customer")
     joined = customers.copy()
-    position = frame.index.get_indexer(joined["customer"])
+    position = frame.index.get_indexer(pd.Index(joined["customer"]))
     found = position >= 0
     for name in frame.columns:
         values = frame[name].to_numpy(object)[position.clip(min=0)]

@@ -80,16 +80,19 @@ def build_customers(
     return c[keys + rest]
 
 
-def _margin(reduced: Reduced, settings: Settings, net: np.ndarray, orders: np.ndarray):
+def _margin(
+    reduced: Reduced, settings: Settings, net: np.ndarray, orders: np.ndarray
+) -> np.ndarray | None:
     """Margin per customer in cents, or None when it cannot be known."""
     service = settings.service_cost * orders
+    margin: np.ndarray | None = None
     if reduced.has_cost:
-        return net - reduced.customers["cost_cents"].to_numpy() - service
-    if settings.margin is not None:
-        return scale_cents(net, settings.margin) - service
-    if settings.service_cost:
-        return net - service
-    return None
+        margin = net - reduced.customers["cost_cents"].to_numpy() - service
+    elif settings.margin is not None:
+        margin = scale_cents(net, settings.margin) - service
+    elif settings.service_cost:
+        margin = net - service
+    return margin
 
 
 def second_order_p75(customers: pd.DataFrame) -> float | None:
@@ -101,7 +104,7 @@ def percentile_75(days: np.ndarray) -> float | None:
     return float(np.percentile(days, 75)) if len(days) else None
 
 
-def customer_status(c: pd.DataFrame, settings: Settings, p75: float | None) -> pd.Categorical:
+def customer_status(c: pd.DataFrame, settings: Settings, p75: float | None) -> pd.Categorical[str]:
     """new → lapsed → at-risk → active, the first that applies (``docs/metrics.md``, Status).
 
     ``p75``: the population's 75th percentile of days to a 2nd order (``second_order_p75``)."""
@@ -120,7 +123,7 @@ def customer_status(c: pd.DataFrame, settings: Settings, p75: float | None) -> p
             [-1, STATUSES.index(NEW), STATUSES.index(LAPSED), STATUSES.index(AT_RISK)],
             default=STATUSES.index(ACTIVE),
         )
-    return pd.Categorical.from_codes(codes, categories=STATUSES)
+    return pd.Categorical.from_codes(codes.astype(np.int64), categories=pd.Index(STATUSES))
 
 
 # RFM_MAP[r][f]: the segment of a customer with recency score r and frequency score f.
@@ -163,7 +166,7 @@ def quintile_scores(values: pd.Series) -> np.ndarray:
     return np.clip(np.ceil(pct * 5), 1, 5).astype(int)
 
 
-def status_with_p_alive(status: pd.Categorical, p_alive: pd.Series) -> pd.Categorical:
+def status_with_p_alive(status: pd.Series, p_alive: pd.Series) -> pd.Categorical[str]:
     """With a fitted model, P(alive) decides who is slipping away: an active or at-risk
     customer is at-risk when P(alive) < 0.5, active otherwise; new and lapsed stay."""
     codes = np.asarray(pd.Categorical(status, categories=STATUSES).codes).copy()
@@ -171,7 +174,7 @@ def status_with_p_alive(status: pd.Categorical, p_alive: pd.Series) -> pd.Catego
     alive = p_alive.to_numpy(dtype=float, na_value=np.nan)
     judged &= ~np.isnan(alive)
     codes[judged] = np.where(alive[judged] < 0.5, STATUSES.index(AT_RISK), STATUSES.index(ACTIVE))
-    return pd.Categorical.from_codes(codes, categories=STATUSES)
+    return pd.Categorical.from_codes(codes.astype(np.int64), categories=pd.Index(STATUSES))
 
 
 MARGIN_COLUMNS = ("cost", "margin", "ltv_historical_margin")

@@ -6,6 +6,7 @@ one line on stderr and an exit code at a single boundary (``ltvcli.cli.errors``)
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from enum import IntEnum
 
 
@@ -48,7 +49,7 @@ class InputError(LtvError):
         self.column = column
         self.hint = hint
         # what the loader had found when it stopped (``schema.report.Source``s), for ltv inspect
-        self.sources: list[object] = []
+        self.sources: Sequence[object] = []
         super().__init__(str(self))
 
     def __str__(self) -> str:

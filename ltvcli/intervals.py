@@ -9,6 +9,8 @@ linearly between order statistics.
 
 from __future__ import annotations
 
+from typing import Any
+
 import numpy as np
 import pandas as pd
 
@@ -56,7 +58,7 @@ def interval_stats(customers: pd.DataFrame, gaps: np.ndarray) -> dict[str, objec
     return {m.key: out.get(m.key) for m in INTERVAL_METRICS}
 
 
-def return_curve(customers: pd.DataFrame):
+def return_curve(customers: pd.DataFrame) -> Any:
     """Kaplan–Meier survival of "not yet back" (``scipy.stats`` ECDF result's ``sf``), or None."""
     from scipy import stats
 
@@ -72,7 +74,7 @@ def return_curve(customers: pd.DataFrame):
     return stats.ecdf(data).sf
 
 
-def km_median(sf) -> float | None:
+def km_median(sf: Any) -> float | None:
     """First day where the share still not back falls to 50 % or below."""
     if isinstance(sf, _NeverBack):
         return None

@@ -35,7 +35,8 @@ METRICS: tuple[Metric, ...] = (
     Metric("median_days_to_second_order", "Median days to 2nd order", "number", "median of days_to_second_order over customers who came back (see ltv intervals for the censoring-aware curve)"),
     Metric("churn_rate", "Churn rate", "rate", "share of customers who ordered in the churn window before the last one and not in the last one"),
     Metric("retention_rate", "Retention rate", "rate", "1 − churn_rate"),
-    Metric("lifespan_years", "Lifespan, years", "number", "--lifespan, else 1 / churn_rate × (window days / 365), capped at --max-lifespan"),
+    Metric("lifespan_years", "Lifespan, years", "number", "--lifespan, else 1 / churn_rate × (window days / 365), capped at --max-lifespan; 1 year assumed when churn cannot be measured"),
+    Metric("lifespan_basis", "Lifespan from", "text", "--lifespan, churn, or assumed (1 year: the data is too short to measure churn)"),
     Metric("ltv_historical", "Historical LTV (mean)", "money", "net_revenue / customers"),
     Metric("ltv_historical_median", "Historical LTV (median)", "money", "median net revenue per customer"),
     Metric("ltv_historical_margin", "Historical LTV on margin", "money", "margin / customers"),
@@ -60,6 +61,9 @@ VERDICT_WORDS = {
     BARELY_PAYS: "acquisition barely pays off (LTV:CAC between 1 and 3)",
     LOSING: "every new customer loses money (LTV:CAC below 1)",
 }
+
+
+ASSUMED_LIFESPAN = 1.0  # years, when the data is too short to measure churn (lifespan_basis)
 
 
 @dataclass(frozen=True)
@@ -115,7 +119,9 @@ def kpis(customers: pd.DataFrame, context: Context) -> dict[str, object]:
     ltv_formula = _formula(aov, frequency, lifespan)
     ltv_formula_margin = _formula(margin_per_order, frequency, lifespan)
     second = buyers["days_to_second_order"].dropna()
-    record = {
+    ltv_historical = divide_cents(net, n)
+    ltv_historical_margin = divide_cents(margin, n) if margin is not None else None
+    record: dict[str, object] = {
         "currency": c["currency"].iloc[0] if len(c) else None,
         "customers": n,
         "new_customers": int((buyers["status"] == NEW).sum()),
@@ -131,9 +137,10 @@ def kpis(customers: pd.DataFrame, context: Context) -> dict[str, object]:
         "churn_rate": churn,
         "retention_rate": None if churn is None else 1 - churn,
         "lifespan_years": lifespan,
-        "ltv_historical": divide_cents(net, n),
+        "lifespan_basis": lifespan_basis(churn, s),
+        "ltv_historical": ltv_historical,
         "ltv_historical_median": median_cents(buyers["net_revenue"].to_numpy()),
-        "ltv_historical_margin": divide_cents(margin, n) if margin is not None else None,
+        "ltv_historical_margin": ltv_historical_margin,
         "ltv_formula": ltv_formula,
         "ltv_formula_margin": ltv_formula_margin,
         "spend": context.spend,
@@ -144,12 +151,12 @@ def kpis(customers: pd.DataFrame, context: Context) -> dict[str, object]:
     ltv = {
         "formula-margin": ltv_formula_margin,
         "formula-revenue": ltv_formula,
-        "historical-margin": record["ltv_historical_margin"],
-        "historical-revenue": record["ltv_historical"],
+        "historical-margin": ltv_historical_margin,
+        "historical-revenue": ltv_historical,
     }[basis]
     ratio = ltv / context.cac if ltv is not None and context.cac else None
-    monthly = margin_per_order if context.margin_known else aov
-    monthly = monthly * frequency / 12 if monthly is not None and frequency else None
+    per_order = margin_per_order if context.margin_known else aov
+    monthly = per_order * frequency / 12 if per_order is not None and frequency else None
     record |= {
         "ltv_basis": basis,
         "ltv_cac_ratio": ratio,
@@ -164,15 +171,22 @@ def kpis(customers: pd.DataFrame, context: Context) -> dict[str, object]:
     return record
 
 
-def lifespan_years(churn: float | None, settings: Settings) -> float | None:
-    """Expected customer lifetime: given, or the inverse of the annualised churn, capped."""
+def lifespan_years(churn: float | None, settings: Settings) -> float:
+    """Expected customer lifetime: given, or the inverse of the annualised churn, capped; a
+    year when churn cannot be measured (``lifespan_basis`` says so, and ltv on stderr)."""
     if settings.lifespan is not None:
         return settings.lifespan
     if churn is None:
-        return None
+        return ASSUMED_LIFESPAN
     if churn == 0:
         return settings.max_lifespan
     return min(settings.churn_window / 365 / churn, settings.max_lifespan)
+
+
+def lifespan_basis(churn: float | None, settings: Settings) -> str:
+    if settings.lifespan is not None:
+        return "--lifespan"
+    return "assumed" if churn is None else "churn"
 
 
 def verdict(ratio: float | None) -> str | None:
@@ -190,15 +204,15 @@ def median_cents(values: np.ndarray) -> int | None:
     return divide_cents(int(middle[(k - 1) // 2]) + int(middle[k // 2]), 2)
 
 
-def _formula(per_order: int | None, frequency: float | None, lifespan: float | None):
+def _formula(per_order: int | None, frequency: float | None, lifespan: float | None) -> int | None:
     if per_order is None or frequency is None or lifespan is None:
         return None
     return round_cents(per_order * frequency * lifespan)
 
 
-def day_text(value: object) -> str | None:
+def day_text(value: pd.Timestamp | np.datetime64 | None) -> str | None:
     """ISO date of a timestamp or datetime64, None for a missing one."""
-    return None if pd.isna(value) else str(np.datetime64(value, "D"))
+    return None if value is None or pd.isna(value) else pd.Timestamp(value).date().isoformat()
 
 
 def headline(record: dict[str, object]) -> str:
@@ -209,4 +223,12 @@ def headline(record: dict[str, object]) -> str:
             return "LTV:CAC needs an acquisition cost: give --cac or --spend"
         return "LTV:CAC unknown: the LTV is not defined for this data"
     words = VERDICT_WORDS[str(record["verdict"])]
-    return f"LTV:CAC is {ratio:.1f} ({record['ltv_basis']} LTV): {words}"
+    line = f"LTV:CAC is {ratio:.1f} ({record['ltv_basis']} LTV): {words}"
+    if str(record["ltv_basis"]).endswith("revenue") and record.get("margin") is None:
+        line += (
+            "; that is on revenue, as the margin is unknown, and overstates what a customer "
+            "brings: give --margin RATE (or a cost column) for LTV on margin"
+        )
+    if str(record["ltv_basis"]).startswith("formula") and record.get("lifespan_basis") == "assumed":
+        line += f"; the formula LTV assumes a {ASSUMED_LIFESPAN:g}-year lifespan"
+    return line

@@ -33,7 +33,9 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+import re
 import tomllib
+from collections.abc import Sequence
 from dataclasses import dataclass, field, fields, replace
 from pathlib import Path
 
@@ -108,7 +110,7 @@ def load_options(
     unknown = set(given) - {f.name for f in fields(LoadOptions)}
     if unknown:
         raise ConfigError(f"unknown load option(s): {', '.join(sorted(unknown))}")
-    options = replace(options, columns=merged, **given)
+    options = replace(options, columns=merged, **given)  # type: ignore[arg-type]  # flags' types
     _check_timezone(options.timezone)
     parse_date_range(options.date_range)
     return _check_region(options)
@@ -170,12 +172,15 @@ def analysis_settings(config: str | None = None, **flags: object) -> tuple[Setti
     spend = values.pop("spend", None)
     _known_keys("analysis", values, [f.name for f in fields(Settings)] + ["spend"], path)
     for name in ("as_of", "since", "until"):
-        if name in values and isinstance(values[name], str):
-            values[name] = parse_day(values[name], "--" + name.replace("_", "-"))
+        if isinstance(text := values.get(name), str):
+            values[name] = parse_day(_iso_day(text), "--" + name.replace("_", "-"))
+    if "margin" in values:
+        values["margin"] = parse_rate(values["margin"], "--margin")
     for name in ("cac", "service_cost"):
         if name in values:
             values[name] = money_cents(values[name], "--" + name.replace("_", "-"))
-    return Settings(**values), None if spend is None else str(spend)
+    # the values' types are Settings' to check (it refuses a bad one with the flag's name)
+    return Settings(**values), None if spend is None else str(spend)  # type: ignore[arg-type]
 
 
 OUTPUT_KEYS = ("lang", "format")
@@ -188,6 +193,28 @@ def output_defaults(config: str | None = None) -> dict[str, str]:
     return {k: str(v) for k, v in values.items()}
 
 
+def _iso_day(text: str) -> str:
+    """``30.12.2024`` (the day-first dotted date of Russian and German exports) as ISO;
+    anything else as it is, for ``parse_day`` to read or refuse."""
+    if match := re.fullmatch(r"\s*(\d{1,2})\.(\d{1,2})\.(\d{4})\s*", text):
+        return f"{match[3]}-{int(match[2]):02d}-{int(match[1]):02d}"
+    return text
+
+
+def parse_rate(value: object, flag: str) -> float:
+    """A rate given as ``0.35``, ``0,35`` or ``35%``; a number above 1 without ``%`` is
+    refused (``--margin 30`` is ambiguous), as Settings refuses it."""
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        return float(value)
+    text = str(value).strip().replace(" ", "").replace("\u00a0", "")
+    percent = text.endswith("%")
+    try:
+        number = float(text.rstrip("%").replace(",", "."))
+    except ValueError:
+        raise ConfigError(f"{flag} is a rate such as 0.3, 0,3 or 30%, not {value!r}") from None
+    return number / 100 if percent else number
+
+
 def money_cents(value: object, flag: str) -> int:
     """A money amount given on the command line or in ltv.toml (``1500``, ``1 500,50``)."""
     import pyarrow as pa
@@ -195,7 +222,7 @@ def money_cents(value: object, flag: str) -> int:
     from ltvcli.schema.money import parse_money
 
     parsed = parse_money(pa.array([str(value)]))
-    cents = parsed.cents[0].as_py()
+    cents: int | None = parsed.cents[0].as_py()
     if parsed.invalid.any() or cents is None or cents < 0:
         raise ConfigError(f"{flag} expects an amount such as 1500 or 1500.50, not {value!r}")
     return cents
@@ -204,7 +231,7 @@ def money_cents(value: object, flag: str) -> int:
 SECTIONS = ("columns", "analysis", "output", "input")
 
 
-def _read_toml(path: Path) -> dict:
+def _read_toml(path: Path) -> dict[str, dict[str, object]]:
     """The config file, its sections and the keys of ``[output]`` checked (a misspelled
     section is an error that names the nearest valid one, never ignored)."""
     try:
@@ -222,13 +249,15 @@ def _read_toml(path: Path) -> dict:
     return data
 
 
-def _known_keys(section: str, values: dict, known, path: Path | None = None) -> None:
+def _known_keys(
+    section: str, values: dict[str, object], known: Sequence[str], path: Path | None = None
+) -> None:
     for key in sorted(set(values) - set(known)):
         where = f"{path}: " if path else ""
         raise ConfigError(f"{where}[{section}] has no key {key!r}{_nearest(key, known)}")
 
 
-def _nearest(name: str, known) -> str:
+def _nearest(name: str, known: Sequence[str]) -> str:
     import difflib
 
     close = difflib.get_close_matches(name, list(known), n=1, cutoff=0.6)
@@ -245,4 +274,5 @@ def _from_file(path: Path, options: LoadOptions) -> LoadOptions:
         "no_link", "phone_region", "date_range",
     )  # fmt: skip
     _known_keys("input", section, allowed, path)
-    return replace(options, columns={k: str(v) for k, v in columns.items()}, **section)
+    columns = {k: str(v) for k, v in columns.items()}
+    return replace(options, columns=columns, **section)  # type: ignore[arg-type]  # as above

@@ -8,6 +8,7 @@ differently. ``ltvcli.render.report`` turns a ``Report`` into HTML, Markdown, XL
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
+from typing import cast
 
 import numpy as np
 import pandas as pd
@@ -20,9 +21,11 @@ from ltvcli.definition import kinds, labels
 from ltvcli.intervals import return_curve
 from ltvcli.load import Loaded
 from ltvcli.metrics import METRICS
-from ltvcli.models.predict import PREDICTION_COLUMNS
+from ltvcli.models.holdout import Holdout
+from ltvcli.models.predict import PREDICTION_COLUMNS, Forecast, Models
 from ltvcli.results import Chart, Report, Result, Section
 from ltvcli.segments import SEGMENT_METRICS, default_keys
+from ltvcli.settings import Settings
 
 CALL_LIST_SIZE = 25
 SEGMENT_COLUMNS = ("customers", "customer_share", "net_revenue", "aov", "repeat_rate",
@@ -34,13 +37,13 @@ class Predictions:
     """What ``--predict`` adds: the per-customer forecast, the models, the holdout check."""
 
     table: pd.DataFrame
-    models: object
-    holdout: object | None
-    plan: object
+    models: Models
+    holdout: Holdout | None
+    plan: Forecast
 
 
 def report_predictions(
-    analysis: Analysis, loaded: Loaded, settings, plan, holdout: str
+    analysis: Analysis, loaded: Loaded, settings: Settings, plan: Forecast, holdout: str
 ) -> Predictions:
     """The forecast of every customer and, when the data allows, the model's holdout check."""
     from ltvcli.models.fit import FitError
@@ -78,7 +81,10 @@ def build_report(
     if predictions is not None:
         sections.append(_predictions(analysis, predictions))
     sections += [_data_quality(analysis, loaded), _definitions()]
-    return Report(analysis.as_of_date, record.get("currency"), record, sections)
+    currency = record.get("currency")
+    return Report(
+        analysis.as_of_date, None if currency is None else str(currency), record, sections
+    )
 
 
 def _titled(result: Result, title: str) -> Result:
@@ -205,7 +211,8 @@ def _predictions(analysis: Analysis, predictions: Predictions) -> Section:
     [record] = analysis.kpis()
     models, holdout, label = predictions.models, predictions.holdout, predictions.plan.label
     definitions = prediction_columns(label, PREDICTED_KPIS)
-    summary = pd.DataFrame([predicted_kpis(predictions.table, record.get("cac"), label)])
+    cac = cast("int | None", record.get("cac"))  # cents, as metrics.kpis sets it
+    summary = pd.DataFrame([predicted_kpis(predictions.table, cac, label)])
     params = pd.DataFrame([{"model": models.count.model, **models.count.params,
                             "log_likelihood": models.count.log_likelihood}])  # fmt: skip
     param_kinds = dict.fromkeys(params.columns, "precise") | {"model": "text"}

@@ -23,6 +23,7 @@ import pandas as pd
 
 from ltvcli.analysis import Analysis
 from ltvcli.cents import divide_cents
+from ltvcli.confidence import mean_interval, wilson_interval
 from ltvcli.customers import AT_RISK, RFM_ORDER, STATUSES, attribute_columns, rfm_scores
 from ltvcli.definition import Metric
 from ltvcli.engine.reduce import median_by_owner
@@ -39,12 +40,18 @@ ORDER_BANDS = ((1, 1, "1 order"), (2, 2, "2 orders"), (3, 4, "3-4 orders"),
 DAYS_PER_MONTH = 365.25 / 12
 LTV_TIERS = ((0.2, "top 20%"), (0.5, "middle 30%"), (1.0, "bottom 50%"))
 
-_KPI_KEYS = ("customers", "customer_share", "orders", "net_revenue", "revenue_share", "margin",
-             "aov", "orders_per_customer", "purchase_frequency", "repeat_rate",
-             "ltv_historical", "ltv_historical_median", "ltv_historical_margin", "ltv_formula",
+_KPI_KEYS = ("customers", "confidence", "customer_share", "orders", "net_revenue",
+             "revenue_share", "margin", "aov", "orders_per_customer", "purchase_frequency",
+             "repeat_rate", "repeat_rate_low", "repeat_rate_high", "ltv_historical",
+             "ltv_historical_low", "ltv_historical_high", "ltv_historical_median", "ltv_historical_margin", "ltv_formula",
              "ltv_formula_margin", "median_interval_days", "churn_rate", "at_risk_share", "cac",
              "ltv_cac_ratio", "nps")  # fmt: skip
 _OWN = {
+    "confidence": Metric("confidence", "Confidence", "text", "low when the segment has fewer customers than small_segment (30), else empty"),
+    "repeat_rate_low": Metric("repeat_rate_low", "Repeat rate, low", "rate", "lower end of the 95 % Wilson interval of repeat_rate"),
+    "repeat_rate_high": Metric("repeat_rate_high", "Repeat rate, high", "rate", "upper end of the 95 % Wilson interval of repeat_rate"),
+    "ltv_historical_low": Metric("ltv_historical_low", "Historical LTV, low", "money", "lower end of the 95 % interval of ltv_historical (bootstrap up to 2 000 customers, else normal)"),
+    "ltv_historical_high": Metric("ltv_historical_high", "Historical LTV, high", "money", "upper end of the 95 % interval of ltv_historical"),
     "customer_share": Metric("customer_share", "Customers, share", "rate", "segment customers / all customers"),
     "revenue_share": Metric("revenue_share", "Revenue, share", "rate", "segment net_revenue / all net_revenue"),
     "orders_per_customer": Metric("orders_per_customer", "Orders per customer", "number", "orders / customers"),
@@ -141,7 +148,7 @@ def segment_table(
     rows = []
     for gid, (values, group) in enumerate(grouped):
         values = values if isinstance(values, tuple) else (values,)
-        channel = values[0] if by_channel and values[0] not in (NONE, OTHER) else None
+        channel = str(values[0]) if by_channel and values[0] not in (NONE, OTHER) else None
         rows.append(
             dict(zip(names, values, strict=True))
             | _row(analysis, group, medians.get(gid), totals, channel)
@@ -174,13 +181,28 @@ def _means(values: pd.DataFrame | None, rows: pd.Index) -> dict[str, object]:
     return out
 
 
-def _row(analysis, group, median_gap, totals, channel, total=False) -> dict[str, object]:
+def _row(
+    analysis: Analysis,
+    group: pd.DataFrame,
+    median_gap: float | None,
+    totals: tuple[int, int],
+    channel: str | None,
+    total: bool = False,
+) -> dict[str, object]:
     """One segment's numbers. CAC: the channel's spend for a channel segment, the whole spend
     for the total row, otherwise only a flat --cac (spend is not attributable to the segment)."""
     context = analysis.context(group, channel) if (total or channel) else analysis.flat_context()
     k = kpis(group, context)
     scores = group["nps_score"] if "nps_score" in group.columns else None
+    n = len(group)
+    repeat_low, repeat_high = wilson_interval(int((group["orders"] >= 2).sum()), n)
+    ltv_low, ltv_high = mean_interval(group["net_revenue"].to_numpy(np.int64))
     return {key: k.get(key) for key in _KPI_KEYS} | {
+        "confidence": "low" if n < analysis.settings.small_segment else None,
+        "repeat_rate_low": repeat_low,
+        "repeat_rate_high": repeat_high,
+        "ltv_historical_low": ltv_low,
+        "ltv_historical_high": ltv_high,
         "customer_share": len(group) / totals[0] if totals[0] else None,
         "revenue_share": int(group["net_revenue"].sum()) / totals[1] if totals[1] else None,
         "orders_per_customer": int(group["orders"].sum()) / len(group) if len(group) else None,

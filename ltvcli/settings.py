@@ -34,6 +34,7 @@ class Settings:
     cac: int | None = None  # cents; a flat acquisition cost per new customer
     ltv_basis: str | None = None
     frequency_bands: tuple[float, ...] = (0.25, 0.5, 1.0, 3.0)  # purchases a month (--by frequency)
+    small_segment: int = 30  # customers; a smaller segment's numbers are marked low-confidence
 
     def __post_init__(self) -> None:
         if self.since and self.until and self.since > self.until:

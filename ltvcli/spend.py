@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 import numpy as np
@@ -116,11 +117,11 @@ def load_spend(path: str) -> Spend:
     return Spend(rows, path)
 
 
-def _norm(words) -> set[str]:
+def _norm(words: Iterable[str]) -> set[str]:
     return {normalise_header(w) for w in words}
 
 
-def _column(names: list[str], words, path: str, what: str) -> str:
+def _column(names: list[str], words: Iterable[str], path: str, what: str) -> str:
     wanted = _norm(words)
     for name in names:
         if normalise_header(name) in wanted:
@@ -140,7 +141,7 @@ _WEEK = re.compile(r"^(\d{4})-?w(\d{1,2})$")
 _NAMED = re.compile(r"^([a-zа-яё]+)\.?\s+(\d{4})$")
 
 
-def _periods(column) -> tuple[np.ndarray, np.ndarray, int | None]:
+def _periods(column: pa.Array) -> tuple[np.ndarray, np.ndarray, int | None]:
     """First and last day of every period cell, or the index of the first unreadable cell."""
     texts = [None if v is None else str(v).strip().lower() for v in column.to_pylist()]
     start = np.zeros(len(texts), dtype=np.int64)
@@ -169,13 +170,14 @@ def _period(text: str) -> tuple[int, int] | None:
         return _month(year, month)
     if m := _QUARTER.match(text):
         year, q = (int(m[1]), int(m[2])) if m[1] else (int(m[4]), int(m[3]))
-        return _day(year, 3 * q - 2, 1), _month(year, 3 * q)[1]
+        last = _month(year, 3 * q)
+        return None if last is None else (_day(year, 3 * q - 2, 1), last[1])
     if m := _WEEK.match(text):
         monday = dt.date.fromisocalendar(int(m[1]), int(m[2]), 1)
         day = (monday - dt.date(1970, 1, 1)).days
         return day, day + 6
-    if (m := _NAMED.match(text)) and (month := MONTHS.get(m[1][:3])):
-        return _month(int(m[2]), month)
+    if (m := _NAMED.match(text)) and (named := MONTHS.get(m[1][:3])):
+        return _month(int(m[2]), named)
     return None
 
 
@@ -194,4 +196,5 @@ def _ranges(lengths: np.ndarray) -> np.ndarray:
     """0..n-1 for every n in ``lengths``, concatenated."""
     total = int(lengths.sum())
     offsets = np.repeat(np.cumsum(lengths) - lengths, lengths)
-    return np.arange(total) - offsets
+    ranges: np.ndarray = np.arange(total) - offsets
+    return ranges

@@ -9,6 +9,7 @@ CLI shows these, ``ltvcli.report`` composes them, and a library user gets what `
 from __future__ import annotations
 
 import datetime as dt
+from typing import cast
 
 import pandas as pd
 
@@ -20,7 +21,6 @@ from ltvcli.customers import (
     RFM_COLUMNS,
     rfm_scores,
     select_customers,
-    status_with_p_alive,
     visible_columns,
 )
 from ltvcli.definition import Metric, kinds, labels
@@ -47,7 +47,8 @@ EVERY_COLUMN = ("*",)  # the priority of a table whose columns were chosen: all 
 
 # What a narrow terminal shows first (after the key columns), most important first.
 SEGMENT_PRIORITY = (
-    "customers", "customer_share", "net_revenue", "aov", "repeat_rate", "ltv_historical",
+    "customers", "confidence", "customer_share", "net_revenue", "aov", "repeat_rate",
+    "ltv_historical",
     "cac", "ltv_cac_ratio", "predicted_ltv", "p_alive",
 )  # fmt: skip
 CUSTOMER_PRIORITY = (
@@ -91,7 +92,8 @@ def compute(
         if len(records) > 1:
             raise ConfigError("--predict with several currencies: pass --currency to choose one")
         predictions, models = forecast_customers(analysis, forecast)
-        records[0] |= predicted_kpis(predictions, records[0]["cac"], forecast.label)
+        cac = cast("int | None", records[0]["cac"])  # cents, as metrics.kpis sets it
+        records[0] |= predicted_kpis(predictions, cac, forecast.label)
         definitions = METRICS + prediction_columns(forecast.label, PREDICTED_KPIS)
         notes.append(
             f"predictions: {models.count.model}, horizon {forecast.label} (ltv predict --summary)"
@@ -115,15 +117,17 @@ def customers(
 ) -> Result:
     """``ltv customers``: filtered, sorted, with RFM scores and predictions when asked."""
     columns, priority = _chosen(columns, CUSTOMER_PRIORITY)
-    table = analysis.customers
     extra = RFM_COLUMNS if rfm else ()
-    if rfm:
-        table = table.join(rfm_scores(table[table["orders"] > 0]))
+    predictions = None
     if forecast is not None:
         predictions, _ = forecast_customers(analysis, forecast)
-        table = table.join(forecast.columns(predictions))
-        table["status"] = status_with_p_alive(table["status"], table["p_alive"])
+        analysis = analysis.with_p_alive(predictions["p_alive"])
         extra += prediction_columns(forecast.label)
+    table = analysis.customers
+    if rfm:
+        table = table.join(rfm_scores(table[table["orders"] > 0]))
+    if forecast is not None and predictions is not None:
+        table = table.join(forecast.columns(predictions))
     shown = columns or (
         visible_columns(analysis.customers, analysis.margin_known) + [m.key for m in extra]
     )
@@ -161,6 +165,7 @@ def segments(
     means = None
     if forecast is not None:
         predictions, _ = forecast_customers(analysis, forecast)
+        analysis = analysis.with_p_alive(predictions["p_alive"])  # at_risk_share as customers'
         means = forecast.columns(predictions[list(SEGMENT_PREDICTIONS)])
         averaged = tuple(m for m in PREDICTION_COLUMNS if m.key in SEGMENT_PREDICTIONS)
         definitions = SEGMENT_METRICS + prediction_columns(forecast.label, averaged)
@@ -303,7 +308,7 @@ def holdout(checks: dict[str, Holdout], chosen: str) -> tuple[dict[str, object],
     check = checks[chosen]
     words = verdict(check.report, check.bins)
     report = check.report | {"verdict": words}
-    document = {"holdout": report | {"bins": check.bins.to_dict("records")}}
+    document: dict[str, object] = {"holdout": report | {"bins": check.bins.to_dict("records")}}
     if len(checks) > 1:
         document["models"] = {n: c.report["mae"] for n, c in checks.items()}
     bins_kinds = {

@@ -18,10 +18,6 @@ from ltvcli.cli import app
 settings.register_profile("ci", derandomize=True)
 settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "default"))
 
-ROOT = Path(__file__).resolve().parent.parent
-SAMPLE = ROOT / "sample_data"
-DATA = ROOT / "tests" / "data"  # real public data kept with the tests (see its README)
-
 
 @dataclass
 class CliResult:
@@ -55,11 +51,3 @@ def write(tmp_path):
         return path
 
     return _write
-
-
-def totals(loaded) -> tuple[int, int, int]:
-    """(customers, orders, net cents) of a load: what every export test checks."""
-    orders = loaded.orders
-    sales = orders[orders["is_order"]]
-    net = int(orders["gross_cents"].sum() - orders["refund_cents"].sum())
-    return int(sales["customer"].nunique()), len(sales), net

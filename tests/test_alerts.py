@@ -6,7 +6,7 @@ from __future__ import annotations
 import json
 
 import pytest
-from conftest import SAMPLE
+from helpers.paths import SAMPLE
 
 from ltvcli.alerts import evaluate, parse_condition
 from ltvcli.errors import ConfigError

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-import oracle
 import pandas as pd
+from helpers import oracle
 from hypothesis import HealthCheck, given, settings
 
 from ltvcli.analysis import analyse

@@ -4,7 +4,7 @@ documented key works ([analysis] spend, [output] lang and format); flags win ove
 from __future__ import annotations
 
 import pytest
-from conftest import SAMPLE
+from helpers.paths import SAMPLE
 
 ORDERS = str(SAMPLE / "orders.csv")
 
@@ -47,3 +47,18 @@ def test_spend_format_and_lang_from_the_config(run_cli, tmp_path, monkeypatch):
     assert run_cli("compute", ORDERS, "-q", "-f", "csv").stdout.startswith("currency,")  # flag wins
     run_cli("report", ORDERS, "-q", "-o", str(tmp_path / "r.md"))
     assert "Клиенты" in (tmp_path / "r.md").read_text()  # [output] lang
+
+
+@pytest.mark.parametrize("margin", ["0.35", "0,35", "35%", "35 %"])
+def test_rates_and_dates_in_the_spellings_people_use(run_cli, write, margin):
+    path = write("o.csv", "customer,date,amount\na,2024-01-01,100\na,2024-06-01,100\n")
+    result = run_cli(
+        "compute", str(path), "--margin", margin, "--as-of", "30.06.2024", "-f", "json"
+    )
+    assert result.exit_code == 0, result.stderr
+    assert result.json["margin"] == 70.0 and result.json["as_of"] == "2024-06-30"
+
+
+def test_an_ambiguous_rate_is_refused(run_cli):
+    assert run_cli("compute", ORDERS, "--margin", "30", "-q").exit_code == 2
+    assert run_cli("compute", ORDERS, "--margin", "lots", "-q").exit_code == 2

@@ -3,7 +3,7 @@ command in the README."""
 
 from __future__ import annotations
 
-from conftest import ROOT
+from helpers.paths import ROOT
 
 from ltvcli.cohorts import COHORT_METRICS, TREND_METRICS
 from ltvcli.customers import CUSTOMER_COLUMNS, RFM_COLUMNS

@@ -5,14 +5,10 @@ internal error, an exit code from the documented set, and for every answer the i
 from __future__ import annotations
 
 import datetime as dt
-import sys
-from pathlib import Path
 
 import pytest
-from fuzz_corpus import corpus
-
-sys.path.insert(0, str(Path(__file__).resolve().parent / "schema"))
-from test_exports import CASES
+from helpers.exports import CASES
+from helpers.fuzz_corpus import corpus
 
 SEEDS = [text for text, encoding, _ in CASES.values() if encoding == "utf-8"]
 CORPUS = list(corpus(SEEDS, count=220))

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-import oracle
 import pytest
+from helpers import oracle
 from hypothesis import HealthCheck, given, settings
 
 from ltvcli.analysis import analyse
@@ -47,7 +47,7 @@ def test_a_customer_who_joined_yesterday_is_censored_not_lost(write):
 
 
 def test_intervals_by_segment_have_a_total_row(write):
-    from conftest import SAMPLE
+    from helpers.paths import SAMPLE
 
     analysis = analyse(load_orders(str(SAMPLE / "orders.csv")))
     table = interval_table(analysis, ["channel"]).set_index("channel")

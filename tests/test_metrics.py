@@ -5,9 +5,9 @@ from __future__ import annotations
 import datetime as dt
 
 import duckdb
-import oracle
 import pytest
-from conftest import SAMPLE
+from helpers import oracle
+from helpers.paths import SAMPLE
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -143,3 +143,36 @@ def test_divide_cents_rounds_half_up_to_the_cent(cents, count, expected):
 def test_scaling_cents_by_a_rate_is_exact():
     assert scale_cent(15, 0.1) == 2  # 1.5 -> 2, where 15 * 0.1 in floats is 1.5000000000000002
     assert scale_cent(25, 0.1) == 3 and scale_cent(-25, 0.1) == -3
+
+
+def test_too_little_history_assumes_a_year_and_says_so(run_cli):
+    from helpers.paths import SAMPLE
+
+    from ltvcli.metrics import headline
+
+    orders = str(SAMPLE / "orders.csv")
+    result = run_cli("compute", orders, "--since", "2025-01-01", "--cac", "1500", "-f", "json")
+    k = result.json
+    assert (k["churn_rate"], k["lifespan_years"], k["lifespan_basis"]) == (None, 1.0, "assumed")
+    assert k["ltv_formula"] == pytest.approx(k["aov"] * k["purchase_frequency"], abs=0.01)
+    assert (
+        "ltv: churn needs orders older than the 365-day --churn-window and the data covers 181 "
+        "days: formula LTV assumes a 1-year lifespan; give --lifespan YEARS or a shorter "
+        "--churn-window"
+    ) in result.stderr
+    given = run_cli("compute", orders, "--since", "2025-01-01", "--lifespan", "2", "-f", "json")
+    assert given.json["lifespan_basis"] == "--lifespan" and "churn needs" not in given.stderr
+    assert headline(k | {"ltv_cac_ratio": 2.9}).endswith("assumes a 1-year lifespan")
+
+
+def test_a_verdict_on_revenue_says_the_margin_is_unknown(run_cli, write):
+    path = write("o.csv", "customer,date,amount\na,2024-01-01,100\na,2024-06-01,100\n"
+                          "b,2024-02-01,50\n")  # fmt: skip
+    result = run_cli("compute", str(path), "--cac", "10", "-f", "table")
+    flat = " ".join(result.stdout.split())
+    assert (
+        "(formula-revenue LTV): acquisition pays off (LTV:CAC ≥ 3); that is on revenue, as the "
+        "margin is unknown, and overstates what a customer brings: give --margin RATE" in flat
+    )
+    margin = run_cli("compute", str(path), "--cac", "10", "--margin", "0.3", "-f", "table")
+    assert "on revenue" not in margin.stdout

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from conftest import totals
+from helpers.loads import totals
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 

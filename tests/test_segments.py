@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import datetime as dt
 
-import oracle
+import numpy as np
 import pandas as pd
 import pytest
+from helpers import oracle
 from hypothesis import HealthCheck, given, settings
 
 from ltvcli.analysis import analyse
@@ -88,7 +89,7 @@ def test_frequency_bands_and_ltv_tiers():
 
 
 def test_rfm_names_every_customer(write):
-    from conftest import SAMPLE
+    from helpers.paths import SAMPLE
 
     analysis = analyse(load_orders(str(SAMPLE / "orders.csv")))
     table = segment_table(analysis, ["rfm"])
@@ -154,3 +155,53 @@ def test_frequency_bands_from_the_settings(write):
     assert list(table["customers"]) == [1, 1, 2]
     with pytest.raises(ConfigError, match="frequency_bands"):
         Settings(frequency_bands=(3, 1))
+
+
+def test_intervals_match_scipy_and_cover_the_truth():
+    from scipy import stats
+
+    from ltvcli.confidence import mean_interval, wilson_interval
+
+    for k, n in [(0, 5), (5, 12), (12, 12), (560, 1400)]:
+        ci = stats.binomtest(k, n).proportion_ci(method="wilson")
+        assert wilson_interval(k, n) == pytest.approx((ci.low, ci.high), abs=1e-12)
+    assert wilson_interval(0, 0) == (None, None)
+    rng = np.random.default_rng(7)
+    small = rng.lognormal(8, 1, 25).round()  # a skewed LTV, in cents
+    low, high = mean_interval(small)
+    ref = stats.bootstrap(
+        (small,), np.mean, method="percentile", random_state=1
+    ).confidence_interval
+    assert abs(low - ref.low) < 0.1 * small.mean() and abs(high - ref.high) < 0.1 * small.mean()
+    big = rng.lognormal(8, 1, 5000).round()
+    low, high = mean_interval(big)
+    half = 1.959964 * big.std(ddof=1) / np.sqrt(len(big))
+    assert (low, high) == (round(big.mean() - half), round(big.mean() + half))
+    # 95 % intervals of the mean of small skewed samples hold the true mean about 95 % of the time
+    true_mean = np.exp(8 + 0.5)
+    covered = sum(
+        lo <= true_mean <= hi
+        for lo, hi in (mean_interval(rng.lognormal(8, 1, 200)) for _ in range(200))
+    )
+    assert 0.88 <= covered / 200 <= 0.99
+
+
+def test_small_segments_are_marked_with_their_intervals(write):
+    rows = ["customer,date,amount,city"]
+    rows += [f"m{i},2024-01-{1 + i % 28:02d},100,Moscow" for i in range(40)]
+    rows += [f"m{i},2024-02-{1 + i % 28:02d},100,Moscow" for i in range(10)]  # 10 repeat
+    rows += [f"k{i},2024-01-{1 + i % 28:02d},100,Kazan" for i in range(12)]
+    rows += [f"k{i},2024-03-{1 + i:02d},50,Kazan" for i in range(5)]  # 5 of 12 repeat
+    analysis = analyse(load_orders(str(write("o.csv", "\n".join(rows) + "\n"))))
+    table = segment_table(analysis, ["city"]).set_index("city")
+    assert table.loc["Kazan", "confidence"] == "low" and pd.isna(table.loc["Moscow", "confidence"])
+    assert (table.loc["Kazan", "repeat_rate_low"], table.loc["Kazan", "repeat_rate_high"]) == (
+        pytest.approx(0.19326, abs=1e-5),
+        pytest.approx(0.68049, abs=1e-5),
+    )
+    assert table.loc["Kazan", "ltv_historical_low"] <= table.loc["Kazan", "ltv_historical"]
+    assert table.loc["Kazan", "ltv_historical"] <= table.loc["Kazan", "ltv_historical_high"]
+    wide = analyse(
+        load_orders(str(write("o.csv", "\n".join(rows) + "\n"))), Settings(small_segment=5)
+    )
+    assert segment_table(wide, ["city"])["confidence"].isna().all()

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
+from helpers.paths import SAMPLE
 
 from ltvcli.errors import InputError
 from ltvcli.spend import load_spend
@@ -41,3 +42,16 @@ def test_channels_and_a_missing_amount_column(write):
     assert list(spend.rows["channel"]) == ["google"]
     with pytest.raises(InputError, match="no amount column"):
         load_spend(str(write("t.csv", "date,channel\n2024-01-01,google\n")))
+
+
+def test_spend_channels_that_match_no_order_channel_are_named(run_cli, write):
+    spend = write("s.csv", "month,channel,amount\n2024-01,ads,500\n2024-01,yandex_direkt,40\n"
+                           "2024-01,organic,10\n")  # fmt: skip
+    result = run_cli("compute", str(SAMPLE / "orders.csv"), "--spend", str(spend), "-f", "csv")
+    assert result.exit_code == 0
+    assert (
+        f"ltv: {spend}: spend channel(s) ads, yandex_direkt match no channel in the orders' "
+        "channel column; their spend counts in the total CAC only"
+    ) in result.stderr
+    matched = run_cli("compute", str(SAMPLE / "orders.csv"), "--spend", str(SAMPLE / "spend.csv"))
+    assert "match no channel" not in matched.stderr

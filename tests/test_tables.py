@@ -4,7 +4,7 @@ written by the library's renderer."""
 from __future__ import annotations
 
 import pytest
-from conftest import SAMPLE
+from helpers.paths import SAMPLE
 
 from ltvcli import tables
 from ltvcli.analysis import Analysis, analyse

@@ -11,7 +11,7 @@ import json
 import sys
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from typing import Annotated
+from typing import Annotated, cast
 
 import typer
 
@@ -59,13 +59,15 @@ class Alerts:
         data = self.previous
         if not isinstance(data, dict):
             return None
-        if isinstance(data.get("kpis"), dict):  # a report
-            return data["kpis"]
-        if isinstance(data.get("by_currency"), dict):  # compute with several currencies
-            return data["by_currency"].get(currency or "")
+        kpis, by_currency = data.get("kpis"), data.get("by_currency")
+        if isinstance(kpis, dict):  # a report
+            return kpis
+        if isinstance(by_currency, dict):  # compute with several currencies
+            # a record of ``ltv compute -f json``, as the file says
+            return cast(Record | None, by_currency.get(currency or ""))
         return data
 
-    def previous_rows(self, keys: Sequence[str]) -> dict[tuple, Record]:
+    def previous_rows(self, keys: Sequence[str]) -> dict[tuple[str, ...], Record]:
         """The rows of a previous ``ltv segments -f json`` by their segment keys."""
         rows = self.previous if isinstance(self.previous, list) else []
         return {tuple(str(row.get(k)) for k in keys): row for row in rows if isinstance(row, dict)}

@@ -1,12 +1,17 @@
 """The Typer application object that every command module registers on."""
 
 import warnings
+from typing import TYPE_CHECKING
 
 import typer
 from typer.core import TyperGroup
 
 from ltvcli import __version__
 from ltvcli.cli.common import CONTEXT
+
+if TYPE_CHECKING:
+    # the Click that Typer vendors: the types a TyperGroup is given
+    from typer._click import Command, Context
 
 
 def _version(value: bool) -> None:
@@ -19,14 +24,16 @@ class _Commands(TyperGroup):
     """The command group; a command run with ``-q`` runs with Python's warnings (pandas',
     pyarrow's, numpy's) silenced, so that it prints nothing on stderr unless it fails."""
 
-    def resolve_command(self, ctx, args):
+    def resolve_command(
+        self, ctx: "Context", args: list[str]
+    ) -> "tuple[str | None, Command | None, list[str]]":
         name, command, rest = super().resolve_command(ctx, args)
         if command is not None and _asks_quiet(command, name, rest, ctx):
             ctx.with_resource(warnings.catch_warnings(action="ignore"))  # until the command ends
         return name, command, rest
 
 
-def _asks_quiet(command, name: str | None, args: list[str], parent) -> bool:
+def _asks_quiet(command: "Command", name: str | None, args: list[str], parent: "Context") -> bool:
     """Whether the command's arguments set ``--quiet``: parsed leniently (no errors, no help)
     before the command parses them for real."""
     if not any(p.name == "quiet" for p in command.params):

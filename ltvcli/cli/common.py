@@ -9,12 +9,16 @@ import datetime as dt
 import functools
 import sys
 from collections.abc import Callable
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated, TypeVar, cast
 
 import typer
 
 from ltvcli.cli.errors import handle_errors
 from ltvcli.render.formats import OutputFormat
+
+if TYPE_CHECKING:
+    from ltvcli.results import Result
+    from ltvcli.schema.report import LoadReport
 
 CONTEXT = {"help_option_names": ["-h", "--help"], "max_content_width": 100}
 
@@ -98,6 +102,15 @@ Output = Annotated[
         rich_help_panel=OUTPUT, callback=_output_path,
     ),
 ]  # fmt: skip
+Excel = Annotated[
+    bool,
+    typer.Option(
+        "--excel",
+        help="CSV for Excel in a comma-decimal locale: ';' between cells, decimal commas, a "
+        "UTF-8 byte-order mark [default: for .csv files when ltv.toml's [output] lang is ru].",
+        rich_help_panel=OUTPUT,
+    ),
+]
 Sort = Annotated[
     str | None,
     typer.Option("--sort", help="Sort by this column, largest first.", rich_help_panel=OUTPUT),
@@ -206,7 +219,7 @@ def comma_list(value: str | None, flag: str) -> list[str] | None:
     return names
 
 
-def warn_skipped(report) -> None:
+def warn_skipped(report: "LoadReport") -> None:
     from ltvcli.schema.report import Skip
 
     data_skips = {
@@ -230,21 +243,25 @@ def warn_skipped(report) -> None:
 
 
 def show(
-    result, fmt: OutputFormat | None, output: str | None, as_of: dt.date | None = None
+    result: "Result",
+    fmt: OutputFormat | None,
+    output: str | None,
+    as_of: dt.date | None = None,
+    excel: bool = False,
 ) -> None:
     """Render a result: the format from --format, -o's extension, or the terminal; ``-o``'s
-    template filled with ``as_of``."""
+    template filled with ``as_of``; ``excel``: CSV for Excel (``--excel``)."""
     from ltvcli.render.emit import emit
     from ltvcli.render.formats import choose_format
 
     output = fill_output(output, as_of) if output else output
     terminal = sys.stdout.isatty()
-    emit(result, choose_format(fmt, output, terminal), output, sys.stdout, terminal)
+    emit(result, choose_format(fmt, output, terminal), output, sys.stdout, terminal, excel)
 
 
 def show_document(
-    document: dict,
-    results: list,
+    document: dict[str, object],
+    results: "list[Result]",
     fmt: OutputFormat | None,
     output: str | None,
     as_of: dt.date | None = None,
@@ -269,13 +286,16 @@ def files_or_stdin(files: list[str] | None) -> list[str]:
 
 
 def _output_defaults(kwargs: dict[str, object]) -> dict[str, object]:
-    """``--format`` and ``--lang`` not given: ``ltv.toml``'s ``[output]`` says (flags win)."""
-    wanted = [k for k in ("fmt", "lang") if k in kwargs and kwargs[k] is None]
+    """``--format`` and ``--lang`` not given: ``ltv.toml``'s ``[output]`` says (flags win);
+    with ``lang = "ru"`` a ``.csv`` file is written for Excel (``--excel``)."""
+    wanted: list[str] = [k for k in ("fmt", "lang") if k in kwargs and kwargs[k] is None]
+    if kwargs.get("excel") is False and str(kwargs.get("output") or "").lower().endswith(".csv"):
+        wanted.append("excel")
     if not wanted:
         return kwargs
     from ltvcli.options import output_defaults
 
-    defaults = output_defaults(kwargs.get("config"))  # type: ignore[arg-type]
+    defaults = output_defaults(cast(str | None, kwargs.get("config")))  # --config's value
     if "fmt" in wanted and "format" in defaults:
         formats = [f.value for f in OutputFormat]
         if defaults["format"] not in formats:
@@ -285,15 +305,24 @@ def _output_defaults(kwargs: dict[str, object]) -> dict[str, object]:
         kwargs["fmt"] = OutputFormat(defaults["format"])
     if "lang" in wanted and "lang" in defaults:
         kwargs["lang"] = defaults["lang"]
+    if "excel" in wanted and defaults.get("lang") == "ru":
+        kwargs["excel"] = True
     return kwargs
 
 
-def command(app: typer.Typer, name: str, *groups: Callable[[Callable], Callable]):
+Command = TypeVar("Command", bound=Callable[..., object])
+
+
+def command(
+    app: typer.Typer,
+    name: str,
+    *groups: Callable[[Callable[..., object]], Callable[..., object]],
+) -> Callable[[Command], Command]:
     """Register ``func`` as the command ``name``, with the option groups it takes (applied in
     this order: their flags follow the command's own), errors handled at one boundary."""
 
-    def register(func: Callable) -> Callable:
-        wrapped = func
+    def register(func: Command) -> Command:
+        wrapped: Callable[..., object] = func
         for group in groups:
             wrapped = group(wrapped)
 

@@ -38,10 +38,10 @@ def handle_errors(debug: bool) -> Iterator[None]:
     except Exception as exc:
         if debug:
             raise
-        where = traceback.extract_tb(exc.__traceback__)[-1]
+        frame = traceback.extract_tb(exc.__traceback__)[-1]
         _fail(
-            f"internal error: {type(exc).__name__} at {where.filename.rsplit('/', 1)[-1]}:"
-            f"{where.lineno} (run again with --debug for details, and please report it)",
+            f"internal error: {type(exc).__name__} at {frame.filename.rsplit('/', 1)[-1]}:"
+            f"{frame.lineno} (run again with --debug for details, and please report it)",
             ExitCode.DATA_ERROR,
         )
 

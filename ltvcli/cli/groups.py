@@ -10,7 +10,7 @@ import functools
 import inspect
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated, Any, cast
 
 import typer
 
@@ -31,11 +31,17 @@ from ltvcli.cli.common import (
 from ltvcli.cli.requests import AnalysisRequest, LoadRequest
 from ltvcli.fields import FIELDS
 
+if TYPE_CHECKING:
+    from ltvcli.models.predict import Forecast
+
 Flags = dict[str, tuple[object, object]]  # parameter name -> (annotation, default)
 
 
-def _opt(*decls: str, help: str, panel: str = INPUT, **kw) -> typer.models.OptionInfo:
-    return typer.Option(*decls, help=help, rich_help_panel=panel, show_default=False, **kw)
+def _opt(*decls: str, help: str, panel: str = INPUT, **kw: Any) -> typer.models.OptionInfo:
+    option: typer.models.OptionInfo = typer.Option(
+        *decls, help=help, rich_help_panel=panel, show_default=False, **kw
+    )
+    return option
 
 
 INPUT_FORMATS = ("csv", "parquet", "xlsx", "xls")
@@ -98,7 +104,7 @@ ANALYSIS_FLAGS: Flags = {
     "as_of": (Annotated[str | None, _opt("--as-of", help="End of the observation window, YYYY-MM-DD; later orders and refunds are ignored [default: the last order or refund date].", panel=ANALYSIS)], None),
     "since": (Annotated[str | None, _opt("--since", help="Ignore orders before this date.", panel=ANALYSIS)], None),
     "until": (Annotated[str | None, _opt("--until", help="Ignore orders after this date.", panel=ANALYSIS)], None),
-    "margin": (Annotated[float | None, _opt("--margin", help="Margin rate when the file has no cost column, e.g. 0.3.", panel=ANALYSIS)], None),
+    "margin": (Annotated[str | None, _opt("--margin", help="Margin rate when the file has no cost column, e.g. 0.3, 0,3 or 30%.", panel=ANALYSIS)], None),
     "service_cost": (Annotated[str | None, _opt("--service-cost", help="Cost to serve one order, subtracted from the margin.", panel=ANALYSIS)], None),
     "cac": (Annotated[str | None, _opt("--cac", help="Acquisition cost per new customer (flat).", panel=ANALYSIS)], None),
     "spend": (Annotated[str | None, _opt("--spend", help="Marketing spend file (period or date, optional channel, amount): CAC = spend / customers acquired.", panel=ANALYSIS)], None),
@@ -140,14 +146,14 @@ class OptionGroup:
     build: Callable[[dict[str, object], dict[str, object]], object]
     files: bool = False
 
-    def __call__(self, func: Callable) -> Callable:
+    def __call__(self, func: Callable[..., object]) -> Callable[..., object]:
         signature = inspect.signature(func)
         own = [
             p.replace(kind=inspect.Parameter.KEYWORD_ONLY)
             for p in signature.parameters.values()
             if p.name != self.parameter
         ]
-        flags = {"files": (Files, None)} if self.files else {}
+        flags: Flags = {"files": (Files, None)} if self.files else {}
         flags |= self.flags
         added = [_parameter(n, a, d) for n, (a, d) in flags.items()]
         params = added[:1] + own + added[1:] if self.files else own + added
@@ -157,7 +163,8 @@ class OptionGroup:
             values = {n: kwargs.pop(n) for n in flags}
             return func(**kwargs, **{self.parameter: self.build(values, kwargs)})
 
-        wrapper.__signature__ = signature.replace(parameters=params)
+        # a function takes any attribute; the stubs' _Wrapped does not declare inspect's
+        wrapper.__signature__ = signature.replace(parameters=params)  # type: ignore[attr-defined]
         wrapper.__annotations__ = {p.name: p.annotation for p in params}
         return wrapper
 
@@ -170,7 +177,8 @@ def _parameter(name: str, annotation: object, default: object) -> inspect.Parame
 
 def _load_request(values: dict[str, object], command: dict[str, object]) -> LoadRequest:
     flags = {n: values[n] for n in LOAD_FLAGS}
-    return LoadRequest(files_or_stdin(values["files"]), flags, bool(command.get("quiet")))
+    files = cast(list[str] | None, values["files"])
+    return LoadRequest(files_or_stdin(files), flags, bool(command.get("quiet")))
 
 
 def _analysis_request(values: dict[str, object], command: dict[str, object]) -> AnalysisRequest:
@@ -181,7 +189,9 @@ def _analysis_request(values: dict[str, object], command: dict[str, object]) -> 
     )
 
 
-def forecast_plan(predict: bool, model: str, horizon: str, discount_rate: float):
+def forecast_plan(
+    predict: bool, model: str, horizon: str, discount_rate: float
+) -> "Forecast | None":
     """``--predict`` and its options as a ``Forecast`` (checked now), or None without it."""
     if not predict:
         return None
@@ -194,6 +204,15 @@ def forecast_plan(predict: bool, model: str, horizon: str, discount_rate: float)
     return Forecast(model, horizon, discount_rate)
 
 
+def _forecast(values: dict[str, object], command: dict[str, object]) -> "Forecast | None":
+    return forecast_plan(
+        cast(bool, values["predict"]),
+        cast(str, values["model"]),
+        cast(str, values["horizon"]),
+        cast(float, values["discount_rate"]),
+    )
+
+
 # The input files and how to read them: ``request: LoadRequest``.
 input_options = OptionGroup("request", LOAD_FLAGS, _load_request, files=True)
 # The input, the analysis flags and the engine: ``analysis: AnalysisRequest``.
@@ -201,6 +220,4 @@ analysis_options = OptionGroup(
     "analysis", LOAD_FLAGS | ANALYSIS_FLAGS | ENGINE_FLAGS, _analysis_request, files=True
 )
 # --predict and its model: ``forecast: Forecast | None``.
-forecast_options = OptionGroup(
-    "forecast", FORECAST_FLAGS, lambda values, _: forecast_plan(**values)
-)
+forecast_options = OptionGroup("forecast", FORECAST_FLAGS, _forecast)

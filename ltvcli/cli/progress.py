@@ -6,17 +6,21 @@ import sys
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
+from typing import TYPE_CHECKING
 
 from ltvcli.engine.options import NoProgress, Progress
+
+if TYPE_CHECKING:
+    import rich.progress
 
 
 class _Bars:
     """Reading: bytes of the input read, rows and rows per second. Reducing: partitions done."""
 
-    def __init__(self, bars) -> None:
+    def __init__(self, bars: rich.progress.Progress) -> None:
         self._bars = bars
-        self._read = None
-        self._reduce = None
+        self._read: rich.progress.TaskID | None = None
+        self._reduce: rich.progress.TaskID | None = None
         self._start = time.monotonic()
 
     def reading(self, bytes_done: int, total: int | None, rows: int) -> None:

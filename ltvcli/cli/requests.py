@@ -1,12 +1,32 @@
 """What a command's input and analysis flags ask for, and how to run it (load, analyse,
 stream), with the notes and warnings on stderr."""
 
+from __future__ import annotations
+
 import sys
+from collections.abc import Iterator
 from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass
+from typing import TYPE_CHECKING, cast
 
 from ltvcli.cli.common import flag_parameter, warn_skipped
 from ltvcli.fields import FIELDS
+
+if TYPE_CHECKING:
+    from ltvcli.analysis import Analysis, CustomerStream
+    from ltvcli.engine.options import Engine
+    from ltvcli.load import Loaded
+    from ltvcli.options import LoadOptions
+    from ltvcli.render.formats import OutputFormat
+    from ltvcli.schema.report import LoadReport
+    from ltvcli.settings import Settings
+    from ltvcli.spend import Spend
+
+    # What ``AnalysisRequest.prepare`` gives: the loaded orders, the settings and the spend.
+    Prepared = tuple[Loaded, Settings, Spend | None]
+
+# The values in ``flags`` are what Typer parsed for the flags' annotations in
+# ``ltvcli.cli.groups`` (str | None for the text flags): the casts below say so.
 
 
 @dataclass
@@ -17,21 +37,23 @@ class LoadRequest:
     flags: dict[str, object]
     quiet: bool = False
 
-    def options(self):
+    def options(self) -> LoadOptions:
         from ltvcli.options import load_options
 
         flags = dict(self.flags)
         flags.pop("rejects")
-        names = flags.pop("names")
-        columns = {f.name: flags.pop(flag_parameter(f.flag)) for f in FIELDS if f.flag}
+        names = cast(str | None, flags.pop("names"))
+        columns = {
+            f.name: cast(str | None, flags.pop(flag_parameter(f.flag))) for f in FIELDS if f.flag
+        }
         return load_options(
-            flags.pop("config"),
+            cast(str | None, flags.pop("config")),
             columns,
             names=tuple(n.strip() for n in names.split(",")) if names else None,
             **flags,
         )
 
-    def load(self):
+    def load(self) -> Loaded:
         """Load the orders, write ``--rejects`` and warn on stderr about skipped rows."""
         from ltvcli.load import load_orders
 
@@ -39,11 +61,11 @@ class LoadRequest:
         self.finish(loaded.report)
         return loaded
 
-    def finish(self, report) -> None:
+    def finish(self, report: LoadReport) -> None:
         if self.flags.get("rejects"):
             from ltvcli.render.rejects import write_rejects
 
-            write_rejects(report, self.flags["rejects"])
+            write_rejects(report, cast(str, self.flags["rejects"]))
         if not self.quiet:
             warn_skipped(report)
             for warning in report.warnings:
@@ -58,26 +80,27 @@ class AnalysisRequest:
     flags: dict[str, object]
     engine_flags: dict[str, object]
 
-    def settings(self):
+    def settings(self) -> tuple[Settings, Spend | None]:
         """The analysis settings and the spend file."""
         from ltvcli.options import analysis_settings
         from ltvcli.spend import load_spend
 
-        settings, spend = analysis_settings(self.load.flags.get("config"), **self.flags)
+        config = cast(str | None, self.load.flags.get("config"))
+        settings, spend = analysis_settings(config, **self.flags)
         return settings, load_spend(spend) if spend else None
 
-    def engine(self, keep_ledger: bool = False):
+    def engine(self, keep_ledger: bool = False) -> Engine:
         from ltvcli.engine.options import Engine, parse_size
 
-        limit = self.engine_flags["memory_limit"]
+        limit = cast(str | None, self.engine_flags["memory_limit"])
         return Engine(
-            kind=self.engine_flags["engine"],
+            kind=cast(str, self.engine_flags["engine"]),
             memory_limit=parse_size(limit) if limit else None,
-            scheduler=self.engine_flags["scheduler"],
+            scheduler=cast(str | None, self.engine_flags["scheduler"]),
             keep_ledger=keep_ledger,
         )
 
-    def prepare(self):
+    def prepare(self) -> Prepared:
         """The loaded orders, the settings and the spend, before the analysis: for commands
         that analyse the same orders more than once (holdout checks), so in memory."""
         from ltvcli.errors import ConfigError
@@ -89,7 +112,7 @@ class AnalysisRequest:
             )
         return self.load.load(), *self.settings()
 
-    def run(self, prepared=None, keep_ledger: bool = False):
+    def run(self, prepared: Prepared | None = None, keep_ledger: bool = False) -> Analysis:
         """The analysis, by the engine that --engine and the input's size call for."""
         from ltvcli.analysis import analyse
 
@@ -102,7 +125,9 @@ class AnalysisRequest:
         return analysis
 
     @contextmanager
-    def stream_customers(self, fmt, output: str | None):
+    def stream_customers(
+        self, fmt: OutputFormat | None, output: str | None
+    ) -> Iterator[CustomerStream | None]:
         """The customer table a slice at a time (``ltvcli.analysis.stream_customers``) when the
         orders stream and the output is written a slice at a time (csv, tsv, parquet); else
         None: the command holds the table."""
@@ -127,7 +152,7 @@ class AnalysisRequest:
             self._say(stream.notes)
             yield stream
 
-    def _streaming_engine(self, keep_ledger: bool = False):
+    def _streaming_engine(self, keep_ledger: bool = False) -> Engine | None:
         """The engine when the orders are to stream (--engine, or too big for --memory-limit);
         None when they are read in memory."""
         from ltvcli.io.stream import in_memory_bytes
@@ -136,7 +161,7 @@ class AnalysisRequest:
         size = in_memory_bytes(self.load.files) if engine.kind == "auto" else None
         return engine if engine.streams(size) else None
 
-    def _analyse_streamed(self, engine):
+    def _analyse_streamed(self, engine: Engine) -> Analysis:
         from ltvcli.analysis import analyse_files
         from ltvcli.cli.progress import progress_bar
 

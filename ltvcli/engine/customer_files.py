@@ -41,7 +41,7 @@ class CustomerFiles:
     def __enter__(self) -> CustomerFiles:
         return self
 
-    def __exit__(self, *exc) -> None:
+    def __exit__(self, *exc: object) -> None:
         remove_private(self.path)
 
     def __call__(self, piece: Reduced) -> None:
@@ -131,7 +131,7 @@ class _Piece:
     def __enter__(self) -> _Piece:
         return self
 
-    def __exit__(self, *exc) -> None:
+    def __exit__(self, *exc: object) -> None:
         self._kept = None
         self._source.close()
 

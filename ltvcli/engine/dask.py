@@ -155,7 +155,7 @@ def _take_filters(filters: list[tuple[Any, ...]]) -> None:
     """In a worker process of a local cluster (whose stderr is the client's): the client's
     warning filters."""
     warnings.resetwarnings()  # empties them, and tells the warnings machinery they changed
-    cast(list, warnings.filters).extend(filters)
+    cast("list[tuple[Any, ...]]", warnings.filters).extend(filters)
 
 
 def _orders(

@@ -81,7 +81,7 @@ class Reduction:
     report: LoadReport
 
 
-class _Pieces(list):
+class _Pieces(list[Reduced]):
     """The pieces held in memory, to be combined at the end."""
 
     def __call__(self, piece: Reduced) -> None:

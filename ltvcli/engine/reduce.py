@@ -12,8 +12,10 @@ settled apart where a customer's first (last) day holds several sales (``_End``)
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
+from typing import Any, TypedDict
 
 import numpy as np
 import pandas as pd
@@ -40,6 +42,17 @@ class Ledger:
     net_cents: np.ndarray  # gross − refund of the row
     cost_cents: np.ndarray  # 0 where unknown
     is_order: np.ndarray
+
+
+class _KeyColumns(TypedDict):
+    """The key columns of the customer table, for some of its rows."""
+
+    currency: np.ndarray | None  # None: no row has a currency
+    customer: pd.Series | np.ndarray
+
+
+# rows of the customer table (positions in the sorted orders) -> their key columns
+_KeyDecoder = Callable[[np.ndarray], _KeyColumns]
 
 
 @dataclass
@@ -185,7 +198,7 @@ class _End:
         several: np.ndarray,
         latest: bool,
     ) -> None:
-        self.picked = perm[end_row]  # one row per customer
+        self.picked: np.ndarray = perm[end_row]  # one row per customer
         step = -1 if latest else 1
         run = end_row[several]  # rows of customers with two sales or more
         tie: list[np.ndarray] = []
@@ -213,7 +226,7 @@ class _End:
         return picked
 
 
-def _customer_keys(orders: pd.DataFrame):
+def _customer_keys(orders: pd.DataFrame) -> tuple[np.ndarray, _KeyDecoder]:
     """An int64 per row, equal exactly for one (currency, customer), and a way back from rows to
     the key text. Plain integer ids are their own numbers (sorting numbers is cheaper than
     hashing millions of strings); other keys are numbered in text order. Either way the customer
@@ -223,14 +236,16 @@ def _customer_keys(orders: pd.DataFrame):
     if numbers is not None:
         key = numbers - numbers.min()
 
-        def customer_of(rows: np.ndarray):
-            return pa.array(numbers[rows]).cast(pa.string()).to_pandas()
+        def customer_of(rows: np.ndarray) -> pd.Series | np.ndarray:
+            text: pd.Series = pa.array(numbers[rows]).cast(pa.string()).to_pandas()
+            return text
     else:
         numbered, uniques = pd.factorize(customers, sort=True)
         key = numbered.astype(np.int64)
 
-        def customer_of(rows: np.ndarray):
-            return np.asarray(uniques, dtype=object)[numbered[rows]]
+        def customer_of(rows: np.ndarray) -> pd.Series | np.ndarray:
+            text: np.ndarray = np.asarray(uniques, dtype=object)[numbered[rows]]
+            return text
 
     currency = orders["currency"]
     if currency.isna().all():
@@ -291,12 +306,13 @@ def median_by_owner(owner: np.ndarray, values: np.ndarray, owners: int) -> np.nd
     return out
 
 
-def _take(values: pd.Series, rows: np.ndarray):
+def _take(values: pd.Series, rows: np.ndarray) -> pd.Categorical[Any] | np.ndarray:
     """``values`` at ``rows``; categoricals stay categorical (no strings are copied)."""
     if isinstance(values.dtype, pd.CategoricalDtype):
         codes = values.cat.codes.to_numpy()[rows]
         return pd.Categorical.from_codes(codes, dtype=values.dtype)
-    return values.to_numpy(object)[rows]
+    taken: np.ndarray = values.to_numpy(object)[rows]
+    return taken
 
 
 def _mode_by_owner(codes: np.ndarray, values: pd.Series, n_owners: int) -> np.ndarray:
@@ -356,12 +372,13 @@ def combine(pieces: list[Reduced]) -> Reduced:
     gap_owner, by_gap = owners([p.gap_owner for p in pieces])
     gaps = np.concatenate([p.gaps for p in pieces])[by_gap]
     ledger = None
-    if all(p.ledger is not None for p in pieces):
-        owner, by_row = owners([p.ledger.owner for p in pieces])
+    ledgers = [p.ledger for p in pieces if p.ledger is not None]
+    if len(ledgers) == len(pieces):
+        owner, by_row = owners([part.owner for part in ledgers])
         ledger = Ledger(
             owner=owner[by_row],
             **{
-                name: np.concatenate([getattr(p.ledger, name) for p in pieces])[by_row]
+                name: np.concatenate([getattr(part, name) for part in ledgers])[by_row]
                 for name in ("day", "net_cents", "cost_cents", "is_order")
             },
         )

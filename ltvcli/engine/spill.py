@@ -64,7 +64,8 @@ def _all_plain(customers: pa.Array) -> np.ndarray | None:
     first = pc.utf8_slice_codeunits(customers, 0, 1)
     if pc.any(pc.is_in(first, value_set=pa.array(["0", "+", "-", ""]))).as_py():
         return None
-    return pc.fill_null(numbers, 0).to_numpy(zero_copy_only=False)
+    plain: np.ndarray = pc.fill_null(numbers, 0).to_numpy(zero_copy_only=False)
+    return plain
 
 
 def to_arrow(frame: pd.DataFrame) -> pa.Table:
@@ -83,7 +84,7 @@ def to_arrow(frame: pd.DataFrame) -> pa.Table:
 
 def to_frame(table: pa.Table, plain: tuple[str, ...]) -> pd.DataFrame:
     """Back to pandas with the frame's dtypes: integers nullable (Int64) except ``plain`` ones."""
-    frame = table.to_pandas(types_mapper={pa.int64(): pd.Int64Dtype()}.get)
+    frame: pd.DataFrame = table.to_pandas(types_mapper={pa.int64(): pd.Int64Dtype()}.get)
     for name in plain:
         if name in frame.columns:
             frame[name] = frame[name].to_numpy(np.int64)
@@ -107,12 +108,12 @@ class SpillFiles:
         self._made = 0
         self._open: dict[int, tuple[pa.OSFile, pa.ipc.RecordBatchStreamWriter, pa.Schema]] = {}
         self._writer: ThreadPoolExecutor | None = None
-        self._writing: Future | None = None
+        self._writing: Future[None] | None = None
 
     def __enter__(self) -> SpillFiles:
         return self
 
-    def __exit__(self, *exc) -> None:
+    def __exit__(self, *exc: object) -> None:
         self.remove()
 
     def remove(self) -> None:
@@ -178,7 +179,7 @@ class SpillFiles:
         return pa.concat_tables(tables, promote_options="permissive")
 
 
-_LIVE: dict[str, object] = {}  # private directories of this process -> their SIGTERM hold
+_LIVE: dict[str, bool] = {}  # private directories of this process -> their SIGTERM hold
 _STALE = re.compile(r"ltv-(?:spill|customers)-([0-9]+)-.+")
 
 

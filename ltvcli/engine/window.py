@@ -108,7 +108,10 @@ def settle_as_of(stats: WindowStats, settings: Settings) -> DayNumber:
             "integer cents can sum exactly (9.2e16); split the input"
         )
     as_of = explicit_as_of(settings)
-    return as_of if as_of is not None else int(stats.last_day)
+    if as_of is not None:
+        return as_of
+    assert stats.last_day is not None, "a first sale has a day in the window"
+    return int(stats.last_day)
 
 
 def pick(choose: Callable[[int, int], int], a: int | None, b: int | None) -> int | None:

@@ -25,23 +25,25 @@ import sys
 import threading
 from collections.abc import Iterator
 from pathlib import Path
-from typing import IO
+from types import FrameType
+from typing import IO, Any, BinaryIO
 
 _TEMP = re.compile(r"\..+\.ltv-([0-9]+)\.tmp")
 _FD = re.compile(r"/(?:dev|proc/self|proc/thread-self|proc/([0-9]+))/fd/([0-9]+)")
 
 
 @contextlib.contextmanager
-def atomic_output(path: str | Path, mode: str = "w") -> Iterator[IO]:
+def atomic_output(path: str | Path, mode: str = "w") -> Iterator[IO[Any]]:
     """Yield a file to write; on success it replaces ``path``, on any error it is removed.
 
     Parent directories are created. ``mode`` is ``"w"`` (UTF-8 text) or ``"wb"``. ``path`` may
     be ``-`` (stdout), a device or a FIFO: then the output is written to it as it comes.
     """
-    text = {"encoding": "utf-8", "newline": ""} if "b" not in mode else {}
+    # UTF-8 text with newlines as written, or bytes
+    encoding, newline = ("utf-8", "") if "b" not in mode else (None, None)
     fd = _descriptor(str(path))
     if fd is not None:
-        with _to_descriptor(fd, mode, text) as handle:
+        with _to_descriptor(fd, mode, encoding, newline) as handle:
             yield handle
         return
     target = Path(os.path.realpath(path))  # through symlinks: the link stays, its target changes
@@ -52,7 +54,7 @@ def atomic_output(path: str | Path, mode: str = "w") -> Iterator[IO]:
     if old is not None and stat.S_ISDIR(old.st_mode):
         raise IsADirectoryError(errno.EISDIR, os.strerror(errno.EISDIR), str(path))
     if old is not None and not stat.S_ISREG(old.st_mode):  # a device, a FIFO: stream to it
-        with sigterm_unwinds(), open(target, mode, **text) as handle:
+        with sigterm_unwinds(), open(target, mode, encoding=encoding, newline=newline) as handle:
             yield handle
         return
     target.parent.mkdir(parents=True, exist_ok=True)
@@ -60,7 +62,10 @@ def atomic_output(path: str | Path, mode: str = "w") -> Iterator[IO]:
     with sigterm_unwinds():
         tmp = target.parent / f".{target.name}.ltv-{os.getpid()}.tmp"
         try:
-            with _create(tmp, old) as raw, os.fdopen(raw, mode, **text) as handle:
+            with (
+                _create(tmp, old) as raw,
+                os.fdopen(raw, mode, encoding=encoding, newline=newline) as handle,
+            ):
                 yield handle
                 handle.flush()
                 os.fsync(handle.fileno())
@@ -116,28 +121,32 @@ def _descriptor(path: str) -> int | None:
 
 
 @contextlib.contextmanager
-def _to_descriptor(fd: int, mode: str, text: dict) -> Iterator[IO]:
+def _to_descriptor(
+    fd: int, mode: str, encoding: str | None, newline: str | None
+) -> Iterator[IO[Any]]:
     """Write to an open descriptor: stdout and stderr through their Python streams (flushed
     first, so the order of output holds), others through a duplicate (left open)."""
     stream = {1: sys.stdout, 2: sys.stderr}.get(fd)
     with sigterm_unwinds():
         if stream is None:
-            with os.fdopen(os.dup(fd), mode, **text) as handle:
+            with os.fdopen(os.dup(fd), mode, encoding=encoding, newline=newline) as handle:
                 yield handle
             return
         stream.flush()
-        raw = getattr(stream, "buffer", None)
-        if raw is None and "b" not in mode:  # a text-only stream (an embedding program's)
-            yield stream
-            stream.flush()
-            return
+        raw: BinaryIO | None = getattr(stream, "buffer", None)
         if "b" in mode:
+            # binary output to a text-only stream (an embedding program's) was never supported
+            assert raw is not None, "binary output to a stream without a buffer"
             yield raw
             raw.flush()
             return
+        if raw is None:  # a text-only stream (an embedding program's)
+            yield stream
+            stream.flush()
+            return
         import io
 
-        handle = io.TextIOWrapper(raw, write_through=True, **text)
+        handle = io.TextIOWrapper(raw, write_through=True, encoding=encoding, newline=newline)
         try:
             yield handle
             handle.flush()
@@ -177,7 +186,7 @@ _sigterm_lock = threading.Lock()
 _sigterm_depth = 0
 
 
-def _on_sigterm(signum, frame) -> None:
+def _on_sigterm(signum: int, frame: FrameType | None) -> None:
     signal.signal(signal.SIGTERM, signal.SIG_IGN)  # a second one must not cut the cleanup short
     try:
         sys.stderr.write("ltv: terminated\n")

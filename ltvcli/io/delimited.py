@@ -96,6 +96,7 @@ def sniff_dialect(
     if not rows:
         raise InputError("no rows of data could be read", file=name)
     header_index = None if options.no_header else find_header(rows)
+    skip_lines: int | None
     if header_index is None or is_data(rows[header_index]):
         # no header row (or the "header" is an order: an e-mail, a date, an amount)
         header_index = _first_data_index(rows)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import pyarrow as pa
 
 from ltvcli.errors import InputError
@@ -9,6 +11,9 @@ from ltvcli.io.delimited import read_delimited
 from ltvcli.io.raw import RawTable, ReadOptions
 from ltvcli.io.sources import expand, is_dataset_dir, read_source
 from ltvcli.io.workbooks import read_workbook
+
+if TYPE_CHECKING:
+    import pyarrow.dataset as ds
 
 
 def read_inputs(paths: list[str], options: ReadOptions) -> list[RawTable]:
@@ -41,7 +46,7 @@ def read_parquet_dataset(path: str) -> RawTable:
     return parquet_raw(table, path, files=len(dataset.files))
 
 
-def open_dataset(path: str):
+def open_dataset(path: str) -> ds.Dataset:
     import pyarrow.dataset as ds
 
     from ltvcli.io import remote

@@ -8,8 +8,13 @@ drivers' usual places (environment variables, ``~/.aws``, ``GOOGLE_APPLICATION_C
 from __future__ import annotations
 
 import re
+from typing import TYPE_CHECKING, cast
 
 from ltvcli.errors import ConfigError, InputError
+
+if TYPE_CHECKING:
+    from fsspec import AbstractFileSystem
+    from pyarrow.fs import PyFileSystem
 
 _SCHEME = re.compile(r"^[a-zA-Z][a-zA-Z0-9+.\-]*://")
 
@@ -18,7 +23,7 @@ def is_remote(path: str) -> bool:
     return bool(_SCHEME.match(path)) and not path.startswith("file://")
 
 
-def filesystem(path: str):
+def filesystem(path: str) -> tuple[AbstractFileSystem, str]:
     """The fsspec filesystem of ``path`` and the path as that filesystem names it."""
     try:
         import fsspec
@@ -27,7 +32,8 @@ def filesystem(path: str):
             f"{path}: reading remote paths needs the cloud extra: pip install 'ltvcli[cloud]'"
         ) from None
     try:
-        return fsspec.core.url_to_fs(path)
+        fs, inner = fsspec.core.url_to_fs(path)
+        return fs, inner
     except (ImportError, ValueError) as exc:
         raise ConfigError(
             f"{path}: {exc} (pip install 'ltvcli[cloud]' has s3, gs and https)"
@@ -37,7 +43,7 @@ def filesystem(path: str):
 def read_bytes(path: str) -> bytes:
     fs, inner = filesystem(path)
     try:
-        return fs.cat_file(inner)
+        return cast(bytes, fs.cat_file(inner))  # fsspec has no type hints
     except FileNotFoundError:
         raise InputError("no such file", file=path) from None
     except (OSError, PermissionError) as exc:
@@ -52,12 +58,12 @@ def glob(pattern: str) -> list[str]:
 def is_dir(path: str) -> bool:
     fs, inner = filesystem(path)
     try:
-        return fs.isdir(inner)
+        return bool(fs.isdir(inner))
     except (OSError, PermissionError):
         return False
 
 
-def arrow_filesystem(path: str):
+def arrow_filesystem(path: str) -> tuple[PyFileSystem, str]:
     """(pyarrow filesystem, inner path) for reading a Parquet dataset in place."""
     from pyarrow.fs import FSSpecHandler, PyFileSystem
 

@@ -19,12 +19,15 @@ from collections.abc import Callable, Iterator
 from contextlib import closing, contextmanager
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Protocol
+from typing import TYPE_CHECKING, Any, Protocol
 
 import pyarrow as pa
 
 from ltvcli.errors import InputError
 from ltvcli.io import remote
+
+if TYPE_CHECKING:
+    from _typeshed import WriteableBuffer
 
 STDIN = "-"
 
@@ -57,7 +60,8 @@ class ByteStream(Protocol):
 
 
 def _zstd(raw: ByteStream) -> ByteStream:
-    return pa.CompressedInputStream(pa.PythonFile(raw, mode="r"), "zstd")
+    stream: ByteStream = pa.CompressedInputStream(pa.PythonFile(raw, mode="r"), "zstd")
+    return stream
 
 
 # How each compression (``compression_of``) is read on the fly.
@@ -211,14 +215,15 @@ class Chained(io.RawIOBase):
         self._rest.close()
         super().close()
 
-    def readinto(self, buffer) -> int:
+    def readinto(self, buffer: WriteableBuffer, /) -> int:
+        view = memoryview(buffer)  # io passes a bytearray or a byte memoryview
         if self._head:
-            n = min(len(buffer), len(self._head))
-            buffer[:n] = self._head[:n]
+            n = min(len(view), len(self._head))
+            view[:n] = self._head[:n]
             self._head = self._head[n:]
             return n
-        data = self._rest.read(len(buffer))
-        buffer[: len(data)] = data
+        data = self._rest.read(len(view))
+        view[: len(data)] = data
         return len(data)
 
     def read(self, size: int | None = -1) -> bytes:

@@ -17,16 +17,24 @@ import lzma
 import os
 import re
 import zlib
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import closing
 from dataclasses import dataclass, replace
+from typing import TYPE_CHECKING, Any, BinaryIO
 
 import pyarrow as pa
 import pyarrow.csv as pacsv
 
 from ltvcli.errors import InputError
 from ltvcli.io import remote
-from ltvcli.io.delimited import HEAD_BYTES, WHITESPACE, parse_error, read_delimited, sniff_dialect
+from ltvcli.io.delimited import (
+    HEAD_BYTES,
+    WHITESPACE,
+    Dialect,
+    parse_error,
+    read_delimited,
+    sniff_dialect,
+)
 from ltvcli.io.delimited import csv_options as delimited_options
 from ltvcli.io.raw import RawTable, ReadOptions
 from ltvcli.io.readers import open_dataset, parquet_raw, refuse_html
@@ -34,6 +42,7 @@ from ltvcli.io.sources import (
     COMPRESSED_SUFFIXES,
     OPENERS,
     STDIN,
+    ByteStream,
     Chained,
     compression_of,
     damage_reported,
@@ -44,6 +53,15 @@ from ltvcli.io.sources import (
 )
 from ltvcli.io.text import SAMPLE_BYTES, detect_encoding, without_bom
 from ltvcli.io.workbooks import read_workbook
+
+if TYPE_CHECKING:
+    from _typeshed import WriteableBuffer
+    from fsspec.spec import AbstractBufferedFile
+
+# The position reached in the input as stored, in bytes (for progress).
+Position = Callable[[], int]
+# A block of an input and the position after it.
+Block = tuple[RawTable, int]
 
 _DECODE_BLOCK = 8 << 20
 # Bytes in memory per byte on disk, once parsed and normalised: measured on the benchmark's
@@ -116,7 +134,7 @@ def inflated_bytes(path: str) -> int | None:
     return None
 
 
-def _gzip_inflated(f, size: int) -> int:
+def _gzip_inflated(f: BinaryIO, size: int) -> int:
     f.seek(size - 4)
     isize = int.from_bytes(f.read(4), "little")
     sampled, whole = _sampled_inflate(f, size, OPENERS["gzip"])
@@ -128,14 +146,17 @@ def _gzip_inflated(f, size: int) -> int:
     return sampled if estimate < sampled / 2 else estimate
 
 
-def _sampled_inflate(f, size: int, opener) -> tuple[int, bool]:
+def _sampled_inflate(
+    f: BinaryIO, size: int, opener: Callable[[Any], ByteStream]
+) -> tuple[int, bool]:
     """(the inflated size estimated from the file's first bytes, whether that is all of it)."""
     f.seek(0)
     data = f.read(_SAMPLE_IN)
     whole = len(data) == size
     sample = io.BytesIO(data)
     stream = opener(sample)
-    read = getattr(stream, "read1", stream.read)  # no buffering: no output lost at the cut
+    # read1: no buffering, so no output is lost at the cut
+    read: Callable[[int], bytes] = getattr(stream, "read1", stream.read)
     out = 0
     try:
         while out < _SAMPLE_OUT:
@@ -152,7 +173,7 @@ def _sampled_inflate(f, size: int, opener) -> tuple[int, bool]:
     return int(out * size / max(sample.tell(), 1)), False
 
 
-def _zstd_content_size(f, size: int) -> int | None:
+def _zstd_content_size(f: BinaryIO, size: int) -> int | None:
     """The sum of the content sizes in the headers of a zstd file's frames, found by walking
     its block headers; None when a frame does not carry its size."""
     total, pos, blocks = 0, 0, 0
@@ -226,7 +247,7 @@ def stream_inputs(paths: list[str], options: ReadOptions, block_size: int) -> It
             yield Batch(raw, done)
 
 
-def _blocks(path: str, options: ReadOptions, block_size: int) -> Iterator[tuple[RawTable, int]]:
+def _blocks(path: str, options: ReadOptions, block_size: int) -> Iterator[Block]:
     if is_dataset_dir(path):
         yield from _dataset(path, block_size)
         return
@@ -237,7 +258,7 @@ def _blocks(path: str, options: ReadOptions, block_size: int) -> Iterator[tuple[
 
 def _file_blocks(
     path: str, stream: _Counting, options: ReadOptions, block_size: int, stored: str | None
-):
+) -> Iterator[Block]:
     name = "<stdin>" if path == STDIN else path
     head = read_full(stream, SAMPLE_BYTES + 1)
     fmt = options.input_format or sniff_format(head, name)
@@ -245,14 +266,21 @@ def _file_blocks(
         yield from _parquet(path, name, head + stream.read() if path == STDIN else None, block_size)
     elif fmt in ("xlsx", "xls"):
         whole = read_workbook(head + stream.read(), name, options)
-        yield from _slices(whole, block_size, stream.count)
+        yield from _slices(whole, block_size, lambda: stream.count)
     else:
         yield from _csv(
             Chained(head, stream), name, options, block_size, lambda: stream.count, stored
         )
 
 
-def _csv(stream, name: str, options: ReadOptions, block_size: int, position, plain=None):
+def _csv(
+    stream: ByteStream,
+    name: str,
+    options: ReadOptions,
+    block_size: int,
+    position: Position,
+    plain: str | None = None,
+) -> Iterator[Block]:
     """``plain``: the path of a local uncompressed file, which pyarrow then reads itself when
     it needs no conversion (no Python on the parser's read path)."""
     head = read_full(stream, SAMPLE_BYTES + 1)
@@ -283,7 +311,15 @@ def _csv(stream, name: str, options: ReadOptions, block_size: int, position, pla
         yield from _csv_batches(body, name, dialect, quoted, collector, block_size, position)
 
 
-def _csv_batches(body, name: str, dialect, quoted: bool, collector, block_size: int, position):
+def _csv_batches(
+    body: Chained | pa.NativeFile,
+    name: str,
+    dialect: Dialect,
+    quoted: bool,
+    collector: RawTable,
+    block_size: int,
+    position: Position,
+) -> Iterator[Block]:
     try:
         reader = pacsv.open_csv(body, **delimited_options(dialect, quoted, collector, block_size))
         first_row = dialect.first_row
@@ -310,7 +346,7 @@ def _csv_batches(body, name: str, dialect, quoted: bool, collector, block_size: 
         yield raw, position()
 
 
-def _parquet(path: str, name: str, data: bytes | None, block_size: int):
+def _parquet(path: str, name: str, data: bytes | None, block_size: int) -> Iterator[Block]:
     import pyarrow.parquet as pq
 
     source = pa.BufferReader(data) if data is not None else _seekable(path)
@@ -328,7 +364,7 @@ def _parquet(path: str, name: str, data: bytes | None, block_size: int):
         raise InputError(f"cannot read the Parquet file: {exc}", file=name) from None
 
 
-def _dataset(path: str, block_size: int):
+def _dataset(path: str, block_size: int) -> Iterator[Block]:
     dataset = open_dataset(path)
     size = input_bytes([path]) or 0
     total = max(dataset.count_rows(), 1)
@@ -346,9 +382,10 @@ def _dataset(path: str, block_size: int):
         raise InputError(f"cannot read the Parquet dataset: {exc}", file=path) from None
 
 
-def read_full(stream, size: int) -> bytes:
+def read_full(stream: ByteStream, size: int) -> bytes:
     """``size`` bytes, or fewer only at the end of the stream (a raw read may return less)."""
-    parts, got = [], 0
+    parts: list[bytes] = []
+    got = 0
     while got < size:
         data = stream.read(size - got)
         if not data:
@@ -358,7 +395,7 @@ def read_full(stream, size: int) -> bytes:
     return b"".join(parts)
 
 
-def _slices(whole: RawTable, block_size: int, position) -> Iterator[tuple[RawTable, int]]:
+def _slices(whole: RawTable, block_size: int, position: Position) -> Iterator[Block]:
     """A table read whole, handed on in blocks like the streamed ones."""
     rows = max(block_size // _BYTES_PER_PARQUET_ROW, 1024)
     table = whole.table
@@ -369,7 +406,7 @@ def _slices(whole: RawTable, block_size: int, position) -> Iterator[tuple[RawTab
         yield part, position()
 
 
-def _seekable(path: str):
+def _seekable(path: str) -> AbstractBufferedFile | pa.MemoryMappedFile:
     if remote.is_remote(path):
         fs, inner = remote.filesystem(path)
         return fs.open(inner, "rb")
@@ -379,7 +416,7 @@ def _seekable(path: str):
 class _Counting(io.RawIOBase):
     """Counts the bytes read from the file as stored (before decompression): the progress."""
 
-    def __init__(self, raw) -> None:
+    def __init__(self, raw: ByteStream) -> None:
         self._raw = raw
         self.count = 0
 
@@ -391,9 +428,10 @@ class _Counting(io.RawIOBase):
         self.count += len(data)
         return data
 
-    def readinto(self, buffer) -> int:
-        data = self.read(len(buffer))
-        buffer[: len(data)] = data
+    def readinto(self, buffer: WriteableBuffer, /) -> int:
+        view = memoryview(buffer)  # io passes a bytearray or a byte memoryview
+        data = self.read(len(view))
+        view[: len(data)] = data
         return len(data)
 
 
@@ -401,7 +439,7 @@ class _Utf8(io.RawIOBase):
     """Text in any encoding, read as UTF-8 without a BOM (what the CSV parser reads), converted
     a few megabytes at a time."""
 
-    def __init__(self, raw, encoding: str, name: str) -> None:
+    def __init__(self, raw: ByteStream, encoding: str, name: str) -> None:
         self._raw = raw
         self._name = name
         self.passthrough = encoding in ("utf-8", "utf8", "utf-8-sig")
@@ -446,10 +484,11 @@ class _Utf8(io.RawIOBase):
             out = out.removeprefix(codecs.BOM_UTF8)
         self._pending = memoryview(out)  # called only when everything before was read
 
-    def readinto(self, buffer) -> int:
+    def readinto(self, buffer: WriteableBuffer, /) -> int:
         while not self._pending and not self._eof:
             self._fill()
-        n = min(len(buffer), len(self._pending))
-        buffer[:n] = self._pending[:n]
+        view = memoryview(buffer)  # io passes a bytearray or a byte memoryview
+        n = min(len(view), len(self._pending))
+        view[:n] = self._pending[:n]
         self._pending = self._pending[n:]
         return n

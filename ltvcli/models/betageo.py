@@ -15,7 +15,9 @@ PARAMS = ("r", "alpha", "a", "b")
 START = np.array([1.0, 1.0, 1.0, 1.0])
 
 
-def _parts(params, x, t_x, T, shift: int):
+def _parts(
+    params: np.ndarray, x: np.ndarray, t_x: np.ndarray, T: np.ndarray, shift: int
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """The log-likelihood's two terms (alive at T, dropped out after the last purchase) and the
     Beta argument of the second (1.0 where it does not exist)."""
     r, alpha, a, b = params
@@ -26,20 +28,28 @@ def _parts(params, x, t_x, T, shift: int):
     return still, dropped, b_dropped
 
 
-def log_likelihood(params, x, t_x, T, shift: int) -> np.ndarray:
+def log_likelihood(
+    params: np.ndarray, x: np.ndarray, t_x: np.ndarray, T: np.ndarray, shift: int
+) -> np.ndarray:
     r, alpha, a, b = params
     still, dropped, _ = _parts(params, x, t_x, T, shift)
     common = gammaln(r + x) - gammaln(r) + r * np.log(alpha) - betaln(a, b)
-    return common + np.logaddexp(still, dropped)
+    value: np.ndarray = common + np.logaddexp(still, dropped)
+    return value
 
 
-def p_alive(params, x, t_x, T, shift: int) -> np.ndarray:
+def p_alive(
+    params: np.ndarray, x: np.ndarray, t_x: np.ndarray, T: np.ndarray, shift: int
+) -> np.ndarray:
     """The share of the likelihood in which the customer is still alive."""
     still, dropped, _ = _parts(params, x, t_x, T, shift)
-    return expit(still - dropped)
+    alive: np.ndarray = expit(still - dropped)
+    return alive
 
 
-def expected(params, t, x, t_x, T, shift: int) -> np.ndarray:
+def expected(
+    params: np.ndarray, t: float, x: np.ndarray, t_x: np.ndarray, T: np.ndarray, shift: int
+) -> np.ndarray:
     """Expected purchases in the next ``t`` time units, given the history."""
     r, alpha, a, b = params
     z = t / (alpha + T + t)
@@ -47,10 +57,13 @@ def expected(params, t, x, t_x, T, shift: int) -> np.ndarray:
     n = a + b + x + shift - 1
     with np.errstate(over="ignore", invalid="ignore"):
         tail = 1 - scale ** (r + x) * hyp2f1(r + x, b + x + shift, n, z)
-        return n / (a - 1) * tail * p_alive(params, x, t_x, T, shift)
+        value: np.ndarray = n / (a - 1) * tail * p_alive(params, x, t_x, T, shift)
+    return value
 
 
-def gradient(params, x, t_x, T, shift: int) -> np.ndarray:
+def gradient(
+    params: np.ndarray, x: np.ndarray, t_x: np.ndarray, T: np.ndarray, shift: int
+) -> np.ndarray:
     """d log-likelihood / d (r, alpha, a, b), one column per customer."""
     r, alpha, a, b = params
     _, _, b_dropped = _parts(params, x, t_x, T, shift)

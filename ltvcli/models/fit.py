@@ -63,6 +63,7 @@ def maximise(
         return value if np.isfinite(value) else 1e10
 
     def slope(log_params: np.ndarray) -> np.ndarray:
+        assert gradient is not None, "slope is used only with a gradient"
         params = np.exp(np.clip(log_params, -30, 30))
         with np.errstate(all="ignore"):
             grad = -(gradient(params, *data) @ weights) * params / total
@@ -115,7 +116,8 @@ def _hessian(
         (slope(at + h * np.eye(k)[i]) - slope(at - h * np.eye(k)[i])) / (2 * h) for i in range(k)
     ]
     hess = np.array(columns)
-    return (hess + hess.T) / 2
+    symmetric: np.ndarray = (hess + hess.T) / 2
+    return symmetric
 
 
 def _hessian_from_values(

@@ -12,26 +12,28 @@ PARAMS = ("p", "q", "gamma")
 START = np.array([1.0, 1.0, 1.0])
 
 
-def log_likelihood(params, x, m) -> np.ndarray:
+def log_likelihood(params: np.ndarray, x: np.ndarray, m: np.ndarray) -> np.ndarray:
     p, q, g = params
     px = p * x
-    return (
+    value: np.ndarray = (
         gammaln(px + q) - gammaln(px) - gammaln(q) + q * np.log(g)
         + (px - 1) * np.log(m) + px * np.log(x) - (px + q) * np.log(g + m * x)
     )  # fmt: skip
+    return value
 
 
-def expected_spend(params, x, m) -> np.ndarray:
+def expected_spend(params: np.ndarray, x: np.ndarray, m: np.ndarray) -> np.ndarray:
     """Expected value of a customer's future order, shrunk from their mean towards the
     population's (the population mean p·γ/(q − 1) for customers without repeat purchases)."""
     p, q, g = params
     population = p * g / (q - 1)
     with np.errstate(invalid="ignore", divide="ignore"):
         own = p * (g + m * x) / (p * x + q - 1)
-    return np.where(x > 0, own, population)
+    spend: np.ndarray = np.where(x > 0, own, population)
+    return spend
 
 
-def gradient(params, x, m) -> np.ndarray:
+def gradient(params: np.ndarray, x: np.ndarray, m: np.ndarray) -> np.ndarray:
     """d log-likelihood / d (p, q, gamma), one column per customer."""
     p, q, g = params
     px = p * x

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, replace
+from typing import TypedDict
 
 import numpy as np
 import pandas as pd
@@ -44,9 +45,24 @@ VERDICT_WORDS = {
 }
 
 
+class HoldoutReport(TypedDict):
+    """The holdout check's numbers (``HOLDOUT_METRICS`` but the verdict)."""
+
+    model: str
+    calibration_end: str  # ISO dates
+    holdout_end: str
+    customers: int
+    actual_orders: float
+    predicted_orders: float
+    aggregate_error: float | None  # None: no purchase in the holdout period
+    mae: float
+    rmse: float
+    bias: float
+
+
 @dataclass
 class Holdout:
-    report: dict[str, object]
+    report: HoldoutReport
     bins: pd.DataFrame
     models: Models
 
@@ -82,9 +98,11 @@ def holdout_check(
     )
 
 
-def choose_model(loaded: Loaded, settings: Settings, cutoff: dt.date, end: dt.date, unit: str):
+def choose_model(
+    loaded: Loaded, settings: Settings, cutoff: dt.date, end: dt.date, unit: str
+) -> tuple[str, dict[str, Holdout]]:
     """``--model auto``: the model with the smallest per-customer holdout error."""
-    checks = {}
+    checks: dict[str, Holdout] = {}
     for name in MODELS:
         try:
             checks[name] = holdout_check(loaded, settings, cutoff, end, name, unit)
@@ -102,10 +120,15 @@ def _actual(calibration: pd.DataFrame, full: pd.DataFrame) -> np.ndarray:
         return pd.Index(currency + "\x1f" + c["customer"].astype(str))
 
     later = pd.Series(full["order_days"].to_numpy(), index=key(full))
-    return later.reindex(key(calibration)).to_numpy() - calibration["order_days"].to_numpy()
+    actual: np.ndarray = (
+        later.reindex(key(calibration)).to_numpy() - calibration["order_days"].to_numpy()
+    )
+    return actual
 
 
-def _report(models: Models, cutoff, end, predicted, actual) -> dict[str, object]:
+def _report(
+    models: Models, cutoff: dt.date, end: dt.date, predicted: np.ndarray, actual: np.ndarray
+) -> HoldoutReport:
     error = predicted - actual
     total_actual, total_predicted = float(actual.sum()), float(predicted.sum())
     aggregate = (total_predicted - total_actual) / total_actual if total_actual else None
@@ -135,7 +158,7 @@ def _bins(x: np.ndarray, predicted: np.ndarray, actual: np.ndarray) -> pd.DataFr
     return table.reindex([o for o in order if o in table.index]).reset_index()
 
 
-def verdict(report: dict[str, object], bins: pd.DataFrame) -> str:
+def verdict(report: HoldoutReport, bins: pd.DataFrame) -> str:
     """Trustworthy: total within 10 % and every bin of 30+ customers within 25 % (or 0.1
     orders); usable with care: within 25 % and 50 %; otherwise not reliable."""
     aggregate = report["aggregate_error"]

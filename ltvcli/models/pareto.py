@@ -13,7 +13,7 @@ PARAMS = ("r", "alpha", "s", "beta")
 START = np.array([1.0, 1.0, 1.0, 1.0])
 
 
-def _log_a0(params, x, t_x, T) -> np.ndarray:
+def _log_a0(params: np.ndarray, x: np.ndarray, t_x: np.ndarray, T: np.ndarray) -> np.ndarray:
     """log A0 (eq. 19/20): the hypergeometric terms, always with a z in [0, 1)."""
     r, alpha, s, beta = params
     big, small = max(alpha, beta), min(alpha, beta)
@@ -26,27 +26,35 @@ def _log_a0(params, x, t_x, T) -> np.ndarray:
     later = f2 - rsx * np.log(big + T)
     # log(e^first − e^later), first ≥ later because t_x ≤ T
     with np.errstate(divide="ignore", invalid="ignore"):
-        return first + np.log1p(-np.exp(np.minimum(later - first, 0.0)))
+        log_a0: np.ndarray = first + np.log1p(-np.exp(np.minimum(later - first, 0.0)))
+    return log_a0
 
 
-def log_likelihood(params, x, t_x, T) -> np.ndarray:
+def log_likelihood(params: np.ndarray, x: np.ndarray, t_x: np.ndarray, T: np.ndarray) -> np.ndarray:
     r, alpha, s, beta = params
     common = gammaln(r + x) - gammaln(r) + r * np.log(alpha) + s * np.log(beta)
     alive = -(r + x) * np.log(alpha + T) - s * np.log(beta + T)
     died = np.log(s) - np.log(r + s + x) + _log_a0(params, x, t_x, T)
-    return common + np.logaddexp(alive, died)
+    value: np.ndarray = common + np.logaddexp(alive, died)
+    return value
 
 
-def p_alive(params, x, t_x, T) -> np.ndarray:
+def p_alive(params: np.ndarray, x: np.ndarray, t_x: np.ndarray, T: np.ndarray) -> np.ndarray:
     r, alpha, s, beta = params
     log_odds = (
         np.log(s) - np.log(r + s + x) + (r + x) * np.log(alpha + T) + s * np.log(beta + T)
         + _log_a0(params, x, t_x, T)
     )  # fmt: skip
-    return expit(-log_odds)
+    alive: np.ndarray = expit(-log_odds)
+    return alive
 
 
-def expected(params, t, x, t_x, T) -> np.ndarray:
+def expected(
+    params: np.ndarray, t: float, x: np.ndarray, t_x: np.ndarray, T: np.ndarray
+) -> np.ndarray:
     r, alpha, s, beta = params
     rate = (r + x) * (beta + T) / (alpha + T) / (s - 1)
-    return rate * (1 - ((beta + T) / (beta + T + t)) ** (s - 1)) * p_alive(params, x, t_x, T)
+    value: np.ndarray = (
+        rate * (1 - ((beta + T) / (beta + T + t)) ** (s - 1)) * p_alive(params, x, t_x, T)
+    )
+    return value

@@ -11,6 +11,7 @@ import datetime as dt
 import math
 from dataclasses import dataclass, replace
 from types import ModuleType
+from typing import TYPE_CHECKING
 
 import numpy as np
 import pandas as pd
@@ -19,6 +20,9 @@ from ltvcli.definition import Metric
 from ltvcli.models import bgnbd, gammagamma, mbgnbd, pareto
 from ltvcli.models.fit import FitError, Fitted, maximise
 from ltvcli.models.summary import UNIT_DAYS, Summary, compress, summarise
+
+if TYPE_CHECKING:
+    from ltvcli.analysis import Analysis
 
 MODELS: dict[str, ModuleType] = {m.NAME: m for m in (bgnbd, mbgnbd, pareto)}
 MIN_REPEAT_CUSTOMERS = 20
@@ -74,7 +78,7 @@ class Forecast:
 
 
 def forecast_customers(
-    analysis, plan: Forecast, models: Models | None = None
+    analysis: Analysis, plan: Forecast, models: Models | None = None
 ) -> tuple[pd.DataFrame, Models]:
     """Fit (unless ``models`` are given) and score the customers of ``analysis``."""
     models = models or fit_models(summarise(analysis.customers, plan.unit), plan.model)
@@ -233,10 +237,17 @@ def margin_rate(
     return None
 
 
-def expected_purchases(module, params, t, x, t_x, T) -> np.ndarray:
+def expected_purchases(
+    module: ModuleType,
+    params: np.ndarray,
+    t: float,
+    x: np.ndarray,
+    t_x: np.ndarray,
+    T: np.ndarray,
+) -> np.ndarray:
     """Conditional expected purchases; where the hypergeometric series overflows (very heavy
     buyers far in the future) the posterior rate × P(alive) × t stands in."""
-    value = module.expected(params, t, x, t_x, T)
+    value: np.ndarray = module.expected(params, t, x, t_x, T)
     bad = ~np.isfinite(value) | (value < 0)
     if bad.any():
         r, alpha = params[0], params[1]
@@ -245,7 +256,16 @@ def expected_purchases(module, params, t, x, t_x, T) -> np.ndarray:
     return value
 
 
-def _discounted_orders(module, params, horizon_days, unit, rate, x, t_x, T) -> np.ndarray:
+def _discounted_orders(
+    module: ModuleType,
+    params: np.ndarray,
+    horizon_days: int,
+    unit: float,
+    rate: float,
+    x: np.ndarray,
+    t_x: np.ndarray,
+    T: np.ndarray,
+) -> np.ndarray:
     """Expected orders in each month of the horizon, discounted to the as-of date."""
     steps = max(1, math.ceil(horizon_days / 30.4375))
     edges = np.linspace(0, horizon_days, steps + 1)
@@ -258,7 +278,8 @@ def _discounted_orders(module, params, horizon_days, unit, rate, x, t_x, T) -> n
     return total
 
 
-def _posterior_rate(models: Models, x, T) -> np.ndarray:
+def _posterior_rate(models: Models, x: np.ndarray, T: np.ndarray) -> np.ndarray:
     """Purchases per time unit of a customer who is alive: the Gamma posterior mean (r+x)/(α+T)."""
     r, alpha = models.count.params["r"], models.count.params["alpha"]
-    return (r + x) / (alpha + T)
+    rate: np.ndarray = (r + x) / (alpha + T)
+    return rate

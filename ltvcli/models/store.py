@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 from pathlib import Path
+from typing import Any
 
 from ltvcli.errors import ConfigError
 from ltvcli.io.atomic import atomic_output
@@ -75,7 +76,7 @@ def _fitted(fit: Fitted) -> dict[str, object]:
     }
 
 
-def _restore(data: dict) -> Fitted:
+def _restore(data: dict[str, Any]) -> Fitted:  # parsed JSON: checked by its use
     params = {k: float(v) for k, v in data["params"].items()}
     return Fitted(
         model=data["model"],

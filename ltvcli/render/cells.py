@@ -9,11 +9,15 @@ text has thousands separators and percentages. Spreadsheet formulas coming from 
 from __future__ import annotations
 
 import re
+from typing import TYPE_CHECKING, cast
 
 import numpy as np
 import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
+
+if TYPE_CHECKING:
+    from pandas.api.typing import NAType
 
 FORMULA_START = r"^[=+\-@\t\r]"
 DECIMALS = 6
@@ -79,13 +83,15 @@ def json_values(values: pd.Series, kind: str) -> list[object]:
     """Python values for JSON: money as currency units (exact to the cent), missing as None."""
     if kind == "money":
         cents = values.astype("Int64")
-        return [None if v is pd.NA else v / 100 for v in cents.tolist()]
+        # nullable integers: pd.NA where missing, which the stubs' list[int] leaves out
+        whole = cast("list[int | NAType]", cents.tolist())
+        return [None if v is pd.NA else v / 100 for v in whole]
     if kind in ("rate", "number"):
         typed = pc.round(arrow(values, kind), DECIMALS)
         return [None if v is None or v != v else v for v in typed.to_pylist()]
     if kind == "date":
-        return arrow(values, kind).cast(pa.string()).to_pylist()
-    return arrow(values, kind).to_pylist()
+        return cast(list[object], arrow(values, kind).cast(pa.string()).to_pylist())
+    return cast(list[object], arrow(values, kind).to_pylist())
 
 
 def human_text(values: pd.Series, kind: str) -> list[str]:
@@ -99,11 +105,14 @@ def human_text(values: pd.Series, kind: str) -> list[str]:
         elif kind == "count":
             out.append(f"{v:,}")
         elif kind == "rate":
-            out.append(f"{v * 100:.1f}%")
+            out.append(f"{cast(float, v) * 100:.1f}%")
         elif kind == "precise":
             out.append(f"{v:.6g}")
         elif kind == "number":
-            out.append(f"{v:,.2f}".rstrip("0").rstrip(".") if abs(v) < 1e15 else f"{v:g}")
+            number = cast(float, v)
+            out.append(
+                f"{number:,.2f}".rstrip("0").rstrip(".") if abs(number) < 1e15 else f"{number:g}"
+            )
         else:
             out.append(str(v))
     return out

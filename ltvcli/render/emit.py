@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import codecs
 import itertools
 import json
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import ThreadPoolExecutor
-from typing import IO
+from typing import IO, TextIO, cast
 
 import numpy as np
 import pandas as pd
@@ -26,6 +28,7 @@ from ltvcli.render.formats import BINARY, OutputFormat
 from ltvcli.results import Result
 
 XLSX_MAX_ROWS = 1_048_575
+DECIMAL_KINDS = ("money", "rate", "number", "precise")  # cells with a decimal point
 SLICE_ROWS = 250_000  # long tables are rendered and written this many rows at a time
 
 
@@ -33,10 +36,12 @@ def emit(
     result: Result,
     fmt: OutputFormat,
     output: str | None,
-    stdout: IO[str],
+    stdout: TextIO,
     terminal: bool = False,
+    excel: bool = False,
 ) -> None:
-    """Render ``result`` as ``fmt`` to the file ``output`` (atomically) or to ``stdout``."""
+    """Render ``result`` as ``fmt`` to the file ``output`` (atomically) or to ``stdout``;
+    ``excel``: CSV as a Russian (or German...) Excel opens it with a double click."""
     if fmt is OutputFormat.table and output is None:
         from ltvcli.render.table import print_table
 
@@ -49,8 +54,11 @@ def emit(
     elif fmt is OutputFormat.xlsx:
         _write_bytes(lambda handle: handle.write(render_bytes(result, fmt)), output, stdout)
     elif fmt in (OutputFormat.csv, OutputFormat.tsv):
-        delimiter = "," if fmt is OutputFormat.csv else "\t"
-        _write_bytes(lambda handle: write_delimited(result, delimiter, handle), output, stdout)
+        excel = excel and fmt is OutputFormat.csv
+        delimiter = ";" if excel else "," if fmt is OutputFormat.csv else "\t"
+        _write_bytes(
+            lambda handle: write_delimited(result, delimiter, handle, excel), output, stdout
+        )
     else:
         _write(render_text(result, fmt), output, stdout)
 
@@ -75,7 +83,7 @@ def render_bytes(result: Result, fmt: OutputFormat) -> bytes:
     if fmt is OutputFormat.parquet:
         sink = pa.BufferOutputStream()
         write_parquet(result, sink)
-        return sink.getvalue().to_pybytes()
+        return cast(bytes, sink.getvalue().to_pybytes())
     from ltvcli.render.xlsx import workbook_bytes
 
     if len(result.frame) > XLSX_MAX_ROWS:
@@ -98,7 +106,7 @@ def typed_table(result: Result, frame: pd.DataFrame | None = None) -> pa.Table:
     return pa.table({c: arrow(frame[c], result.kind(c)) for c in frame.columns})
 
 
-def _slices(result: Result):
+def _slices(result: Result) -> Iterator[pd.DataFrame]:
     """The result's rows a slice at a time: its frame cut up, then its further slices."""
     frame = result.frame
     for start in range(0, len(frame), SLICE_ROWS):
@@ -106,7 +114,7 @@ def _slices(result: Result):
     yield from result.more
 
 
-def write_parquet(result: Result, sink) -> None:
+def write_parquet(result: Result, sink: IO[bytes]) -> None:
     """Parquet written a slice at a time: memory holds two slices' Arrow columns, one being
     encoded and compressed (in a thread: Arrow releases the GIL) while the next is converted."""
     import pyarrow.parquet as pq
@@ -164,19 +172,22 @@ def _json(result: Result) -> object:
 def _delimited(result: Result, delimiter: str) -> str:
     sink = pa.BufferOutputStream()
     write_delimited(result, delimiter, sink)
-    return sink.getvalue().to_pybytes().decode("utf-8")
+    return cast(bytes, sink.getvalue().to_pybytes()).decode("utf-8")
 
 
-def write_delimited(result: Result, delimiter: str, sink) -> None:
+def write_delimited(result: Result, delimiter: str, sink: IO[bytes], excel: bool = False) -> None:
     """RFC 4180 text, quoting only the cells that need it, built column-wise in Arrow a slice
-    of rows at a time and written from Arrow's buffer (no Python string per line)."""
+    of rows at a time and written from Arrow's buffer (no Python string per line). ``excel``:
+    a UTF-8 byte-order mark first and decimal commas (with ``;`` between cells), which is what
+    Excel in a Russian, German or French locale reads without the import wizard."""
     frame = result.frame
     names = pa.array([neutral_name(str(c)) for c in frame.columns], pa.string())
+    if excel:
+        sink.write(codecs.BOM_UTF8)
     sink.write((delimiter.join(_quote(names, delimiter).to_pylist()) + "\n").encode("utf-8"))
     for part in _slices(result):
         cells = [
-            _quote(machine_text(part[c], result.kind(c), spreadsheet=True), delimiter)
-            for c in part.columns
+            _quote(_cell_text(part[c], result.kind(c), excel), delimiter) for c in part.columns
         ]
         lines = pc.binary_join_element_wise(*cells, delimiter, null_handling="replace")
         lines = (
@@ -185,6 +196,13 @@ def write_delimited(result: Result, delimiter: str, sink) -> None:
             else pc.binary_join_element_wise(lines, "\n", "")
         )
         sink.write(_text_bytes(lines))
+
+
+def _cell_text(values: pd.Series, kind: str, excel: bool) -> pa.Array:
+    text = machine_text(values, kind, spreadsheet=True)
+    if excel and kind in DECIMAL_KINDS:
+        return pc.replace_substring(text, ".", ",")
+    return text
 
 
 def _text_bytes(lines: pa.Array) -> memoryview:
@@ -202,6 +220,7 @@ def _quote(text: pa.Array, delimiter: str) -> pa.Array:
 
 def _markdown(result: Result) -> str:
     frame = result.frame
+    rows: Iterable[Sequence[str]]
     if result.record:
         header = ["Metric", *result.record_headers()]
         rows = [
@@ -217,7 +236,7 @@ def _markdown(result: Result) -> str:
     return title + "\n".join(lines) + "\n" + notes
 
 
-def _md_row(cells) -> str:
+def _md_row(cells: Iterable[object]) -> str:
     return "| " + " | ".join(markdown_text(str(c)) for c in cells) + " |"
 
 
@@ -226,7 +245,7 @@ def emit_document(
     results: list[Result],
     fmt: OutputFormat,
     output: str | None,
-    stdout: IO[str],
+    stdout: TextIO,
     terminal: bool = False,
 ) -> None:
     """A report of several tables: JSON gets ``document`` whole, Excel one sheet per table,
@@ -256,7 +275,7 @@ def emit_document(
         _write("\n".join(render_text(r, fmt) for r in results), output, stdout)
 
 
-def _write_bytes(write, output: str | None, stdout: IO[str]) -> None:
+def _write_bytes(write: Callable[[IO[bytes]], object], output: str | None, stdout: TextIO) -> None:
     """Call ``write(handle)`` on the output file (atomically) or on stdout's bytes."""
     if output is None:
         stdout.flush()
@@ -267,7 +286,7 @@ def _write_bytes(write, output: str | None, stdout: IO[str]) -> None:
             write(handle)
 
 
-def _write(text: str, output: str | None, stdout: IO[str]) -> None:
+def _write(text: str, output: str | None, stdout: TextIO) -> None:
     if output is None:
         stdout.write(text)
         stdout.flush()

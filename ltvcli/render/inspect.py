@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from typing import IO
+from typing import IO, Any
 
 from rich.console import Console
 from rich.table import Table
@@ -17,7 +17,7 @@ _DETECTED = (
 
 
 def emit_inspection(
-    data: dict, as_json: bool, output: str | None, stdout: IO[str], terminal: bool
+    data: dict[str, object], as_json: bool, output: str | None, stdout: IO[str], terminal: bool
 ) -> None:
     if as_json:
         text = json.dumps(data, ensure_ascii=False, indent=2, default=str) + "\n"
@@ -34,7 +34,8 @@ def emit_inspection(
         _print(data, Console(file=stdout, force_terminal=terminal, highlight=False))
 
 
-def _print(data: dict, console: Console) -> None:
+def _print(data: dict[str, Any], console: Console) -> None:
+    """``data``: the JSON-ready dict of ``ltvcli.inspection``."""
     for f in data["files"]:
         detected = Table(title=f"File: {f['file']}", title_justify="left", show_header=False)
         for key in _DETECTED:

@@ -98,7 +98,7 @@ def fit(columns: list[_Column], priority: tuple[str, ...], width: int) -> list[_
     columns last) up to the first that would not fit ``width``; shown in their own order. Empty when not even the key
     and one other column fit, or when every column is wanted (``priority`` ``("*",)``) and
     they do not all fit."""
-    keys = []
+    keys: list[_Column] = []
     for column in columns:
         if not column.text or len(keys) == len(columns) - 1:
             break

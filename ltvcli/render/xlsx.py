@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+from typing import cast
 
 import pandas as pd
 
@@ -49,11 +50,11 @@ def workbook_bytes(results: list[Result]) -> bytes:
 def _cells(values: pd.Series, kind: str) -> list[object]:
     if kind == "date":
         return [
-            None if v is None else pd.Timestamp(v).to_pydatetime()
+            None if v is None else pd.Timestamp(cast(str, v)).to_pydatetime()  # ISO dates
             for v in json_values(values, kind)
         ]
     if kind == "text":
-        return machine_text(values, kind, spreadsheet=True).to_pylist()
+        return cast(list[object], machine_text(values, kind, spreadsheet=True).to_pylist())
     return json_values(values, kind)
 
 

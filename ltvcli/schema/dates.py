@@ -75,12 +75,11 @@ class ParsedDates:
     offsets: np.ndarray | None = None  # minutes east of UTC where the cell had an offset
     notes: list[str] = field(default_factory=list)
     dayfirst: bool | None = None  # how dd/mm vs mm/dd was read, when the column had such dates
-    # bool: a date outside the window parse_dates was given (NaT in values); None: none
-    out_of_range: np.ndarray | None = None
+    # bool: a date outside the window parse_dates was given (NaT in values); set by parse_dates
+    out_of_range: np.ndarray = field(init=False)
 
     def __post_init__(self) -> None:
-        if self.out_of_range is None:
-            self.out_of_range = np.zeros(len(self.invalid), bool)
+        self.out_of_range = np.zeros(len(self.invalid), bool)
 
 
 def plausible_window(
@@ -115,7 +114,12 @@ def parse_dates(
     return parsed
 
 
-def _parse_dates(values, dayfirst, locale_dayfirst, late_serials: bool) -> ParsedDates:
+def _parse_dates(
+    values: pa.Array | pa.ChunkedArray,
+    dayfirst: bool | None,
+    locale_dayfirst: bool,
+    late_serials: bool,
+) -> ParsedDates:
     if isinstance(values, pa.ChunkedArray):
         values = values.combine_chunks()
     n = len(values)
@@ -205,7 +209,15 @@ def _common_formats(text: pa.Array) -> ParsedDates | None:
     return None
 
 
-def _components(parts, matched, shape, dayfirst, locale_dayfirst, notes, decided):
+def _components(
+    parts: pa.StructArray,
+    matched: np.ndarray,
+    shape: str,
+    dayfirst: bool | None,
+    locale_dayfirst: bool,
+    notes: list[str],
+    decided: list[bool],
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Turn the regex groups into timestamps; returns (datetime64[s], ok mask, offset minutes)."""
     names = {f.name for f in parts.type}
 
@@ -214,7 +226,8 @@ def _components(parts, matched, shape, dayfirst, locale_dayfirst, notes, decided
             return np.full(len(matched), default, dtype=np.int64)
         s = pc.struct_field(parts, name)
         s = pc.if_else(pc.fill_null(pc.equal(s, ""), True), str(default), s)
-        return pc.cast(s, pa.int64()).to_numpy(zero_copy_only=False)
+        numbers: np.ndarray = pc.cast(s, pa.int64()).to_numpy(zero_copy_only=False)
+        return numbers
 
     year = col("y", 1970)
     if shape == "slashed":
@@ -268,16 +281,19 @@ def _components(parts, matched, shape, dayfirst, locale_dayfirst, notes, decided
     return stamps, ok, offsets
 
 
-def _month_names(parts, matched) -> np.ndarray:
+def _month_names(parts: pa.StructArray, matched: np.ndarray) -> np.ndarray:
     names = pc.utf8_lower(pc.struct_field(parts, "mon"))
     names = pc.replace_substring_regex(names, r"\.$", "")
     keys = pa.array(list(MONTHS))
     numbers = pa.array(list(MONTHS.values()), type=pa.int64())
     found = pc.take(numbers, pc.index_in(names, keys))
-    return pc.fill_null(found, 0).to_numpy(zero_copy_only=False)
+    months: np.ndarray = pc.fill_null(found, 0).to_numpy(zero_copy_only=False)
+    return months
 
 
-def _decide_dayfirst(a, b, dayfirst, locale_dayfirst, notes) -> bool:
+def _decide_dayfirst(
+    a: np.ndarray, b: np.ndarray, dayfirst: bool | None, locale_dayfirst: bool, notes: list[str]
+) -> bool:
     """``03/04/2024``: decided by a value > 12 in either place, then the flag, then the locale."""
     if dayfirst is not None:
         return dayfirst

@@ -12,6 +12,7 @@ that lists the candidates and the flag that settles it.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -36,6 +37,10 @@ from ltvcli.schema.money import parse_money
 from ltvcli.schema.report import personal, shape
 
 _SAMPLE = 5000
+# (score, column, reason) of a column found for a field; a higher score is a better match
+Scored = tuple[int, str, str]
+# column name -> the first cells of that column
+Samples = dict[str, pa.Array]
 _REQUIRED = ("customer", "date", "amount")
 # A date inside text: "Реализация товаров 00001 от 12.03.2024 10:15:00", "Заказ №123 от 05.03.2024".
 DATE_IN_TEXT = r"(?:\d{1,2}[./]\d{1,2}[./]\d{2,4}(?:,?\s+\d{1,2}:\d{2}(?::\d{2})?)?|\d{4}-\d{2}-\d{2}(?:[T ]\d{1,2}:\d{2}(?::\d{2})?)?)"
@@ -63,8 +68,17 @@ class Mapping:
 class DetectionError(InputError):
     """A required field that detection could not settle, with what it did find."""
 
-    def __init__(self, message: str, found: Mapping, **kw) -> None:
-        super().__init__(message, **kw)
+    def __init__(
+        self,
+        message: str,
+        found: Mapping,
+        *,
+        file: str | None = None,
+        row: int | None = None,
+        column: str | None = None,
+        hint: str | None = None,
+    ) -> None:
+        super().__init__(message, file=file, row=row, column=column, hint=hint)
         self.found = found
 
 
@@ -89,7 +103,7 @@ def detect_columns(
         mapping.reasons[fname] = "given explicitly"
     used = set(mapping.columns.values()) | set(given_customers)
     samples = {n: _sample(table.column(n)) for n in names}
-    customers = [(EXACT, n, "given explicitly") for n in given_customers]
+    customers: list[Scored] = [(EXACT, n, "given explicitly") for n in given_customers]
     for exact in (True, False):
         for f in FIELDS:
             if f.name in mapping.columns:
@@ -141,7 +155,9 @@ def detect_columns(
     return mapping
 
 
-def _identifiers_by_header(names, used, samples, exact: bool, found: list) -> list:
+def _identifiers_by_header(
+    names: list[str], used: set[str], samples: Samples, exact: bool, found: list[Scored]
+) -> list[Scored]:
     """Identifier columns by header. A header found inside a longer one ("Телефон покупателя")
     is an identifier when its values are e-mails or phones; any other only as the one best such
     header when nothing else names the customer, and never a group, type or note of customers
@@ -171,10 +187,19 @@ def _customer_columns(wanted: str, names: list[str], source: str) -> list[str]:
     return [resolve_column(w.strip(), names, "customer", source) for w in wanted.split(",")]
 
 
-def _identify(mapping, scored, samples, names, link: bool, region: str | None) -> None:
+def _identify(
+    mapping: Mapping,
+    scored: list[Scored],
+    samples: Samples,
+    names: list[str],
+    link: bool,
+    region: str | None,
+) -> None:
     """Keep every identifier column that keys some rows, in order of strength; name the reasons."""
     region = region or identity.phone_region(names, [samples[n] for _, n, _ in scored])
-    found, reasons, empty = [], {}, []
+    found: list[tuple[str, str]] = []  # (column, kind)
+    reasons: dict[str, str] = {}
+    empty: list[tuple[str, str]] = []
     for score, column, reason in scored:
         kind = identity.kind_of(_present(samples[column]), normalise_header(column))
         keys = identity.normalise_keys(samples[column], kind, region)
@@ -234,7 +259,7 @@ def _check_order_id(mapping: Mapping, samples: dict[str, pa.Array]) -> None:
         )
 
 
-def _clashing_orders(mapping: Mapping, samples, column: str) -> tuple[int, int] | None:
+def _clashing_orders(mapping: Mapping, samples: Samples, column: str) -> tuple[int, int] | None:
     """(values that clash, values) when too many of an id column's values clash: two sales
     lines of one id with different keys in one identifier column, or on different days.
     Refund lines are left out (a refund names its order on a later day)."""
@@ -251,11 +276,11 @@ def _clashing_orders(mapping: Mapping, samples, column: str) -> tuple[int, int] 
         days = parse_dates(samples[date]).values.astype("datetime64[D]")
         frame["day"] = pd.Series(days).where(~pd.isna(days))
     sale = np.ones(len(frame), dtype=bool)
-    if mapping.column("amount"):
-        cents = parse_money(samples[mapping.column("amount")]).cents
+    if amount := mapping.column("amount"):
+        cents = parse_money(samples[amount]).cents
         sale &= ~pc.fill_null(pc.less(cents, 0), False).to_numpy(zero_copy_only=False)
-    if mapping.column("kind"):
-        kinds = st.classify(samples[mapping.column("kind")], st.KIND_WORDS)[0]
+    if kind := mapping.column("kind"):
+        kinds = st.classify(samples[kind], st.KIND_WORDS)[0]
         sale &= kinds != st.REFUND_ROW
     frame = frame[sale & frame["_order"].notna().to_numpy()]
     groups = frame.groupby("_order")
@@ -266,7 +291,7 @@ def _clashing_orders(mapping: Mapping, samples, column: str) -> tuple[int, int] 
     return (clashing, total) if clashing >= 2 and clashing > 0.2 * total else None
 
 
-def _refuse_per_customer(mapping: Mapping, names: list[str], samples, source: str) -> None:
+def _refuse_per_customer(mapping: Mapping, names: list[str], samples: Samples, source: str) -> None:
     """A table of customers (their order counts and totals) is not a table of orders."""
     if "date" in mapping.columns or not mapping.identifiers:
         return
@@ -308,16 +333,20 @@ def resolve_column(wanted: str, names: list[str], fname: str, source: str) -> st
     )
 
 
-def _best_by_header(fname, names, used, samples, exact: bool) -> tuple[str, str] | None:
+def _best_by_header(
+    fname: str, names: list[str], used: set[str], samples: Samples, exact: bool
+) -> tuple[str, str] | None:
     scored = _by_header(fname, names, used, samples, exact)
     if not scored:
         return None
     return scored[0][1], scored[0][2]
 
 
-def _by_header(fname, names, used, samples, exact: bool) -> list[tuple[int, str, str]]:
+def _by_header(
+    fname: str, names: list[str], used: set[str], samples: Samples, exact: bool
+) -> list[Scored]:
     """Columns whose header names ``fname`` and whose values fit it, best first."""
-    scored = []
+    scored: list[Scored] = []
     for n in names:
         if n in used:
             continue
@@ -339,14 +368,16 @@ def _values_fit(fname: str, sample: pa.Array) -> bool:
         return _date_share(present) >= 0.5
     if fname in ("amount", "refund", "cost"):  # money, even if too large to count
         parsed = parse_money(present)
-        return 1 - (parsed.invalid & ~parsed.out_of_range).mean() >= 0.5
+        return bool(1 - (parsed.invalid & ~parsed.out_of_range).mean() >= 0.5)
     if fname == "customer":  # written dates are no key; numbers are (GA4's "1197596843.17...")
         written = identity.share(present, r"^\d{1,4}[./\-]\d{1,2}[./\-]\d{1,4}") >= 0.5
         return not written or _date_share(present) < 0.5
     return True
 
 
-def _by_values(fname, names, used, samples, source, mapping: Mapping) -> tuple[str, str]:
+def _by_values(
+    fname: str, names: list[str], used: set[str], samples: Samples, source: str, mapping: Mapping
+) -> tuple[str, str]:
     free = [n for n in names if n not in used]
     present = {n: _present(samples[n]) for n in free}
     present = {n: p for n, p in present.items() if len(p)}
@@ -470,7 +501,7 @@ def _has_decimals(arr: pa.Array) -> bool:
 
 def _small_ints(arr: pa.Array) -> bool:
     if not pa.types.is_string(arr.type):
-        return pa.types.is_integer(arr.type)
+        return bool(pa.types.is_integer(arr.type))
     return bool(pc.all(pc.match_substring_regex(arr, r"^\d{1,4}$")).as_py())
 
 
@@ -487,7 +518,7 @@ def _id_like(arr: pa.Array) -> bool:
     return pa.types.is_integer(arr.type) and len(pc.unique(arr)) > 50
 
 
-def _list(names) -> str:
+def _list(names: Iterable[str]) -> str:
     """Column names for a message; a "name" that is a customer's e-mail or phone (a file
     without a header row) only by its shape."""
     return ", ".join(shape(n) if personal(n) else f'"{n}"' for n in names)

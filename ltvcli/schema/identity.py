@@ -217,7 +217,8 @@ def integer_keys(values: pa.Array) -> np.ndarray | None:
     numbers = _plain_integers(values)
     if numbers is None or pc.any(pc.starts_with(values, "0")).as_py():
         return None
-    return numbers.to_numpy()
+    keys: np.ndarray = numbers.to_numpy()
+    return keys
 
 
 def _without_guests(key: pa.Array, lower: pa.Array) -> pa.Array:

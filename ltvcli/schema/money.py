@@ -57,12 +57,8 @@ class ParsedMoney:
     rounded: int = 0  # cells with non-zero digits below the cent
     notes: list[str] = field(default_factory=list)
     decimal_mark: str | None = None  # "." or "," (or "., mixed") as read, for `ltv inspect`
-    # bool: a cell that is an amount beyond ±MAX_CENTS (also set in ``invalid``); None: none
-    out_of_range: np.ndarray | None = None
-
-    def __post_init__(self) -> None:
-        if self.out_of_range is None:
-            self.out_of_range = np.zeros(len(self.invalid), bool)
+    # bool: a cell that is an amount beyond ±MAX_CENTS (also set in ``invalid``)
+    out_of_range: np.ndarray = field(kw_only=True)
 
 
 def parse_money(values: pa.Array, decimal_comma_hint: bool = False) -> ParsedMoney:
@@ -158,7 +154,8 @@ def _whole_cents(amounts: np.ndarray) -> np.ndarray | None:
     cents = np.rint(scaled)
     if not (np.abs(scaled - cents, out=scaled) < 1e-6).all():
         return None  # NaN, infinities and sub-cent values take the careful path
-    return cents.astype(np.int64)
+    whole: np.ndarray = cents.astype(np.int64)
+    return whole
 
 
 def _combine(values: pa.Array | pa.ChunkedArray) -> pa.Array:
@@ -168,7 +165,8 @@ def _combine(values: pa.Array | pa.ChunkedArray) -> pa.Array:
 
 
 def _round_half_up(x: np.ndarray) -> np.ndarray:
-    return (np.sign(x) * np.floor(np.abs(x) + 0.5 + 1e-9)).astype(np.int64)
+    rounded: np.ndarray = (np.sign(x) * np.floor(np.abs(x) + 0.5 + 1e-9)).astype(np.int64)
+    return rounded
 
 
 def _parse_text(values: pa.Array, decimal_comma_hint: bool) -> ParsedMoney:
@@ -234,13 +232,14 @@ def _to_int(digits: pa.Array, ok: pa.Array) -> np.ndarray:
     safe = pc.if_else(pc.equal(safe, ""), "0", safe)
     # Out-of-range cells are masked before this; keep the cast from overflowing all the same.
     safe = pc.if_else(pc.greater(pc.utf8_length(safe), 15), "0", safe)
-    return pc.cast(safe, pa.int64()).to_numpy(zero_copy_only=False)
+    numbers: np.ndarray = pc.cast(safe, pa.int64()).to_numpy(zero_copy_only=False)
+    return numbers
 
 
 def _currency_of(token: pa.Array) -> tuple[pa.Array | None, pa.Array]:
     """Map leftover non-numeric text to ISO codes; unknown text marks the cell invalid."""
     uniques = pc.unique(pc.drop_null(token)).to_pylist()
-    mapping = {}
+    mapping: dict[str, str | None] = {}
     for t in uniques:
         if t == "":
             mapping[t] = None
@@ -273,7 +272,8 @@ def _canonical_decimal(
 
     def has(pattern: str) -> np.ndarray:
         found = pc.fill_null(pc.match_substring_regex(core, pattern), False)
-        return found.to_numpy(zero_copy_only=False)
+        mask: np.ndarray = found.to_numpy(zero_copy_only=False)
+        return mask
 
     both_dot_last = has(r",.*\.\d*$")
     both_comma_last = has(r"\..*,\d*$")

@@ -16,9 +16,11 @@ Steps, in order:
 
 from __future__ import annotations
 
+import datetime as dt
 import re
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, replace
+from typing import cast
 
 import numpy as np
 import pandas as pd
@@ -51,7 +53,7 @@ class NormaliseOptions:
     link: bool = True  # rows that share an id, e-mail or phone are one customer
     phone_region: str | None = None  # the country of phones written without one
     # (first, last) day an order may have (--date-range); a None side: plausible_window's default
-    date_range: tuple = (None, None)
+    date_range: tuple[dt.date | None, dt.date | None] = (None, None)
     # Column-wide decisions taken on a first block and kept for the rest (streaming engine):
     decimal_comma: bool | None = None  # "1,234" is one and a quarter; None: decided per column
     decided: Mapping | None = None  # the columns, as detected on the file's first block
@@ -114,14 +116,14 @@ def rows_from_raw(
     report.sources.append(source)
     for i in mapping.identifiers:
         report.slot_columns.setdefault(i.slot, i.column)
-    if raw.detected.get("ignored"):
-        left_out = ", ".join(f'"{c}"' for c in raw.detected["ignored"])
+    if (ignored := raw.detected.get("ignored")) and isinstance(ignored, list):
+        left_out = ", ".join(f'"{c}"' for c in ignored)
         report.notes.append(f"{raw.name}: left out {left_out}: nested or binary values")
     locale_dayfirst = _locale_dayfirst(raw, table)
     decimal_comma = locale_dayfirst if options.decimal_comma is None else options.decimal_comma
     n = table.num_rows
     frame: dict[str, object] = {
-        "_file": pd.Categorical.from_codes(np.zeros(n, dtype=np.int8), [raw.name]),
+        "_file": pd.Categorical.from_codes(np.zeros(n, dtype=np.int8), pd.Index([raw.name])),
         "_row": row_numbers,
     }
     bad = np.zeros(table.num_rows, dtype=bool)
@@ -173,8 +175,10 @@ def rows_from_raw(
             if name not in used
         }
     parsed = dates_job.result()
-    reject(parsed.out_of_range, Skip.DATE_OUT_OF_RANGE, col("date"))
-    reject(parsed.invalid, Skip.UNPARSEABLE_DATE, col("date"))
+    date_column = col("date")
+    assert date_column is not None, "detect_columns always finds the date column"
+    reject(parsed.out_of_range, Skip.DATE_OUT_OF_RANGE, date_column)
+    reject(parsed.invalid, Skip.UNPARSEABLE_DATE, date_column)
     stamps = parsed.values
     if options.timezone and parsed.offsets is not None:
         stamps = _to_zone(stamps, parsed.offsets, options.timezone)
@@ -186,13 +190,14 @@ def rows_from_raw(
     cell_currency = None
     for name in ("amount", "refund", "cost"):
         frame[f"{name}_cents"] = _int_array(pa.nulls(n, pa.int64()))
-        if not col(name):
+        money_column = col(name)
+        if not money_column:
             continue
         money = money_jobs[name].result()
-        reject(money.out_of_range, Skip.out_of_range(name), col(name))
-        reject(money.invalid, Skip.unparseable(name), col(name))
+        reject(money.out_of_range, Skip.out_of_range(name), money_column)
+        reject(money.invalid, Skip.unparseable(name), money_column)
         frame[f"{name}_cents"] = _int_array(money.cents)
-        report.notes += [f"{raw.name}: {col(name)}: {n}" for n in money.notes]
+        report.notes += [f"{raw.name}: {money_column}: {n}" for n in money.notes]
         if money.rounded:
             report.notes.append(f"{raw.name}: {money.rounded} {name} cells rounded to the cent")
         if name == "amount":
@@ -212,9 +217,10 @@ def rows_from_raw(
     frame["currency"] = currency.to_pandas()
     frame["status"] = _nothing(n)
     if col("status"):
-        frame["status"], unknown = st.classify(table.column(col("status")), st.STATUS_WORDS)
+        status, unknown = st.classify(table.column(col("status")), st.STATUS_WORDS)
+        frame["status"] = status
         source.unknown_statuses = unknown
-        source.won_stage = bool((frame["status"] == st.WON).any())
+        source.won_stage = bool((status == st.WON).any())
     frame["kind"] = _nothing(n)
     if col("kind"):
         frame["kind"] = st.classify(table.column(col("kind")), st.KIND_WORDS)[0]
@@ -223,9 +229,9 @@ def rows_from_raw(
     frame["cancelled"] = (
         st.cancel_flags(table.column(col("cancelled"))) if col("cancelled") else False
     )
-    for name, job in attribute_jobs.items():
+    for name, attribute_job in attribute_jobs.items():
         # a column named like an internal one (status, kind...) keeps its values
-        frame[name if name not in frame else f"{name}_column"] = job.result()
+        frame[name if name not in frame else f"{name}_column"] = attribute_job.result()
     rows = pd.DataFrame(frame, copy=False)
     rows = rows[~bad] if bad.any() else rows
     repeats = col("order_id") and _id_repeats(table.column(col("order_id")), id_jobs["order_id"])
@@ -234,7 +240,7 @@ def rows_from_raw(
     return rows, Decisions(mapping, parsed.dayfirst, comma)
 
 
-def _id_repeats(column: pa.ChunkedArray, as_text) -> bool:
+def _id_repeats(column: pa.ChunkedArray, as_text: Future[pa.Array | None]) -> bool:
     """Whether an order id column repeats a value: on the numbers when it holds numbers
     (Parquet), else on the ids as text (the ``_ids`` job)."""
     if pa.types.is_integer(column.type):
@@ -426,7 +432,8 @@ def _put(frame: pd.DataFrame, column: str, rows: np.ndarray, values: pd.Series) 
         codes[rows] = values.cat.codes.to_numpy()
         frame[column] = pd.Categorical.from_codes(codes, dtype=target.dtype)
     else:
-        frame.iloc[rows, frame.columns.get_loc(column)] = values.to_numpy()
+        at = cast(int, frame.columns.get_loc(column))  # an int: the column names are unique
+        frame.iloc[rows, at] = values.to_numpy()
 
 
 def earliest(
@@ -621,17 +628,18 @@ def _own_header(name: str) -> str:
     return rf"^\s*{re.escape(name.strip())}\s*$"
 
 
-def _blank(values) -> np.ndarray:
+def _blank(values: pa.Array | pa.ChunkedArray) -> np.ndarray:
     if not pa.types.is_string(values.type):
         return _mask(values.is_null())
     return _mask(pc.or_kleene(values.is_null(), pc.match_substring_regex(values, r"^\s*$")))
 
 
-def _mask(values) -> np.ndarray:
+def _mask(values: pa.Array | pa.ChunkedArray) -> np.ndarray:
     """A boolean Arrow column as numpy, null as False."""
     if isinstance(values, pa.ChunkedArray):
         values = values.combine_chunks()
-    return pc.fill_null(values, False).to_numpy(zero_copy_only=False)
+    mask: np.ndarray = pc.fill_null(values, False).to_numpy(zero_copy_only=False)
+    return mask
 
 
 def _date_cells(table: pa.Table, mapping: Mapping) -> pa.Array:
@@ -663,7 +671,7 @@ def has_repeats(ids: pa.Array) -> bool:
             return False
         ints = np.sort(ints)
         return bool((ints[1:] == ints[:-1]).any())
-    return pc.count_distinct(ids).as_py() < len(ids)
+    return bool(pc.count_distinct(ids).as_py() < len(ids))
 
 
 def _int_array(values: pa.Array) -> pd.arrays.IntegerArray:
@@ -680,7 +688,8 @@ def _attribute(values: pa.ChunkedArray) -> pd.Series:
     values = values.combine_chunks()
     if not (pa.types.is_string(values.type) or pa.types.is_large_string(values.type)):
         values = values.cast(pa.string())
-    return pc.dictionary_encode(values).to_pandas()
+    categories: pd.Series = pc.dictionary_encode(values).to_pandas()
+    return categories
 
 
 def _nothing(n: int) -> pd.Categorical:
@@ -702,7 +711,9 @@ def _ids(table: pa.Table, column: str | None) -> pa.Array | None:
     return pc.if_else(pc.equal(text, ""), pa.scalar(None, pa.string()), text)
 
 
-def _currency(table, column, from_cells, fallback) -> pa.Array:
+def _currency(
+    table: pa.Table, column: str | None, from_cells: pa.Array | None, fallback: str | None
+) -> pa.Array:
     n = table.num_rows
     values = pa.nulls(n, pa.string())
     if column:

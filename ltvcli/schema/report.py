@@ -7,6 +7,7 @@ from collections import Counter
 from collections.abc import Sequence
 from dataclasses import asdict, dataclass, field
 from enum import StrEnum
+from typing import TypedDict
 
 MAX_EXAMPLES = 5
 
@@ -175,6 +176,15 @@ class Source:
         return out
 
 
+class CustomerLinks(TypedDict, total=False):
+    """How customers were linked across identifier columns (empty until the keys are built)."""
+
+    customers: int  # customers once every identifier is linked
+    merged: int  # how many fewer customers linking made
+    placeholders: dict[str, int]  # slot -> values shared too widely to be a person's
+    alone: dict[str, tuple[int, float]]  # slot -> (customers by it alone, share of rows keyed)
+
+
 @dataclass
 class LoadReport:
     sources: list[Source] = field(default_factory=list)
@@ -185,7 +195,7 @@ class LoadReport:
     # What ltv is unsure of, and the flag that settles it: printed on stderr unless --quiet.
     warnings: list[str] = field(default_factory=list)
     rejected: list[dict[str, object]] = field(default_factory=list)  # for --rejects
-    customers: dict[str, object] = field(default_factory=dict)  # how customers were linked
+    customers: CustomerLinks = field(default_factory=CustomerLinks)
     # the column of each identifier slot (id, e-mail...), as the first file that has it names it
     slot_columns: dict[str, str] = field(default_factory=dict)
 

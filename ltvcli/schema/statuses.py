@@ -104,7 +104,9 @@ def cancel_flags(values: pa.Array) -> np.ndarray:
     """True where a cancel column says cancelled: Y/Да/true, or any timestamp (``Cancelled at``)."""
     text = pc.utf8_lower(pc.utf8_trim_whitespace(_as_text(values)))
     text = pc.fill_null(text, "")
-    false = pc.is_in(text, value_set=pa.array(_FLAG_FALSE)).to_numpy(zero_copy_only=False)
+    false: np.ndarray = pc.is_in(text, value_set=pa.array(_FLAG_FALSE)).to_numpy(
+        zero_copy_only=False
+    )
     return ~false
 
 

@@ -9,7 +9,7 @@ import json
 import pandas as pd
 import pyarrow.parquet as pq
 import pytest
-from conftest import SAMPLE
+from helpers.paths import SAMPLE
 
 import ltvcli
 from ltvcli.customers import CUSTOMER_COLUMNS
@@ -161,7 +161,7 @@ def test_compute_terminal_names_the_verdict_and_the_basis(run_cli):
         (["customers", ORDERS, "--status", "sleepy"], 2, "--status is one of"),
         (["customers", ORDERS, "--sort", "nope"], 2, "--sort: no column 'nope'"),
         (["segments", ORDERS, "--by", "nope"], 2, "attribute columns: city, channel, category"),
-        (["compute", ORDERS, "--as-of", "31.12.2024"], 2, "--as-of expects a date like 2024-12-31"),
+        (["compute", ORDERS, "--as-of", "31.13.2024"], 2, "--as-of expects a date like 2024-12-31"),
         (["compute", ORDERS, "--margin", "30"], 2, "--margin is a rate"),
         (["compute", ORDERS, "--since", "2030-01-01"], 1, "no orders between 2030-01-01"),
         (["cohorts", str(SAMPLE / "orders_ru.csv"), "--metric", "nps"], 2, "--metric is one of"),

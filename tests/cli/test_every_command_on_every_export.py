@@ -3,13 +3,8 @@ never an internal error, and the same net revenue wherever it is shown."""
 
 from __future__ import annotations
 
-import sys
-from pathlib import Path
-
 import pytest
-
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "schema"))
-from test_exports import CASES
+from helpers.exports import CASES
 
 COMMANDS = (
     ["compute", "-f", "json"],

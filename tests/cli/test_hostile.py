@@ -11,7 +11,7 @@ from pathlib import Path
 import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
-from conftest import SAMPLE
+from helpers.paths import SAMPLE
 
 LTV = str(Path(sys.executable).parent / "ltv")
 ORDERS = str(SAMPLE / "orders.csv")

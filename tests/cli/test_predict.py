@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 
 import pytest
-from conftest import SAMPLE
+from helpers.paths import SAMPLE
 
 ORDERS = str(SAMPLE / "orders.csv")
 
@@ -123,7 +123,7 @@ def test_cdnow_from_the_command_line():
     import sys
     from pathlib import Path
 
-    from conftest import DATA
+    from helpers.paths import DATA
 
     ltv = Path(sys.executable).parent / "ltv"
     args = [str(ltv), "predict", str(DATA / "cdnow_sample.txt"), "--no-header", "--names",
@@ -149,3 +149,19 @@ def test_cdnow_from_the_command_line():
         "1998-06-30",
     )
     assert abs(report["aggregate_error"]) < 0.25
+
+
+def test_at_risk_is_one_definition_with_predict(run_cli, tmp_path):
+    """With --predict, at-risk is P(alive) < 0.5 in customers, segments and the report."""
+    customers = run_cli("customers", ORDERS, "--predict", "-q", "-f", "json").json
+    at_risk = {c["customer"] for c in customers if c["status"] == "at-risk"}
+    assert at_risk and all(
+        c["p_alive"] < 0.5 for c in customers if c["customer"] in at_risk
+    )  # and every one of them is below the threshold
+    segments = run_cli("segments", ORDERS, "--by", "city", "--predict", "-q", "-f", "json").json
+    total = next(s for s in segments if s["city"] == "(total)")
+    assert total["at_risk_share"] == pytest.approx(len(at_risk) / len(customers), abs=1e-6)
+    report = tmp_path / "r.json"
+    run_cli("report", ORDERS, "--predict", "-q", "-o", str(report))
+    calls = json.loads(report.read_text())["sections"]["call_list"]["call_list"]
+    assert calls and all(row["p_alive"] < 0.5 for row in calls)

@@ -15,7 +15,7 @@ import termios
 from pathlib import Path
 
 import pytest
-from conftest import SAMPLE
+from helpers.paths import SAMPLE
 
 LTV = Path(sys.executable).parent / "ltv"
 ORDERS = str(SAMPLE / "orders.csv")
@@ -85,7 +85,7 @@ def test_a_pipe_keeps_every_column():
         capture_output=True, check=True, text=True,
     ).stdout  # fmt: skip
     assert "more columns" not in piped
-    assert len(body_rows(piped)[0]) == 21  # the city and 20 metrics (NPS needs --customers)
+    assert len(body_rows(piped)[0]) == 26  # the city and 25 metrics (NPS needs --customers)
 
 
 def test_customers_fit_and_every_column_asked_for_shows_as_records():

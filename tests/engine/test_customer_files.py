@@ -4,7 +4,7 @@ slices' content is checked against the in-memory table in test_partitioned)."""
 from __future__ import annotations
 
 import pyarrow as pa
-from conftest import SAMPLE
+from helpers.paths import SAMPLE
 
 from ltvcli.analysis import analyse, stream_customers
 from ltvcli.engine import customer_files

@@ -9,7 +9,7 @@ import sys
 import textwrap
 
 import pytest
-from conftest import SAMPLE
+from helpers.paths import SAMPLE
 from test_partitioned import assert_same, both
 
 from ltvcli.engine.options import Engine

@@ -5,13 +5,13 @@ from __future__ import annotations
 
 import os
 import sys
-from pathlib import Path
 
 import pandas as pd
 import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
-from conftest import SAMPLE
+from helpers.exports import CASES, YOOKASSA_PAYMENTS, YOOKASSA_REFUNDS
+from helpers.paths import SAMPLE
 from pandas.testing import assert_frame_equal
 
 from ltvcli.analysis import analyse, analyse_files
@@ -20,9 +20,6 @@ from ltvcli.errors import InputError
 from ltvcli.load import load_orders
 from ltvcli.options import LoadOptions
 from ltvcli.settings import Settings
-
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "schema"))
-from test_exports import CASES, YOOKASSA_PAYMENTS, YOOKASSA_REFUNDS
 
 
 def both(paths, options=None, settings=None, engine=None):

@@ -5,9 +5,9 @@ from __future__ import annotations
 import datetime as dt
 
 import numpy as np
-import oracle
 import pandas as pd
 import pytest
+from helpers import oracle
 from hypothesis import HealthCheck, given, settings
 
 from ltvcli.analysis import analyse

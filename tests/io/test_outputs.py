@@ -15,7 +15,7 @@ import time
 from pathlib import Path
 
 import pytest
-from conftest import ROOT, SAMPLE
+from helpers.paths import ROOT, SAMPLE
 
 ORDERS = SAMPLE / "orders.csv"
 ENV = {**os.environ, "PYTHONPATH": str(ROOT)}
@@ -230,3 +230,22 @@ def test_a_signal_while_writing_removes_the_temporary_output(tmp_path, signum):
     assert writer.returncode == (143 if signum == signal.SIGTERM else -signal.SIGINT)
     assert leftovers(tmp_path) == []
     assert out.read_text() == "previous\n"
+
+
+def test_excel_csv_has_a_bom_semicolons_and_decimal_commas(run_cli, tmp_path, monkeypatch):
+    import pandas as pd
+
+    orders = str(SAMPLE / "orders.csv")
+    plain, excel = tmp_path / "plain.csv", tmp_path / "excel.csv"
+    run_cli("segments", orders, "--by", "city", "-q", "-o", str(plain))
+    run_cli("segments", orders, "--by", "city", "-q", "-o", str(excel), "--excel")
+    raw = excel.read_bytes()
+    assert raw.startswith(b"\xef\xbb\xbfcity;customers;") and b"20792304,66" in raw
+    back = pd.read_csv(excel, sep=";", decimal=",", encoding="utf-8-sig")
+    pd.testing.assert_frame_equal(back, pd.read_csv(plain))  # the same numbers
+    monkeypatch.chdir(tmp_path)  # [output] lang = "ru": a .csv file is for Excel by default
+    (tmp_path / "ltv.toml").write_text('[output]\nlang = "ru"\n')
+    run_cli("segments", orders, "--by", "city", "-q", "-o", "ru.csv")
+    assert (tmp_path / "ru.csv").read_bytes() == raw
+    piped = run_cli("segments", orders, "--by", "city", "-q", "-f", "csv").stdout
+    assert piped.startswith("city,customers,")  # a pipe stays plain CSV

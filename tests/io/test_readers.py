@@ -9,7 +9,8 @@ import lzma
 import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
-from conftest import DATA, totals
+from helpers.loads import totals
+from helpers.paths import DATA
 
 from ltvcli.errors import InputError
 from ltvcli.load import load_orders

@@ -10,7 +10,7 @@ import threading
 
 import pyarrow.parquet as pq
 import pytest
-from conftest import SAMPLE
+from helpers.paths import SAMPLE
 
 ORDERS = SAMPLE / "orders.csv"
 

@@ -7,7 +7,7 @@ import datetime as dt
 
 import numpy as np
 import pytest
-from conftest import DATA
+from helpers.paths import DATA
 
 from ltvcli.analysis import analyse
 from ltvcli.load import load_orders

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
-import simulate
+from helpers import simulate
 
 from ltvcli.models import bgnbd, gammagamma, mbgnbd, pareto
 from ltvcli.models.fit import maximise

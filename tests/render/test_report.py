@@ -10,7 +10,7 @@ import shutil
 import subprocess
 
 import pytest
-from conftest import SAMPLE
+from helpers.paths import SAMPLE
 
 ORDERS = str(SAMPLE / "orders.csv")
 SPEND = str(SAMPLE / "spend.csv")

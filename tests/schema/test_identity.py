@@ -8,7 +8,7 @@ import random
 
 import pandas as pd
 import pytest
-from conftest import totals
+from helpers.loads import totals
 
 from ltvcli.analysis import analyse_files
 from ltvcli.engine.options import Engine

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from conftest import totals
+from helpers.loads import totals
 
 from ltvcli.load import load_orders
 from ltvcli.options import LoadOptions

@@ -8,6 +8,7 @@ from ltvcli.cli.app import app
 from ltvcli.cli.common import (
     OUTPUT,
     Debug,
+    Excel,
     Format,
     Output,
     Period,
@@ -51,6 +52,7 @@ def cohorts(
     ] = False,
     fmt: Format = None,
     output: Output = None,
+    excel: Excel = False,
     quiet: Quiet = False,
     debug: Debug = False,
 ) -> None:
@@ -76,6 +78,12 @@ def cohorts(
         raise ConfigError(f"--metric is one of {', '.join(MATRIX_METRICS)}")
     result = analysis.run(keep_ledger=True)
     if show_trend:
-        show(tables.trend(result, period), fmt, output, result.as_of_date)
+        show(tables.trend(result, period), fmt, output, result.as_of_date, excel=excel)
     else:
-        show(tables.cohorts(result, period, metric, long), fmt, output, result.as_of_date)
+        show(
+            tables.cohorts(result, period, metric, long),
+            fmt,
+            output,
+            result.as_of_date,
+            excel=excel,
+        )

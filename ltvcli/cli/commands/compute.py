@@ -1,10 +1,20 @@
 """``ltv compute``: the headline KPIs and the LTV:CAC verdict."""
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, cast
 
 from ltvcli.cli.alerting import CompareTo, FailIf, alerts_from
 from ltvcli.cli.app import app
-from ltvcli.cli.common import Columns, Debug, Format, Output, Quiet, comma_list, command, show
+from ltvcli.cli.common import (
+    Columns,
+    Debug,
+    Excel,
+    Format,
+    Output,
+    Quiet,
+    comma_list,
+    command,
+    show,
+)
 from ltvcli.cli.groups import analysis_options, forecast_options
 from ltvcli.cli.requests import AnalysisRequest
 
@@ -21,6 +31,7 @@ def compute(
     compare_to: CompareTo = None,
     fmt: Format = None,
     output: Output = None,
+    excel: Excel = False,
     quiet: Quiet = False,
     debug: Debug = False,
 ) -> None:
@@ -46,13 +57,13 @@ def compute(
     alerts = alerts_from(fail_if, compare_to, METRICS, "--fail-if")
     analysed = analysis.run()
     result = tables.compute(analysed, forecast, comma_list(columns, "--columns"))
-    show(result, fmt, output, analysed.as_of_date)
+    show(result, fmt, output, analysed.as_of_date, excel=excel)
     records = analysed.kpis()  # every KPI, whatever --columns shows
     alerts.raise_if(
         (
             str(r["currency"] or "") if len(records) > 1 else "",
             r,
-            alerts.previous_kpis(r["currency"]),
+            alerts.previous_kpis(cast(str | None, r["currency"])),
         )
         for r in records
     )

@@ -9,6 +9,7 @@ from ltvcli.cli.common import (
     OUTPUT,
     Columns,
     Debug,
+    Excel,
     Format,
     Output,
     Quiet,
@@ -53,6 +54,7 @@ def customers(
     forecast: "Forecast | None" = None,
     fmt: Format = None,
     output: Output = None,
+    excel: Excel = False,
     quiet: Quiet = False,
     debug: Debug = False,
 ) -> None:
@@ -78,10 +80,10 @@ def customers(
         with analysis.stream_customers(fmt, output) as stream:
             if stream is not None:  # more customers than memory holds: a slice at a time
                 table = tables.customer_slices(stream, comma_list(columns, "--columns"))
-                show(table, fmt, output, stream.as_of_date)
+                show(table, fmt, output, stream.as_of_date, excel=excel)
                 return
     result = analysis.run()
     wanted = comma_list(columns, "--columns")
     statuses = comma_list(status, "--status")
     table = tables.customers(result, statuses, sort, ascending, top, rfm, wanted, forecast)
-    show(table, fmt, output, result.as_of_date)
+    show(table, fmt, output, result.as_of_date, excel=excel)

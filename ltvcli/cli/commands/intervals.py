@@ -4,6 +4,7 @@ from ltvcli.cli.app import app
 from ltvcli.cli.common import (
     By,
     Debug,
+    Excel,
     Format,
     Output,
     Period,
@@ -23,6 +24,7 @@ def intervals(
     period: Period = "month",
     fmt: Format = None,
     output: Output = None,
+    excel: Excel = False,
     quiet: Quiet = False,
     debug: Debug = False,
 ) -> None:
@@ -43,4 +45,4 @@ def intervals(
 
     result = analysis.run()
     table = tables.intervals(result, comma_list(by, "--by"), period)
-    show(table, fmt, output, result.as_of_date)
+    show(table, fmt, output, result.as_of_date, excel=excel)

@@ -10,6 +10,7 @@ from ltvcli.cli.common import (
     OUTPUT,
     Debug,
     DiscountRate,
+    Excel,
     Format,
     Horizon,
     ModelName,
@@ -67,6 +68,7 @@ def predict(
     ] = None,
     fmt: Format = None,
     output: Output = None,
+    excel: Excel = False,
     quiet: Quiet = False,
     debug: Debug = False,
 ) -> None:
@@ -123,4 +125,4 @@ def predict(
     if summary:
         show_document(*tables.model_summary(models, end), fmt, output, end)
         return
-    show(tables.predictions(result, table, models, plan, sort, top), fmt, output, end)
+    show(tables.predictions(result, table, models, plan, sort, top), fmt, output, end, excel=excel)

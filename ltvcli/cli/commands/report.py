@@ -96,6 +96,8 @@ def report(
         if forecast
         else None
     )
+    if predictions is not None:  # at-risk is P(alive) < 0.5 in every section, the call list too
+        result = result.with_p_alive(predictions.table["p_alive"])
     keys = comma_list(by, "--by")
     content = build_report(result, prepared[0], keys, period, predictions)
     generated = dt.datetime.now().astimezone()

@@ -1,16 +1,17 @@
 """``ltv segments``: the KPIs per city, channel, RFM segment, frequency band, LTV tier, cohort..."""
 
-from typing import TYPE_CHECKING, Annotated
+from typing import TYPE_CHECKING, Annotated, cast
 
 import typer
 
-from ltvcli.cli.alerting import CompareTo, FailIfAny, alerts_from
+from ltvcli.cli.alerting import CompareTo, FailIfAny, Record, alerts_from
 from ltvcli.cli.app import app
 from ltvcli.cli.common import (
     ANALYSIS,
     By,
     Columns,
     Debug,
+    Excel,
     Format,
     Output,
     Period,
@@ -54,6 +55,7 @@ def segments(
     compare_to: CompareTo = None,
     fmt: Format = None,
     output: Output = None,
+    excel: Excel = False,
     quiet: Quiet = False,
     debug: Debug = False,
 ) -> None:
@@ -77,6 +79,8 @@ def segments(
         ltv segments orders.csv --by channel --predict --horizon 1y
         ltv segments orders.csv --by channel --fail-if-any 'repeat_rate < 0.2' -q
     """
+    import itertools
+
     from ltvcli import tables
     from ltvcli.customer_file import join_customer_file
     from ltvcli.segments import SEGMENT_METRICS, TOTAL
@@ -94,11 +98,12 @@ def segments(
     wanted = comma_list(columns, "--columns")
     table = tables.segments(result, keys, period, min_customers, wanted, forecast)
     table.notes[:0] = joined  # what the join matched, before the table's own notes
-    show(table, fmt, output, result.as_of_date)
-    names = [c for c in table.frame.columns if table.kind(c) == "text"]
+    show(table, fmt, output, result.as_of_date, excel=excel)
+    names = list(itertools.takewhile(lambda c: table.kind(c) == "text", table.frame.columns))
     before = alerts.previous_rows(names)
+    records = cast(list[Record], table.frame.to_dict("records"))  # the columns are names
     alerts.raise_if(
         (" / ".join(k), row, before.get(k))
-        for row in table.frame.to_dict("records")
+        for row in records
         if (k := tuple(str(row[n]) for n in names))[0] != TOTAL
     )

@@ -9,12 +9,13 @@ from __future__ import annotations
 import datetime as dt
 import json
 from pathlib import Path
+from typing import cast
 
 from ltvcli.errors import ConfigError
 from ltvcli.io.atomic import atomic_output
 from ltvcli.render.cells import json_values
 from ltvcli.render.report.i18n import Words
-from ltvcli.results import Report, Result
+from ltvcli.results import Report, Result, Section
 
 FORMATS = {".html": "html", ".htm": "html", ".md": "markdown", ".xlsx": "xlsx", ".json": "json"}
 
@@ -52,7 +53,7 @@ def document(report: Report, generated: dt.datetime) -> dict[str, object]:
     units)."""
     from ltvcli.render.emit import json_safe, rows
 
-    sections = {}
+    sections: dict[str, dict[str, object]] = {}
     kpis = None  # the headline record, also at the top: where a script looks first
     for section in report.sections:
         if section.key == "headline" and section.tables:
@@ -62,10 +63,11 @@ def document(report: Report, generated: dt.datetime) -> dict[str, object]:
         }
         if section.key == "data_quality":  # what ltv is unsure of, and its notes, for cron too
             sections[section.key]["notes"] = list(section.text[1:])
-    return json_safe(
+    data = json_safe(
         {"as_of": report.as_of.isoformat(), "generated": generated.isoformat(timespec="seconds"),
          "currency": report.currency, "kpis": kpis, "sections": sections}
     )  # fmt: skip
+    return cast(dict[str, object], data)  # json_safe keeps a dict a dict
 
 
 def cells(result: Result, words: Words) -> tuple[list[str], list[list[str]]]:
@@ -86,10 +88,10 @@ def verdict_text(report: Report, words: Words) -> str:
     verdict, ratio = report.kpis.get("verdict"), report.kpis.get("ltv_cac_ratio")
     if verdict is None:
         return words("verdict_none")
-    return words(str(verdict), ratio=words.number(float(ratio), 1))
+    return words(str(verdict), ratio=words.number(float(cast(float, ratio)), 1))
 
 
-def _titled(result: Result, words: Words, section) -> Result:
+def _titled(result: Result, words: Words, section: Section) -> Result:
     """A table named for its sheet: "By segment city" rather than "segments"."""
     title = words(result.title)
     if result.title == "segments":

@@ -7,11 +7,18 @@ are salted with a constant, so the same input gives the same bytes.
 from __future__ import annotations
 
 import io
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
 from ltvcli.render.report.i18n import Words
 from ltvcli.results import Chart
+
+if TYPE_CHECKING:
+    from matplotlib.axes import Axes
+
+# A chart's data (``Chart.data``): the arrays and options of its kind, as the drawing reads them.
+ChartData = dict[str, Any]
 
 COLOURS = ("#2b6cb0", "#dd6b20", "#2f855a", "#c53030", "#6b46c1", "#718096")
 MAX_BARS = 20
@@ -43,7 +50,7 @@ def draw(chart: Chart, words: Words, fmt: str = "svg") -> bytes:
     return buffer.getvalue()
 
 
-def _histogram(ax, data, words: Words) -> None:
+def _histogram(ax: Axes, data: ChartData, words: Words) -> None:
     values = np.asarray(data["values"], dtype=float)
     if len(values):
         top = np.percentile(values, 99)
@@ -52,7 +59,7 @@ def _histogram(ax, data, words: Words) -> None:
     ax.set_ylabel(words("customers_axis"))
 
 
-def _bars(ax, data, words: Words) -> None:
+def _bars(ax: Axes, data: ChartData, words: Words) -> None:
     labels = [str(x) for x in data["labels"]][:MAX_BARS]
     values = np.nan_to_num(np.asarray(data["values"], dtype=float)[:MAX_BARS])
     positions = np.arange(len(labels))
@@ -65,7 +72,7 @@ def _bars(ax, data, words: Words) -> None:
         ax.axvline(data["line"], color=COLOURS[3], linestyle="--")
 
 
-def _heatmap(ax, data, words: Words) -> None:
+def _heatmap(ax: Axes, data: ChartData, words: Words) -> None:
     values = np.asarray(data["values"], dtype=float)
     rows = list(data["rows"])
     masked = np.ma.masked_invalid(values)
@@ -76,7 +83,7 @@ def _heatmap(ax, data, words: Words) -> None:
     ax.figure.colorbar(image, ax=ax, format=lambda v, _: words.percent(v))
 
 
-def _curves(ax, data, words: Words) -> None:
+def _curves(ax: Axes, data: ChartData, words: Words) -> None:
     curves = data["curves"]
     names = sorted(curves)[-MAX_CURVES:]
     for i, name in enumerate(names):
@@ -94,14 +101,14 @@ def _curves(ax, data, words: Words) -> None:
         ax.legend(fontsize=7, ncol=2, frameon=False)
 
 
-def _steps(ax, data, words: Words) -> None:
+def _steps(ax: Axes, data: ChartData, words: Words) -> None:
     ax.step(data["x"], data["y"], where="post", color=COLOURS[0])
     ax.set_ylim(0, 1)
     ax.yaxis.set_major_formatter(lambda v, _: words.percent(v))
     ax.set_xlabel(words("days"))
 
 
-def _trend(ax, data, words: Words) -> None:
+def _trend(ax: Axes, data: ChartData, words: Words) -> None:
     periods = list(data["periods"])
     positions = np.arange(len(periods))
     ax.bar(positions, data["revenue"], color=COLOURS[0], alpha=0.8)

@@ -11,7 +11,7 @@ import datetime as dt
 from ltvcli.render.report import cells, verdict_text
 from ltvcli.render.report.charts import draw
 from ltvcli.render.report.i18n import Words
-from ltvcli.results import Report
+from ltvcli.results import Report, Section
 
 TEMPLATE = """<!doctype html>
 <html lang="{{ lang }}">
@@ -88,7 +88,7 @@ def html(report: Report, words: Words, generated: dt.datetime) -> str:
     )  # fmt: skip
 
 
-def section_text(section, words: Words) -> list[str]:
+def section_text(section: Section, words: Words) -> list[str]:
     """The sentences under a section's title (shared with the Markdown report)."""
     if section.key == "headline" or section.key == "predictions":
         return [words(t) for t in section.text if t != "verdict"]
@@ -105,7 +105,7 @@ def section_text(section, words: Words) -> list[str]:
     return list(section.text)
 
 
-def _verdict(section, report: Report, words: Words) -> dict[str, str]:
+def _verdict(section: Section, report: Report, words: Words) -> dict[str, str]:
     if section.key != "headline":
         return {}
     css = {"loses money": "loses", "barely pays": "barely"}.get(str(report.kpis.get("verdict")), "")

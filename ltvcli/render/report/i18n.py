@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import locale
 import os
+from typing import cast
 
 LANGUAGES = ("en", "ru")
 SYMBOLS = {"RUB": "₽", "USD": "$", "EUR": "€", "GBP": "£", "UAH": "₴", "KZT": "₸", "JPY": "¥", "INR": "₹", "TRY": "₺"}  # fmt: skip
@@ -192,18 +193,22 @@ class Words:
         """One table cell for people; — for missing."""
         if value is None or (isinstance(value, float) and value != value):
             return "—"
+        # ``ltvcli.render.cells.json_values``: a number for the numeric kinds
         if kind == "money":
-            return self.money(round(value * 100))  # json values are currency units
+            return self.money(round(cast(float, value) * 100))  # json values are currency units
         if kind == "count":
-            return self.count(int(value))
+            return self.count(int(cast(int, value)))
         if kind == "rate":
-            return self.percent(float(value))
+            return self.percent(float(cast(float, value)))
         if kind == "number":
+            number = cast(float, value)
             return (
-                self.number(float(value)).rstrip("0").rstrip(",.")
-                if float(value) % 1
-                else self.count(int(value))
+                self.number(float(number)).rstrip("0").rstrip(",.")
+                if float(number) % 1
+                else self.count(int(number))
             )
         if kind == "precise":
-            return f"{float(value):.6g}".replace(".", "," if self.lang == "ru" else ".")
+            return f"{float(cast(float, value)):.6g}".replace(
+                ".", "," if self.lang == "ru" else "."
+            )
         return VALUES_RU.get(str(value), str(value)) if self.lang == "ru" else str(value)

@@ -1,0 +1,1 @@
+"""What several test modules share: paths, the real-export cases, oracles, generators."""
