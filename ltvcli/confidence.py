@@ -15,7 +15,7 @@ import math
 import numpy as np
 
 Z95 = 1.959963984540054  # the 97.5th percentile of the standard normal
-BOOTSTRAP_MAX = 2000  # customers; a larger group's mean is near normal
+BOOTSTRAP_MAX = 500  # customers; a larger group's mean is near normal
 RESAMPLES = 1000
 SEED = 20240101
 

@@ -50,7 +50,7 @@ _OWN = {
     "confidence": Metric("confidence", "Confidence", "text", "low when the segment has fewer customers than small_segment (30), else empty"),
     "repeat_rate_low": Metric("repeat_rate_low", "Repeat rate, low", "rate", "lower end of the 95 % Wilson interval of repeat_rate"),
     "repeat_rate_high": Metric("repeat_rate_high", "Repeat rate, high", "rate", "upper end of the 95 % Wilson interval of repeat_rate"),
-    "ltv_historical_low": Metric("ltv_historical_low", "Historical LTV, low", "money", "lower end of the 95 % interval of ltv_historical (bootstrap up to 2 000 customers, else normal)"),
+    "ltv_historical_low": Metric("ltv_historical_low", "Historical LTV, low", "money", "lower end of the 95 % interval of ltv_historical (bootstrap up to 500 customers, else normal)"),
     "ltv_historical_high": Metric("ltv_historical_high", "Historical LTV, high", "money", "upper end of the 95 % interval of ltv_historical"),
     "customer_share": Metric("customer_share", "Customers, share", "rate", "segment customers / all customers"),
     "revenue_share": Metric("revenue_share", "Revenue, share", "rate", "segment net_revenue / all net_revenue"),

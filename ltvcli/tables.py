@@ -9,7 +9,7 @@ CLI shows these, ``ltvcli.report`` composes them, and a library user gets what `
 from __future__ import annotations
 
 import datetime as dt
-from typing import cast
+from typing import TYPE_CHECKING, cast
 
 import pandas as pd
 
@@ -27,19 +27,12 @@ from ltvcli.definition import Metric, kinds, labels
 from ltvcli.errors import ConfigError
 from ltvcli.intervals import INTERVAL_METRICS, interval_table
 from ltvcli.metrics import METRICS, headline
-from ltvcli.models.holdout import HOLDOUT_METRICS, VERDICT_WORDS, Holdout, verdict
-from ltvcli.models.predict import (
-    PREDICTED_KPIS,
-    PREDICTION_COLUMNS,
-    Forecast,
-    Models,
-    forecast_customers,
-    margin_rate,
-    predicted_kpis,
-    prediction_columns,
-)
 from ltvcli.results import Result
 from ltvcli.segments import SEGMENT_METRICS, default_keys, segment_table
+
+if TYPE_CHECKING:  # the models (and SciPy) are imported only by the tables that predict
+    from ltvcli.models.holdout import Holdout
+    from ltvcli.models.predict import Forecast, Models
 
 SEGMENT_MARGIN_COLUMNS = ["margin", "ltv_historical_margin", "ltv_formula_margin"]
 SEGMENT_PREDICTIONS = ("p_alive", "predicted_ltv", "total_ltv")
@@ -91,6 +84,13 @@ def compute(
     if forecast is not None:
         if len(records) > 1:
             raise ConfigError("--predict with several currencies: pass --currency to choose one")
+        from ltvcli.models.predict import (
+            PREDICTED_KPIS,
+            forecast_customers,
+            predicted_kpis,
+            prediction_columns,
+        )
+
         predictions, models = forecast_customers(analysis, forecast)
         cac = cast("int | None", records[0]["cac"])  # cents, as metrics.kpis sets it
         records[0] |= predicted_kpis(predictions, cac, forecast.label)
@@ -120,6 +120,8 @@ def customers(
     extra = RFM_COLUMNS if rfm else ()
     predictions = None
     if forecast is not None:
+        from ltvcli.models.predict import forecast_customers, prediction_columns
+
         predictions, _ = forecast_customers(analysis, forecast)
         analysis = analysis.with_p_alive(predictions["p_alive"])
         extra += prediction_columns(forecast.label)
@@ -164,6 +166,12 @@ def segments(
     definitions = SEGMENT_METRICS
     means = None
     if forecast is not None:
+        from ltvcli.models.predict import (
+            PREDICTION_COLUMNS,
+            forecast_customers,
+            prediction_columns,
+        )
+
         predictions, _ = forecast_customers(analysis, forecast)
         analysis = analysis.with_p_alive(predictions["p_alive"])  # at_risk_share as customers'
         means = forecast.columns(predictions[list(SEGMENT_PREDICTIONS)])
@@ -262,6 +270,8 @@ def predictions(
     top: int | None = None,
 ) -> Result:
     """``ltv predict``: each customer's forecast (``forecast_customers``'s ``table``)."""
+    from ltvcli.models.predict import margin_rate, prediction_columns
+
     base = analysis.customers.loc[table.index, ["currency", "customer", "orders", "net_revenue"]]
     frame = base.join(forecast.columns(table)).reset_index(drop=True)
     if frame["currency"].isna().all():
@@ -305,6 +315,8 @@ def model_summary(models: Models, as_of: dt.date) -> tuple[dict[str, object], li
 def holdout(checks: dict[str, Holdout], chosen: str) -> tuple[dict[str, object], list[Result]]:
     """``ltv predict --holdout``: the check of the ``chosen`` model (and, when several were
     compared, each one's error) as a document, and as the check and its bins."""
+    from ltvcli.models.holdout import HOLDOUT_METRICS, VERDICT_WORDS, verdict
+
     check = checks[chosen]
     words = verdict(check.report, check.bins)
     report = check.report | {"verdict": words}
