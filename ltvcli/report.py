@@ -7,6 +7,7 @@ differently. ``ltvcli.render.report`` turns a ``Report`` into HTML, Markdown, XL
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass, replace
 from typing import cast
 
@@ -82,9 +83,37 @@ def build_report(
         sections.append(_predictions(analysis, predictions))
     sections += [_data_quality(analysis, loaded), _definitions()]
     currency = record.get("currency")
+    previous, previous_as_of = _previous(analysis, loaded)
     return Report(
-        analysis.as_of_date, None if currency is None else str(currency), record, sections
+        analysis.as_of_date,
+        None if currency is None else str(currency),
+        record,
+        sections,
+        previous,
+        previous_as_of,
     )
+
+
+def _previous(
+    analysis: Analysis, loaded: Loaded
+) -> tuple[dict[str, object] | None, dt.date | None]:
+    """The KPIs as of one churn window before the as-of date (the previous period of the same
+    length as the one frequency and churn are measured over), or (None, None) when the orders
+    do not reach back that far."""
+    from ltvcli.analysis import analyse
+    from ltvcli.errors import LtvError
+
+    settings = analysis.settings
+    before = analysis.as_of_date - dt.timedelta(days=settings.churn_window)
+    first = analysis.customers["first_order"].min()
+    if pd.isna(first) or pd.Timestamp(first).date() > before or (settings.since or before) > before:
+        return None, None
+    try:
+        earlier = analyse(loaded, replace(settings, as_of=before), analysis.spend)
+        records = earlier.kpis()
+    except LtvError:
+        return None, None
+    return (records[0], before) if len(records) == 1 else (None, None)
 
 
 def _titled(result: Result, title: str) -> Result:

@@ -78,3 +78,7 @@ class Report:
     currency: str | None
     kpis: dict[str, object]
     sections: list[Section]
+    # the same KPIs one churn window earlier (a year by default), for the change on the cards;
+    # None when the data does not reach back that far
+    previous: dict[str, object] | None = None
+    previous_as_of: dt.date | None = None

@@ -167,3 +167,38 @@ def test_html_renders_in_a_headless_browser(html_report, tmp_path):
 
     pixels = matplotlib.image.imread(shot)
     assert pixels.std() > 0.05  # not a blank page: charts and tables are drawn
+
+
+def test_first_screen_cards_compare_with_a_year_earlier(run_cli, tmp_path):
+    out = tmp_path / "r.json"
+    run_cli("report", ORDERS, "--spend", SPEND, "-q", "-o", str(out))
+    document = json.loads(out.read_text())
+    earlier = run_cli("compute", ORDERS, "--spend", SPEND, "--as-of", "2024-06-30", "-q",
+                      "-f", "json").json  # fmt: skip
+    assert document["previous"]["as_of"] == "2024-06-30"
+    assert document["previous"]["kpis"] == earlier  # the same KPIs as a run a year earlier
+    html = tmp_path / "r.html"
+    run_cli("report", ORDERS, "--spend", SPEND, "-q", "-o", str(html))
+    page = html.read_text()
+    first_screen = page[page.index('<div class="cards">') : page.index("<section")]
+    assert first_screen.count('class="card"') == 6  # before any table
+    customers = document["kpis"]["customers"] / earlier["customers"] - 1
+    assert f"+{customers * 100:.1f}%" in first_screen and "3,952" in first_screen
+    repeat = (document["kpis"]["repeat_rate"] - earlier["repeat_rate"]) * 100
+    assert f"{repeat:+.1f}\u00a0pp" in first_screen
+    assert 'class="bad">−' not in first_screen.split("CAC</div>")[1].split("</div></div>")[0]
+
+
+def test_cards_without_a_year_of_history_have_no_change(run_cli, write, tmp_path):
+    path = write("o.csv", "customer,date,amount\na,2024-01-01,100\na,2024-06-01,100\n")
+    out = tmp_path / "r.md"
+    run_cli("report", str(path), "-q", "-o", str(out))
+    text = out.read_text()
+    assert (
+        "| Formula LTV | LTV:CAC | Repeat-customer rate | CAC | Payback, months | Customers |"
+        in text
+    )
+    assert "| **1** |" in text and "change vs" not in text  # one customer, nothing to compare
+    report = tmp_path / "r.json"
+    run_cli("report", str(path), "-q", "-o", str(report))
+    assert json.loads(report.read_text())["previous"] is None

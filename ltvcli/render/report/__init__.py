@@ -65,7 +65,8 @@ def document(report: Report, generated: dt.datetime) -> dict[str, object]:
             sections[section.key]["notes"] = list(section.text[1:])
     data = json_safe(
         {"as_of": report.as_of.isoformat(), "generated": generated.isoformat(timespec="seconds"),
-         "currency": report.currency, "kpis": kpis, "sections": sections}
+         "currency": report.currency, "kpis": kpis, "previous": _previous(report),
+         "sections": sections}
     )  # fmt: skip
     return cast(dict[str, object], data)  # json_safe keeps a dict a dict
 
@@ -82,6 +83,65 @@ def cells(result: Result, words: Words) -> tuple[list[str], list[list[str]]]:
         ]
     header = [words.label(c, result.label(c)) for c in columns]
     return header, [list(row) for row in zip(*(text[c] for c in columns), strict=True)]
+
+
+# The KPI cards on the report's first screen; "ltv" is the LTV that LTV:CAC uses.
+CARDS = ("ltv", "ltv_cac_ratio", "repeat_rate", "cac", "payback_months", "customers")
+LOWER_IS_BETTER = ("cac", "payback_months")
+_LTV_OF_BASIS = {
+    "formula-margin": "ltv_formula_margin", "formula-revenue": "ltv_formula",
+    "historical-margin": "ltv_historical_margin", "historical-revenue": "ltv_historical",
+}  # fmt: skip
+
+
+def kpi_cards(report: Report, words: Words) -> list[dict[str, str]]:
+    """Label, value and change against the previous period of each card (HTML, Markdown)."""
+    import pandas as pd
+
+    from ltvcli.metrics import METRIC_BY_KEY
+
+    cards = []
+    for card in CARDS:
+        key = _LTV_OF_BASIS.get(str(report.kpis.get("ltv_basis")), "ltv_historical")
+        key = key if card == "ltv" else card
+        metric = METRIC_BY_KEY[key]
+        now, before = (
+            json_values(pd.Series([record.get(key) if record else None]), metric.kind)[0]
+            for record in (report.kpis, report.previous)
+        )
+        change = words.change(_number(now), _number(before), metric.kind)
+        up = change.startswith("+")
+        good = up != (key in LOWER_IS_BETTER)
+        cards.append({
+            "label": words.label(key, metric.label), "value": words.cell(now, metric.kind),
+            "change": change, "tone": ("good" if good else "bad") if change else "",
+        })  # fmt: skip
+    return cards
+
+
+def _previous(report: Report) -> dict[str, object] | None:
+    """The KPIs one churn window earlier, as the JSON of ``kpis`` has them (currency units)."""
+    import pandas as pd
+
+    from ltvcli.metrics import METRIC_BY_KEY
+
+    if report.previous is None or report.previous_as_of is None:
+        return None
+    kpis = {
+        key: json_values(pd.Series([value]), METRIC_BY_KEY[key].kind)[0]
+        for key, value in report.previous.items()
+        if key in METRIC_BY_KEY
+    }
+    return {"as_of": report.previous_as_of.isoformat(), "kpis": kpis}
+
+
+def versus(report: Report, words: Words) -> str:
+    """``vs 2024-06-30``: the date the cards' changes compare with."""
+    return words("versus", date=report.previous_as_of.isoformat()) if report.previous_as_of else ""
+
+
+def _number(value: object) -> float | None:
+    return float(cast(float, value)) if isinstance(value, int | float) else None
 
 
 def verdict_text(report: Report, words: Words) -> str:

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from ltvcli.render.report import cells, verdict_text
+from ltvcli.render.report import cells, kpi_cards, verdict_text, versus
 from ltvcli.render.report.charts import draw
 from ltvcli.render.report.i18n import Words
 from ltvcli.results import Report, Section
@@ -36,6 +36,13 @@ TEMPLATE = """<!doctype html>
   th, td { padding: 4px 8px; border-bottom: 1px solid var(--line); text-align: right; white-space: nowrap; }
   th:first-child, td:first-child { text-align: left; }
   th { background: #f7fafc; }
+  .cards { display: grid; grid-template-columns: repeat(auto-fill, minmax(165px, 1fr));
+           gap: 10px; margin: 14px 0 6px; }
+  .card { border: 1px solid var(--line); border-radius: 6px; padding: 8px 12px; }
+  .card .label { color: var(--muted); font-size: 0.85em; }
+  .card .value { font-size: 1.45em; font-weight: 600; white-space: nowrap; }
+  .card .change { font-size: 0.85em; color: var(--muted); }
+  .card .good { color: #2f855a; } .card .bad { color: #c53030; }
   figure { margin: 8px 0 16px; }
   figure svg { width: 100%; height: auto; max-width: 820px; }
   @media print { body { max-width: none; font-size: 11px; } h2 { break-after: avoid; }
@@ -47,6 +54,12 @@ TEMPLATE = """<!doctype html>
   <h1>{{ title }}</h1>
   <p class="meta">{{ words("as_of") }} {{ as_of }} · {{ words("generated") }} {{ generated }}</p>
 </header>
+<div class="cards">
+{% for card in cards %}
+  <div class="card"><div class="label">{{ card.label }}</div><div class="value">{{ card.value }}</div>
+  {% if card.change %}<div class="change"><span class="{{ card.tone }}">{{ card.change }}</span> {{ versus }}</div>{% endif %}</div>
+{% endfor %}
+</div>
 {% for section in sections %}
 <section id="{{ section.key }}">
   <h2>{{ section.title }}</h2>
@@ -85,6 +98,7 @@ def html(report: Report, words: Words, generated: dt.datetime) -> str:
     return environment.from_string(TEMPLATE).render(
         lang=words.lang, title=words("title"), as_of=report.as_of.isoformat(),
         generated=generated.isoformat(timespec="seconds"), sections=sections, words=words,
+        cards=kpi_cards(report, words), versus=versus(report, words),
     )  # fmt: skip
 
 

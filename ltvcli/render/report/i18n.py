@@ -58,6 +58,8 @@ TEXT = {
         "usable with care": "The model is roughly right in total but misses some groups: use its forecasts with care.",
         "not reliable": "The model did not predict the holdout: do not rely on its forecasts for this data.",
         "total": "Total",
+        "versus": "change vs {date}",
+        "points": "pp",
         "days": "days",
         "customers_axis": "customers",
     },
@@ -102,6 +104,8 @@ TEXT = {
         "usable with care": "Модель верна в целом, но ошибается для некоторых групп: пользуйтесь прогнозом осторожно.",
         "not reliable": "Модель не предсказала отложенный период: не полагайтесь на её прогноз для этих данных.",
         "total": "Итого",
+        "versus": "изменение к {date}",
+        "points": "п. п.",
         "days": "дней",
         "customers_axis": "клиентов",
     },
@@ -188,6 +192,19 @@ class Words:
 
     def count(self, value: int) -> str:
         return self.number(value, 0)
+
+    def change(self, now: float | None, before: float | None, kind: str) -> str:
+        """``+12.3%`` against the earlier value, or ``−2.1 pp`` for a rate; empty when either
+        is unknown (or the earlier one is zero)."""
+        if now is None or before is None or (kind != "rate" and not before):
+            return ""
+        rate = kind == "rate"
+        number = (now - before) * 100 if rate else (now - before) / abs(before) * 100
+        text = f"{number:+.1f}".replace("-", "−")
+        text = text.replace(".", ",") if self.lang == "ru" else text
+        if rate:
+            return f"{text}{NBSP}{self('points')}"
+        return f"{text}{NBSP}%" if self.lang == "ru" else f"{text}%"
 
     def cell(self, value: object, kind: str) -> str:
         """One table cell for people; — for missing."""

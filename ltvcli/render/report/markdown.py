@@ -7,7 +7,7 @@ from pathlib import Path
 
 from ltvcli.io.atomic import atomic_output
 from ltvcli.render.cells import markdown_text
-from ltvcli.render.report import cells, verdict_text
+from ltvcli.render.report import cells, kpi_cards, verdict_text, versus
 from ltvcli.render.report.charts import draw
 from ltvcli.render.report.html import section_text
 from ltvcli.render.report.i18n import Words
@@ -18,6 +18,14 @@ def markdown(report: Report, words: Words, generated: dt.datetime, path: Path) -
     folder = path.with_name(f"{path.stem}_files")
     lines = [f"# {words('title')}", "", f"{words('as_of')} {report.as_of} · {words('generated')} "
              f"{generated.isoformat(timespec='seconds')}", ""]  # fmt: skip
+    cards = kpi_cards(report, words)
+    lines += ["| " + " | ".join(markdown_text(c["label"]) for c in cards) + " |",
+              "|" + "---|" * len(cards),
+              "| " + " | ".join(f"**{markdown_text(c['value'])}**" for c in cards) + " |"]  # fmt: skip
+    if report.previous_as_of:
+        lines.append("| " + " | ".join(markdown_text(c["change"]) for c in cards) + " |")
+        lines += ["", markdown_text(versus(report, words))]
+    lines.append("")
     for section in report.sections:
         lines += [f"## {words(section.title)}", ""]
         if section.key == "headline":
