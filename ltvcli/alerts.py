@@ -27,14 +27,21 @@ _RELATIVE = re.compile(r"^\s*([a-z_0-9]+)\s+(down|up)\s+(?:by\s+)?([0-9]+(?:\.[0
 _NO_SPEND = "no marketing spend: give --spend FILE or --cac"
 _NO_MARGIN = "no cost column: give --margin RATE"
 _NO_CHURN = "too little history to measure churn: give --lifespan YEARS or a shorter --churn-window"
+_NO_RECENT = "no purchase in the last --churn-window to measure purchase frequency"
 WHY_UNKNOWN = {
     "spend": _NO_SPEND, "customers_acquired": _NO_SPEND, "cac": _NO_SPEND,
     "ltv_cac_ratio": _NO_SPEND, "payback_months": _NO_SPEND,
-    "margin": _NO_MARGIN, "ltv_historical_margin": _NO_MARGIN, "ltv_formula_margin": _NO_MARGIN,
-    "churn_rate": _NO_CHURN, "retention_rate": _NO_CHURN, "lifespan_years": _NO_CHURN,
-    "ltv_formula": _NO_CHURN,
+    "margin": _NO_MARGIN, "ltv_historical_margin": _NO_MARGIN,
+    "churn_rate": _NO_CHURN, "retention_rate": _NO_CHURN,
+    "purchase_frequency": _NO_RECENT, "ltv_formula": _NO_RECENT, "ltv_formula_margin": _NO_RECENT,
     "median_days_to_second_order": "no customer has a 2nd order yet",
 }  # fmt: skip
+# KPIs that rest on the lifespan: not checked while it is only assumed (it cannot pass by accident)
+ON_LIFESPAN = ("lifespan_years", "ltv_formula", "ltv_formula_margin")
+_ASSUMED = (
+    "the formula LTV rests on an assumed 1-year lifespan: give --lifespan YEARS or a shorter "
+    "--churn-window"
+)
 
 
 @dataclass(frozen=True)
@@ -50,8 +57,8 @@ class Condition:
 
     def __str__(self) -> str:
         if self.relative:
-            return f"{self.key} {self.op} {self.value:g}%"
-        return f"{self.key} {self.op} {self.value:g}"
+            return f"{self.key} {self.op} {self.value:.10g}%"
+        return f"{self.key} {self.op} {self.value:.10g}"
 
 
 @dataclass
@@ -82,23 +89,32 @@ def evaluate(
     record: Mapping[str, object],
     previous: Mapping[str, object] | None = None,
     label: str = "",
+    why: Mapping[str, str] | None = None,
 ) -> Outcome:
     """The conditions on one record (money in cents, as the KPIs hold it); ``previous``: the
-    same KPIs from an earlier run's JSON (money in currency units). ``label`` names the record
-    (a currency, a segment) in the messages."""
+    same KPIs from an earlier run's JSON (money in currency units), None when that run had no
+    such record. ``label`` names the record (a currency, a segment) in the messages; ``why``
+    overrides ``WHY_UNKNOWN`` (a segment's CAC is unknown for its own reasons)."""
     outcome = Outcome()
     where = f"{label}: " if label else ""
+    reasons = {**WHY_UNKNOWN, **(why or {})}
     for condition in conditions:
         value = _units(record.get(condition.key), condition.kind)
+        if _assumed(condition.key, record):
+            outcome.unknown.append(f"cannot check {condition}: {_ASSUMED}")
+            continue
         if value is None:
-            why = WHY_UNKNOWN.get(condition.key, "no value for this data")
-            outcome.unknown.append(f"cannot check {condition}: {condition.key} is unknown ({why})")
+            reason = reasons.get(condition.key, "no value for this data")
+            outcome.unknown.append(
+                f"cannot check {condition}: {condition.key} is unknown ({reason})"
+            )
             continue
         if condition.relative:
             if previous is None:
-                raise ConfigError(
-                    f"--fail-if '{condition}' compares with a previous run: give --compare-to FILE"
+                outcome.unknown.append(
+                    f"cannot check {condition}: the previous run has no {label or 'such record'}"
                 )
+                continue
             before = previous.get(condition.key)
             if not isinstance(before, int | float) or isinstance(before, bool) or before == 0:
                 outcome.unknown.append(
@@ -110,12 +126,26 @@ def evaluate(
                 -change >= condition.value if condition.op == "down" else change >= condition.value
             )
             if holds:
-                outcome.fired.append(
-                    f"{where}{condition} (it is {value:g}, was {before:g}: {change:+.1f}%)"
-                )
+                now, was = _text(value, condition.kind), _text(before, condition.kind)
+                outcome.fired.append(f"{where}{condition} (it is {now}, was {was}: {change:+.1f}%)")
         elif OPERATORS[condition.op](value, condition.value):
-            outcome.fired.append(f"{where}{condition} (it is {value:g})")
+            outcome.fired.append(f"{where}{condition} (it is {_text(value, condition.kind)})")
     return outcome
+
+
+def _assumed(key: str, record: Mapping[str, object]) -> bool:
+    """Whether the KPI rests on the assumed lifespan (``metrics.lifespan_basis``)."""
+    if record.get("lifespan_basis") != "assumed":
+        return False
+    formula = str(record.get("ltv_basis", "")).startswith("formula")
+    return key in ON_LIFESPAN or (key == "ltv_cac_ratio" and formula)
+
+
+def _text(value: float, kind: str) -> str:
+    """A value in an alert: money to the cent, counts whole, other numbers to 6 digits."""
+    if kind == "money":
+        return f"{value:,.2f}"
+    return f"{int(value):,}" if kind == "count" else f"{value:.6g}"
 
 
 def _units(value: object, kind: str) -> float | None:

@@ -218,8 +218,17 @@ def analysis_of(
         margin_source=margin_source(reduced.has_cost, settings),
         spend=spend,
         channel=channel,
-        notes=window_notes(settings, as_of, stats) + spend_notes(spend, customers, channel),
+        notes=window_notes(settings, as_of, stats)
+        + spend_notes(spend, customers, channel)
+        + margin_notes(reduced.has_cost, settings),
     )
+
+
+def margin_notes(has_cost: bool, settings: Settings) -> list[str]:
+    """A --margin that the file's cost column makes unused (the cost is the better evidence)."""
+    if has_cost and settings.margin is not None:
+        return [f"--margin {settings.margin:g} is not used: the file has a cost column"]
+    return []
 
 
 def spend_notes(spend: Spend | None, customers: pd.DataFrame, channel: str | None) -> list[str]:

@@ -5,7 +5,8 @@
 - A mean (mean LTV in cents): a percentile bootstrap for groups of up to ``BOOTSTRAP_MAX``
   customers (LTV is skewed: a few big customers make the mean of a small group unsure), seeded
   so that the same data gives the same interval; for larger groups the normal approximation
-  (mean ± 1.96 standard errors), which the central limit theorem makes as good there.
+  (mean ± 1.96 standard errors, kept within the smallest and largest value), which the
+  central limit theorem makes as good there.
 """
 
 from __future__ import annotations
@@ -44,5 +45,8 @@ def mean_interval(values: np.ndarray) -> tuple[int | None, int | None]:
         low, high = np.percentile(means, [2.5, 97.5])
     else:
         mean, error = values.mean(), values.std(ddof=1) / np.sqrt(n)
-        low, high = mean - Z95 * error, mean + Z95 * error
+        # a mean lies between the smallest and the largest value: a skewed group's normal
+        # interval would reach past them (below zero for positive LTVs)
+        low = max(mean - Z95 * error, values.min())
+        high = min(mean + Z95 * error, values.max())
     return round(float(low)), round(float(high))

@@ -36,7 +36,7 @@ METRICS: tuple[Metric, ...] = (
     Metric("churn_rate", "Churn rate", "rate", "share of customers who ordered in the churn window before the last one and not in the last one"),
     Metric("retention_rate", "Retention rate", "rate", "1 − churn_rate"),
     Metric("lifespan_years", "Lifespan, years", "number", "--lifespan, else 1 / churn_rate × (window days / 365), capped at --max-lifespan; 1 year assumed when churn cannot be measured"),
-    Metric("lifespan_basis", "Lifespan from", "text", "--lifespan, churn, or assumed (1 year: the data is too short to measure churn)"),
+    Metric("lifespan_basis", "Lifespan from", "text", "--lifespan, churn, population (a segment whose own churn cannot be measured takes everyone's), or assumed (1 year: the data is too short to measure churn)"),
     Metric("ltv_historical", "Historical LTV (mean)", "money", "net_revenue / customers"),
     Metric("ltv_historical_median", "Historical LTV (median)", "money", "median net revenue per customer"),
     Metric("ltv_historical_margin", "Historical LTV on margin", "money", "margin / customers"),
@@ -76,6 +76,9 @@ class Context:
     cac: int | None = None  # cents per acquired customer, when known
     spend: int | None = None
     customers_acquired: int | None = None
+    # a group's lifespan when its own churn cannot be measured (nobody of the group in the
+    # earlier window): the whole population's (years, lifespan_basis); None for the population
+    population: tuple[float, str] | None = None
 
 
 # The customer-table columns ``kpis`` and ``Analysis.context`` read: a caller that splits a
@@ -113,7 +116,7 @@ def kpis(customers: pd.DataFrame, context: Context) -> dict[str, object]:
     before = buyers["_active_before"].to_numpy()
     churned = before & ~active.to_numpy()
     churn = int(churned.sum()) / int(before.sum()) if before.any() else None
-    lifespan = lifespan_years(churn, s)
+    lifespan, basis_of_lifespan = lifespan_of(churn, s, context.population)
     aov = divide_cents(net, orders)
     margin_per_order = divide_cents(margin, orders) if margin is not None else None
     ltv_formula = _formula(aov, frequency, lifespan)
@@ -137,7 +140,7 @@ def kpis(customers: pd.DataFrame, context: Context) -> dict[str, object]:
         "churn_rate": churn,
         "retention_rate": None if churn is None else 1 - churn,
         "lifespan_years": lifespan,
-        "lifespan_basis": lifespan_basis(churn, s),
+        "lifespan_basis": basis_of_lifespan,
         "ltv_historical": ltv_historical,
         "ltv_historical_median": median_cents(buyers["net_revenue"].to_numpy()),
         "ltv_historical_margin": ltv_historical_margin,
@@ -183,10 +186,18 @@ def lifespan_years(churn: float | None, settings: Settings) -> float:
     return min(settings.churn_window / 365 / churn, settings.max_lifespan)
 
 
-def lifespan_basis(churn: float | None, settings: Settings) -> str:
+def lifespan_of(
+    churn: float | None, settings: Settings, population: tuple[float, str] | None = None
+) -> tuple[float, str]:
+    """The lifespan and where it comes from (``lifespan_basis``): ``--lifespan``, the churn,
+    for a group whose churn cannot be measured the population's (``population``), else the
+    assumed year."""
     if settings.lifespan is not None:
-        return "--lifespan"
-    return "assumed" if churn is None else "churn"
+        return settings.lifespan, "--lifespan"
+    if churn is None and population is not None:
+        years, basis = population
+        return years, "population" if basis == "churn" else basis
+    return lifespan_years(churn, settings), "assumed" if churn is None else "churn"
 
 
 def verdict(ratio: float | None) -> str | None:

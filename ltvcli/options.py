@@ -165,15 +165,18 @@ def _check_region(options: LoadOptions) -> LoadOptions:
 
 def analysis_settings(config: str | None = None, **flags: object) -> tuple[Settings, str | None]:
     """Settings from ``ltv.toml``'s ``[analysis]`` section, overridden by the given flags; and
-    the spend file (``--spend``, else ``spend`` in ``[analysis]``)."""
+    the spend file (``--spend``, else ``spend`` in ``[analysis]``, relative to the config
+    file's folder, so that a cron job finds it from anywhere)."""
     path = find_config(config)
     values = dict(_read_toml(path).get("analysis", {})) if path else {}
+    if path and isinstance(values.get("spend"), str):
+        values["spend"] = str(path.parent / os.path.expanduser(str(values["spend"])))
     values.update({k: v for k, v in flags.items() if v is not None})
     spend = values.pop("spend", None)
     _known_keys("analysis", values, [f.name for f in fields(Settings)] + ["spend"], path)
     for name in ("as_of", "since", "until"):
         if isinstance(text := values.get(name), str):
-            values[name] = parse_day(_iso_day(text), "--" + name.replace("_", "-"))
+            values[name] = _day(text, "--" + name.replace("_", "-"))
     if "margin" in values:
         values["margin"] = parse_rate(values["margin"], "--margin")
     for name in ("cac", "service_cost"):
@@ -193,12 +196,18 @@ def output_defaults(config: str | None = None) -> dict[str, str]:
     return {k: str(v) for k, v in values.items()}
 
 
-def _iso_day(text: str) -> str:
-    """``30.12.2024`` (the day-first dotted date of Russian and German exports) as ISO;
-    anything else as it is, for ``parse_day`` to read or refuse."""
+def _day(text: str, flag: str) -> dt.date:
+    """``2024-12-31`` or ``31.12.2024`` (the day-first dotted date of Russian and German
+    exports); an error quotes what was given."""
+    iso = text
     if match := re.fullmatch(r"\s*(\d{1,2})\.(\d{1,2})\.(\d{4})\s*", text):
-        return f"{match[3]}-{int(match[2]):02d}-{int(match[1]):02d}"
-    return text
+        iso = f"{match[3]}-{int(match[2]):02d}-{int(match[1]):02d}"
+    try:
+        return parse_day(iso, flag)
+    except ConfigError:
+        raise ConfigError(
+            f"{flag} expects a date like 2024-12-31 or 31.12.2024, not {text!r}"
+        ) from None
 
 
 def parse_rate(value: object, flag: str) -> float:

@@ -12,6 +12,8 @@ from dataclasses import dataclass, field
 
 import pandas as pd
 
+EVERY_COLUMN = ("*",)  # a Result's priority when every column must show
+
 
 @dataclass
 class Result:
@@ -29,9 +31,11 @@ class Result:
     notes: list[str] = field(default_factory=list)
     record: bool = False
     # The columns most worth a narrow terminal's room, most important first (the key columns
-    # always show; the others follow in their order). ``("*",)``: every column or records.
+    # always show; the others follow in their order). ``EVERY_COLUMN``: all of them, or rows
+    # printed as blocks.
     priority: tuple[str, ...] = ()
     choosable: bool = False  # its command takes --columns (the terminal's note then says so)
+    total_row: bool = False  # the last row is the total: a terminal showing the head keeps it
     # Further rows of a table too long to hold, in slices: the csv, tsv and parquet writers
     # write them after ``frame``, a slice at a time.
     more: Iterable[pd.DataFrame] = ()

@@ -6,8 +6,9 @@ acquisition city, channel, category) or of a derived key:
 - ``rfm``: recency, frequency and money scores 1–5 (quintiles of the percentile rank, ties
   sharing a score), named by the R×F map (``ltvcli.customers.RFM_MAP``);
 - ``frequency``: purchases per month of the customer's age (orders / months since the first
-  order, at least one month), in bands cut at ``Settings.frequency_bands`` (0.25, 0.5, 1, 3 a
-  month by default; ``frequency_bands`` in ltv.toml's [analysis]);
+  order), in bands cut at ``Settings.frequency_bands`` (0.25, 0.5, 1, 3 a month by default;
+  ``frequency_bands`` in ltv.toml's [analysis]); customers under 3 months old in a band of
+  their own;
 - ``orders``: order-count bands ``ORDER_BANDS`` (the column ``order_count``);
 - ``ltv-tier``: top 20 % / middle 30 % / bottom 50 % of customers by historical LTV;
 - ``cohort``: the first-order month (``--period``: week, month, quarter, year);
@@ -17,6 +18,8 @@ acquisition city, channel, category) or of a derived key:
 from __future__ import annotations
 
 import itertools
+from dataclasses import replace
+from typing import cast
 
 import numpy as np
 import pandas as pd
@@ -38,14 +41,17 @@ DERIVED = ("rfm", "frequency", "orders", "ltv-tier", "cohort", "status")
 ORDER_BANDS = ((1, 1, "1 order"), (2, 2, "2 orders"), (3, 4, "3-4 orders"),
                (5, 9, "5-9 orders"), (10, None, "10+ orders"))  # fmt: skip
 DAYS_PER_MONTH = 365.25 / 12
+TOO_NEW_DAYS = 90  # younger customers are not banded by purchases a month
+TOO_NEW = "under 3 months old"
 LTV_TIERS = ((0.2, "top 20%"), (0.5, "middle 30%"), (1.0, "bottom 50%"))
 
 _KPI_KEYS = ("customers", "confidence", "customer_share", "orders", "net_revenue",
              "revenue_share", "margin", "aov", "orders_per_customer", "purchase_frequency",
              "repeat_rate", "repeat_rate_low", "repeat_rate_high", "ltv_historical",
-             "ltv_historical_low", "ltv_historical_high", "ltv_historical_median", "ltv_historical_margin", "ltv_formula",
-             "ltv_formula_margin", "median_interval_days", "churn_rate", "at_risk_share", "cac",
-             "ltv_cac_ratio", "nps")  # fmt: skip
+             "ltv_historical_low", "ltv_historical_high", "ltv_historical_median",
+             "ltv_historical_margin", "ltv_formula", "ltv_formula_margin", "lifespan_basis",
+             "median_interval_days", "churn_rate", "at_risk_share", "cac", "ltv_cac_ratio",
+             "nps")  # fmt: skip
 _OWN = {
     "confidence": Metric("confidence", "Confidence", "text", "low when the segment has fewer customers than small_segment (30), else empty"),
     "repeat_rate_low": Metric("repeat_rate_low", "Repeat rate, low", "rate", "lower end of the 95 % Wilson interval of repeat_rate"),
@@ -142,6 +148,8 @@ def segment_table(
     buyers = c[[name for name in c.columns if name in wanted]]
     buyers = buyers if keys.index.equals(c.index) else buyers.loc[keys.index]
     totals = (len(buyers), int(buyers["net_revenue"].sum()))
+    everyone = kpis(buyers, analysis.flat_context())
+    population = (float(cast(float, everyone["lifespan_years"])), str(everyone["lifespan_basis"]))
     grouped = buyers.groupby([keys[n] for n in names], sort=False)
     medians = _median_gaps(analysis, grouped.ngroup())
     by_channel = len(names) == 1 and names[0] == analysis.channel and analysis.spend is not None
@@ -151,7 +159,7 @@ def segment_table(
         channel = str(values[0]) if by_channel and values[0] not in (NONE, OTHER) else None
         rows.append(
             dict(zip(names, values, strict=True))
-            | _row(analysis, group, medians.get(gid), totals, channel)
+            | _row(analysis, group, medians.get(gid), totals, channel, population)
             | _means(means, group.index)
         )
     extra = [] if means is None else list(means.columns)
@@ -160,7 +168,7 @@ def segment_table(
     )
     total = (
         dict.fromkeys(names, TOTAL)
-        | _row(analysis, buyers, medians.get(-1), totals, channel=None, total=True)
+        | _row(analysis, buyers, medians.get(-1), totals, None, population, total=True)
         | _means(means, buyers.index)
     )
     return pd.concat([table, pd.DataFrame([total])], ignore_index=True)
@@ -187,12 +195,14 @@ def _row(
     median_gap: float | None,
     totals: tuple[int, int],
     channel: str | None,
+    population: tuple[float, str],
     total: bool = False,
 ) -> dict[str, object]:
     """One segment's numbers. CAC: the channel's spend for a channel segment, the whole spend
-    for the total row, otherwise only a flat --cac (spend is not attributable to the segment)."""
+    for the total row, otherwise only a flat --cac (spend is not attributable to the segment).
+    Lifespan: the population's when the segment's own churn cannot be measured."""
     context = analysis.context(group, channel) if (total or channel) else analysis.flat_context()
-    k = kpis(group, context)
+    k = kpis(group, replace(context, population=population))
     scores = group["nps_score"] if "nps_score" in group.columns else None
     n = len(group)
     repeat_low, repeat_high = wilson_interval(int((group["orders"] >= 2).sum()), n)
@@ -221,22 +231,23 @@ def net_promoter_score(scores: pd.Series) -> float | None:
 
 
 def monthly_labels(edges: tuple[float, ...]) -> list[str]:
-    """``(1, 3)`` → ``under 1 a month``, ``1-3 a month``, ``3+ a month``."""
+    """``(1, 3)`` → ``under 1 a month``, ``1-3 a month``, ``3+ a month``, then the band of
+    customers too new to tell."""
     if not edges:
-        return ["any"]
+        return ["any", TOO_NEW]
     inner = [f"{low:g}-{high:g} a month" for low, high in itertools.pairwise(edges)]
-    return [f"under {edges[0]:g} a month", *inner, f"{edges[-1]:g}+ a month"]
+    return [f"under {edges[0]:g} a month", *inner, f"{edges[-1]:g}+ a month", TOO_NEW]
 
 
 def monthly_bands(orders: pd.Series, age_days: pd.Series, edges: tuple[float, ...]) -> pd.Series:
-    """Purchases per month of age (at least one month, so a new customer's first order is one
-    a month), in the bands between ``edges``."""
-    months = np.maximum((age_days.to_numpy(np.float64) + 1) / DAYS_PER_MONTH, 1.0)
-    rate = orders.to_numpy(np.float64) / months
+    """Purchases per month of age, in the bands between ``edges``; a customer younger than
+    ``TOO_NEW_DAYS`` has no rate to speak of yet (one order last week is not "4 a month")."""
+    age = age_days.to_numpy(np.float64)
+    rate = orders.to_numpy(np.float64) / ((age + 1) / DAYS_PER_MONTH)
     labels = np.asarray(monthly_labels(edges), dtype=object)
-    return pd.Series(
-        labels[np.searchsorted(np.asarray(edges), rate, side="right")], index=orders.index
-    )
+    band = np.searchsorted(np.asarray(edges), rate, side="right")
+    band[age < TOO_NEW_DAYS] = len(labels) - 1
+    return pd.Series(labels[band], index=orders.index)
 
 
 def order_bands(orders: pd.Series) -> pd.Series:

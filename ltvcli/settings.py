@@ -56,6 +56,8 @@ class Settings:
                 f"frequency_bands: increasing positive numbers of purchases a month, not {list(bands)}"
             )
         object.__setattr__(self, "frequency_bands", tuple(float(b) for b in bands))
+        if not isinstance(self.small_segment, int) or self.small_segment < 1:
+            raise ConfigError(f"small_segment: a number of customers, not {self.small_segment!r}")
         if self.ltv_basis is not None and self.ltv_basis not in LTV_BASES:
             raise ConfigError(f"--ltv-basis is one of {', '.join(LTV_BASES)}")
         if self.attr not in ("first", "last", "mode"):

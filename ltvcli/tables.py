@@ -9,6 +9,7 @@ CLI shows these, ``ltvcli.report`` composes them, and a library user gets what `
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import replace
 from typing import TYPE_CHECKING, cast
 
 import pandas as pd
@@ -27,7 +28,7 @@ from ltvcli.definition import Metric, kinds, labels
 from ltvcli.errors import ConfigError
 from ltvcli.intervals import INTERVAL_METRICS, interval_table
 from ltvcli.metrics import METRICS, headline
-from ltvcli.results import Result
+from ltvcli.results import EVERY_COLUMN, Result
 from ltvcli.segments import SEGMENT_METRICS, default_keys, segment_table
 
 if TYPE_CHECKING:  # the models (and SciPy) are imported only by the tables that predict
@@ -36,7 +37,6 @@ if TYPE_CHECKING:  # the models (and SciPy) are imported only by the tables that
 
 SEGMENT_MARGIN_COLUMNS = ["margin", "ltv_historical_margin", "ltv_formula_margin"]
 SEGMENT_PREDICTIONS = ("p_alive", "predicted_ltv", "total_ltv")
-EVERY_COLUMN = ("*",)  # the priority of a table whose columns were chosen: all or records
 
 # What a narrow terminal shows first (after the key columns), most important first.
 SEGMENT_PRIORITY = (
@@ -161,8 +161,8 @@ def segments(
     forecast: Forecast | None = None,
 ) -> Result:
     """``ltv segments``: the KPIs per segment (by default the acquisition channel, the city or
-    frequency bands), with the forecast's means per segment when asked."""
-    columns, priority = _chosen(columns, SEGMENT_PRIORITY)
+    frequency bands), with the forecast's means per segment when asked; ``columns``: as
+    ``select_columns``."""
     definitions = SEGMENT_METRICS
     means = None
     if forecast is not None:
@@ -182,15 +182,26 @@ def segments(
         table = table.drop(columns=SEGMENT_MARGIN_COLUMNS)
     if "nps_score" not in analysis.customers:
         table = table.drop(columns="nps")
-    if columns:
-        _check_columns(columns, table)
-        metric_keys = {m.key for m in definitions}
-        table = table[[c for c in table.columns if c not in metric_keys] + columns]
     notes = [
         f"attributes from each customer's {analysis.settings.attr} order; "
         f"as of {analysis.as_of_date}"
     ]
-    return _result(table, definitions, "Segments", notes, priority=priority, choosable=True)
+    result = _result(table, definitions, "Segments", notes, priority=SEGMENT_PRIORITY)
+    result.total_row = True
+    return select_columns(result, columns)
+
+
+def select_columns(result: Result, columns: list[str] | None) -> Result:
+    """``--columns`` on a table whose key columns (those no metric defines: the segment) lead:
+    the keys, then the chosen columns in their order; ``all`` or none chosen: every column.
+    The command applies it after its alerts have seen every column."""
+    columns, priority = _chosen(columns, result.priority)
+    chosen = replace(result, priority=priority, choosable=True)
+    if not columns:
+        return chosen
+    _check_columns(columns, result.frame)
+    keys = [c for c in result.frame.columns if c not in result.kinds]
+    return replace(chosen, frame=result.frame[keys + [c for c in columns if c not in keys]])
 
 
 def _chosen(
@@ -214,10 +225,12 @@ def intervals(analysis: Analysis, keys: list[str] | None = None, period: str = "
     """``ltv intervals``: one record for everyone, or a row per segment with ``keys``."""
     table = interval_table(analysis, keys, period)
     notes = [f"as of {analysis.as_of_date}; gaps are between distinct order days"]
-    return _result(
+    result = _result(
         table, INTERVAL_METRICS, "Repeat-purchase intervals", notes, record=not keys,
         priority=INTERVAL_PRIORITY,
     )  # fmt: skip
+    result.total_row = bool(keys)
+    return result
 
 
 def cohorts(

@@ -22,7 +22,7 @@ def test_conditions_compare_money_in_units_and_changes_in_percent():
         [parse_condition("aov < 3000"), parse_condition("aov > 2860"), parse_condition("cac > 1")],
         record,
     )
-    assert outcome.fired == ["aov < 3000 (it is 2859.92)"]
+    assert outcome.fired == ["aov < 3000 (it is 2,859.92)"]
     assert outcome.unknown == [
         "cannot check cac > 1: cac is unknown (no marketing spend: give --spend FILE or --cac)"
     ]
@@ -73,7 +73,7 @@ def test_compare_to_an_earlier_run(run_cli, tmp_path):
                     "--compare-to", str(last), "--fail-if", "customers down 10%",
                     "--fail-if", "aov down 50%")  # fmt: skip
     assert later.exit_code == 3
-    assert later.stderr.strip() == "ltv: alert: customers down 10% (it is 3319, was 3952: -16.0%)"
+    assert later.stderr.strip() == "ltv: alert: customers down 10% (it is 3,319, was 3,952: -16.0%)"
     report = tmp_path / "report.json"
     run_cli("report", ORDERS, "-q", "-o", str(report))
     assert json.loads(report.read_text())["kpis"]["customers"] == 3952  # at the top
@@ -113,4 +113,35 @@ def test_compute_columns_choose_kpis_and_alerts_still_see_them_all(run_cli):
     result = run_cli("compute", ORDERS, "-q", "-f", "csv", "--columns", "customers,repeat_rate",
                      "--fail-if", "aov > 1000")  # fmt: skip
     assert result.stdout.splitlines() == ["currency,customers,repeat_rate", ",3952,0.711032"]
-    assert result.exit_code == 3 and "aov > 1000 (it is 2859.92)" in result.stderr
+    assert result.exit_code == 3 and "aov > 1000 (it is 2,859.92)" in result.stderr
+
+
+def test_segment_alerts_see_every_column_and_say_why(run_cli, tmp_path):
+    base = ["segments", ORDERS, "--by", "city", "-q", "-f", "csv"]
+    hidden = run_cli(*base, "--columns", "customers", "--fail-if-any", "repeat_rate < 0.7")
+    assert hidden.exit_code == 3 and "Samara: repeat_rate < 0.7" in hidden.stderr
+    assert hidden.stdout.splitlines()[0] == "city,customers"
+    previous = json.loads(run_cli("segments", ORDERS, "--by", "city", "-q", "-f", "json").stdout)
+    last = tmp_path / "last.json"
+    last.write_text(json.dumps([r for r in previous if r["city"] != "Samara"]))
+    new = run_cli(*base, "--compare-to", str(last), "--fail-if-any", "customers down 20%")
+    assert new.exit_code == 4  # a new segment is unknown, not a usage error
+    assert "Samara: cannot check customers down 20%: the previous run has no Samara" in new.stderr
+    kpis = tmp_path / "kpis.json"
+    kpis.write_text(run_cli("compute", ORDERS, "-q", "-f", "json").stdout)
+    wrong = run_cli(*base, "--compare-to", str(kpis), "--fail-if-any", "customers down 20%")
+    assert wrong.exit_code == 2 and "not the JSON of ltv segments -f json" in wrong.stderr
+    city = run_cli(*base, "--spend", SPEND, "--fail-if-any", "ltv_cac_ratio < 3")
+    assert city.exit_code == 4 and "spend is attributed to channel segments only" in city.stderr
+
+
+def test_kpis_on_an_assumed_lifespan_are_not_checked(run_cli):
+    result = run_cli("compute", ORDERS, "--since", "2025-01-01", "--cac", "1500", "-q",
+                     "--fail-if", "ltv_cac_ratio > 1", "--fail-if", "ltv_formula > 1")  # fmt: skip
+    assert result.exit_code == 4
+    assert "cannot check ltv_cac_ratio > 1: the formula LTV rests on an assumed 1-year" in (
+        result.stderr
+    )
+    given = run_cli("compute", ORDERS, "--since", "2025-01-01", "--cac", "1500", "-q",
+                    "--lifespan", "2", "--fail-if", "ltv_cac_ratio > 1")  # fmt: skip
+    assert given.exit_code == 3

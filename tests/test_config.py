@@ -62,3 +62,25 @@ def test_rates_and_dates_in_the_spellings_people_use(run_cli, write, margin):
 def test_an_ambiguous_rate_is_refused(run_cli):
     assert run_cli("compute", ORDERS, "--margin", "30", "-q").exit_code == 2
     assert run_cli("compute", ORDERS, "--margin", "lots", "-q").exit_code == 2
+
+
+def test_config_paths_and_formats_do_what_a_cron_job_expects(run_cli, tmp_path, monkeypatch):
+    folder = tmp_path / "shop"
+    folder.mkdir()
+    (folder / "spend.csv").write_bytes((SAMPLE / "spend.csv").read_bytes())
+    (folder / "ltv.toml").write_text(
+        '[analysis]\nspend = "spend.csv"\n\n[output]\nformat = "csv"\n'
+    )
+    monkeypatch.chdir(tmp_path)  # elsewhere: the spend file is found next to the config
+    config = str(folder / "ltv.toml")
+    result = run_cli("compute", ORDERS, "--config", config, "-q", "-f", "json")
+    assert result.exit_code == 0, result.stderr
+    assert result.json["cac"] == 1649.04
+    run_cli("segments", ORDERS, "--config", config, "-q", "-o", str(tmp_path / "s.xlsx"))
+    assert (tmp_path / "s.xlsx").read_bytes()[:2] == b"PK"  # -o's extension wins over [output]
+    assert run_cli("segments", ORDERS, "--config", config, "-q").stdout.startswith("channel,")
+
+
+def test_an_unused_margin_is_said(run_cli):
+    result = run_cli("compute", ORDERS, "--margin", "0.3", "-f", "csv")
+    assert "ltv: --margin 0.3 is not used: the file has a cost column" in result.stderr

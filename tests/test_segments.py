@@ -131,25 +131,28 @@ def test_a_source_column_is_the_channel_not_lost(write):
 
 
 def test_frequency_is_purchases_a_month_of_age():
-    # ages in days: a month is 365.25 / 12 days, and at least one month counts
+    # ages in days: a month is 365.25 / 12 days; under 90 days a customer is too new to band
     orders = pd.Series([1, 1, 2, 9, 30, 4])
-    age = pd.Series([0, 400, 121, 90, 300, 29])  # 1 in the first month; 1 in 13 months...
+    age = pd.Series([0, 400, 121, 90, 300, 29])
     assert list(monthly_bands(orders, age, (0.25, 0.5, 1.0, 3.0))) == [
-        "1-3 a month",  # 1 order, new: one a month
+        "under 3 months old",  # 1 order today
         "under 0.25 a month",  # 1 in 13.2 months
         "0.25-0.5 a month",  # 2 in 4.0 months = 0.497
         "3+ a month",  # 9 in 2.99 months = 3.01
         "3+ a month",  # 30 in 9.9 months
-        "3+ a month",  # 4 in the first month
+        "under 3 months old",  # 4 in the first month
     ]
-    assert list(monthly_bands(orders, age, (3.0,))) == ["under 3 a month"] * 3 + ["3+ a month"] * 3
+    assert list(monthly_bands(orders, age, (3.0,))) == [
+        "under 3 months old", "under 3 a month", "under 3 a month", "3+ a month", "3+ a month",
+        "under 3 months old",
+    ]  # fmt: skip
 
 
 def test_frequency_bands_from_the_settings(write):
-    path = write("o.csv", "customer,date,amount\na,2024-01-01,1\na,2024-01-20,1\nb,2024-01-01,1\n")
-    analysis = analyse(
-        load_orders(str(path)), Settings(as_of=dt.date(2024, 2, 15), frequency_bands=[1])
-    )
+    rows = [f"a,2024-0{m}-01,1" for m in (1, 2, 3, 4)] + ["a,2024-04-10,1", "b,2024-01-01,1"]
+    path = write("o.csv", "customer,date,amount\n" + "\n".join(rows) + "\n")
+    settings = Settings(as_of=dt.date(2024, 4, 15), frequency_bands=[1])  # 105 days old
+    analysis = analyse(load_orders(str(path)), settings)  # a: 5 in 3.5 months; b: 1
     table = segment_table(analysis, ["frequency"])
     assert list(table["frequency"]) == ["under 1 a month", "1+ a month", TOTAL]
     assert list(table["customers"]) == [1, 1, 2]
@@ -205,3 +208,16 @@ def test_small_segments_are_marked_with_their_intervals(write):
         load_orders(str(write("o.csv", "\n".join(rows) + "\n"))), Settings(small_segment=5)
     )
     assert segment_table(wide, ["city"])["confidence"].isna().all()
+
+
+def test_segments_too_young_for_churn_take_the_population_lifespan():
+    from helpers.paths import SAMPLE
+
+    analysis = analyse(load_orders(str(SAMPLE / "orders.csv")))
+    table = segment_table(analysis, ["cohort"], "quarter").set_index("cohort")
+    [everyone] = analysis.kpis()
+    young = table.loc["2025-Q1"]
+    assert young["lifespan_basis"] == "population" and pd.isna(young["churn_rate"])
+    expected = round(young["aov"] * young["purchase_frequency"] * everyone["lifespan_years"])
+    assert abs(young["ltv_formula"] - expected) <= 1  # cents
+    assert table.loc["2023-Q1", "lifespan_basis"] == "churn"

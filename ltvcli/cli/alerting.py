@@ -28,14 +28,19 @@ class Alerts:
     conditions: tuple[Condition, ...] = ()
     previous: object = None  # the JSON of --compare-to
 
-    def raise_if(self, records: Iterable[tuple[str, Record, Record | None]]) -> None:
-        """Check each ``(label, record, previous record)``; print the alerts, exit 3 or 4."""
+    def raise_if(
+        self,
+        records: Iterable[tuple[str, Record, Record | None]],
+        why: Mapping[str, str] | None = None,
+    ) -> None:
+        """Check each ``(label, record, previous record)``; print the alerts, exit 3 or 4.
+        ``why``: the reasons of unknown KPIs where the command knows better (``evaluate``)."""
         if not self.conditions:
             return
         fired: list[str] = []
         unknown: dict[str, list[str]] = {}  # message -> the records it is about
         for label, record, previous in records:
-            outcome = evaluate(self.conditions, record, previous, label)
+            outcome = evaluate(self.conditions, record, previous, label, why)
             fired += outcome.fired
             for message in outcome.unknown:
                 unknown.setdefault(message, []).append(label)
@@ -65,7 +70,7 @@ class Alerts:
         if isinstance(by_currency, dict):  # compute with several currencies
             # a record of ``ltv compute -f json``, as the file says
             return cast(Record | None, by_currency.get(currency or ""))
-        return data
+        return data if data.get("currency") == currency else None  # one currency: the same?
 
     def previous_rows(self, keys: Sequence[str]) -> dict[tuple[str, ...], Record]:
         """The rows of a previous ``ltv segments -f json`` by their segment keys."""
@@ -74,8 +79,14 @@ class Alerts:
 
 
 def alerts_from(
-    conditions: list[str] | None, compare_to: str | None, metrics: Sequence[Metric], flag: str
+    conditions: list[str] | None,
+    compare_to: str | None,
+    metrics: Sequence[Metric],
+    flag: str,
+    rows: bool = False,
 ) -> Alerts:
+    """The conditions and the earlier run's JSON, read now (usage errors before any work):
+    ``rows``, a list of rows (``ltv segments -f json``), else one object (compute, report)."""
     parsed = tuple(parse_condition(c, metrics, flag) for c in conditions or [])
     relative = [c for c in parsed if c.relative]
     if relative and not compare_to:
@@ -92,6 +103,9 @@ def alerts_from(
             raise ConfigError(
                 f"--compare-to {compare_to}: {reason} (give the JSON of an earlier run)"
             ) from None
+        if isinstance(previous, list) != rows:
+            what = "ltv segments -f json" if rows else "ltv compute -f json or a report's .json"
+            raise ConfigError(f"--compare-to {compare_to}: not the JSON of {what}")
     return Alerts(parsed, previous)
 
 

@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Annotated, TypeVar, cast
 import typer
 
 from ltvcli.cli.errors import handle_errors
-from ltvcli.render.formats import OutputFormat
+from ltvcli.render.formats import OutputFormat, extension_format
 
 if TYPE_CHECKING:
     from ltvcli.results import Result
@@ -288,15 +288,16 @@ def files_or_stdin(files: list[str] | None) -> list[str]:
 def _output_defaults(kwargs: dict[str, object]) -> dict[str, object]:
     """``--format`` and ``--lang`` not given: ``ltv.toml``'s ``[output]`` says (flags win);
     with ``lang = "ru"`` a ``.csv`` file is written for Excel (``--excel``)."""
+    output = cast(str | None, kwargs.get("output"))
     wanted: list[str] = [k for k in ("fmt", "lang") if k in kwargs and kwargs[k] is None]
-    if kwargs.get("excel") is False and str(kwargs.get("output") or "").lower().endswith(".csv"):
+    if kwargs.get("excel") is False and extension_format(output) is OutputFormat.csv:
         wanted.append("excel")
     if not wanted:
         return kwargs
     from ltvcli.options import output_defaults
 
     defaults = output_defaults(cast(str | None, kwargs.get("config")))  # --config's value
-    if "fmt" in wanted and "format" in defaults:
+    if "fmt" in wanted and "format" in defaults and not extension_format(output):  # -o's wins
         formats = [f.value for f in OutputFormat]
         if defaults["format"] not in formats:
             from ltvcli.errors import ConfigError

@@ -126,7 +126,8 @@ def block_size_for(budget: int) -> int:
     """Bytes of text per block: 32 MB, less under a small budget. pyarrow's streaming reader
     holds parsed blocks ahead of the one being read, about 35 times a block's size in all
     (measured on a 12-column export), and the rows of a block take about ten times its size
-    once normalised: a block of 1/160 of the budget keeps the reading to a third of it."""
+    once normalised: a block of 1/100 of the budget keeps the reading to about half of it
+    (512 KB at least: smaller blocks cost more in per-block work than they save)."""
     return int(min(32 << 20, max(512 << 10, budget // 100)))
 
 

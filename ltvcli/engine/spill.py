@@ -24,6 +24,7 @@ import pyarrow.compute as pc
 from ltvcli.io.atomic import alive, hold_sigterm, release_sigterm
 
 _OPTIONS = pa.ipc.IpcWriteOptions(compression="lz4")
+MAX_OPEN = 64  # files kept open for appending, far below the usual limit of 256 or 1024
 _TEXT = pa.dictionary(pa.int32(), pa.string())
 
 
@@ -126,12 +127,16 @@ class SpillFiles:
     def write(self, partition: int, table: pa.Table) -> None:
         if partition not in self._open or not self._open[partition][2].equals(table.schema):
             self._close(partition)
+            if len(self._open) >= MAX_OPEN:  # the least recently written goes on in a new file
+                self._close(next(iter(self._open)))
             path = os.path.join(self.path, f"part-{partition:05d}-{self._made:06d}.arrows")
             self._made += 1
             self._files[partition].append(path)
             sink = pa.OSFile(path, "wb")
             writer = pa.ipc.new_stream(sink, table.schema, options=_OPTIONS)
             self._open[partition] = (sink, writer, table.schema)
+        else:
+            self._open[partition] = self._open.pop(partition)  # now the most recently written
         self._open[partition][1].write_table(table)
 
     def _close(self, partition: int) -> None:

@@ -35,6 +35,11 @@ _EXTENSIONS = {
 }
 
 
+def extension_format(output: str | None) -> OutputFormat | None:
+    """The format ``-o``'s extension names, if it names one."""
+    return _EXTENSIONS.get(Path(output).suffix.lower()) if output else None
+
+
 def choose_format(
     fmt: OutputFormat | None, output: str | None, stdout_isatty: bool
 ) -> OutputFormat:

@@ -21,7 +21,7 @@ from rich.table import Table
 from rich.text import Text
 
 from ltvcli.render.cells import MISSING, human_text, terminal_text
-from ltvcli.results import Result
+from ltvcli.results import EVERY_COLUMN, Result
 
 TERMINAL_ROWS = 100  # a terminal shows the head of a long table; files get every row
 KEY_WIDTH = 30  # a longer key (an e-mail, several attributes) wraps within this many characters
@@ -60,10 +60,15 @@ def print_table(result: Result, stream: IO[str], terminal: bool) -> None:
         width=None if terminal else 10_000,
     )
     notes = list(result.notes)
-    if result.record:
-        console.print(_record_table(result))
+    if result.record:  # transposed: a row a metric, a column a currency; else a block each
+        transposed = _record_columns(result)
+        shown = fit(transposed, EVERY_COLUMN, console.width) if terminal else transposed
+        if shown:
+            console.print(_table(result, shown, sized=terminal))
+        else:
+            _print_records(console, result, _columns(result, result.frame))
     else:
-        frame = result.frame.head(TERMINAL_ROWS) if terminal else result.frame
+        frame = _head(result) if terminal else result.frame
         columns = _columns(result, frame)
         shown = fit(columns, result.priority, console.width) if terminal else columns
         if shown:
@@ -81,7 +86,7 @@ def print_table(result: Result, stream: IO[str], terminal: bool) -> None:
             notes.insert(
                 0,
                 f"first {TERMINAL_ROWS} of {len(result.frame):,} rows; "
-                "--top N, -f csv or -o FILE for all",
+                "-f csv or -o FILE for all",
             )
     for note in notes:
         console.print(Text(note, style="dim" if terminal else ""))
@@ -96,8 +101,8 @@ def table_text(result: Result) -> str:
 def fit(columns: list[_Column], priority: tuple[str, ...], width: int) -> list[_Column]:
     """The key columns, then the others by ``priority`` (the rest after, in their order; empty
     columns last) up to the first that would not fit ``width``; shown in their own order. Empty when not even the key
-    and one other column fit, or when every column is wanted (``priority`` ``("*",)``) and
-    they do not all fit."""
+    and one other column fit, or when every column is wanted (``EVERY_COLUMN``) and they do
+    not all fit."""
     keys: list[_Column] = []
     for column in columns:
         if not column.text or len(keys) == len(columns) - 1:
@@ -113,7 +118,7 @@ def fit(columns: list[_Column], priority: tuple[str, ...], width: int) -> list[_
             break
         chosen.append(column)
         room -= column.width + _EDGES
-    if not chosen or (priority == ("*",) and len(chosen) < len(rest)):
+    if not chosen or (priority == EVERY_COLUMN and len(chosen) < len(rest)):
         return []
     return [c for c in columns if c in keys or c in chosen]
 
@@ -160,16 +165,25 @@ def _print_records(console: Console, result: Result, columns: list[_Column]) -> 
         console.print()
 
 
-def _record_table(result: Result) -> Table:
-    """A KPI record transposed: a row a metric, a column a currency."""
-    table = Table(title=_title(result), title_justify="left", header_style="bold")
-    table.add_column("Metric")
-    for header in result.record_headers():
-        table.add_column(Text(terminal_text(header)), justify="right")
-    for column in result.record_rows():
-        cells = [result.label(column), *human_text(result.frame[column], result.kind(column))]
-        table.add_row(*(Text(terminal_text(str(c))) for c in cells))
-    return table
+def _head(result: Result) -> pd.DataFrame:
+    """The rows a terminal shows: the first TERMINAL_ROWS, and the total row if any."""
+    frame = result.frame
+    if len(frame) <= TERMINAL_ROWS:
+        return frame
+    if result.total_row:
+        return pd.concat([frame.head(TERMINAL_ROWS - 1), frame.tail(1)])
+    return frame.head(TERMINAL_ROWS)
+
+
+def _record_columns(result: Result) -> list[_Column]:
+    """A KPI record transposed: the metrics' labels, then a column of values per currency."""
+    metrics = result.record_rows()
+    values = [human_text(result.frame[m], result.kind(m)) for m in metrics]
+    labels = [terminal_text(result.label(m)) for m in metrics]
+    return [_Column("metric", "Metric", labels, True)] + [
+        _Column(header, terminal_text(header), [terminal_text(str(v[i])) for v in values], False)
+        for i, header in enumerate(result.record_headers())
+    ]
 
 
 def _title(result: Result) -> str | None:

@@ -250,7 +250,11 @@ def test_shell_completion_completes_commands_and_flags():
     from pathlib import Path
 
     ltv = str(Path(sys.executable).parent / "ltv")
-    shown = subprocess.run([ltv, "--show-completion", "bash"], capture_output=True, text=True)
+    # the shell is detected from the parent process; Typer's test switch names it instead
+    env = {**os.environ, "_TYPER_COMPLETE_TEST_DISABLE_SHELL_DETECTION": "1"}
+    shown = subprocess.run(
+        [ltv, "--show-completion", "bash"], capture_output=True, text=True, env=env
+    )
     assert shown.returncode == 0 and "_ltv_completion" in shown.stdout
 
     def complete(words: str) -> list[str]:

@@ -85,7 +85,7 @@ def test_a_pipe_keeps_every_column():
         capture_output=True, check=True, text=True,
     ).stdout  # fmt: skip
     assert "more columns" not in piped
-    assert len(body_rows(piped)[0]) == 26  # the city and 25 metrics (NPS needs --customers)
+    assert len(body_rows(piped)[0]) == 27  # the city and 26 metrics (NPS needs --customers)
 
 
 def test_customers_fit_and_every_column_asked_for_shows_as_records():
@@ -98,3 +98,14 @@ def test_customers_fit_and_every_column_asked_for_shows_as_records():
     assert "more columns" not in records and "│" not in records
     assert re.search(r"^Historical LTV \(mean\)\s+14,904\.88\s*$", records, re.M)
     assert records.count("Moscow") == 1 and "Net revenue" in records
+
+
+def test_a_long_table_keeps_its_total_row(tmp_path):
+    rows = ["customer,date,amount,city"]
+    rows += [f"c{i},2024-0{1 + i % 9}-1{i % 9},{100 + i % 50},city{i % 150}" for i in range(3000)]
+    path = tmp_path / "many.csv"
+    path.write_text("\n".join(rows) + "\n")
+    screen = on_terminal("segments", str(path), "--by", "city", columns=100)
+    body = body_rows(screen)
+    assert len(body) == 100 and body[-1][0] == "(total)" and body[-1][1] == "3,000"
+    assert "first 100 of 151 rows; -f csv or -o FILE for all" in screen

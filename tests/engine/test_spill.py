@@ -56,3 +56,17 @@ def test_blocks_with_the_same_columns_share_a_file_and_other_columns_start_one()
         spill.write_split(pa.table({"city": pa.array(["g"])}), np.zeros(1, np.int64))
         assert spill.read(0).column("city").to_pylist() == ["g"]  # written after the read
         assert spill.read(1).column("city").to_pylist() == ["f"]
+
+
+def test_no_more_files_open_than_the_bound(monkeypatch):
+    from ltvcli.engine import spill as module
+
+    monkeypatch.setattr(module, "MAX_OPEN", 3)
+    keys = np.arange(40) % 10  # ten partitions written in turn, four times each
+    with SpillFiles(10) as spill:
+        for block in np.split(keys, 4):
+            spill.write_split(pa.table({"key": block}), block)
+            spill._wait()
+            assert len(spill._open) <= 3
+        for p in range(10):
+            assert spill.read(p).column("key").to_pylist() == [p] * 4

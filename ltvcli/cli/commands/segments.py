@@ -24,6 +24,7 @@ from ltvcli.cli.groups import analysis_options, forecast_options
 from ltvcli.cli.requests import AnalysisRequest
 
 if TYPE_CHECKING:
+    from ltvcli.analysis import Analysis
     from ltvcli.models.predict import Forecast
 
 
@@ -79,13 +80,12 @@ def segments(
         ltv segments orders.csv --by channel --predict --horizon 1y
         ltv segments orders.csv --by channel --fail-if-any 'repeat_rate < 0.2' -q
     """
-    import itertools
 
     from ltvcli import tables
     from ltvcli.customer_file import join_customer_file
     from ltvcli.segments import SEGMENT_METRICS, TOTAL
 
-    alerts = alerts_from(fail_if_any, compare_to, SEGMENT_METRICS, "--fail-if-any")
+    alerts = alerts_from(fail_if_any, compare_to, SEGMENT_METRICS, "--fail-if-any", rows=True)
 
     result = analysis.run()
     joined = []
@@ -96,14 +96,29 @@ def segments(
         )
     keys = comma_list(by, "--by")
     wanted = comma_list(columns, "--columns")
-    table = tables.segments(result, keys, period, min_customers, wanted, forecast)
-    table.notes[:0] = joined  # what the join matched, before the table's own notes
-    show(table, fmt, output, result.as_of_date, excel=excel)
-    names = list(itertools.takewhile(lambda c: table.kind(c) == "text", table.frame.columns))
+    full = tables.segments(result, keys, period, min_customers, None, forecast)
+    full.notes[:0] = joined  # what the join matched, before the table's own notes
+    show(tables.select_columns(full, wanted), fmt, output, result.as_of_date, excel=excel)
+    names = [c for c in full.frame.columns if c not in full.kinds]  # the segment keys
     before = alerts.previous_rows(names)
-    records = cast(list[Record], table.frame.to_dict("records"))  # the columns are names
+    records = cast(list[Record], full.frame.to_dict("records"))  # every column, as shown or not
     alerts.raise_if(
-        (" / ".join(k), row, before.get(k))
-        for row in records
-        if (k := tuple(str(row[n]) for n in names))[0] != TOTAL
+        (
+            (" / ".join(k), row, before.get(k))
+            for row in records
+            if (k := tuple(str(row[n]) for n in names))[0] != TOTAL
+        ),
+        _why_unknown(result, names),
     )
+
+
+def _why_unknown(analysis: "Analysis", names: list[str]) -> dict[str, str]:
+    """Why a segment's CAC (and what rests on it) is unknown: spend is attributed to channel
+    segments only, and a channel with no rows in the spend file has none."""
+    if analysis.spend is None:
+        return {}
+    if names == [analysis.channel]:
+        why = "the spend file has no rows for this channel"
+    else:
+        why = "spend is attributed to channel segments only: --by the channel column, or --cac"
+    return dict.fromkeys(("cac", "ltv_cac_ratio"), why)
