@@ -117,7 +117,7 @@ def _previous(
 
 
 def _titled(result: Result, title: str) -> Result:
-    """A command's table in a report: titled by its words key (``ltvcli.render.report.i18n``);
+    """A command's table in a report: titled by its words key (``ltvcli.render.i18n``);
     the command's notes are the report's own sections."""
     return replace(result, title=title, notes=[])
 

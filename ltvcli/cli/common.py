@@ -15,6 +15,7 @@ import typer
 
 from ltvcli.cli.errors import handle_errors
 from ltvcli.render.formats import OutputFormat, extension_format
+from ltvcli.render.i18n import LANGUAGES
 
 if TYPE_CHECKING:
     from ltvcli.results import Result
@@ -102,6 +103,16 @@ Output = Annotated[
         rich_help_panel=OUTPUT, callback=_output_path,
     ),
 ]  # fmt: skip
+Lang = Annotated[
+    str | None,
+    typer.Option(
+        "--lang",
+        help="en or ru: the language of tables, notes and reports for people (CSV, JSON and "
+        "Parquet stay the same) [default: ltv.toml's [output] lang, else the locale].",
+        rich_help_panel=OUTPUT,
+        callback=lambda value: choice(value, LANGUAGES),
+    ),
+]
 Excel = Annotated[
     bool,
     typer.Option(
@@ -248,15 +259,19 @@ def show(
     output: str | None,
     as_of: dt.date | None = None,
     excel: bool = False,
+    lang: str | None = None,
 ) -> None:
     """Render a result: the format from --format, -o's extension, or the terminal; ``-o``'s
-    template filled with ``as_of``; ``excel``: CSV for Excel (``--excel``)."""
+    template filled with ``as_of``; ``excel``: CSV for Excel (``--excel``); ``lang``: the
+    language of a table for people (default: the locale's)."""
     from ltvcli.render.emit import emit
     from ltvcli.render.formats import choose_format
+    from ltvcli.render.i18n import Words, default_language
 
     output = fill_output(output, as_of) if output else output
     terminal = sys.stdout.isatty()
-    emit(result, choose_format(fmt, output, terminal), output, sys.stdout, terminal, excel)
+    words = Words(lang or default_language(), None)
+    emit(result, choose_format(fmt, output, terminal), output, sys.stdout, terminal, excel, words)
 
 
 def show_document(

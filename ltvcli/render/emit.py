@@ -25,6 +25,7 @@ from ltvcli.render.cells import (
     neutral_name,
 )
 from ltvcli.render.formats import BINARY, OutputFormat
+from ltvcli.render.i18n import Words
 from ltvcli.results import Result
 
 XLSX_MAX_ROWS = 1_048_575
@@ -39,13 +40,14 @@ def emit(
     stdout: TextIO,
     terminal: bool = False,
     excel: bool = False,
+    words: Words | None = None,
 ) -> None:
     """Render ``result`` as ``fmt`` to the file ``output`` (atomically) or to ``stdout``;
     ``excel``: CSV as a Russian (or German...) Excel opens it with a double click."""
     if fmt is OutputFormat.table and output is None:
         from ltvcli.render.table import print_table
 
-        print_table(result, stdout, terminal)
+        print_table(result, stdout, terminal, words)
         return
     if fmt in BINARY and output is None and terminal:
         raise ConfigError(f"{fmt} output is binary: give -o FILE or pipe it")

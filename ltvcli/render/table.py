@@ -20,7 +20,8 @@ from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
-from ltvcli.render.cells import MISSING, human_text, terminal_text
+from ltvcli.render.cells import MISSING, human_text, json_values, terminal_text
+from ltvcli.render.i18n import Words
 from ltvcli.results import EVERY_COLUMN, Result
 
 TERMINAL_ROWS = 100  # a terminal shows the head of a long table; files get every row
@@ -51,7 +52,11 @@ class _Column:
         return all(cell == MISSING for cell in self.cells)
 
 
-def print_table(result: Result, stream: IO[str], terminal: bool) -> None:
+def print_table(
+    result: Result, stream: IO[str], terminal: bool, words: Words | None = None
+) -> None:
+    """``words``: the language of the labels, numbers and notes (English when None)."""
+    words = words or Words("en", None)
     console = Console(
         file=stream,
         force_terminal=terminal,
@@ -61,35 +66,32 @@ def print_table(result: Result, stream: IO[str], terminal: bool) -> None:
     )
     notes = list(result.notes)
     if result.record:  # transposed: a row a metric, a column a currency; else a block each
-        transposed = _record_columns(result)
+        transposed = _record_columns(result, words)
         shown = fit(transposed, EVERY_COLUMN, console.width) if terminal else transposed
         if shown:
-            console.print(_table(result, shown, sized=terminal))
+            console.print(_table(result, shown, terminal, words))
         else:
-            _print_records(console, result, _columns(result, result.frame))
+            _print_records(console, result, _columns(result, result.frame, words), words)
     else:
         frame = _head(result) if terminal else result.frame
-        columns = _columns(result, frame)
+        columns = _columns(result, frame, words)
         shown = fit(columns, result.priority, console.width) if terminal else columns
         if shown:
-            console.print(_table(result, shown, sized=terminal))
+            console.print(_table(result, shown, terminal, words))
         else:
-            _print_records(console, result, columns)
+            _print_records(console, result, columns, words)
         if hidden := [c.name for c in columns if shown and c not in shown]:
             ways = "--columns all, -f csv" if result.choosable else "-f csv"
             notes.insert(
-                0,
-                f"{len(hidden)} more columns ({', '.join(hidden)}): "
-                f"{ways} or -o FILE.xlsx show every column",
+                0, words("hidden_columns", n=len(hidden), names=", ".join(hidden), ways=ways)
             )
         if terminal and len(result.frame) > TERMINAL_ROWS:
-            notes.insert(
-                0,
-                f"first {TERMINAL_ROWS} of {len(result.frame):,} rows; "
-                "-f csv or -o FILE for all",
+            rows = (
+                f"{len(result.frame):,}" if words.lang == "en" else words.count(len(result.frame))
             )
+            notes.insert(0, words("first_rows", shown=TERMINAL_ROWS, rows=rows))
     for note in notes:
-        console.print(Text(note, style="dim" if terminal else ""))
+        console.print(Text(words.note(note), style="dim" if terminal else ""))
 
 
 def table_text(result: Result) -> str:
@@ -123,21 +125,36 @@ def fit(columns: list[_Column], priority: tuple[str, ...], width: int) -> list[_
     return [c for c in columns if c in keys or c in chosen]
 
 
-def _columns(result: Result, frame: pd.DataFrame) -> list[_Column]:
+def _columns(result: Result, frame: pd.DataFrame, words: Words) -> list[_Column]:
     return [
         _Column(
             name,
-            terminal_text(result.label(name)),
-            [terminal_text(str(v)) for v in human_text(frame[name], result.kind(name))],
+            terminal_text(words.label(name, result.label(name))),
+            _cells(frame[name], result.kind(name), words),
             result.kind(name) == "text",
         )
         for name in frame.columns
     ]
 
 
-def _table(result: Result, columns: list[_Column], sized: bool) -> Table:
+def _cells(values: pd.Series, kind: str, words: Words) -> list[str]:
+    """A column for people: ``human_text`` in English; in another language its numbers, and
+    the tool's own words (statuses, verdicts), as ``words`` writes them (money without a
+    currency sign: a table's currency is in its notes or its currency column)."""
+    if words.lang == "en":
+        return [terminal_text(str(v)) for v in human_text(values, kind)]
+    cells = []
+    for value in json_values(values, kind):
+        if kind == "money" and isinstance(value, int | float):
+            cells.append(words.number(value, 2))
+        else:
+            cells.append(terminal_text(words.cell(value, kind)))
+    return cells
+
+
+def _table(result: Result, columns: list[_Column], sized: bool, words: Words) -> Table:
     """``sized``: every column at the width ``fit`` counted on, so rich squeezes none."""
-    table = Table(title=_title(result), title_justify="left", header_style="bold")
+    table = Table(title=_title(result, words), title_justify="left", header_style="bold")
     for column in columns:
         table.add_column(
             Text(column.label, overflow="fold", no_wrap=False),
@@ -151,9 +168,9 @@ def _table(result: Result, columns: list[_Column], sized: bool) -> Table:
     return table
 
 
-def _print_records(console: Console, result: Result, columns: list[_Column]) -> None:
+def _print_records(console: Console, result: Result, columns: list[_Column], words: Words) -> None:
     """Each row as a block of ``label  value`` lines: for tables too wide for the terminal."""
-    if title := _title(result):
+    if title := _title(result, words):
         console.print(Text(title, style="bold"))
     for i in range(len(columns[0].cells) if columns else 0):
         block = Table(show_header=False, box=None, padding=(0, 1, 0, 0))
@@ -175,16 +192,16 @@ def _head(result: Result) -> pd.DataFrame:
     return frame.head(TERMINAL_ROWS)
 
 
-def _record_columns(result: Result) -> list[_Column]:
+def _record_columns(result: Result, words: Words) -> list[_Column]:
     """A KPI record transposed: the metrics' labels, then a column of values per currency."""
     metrics = result.record_rows()
-    values = [human_text(result.frame[m], result.kind(m)) for m in metrics]
-    labels = [terminal_text(result.label(m)) for m in metrics]
-    return [_Column("metric", "Metric", labels, True)] + [
-        _Column(header, terminal_text(header), [terminal_text(str(v[i])) for v in values], False)
+    values = [_cells(result.frame[m], result.kind(m), words) for m in metrics]
+    labels = [terminal_text(words.label(m, result.label(m))) for m in metrics]
+    return [_Column("metric", words("Metric"), labels, True)] + [
+        _Column(header, terminal_text(words(header)), [v[i] for v in values], False)
         for i, header in enumerate(result.record_headers())
     ]
 
 
-def _title(result: Result) -> str | None:
-    return terminal_text(result.title) if result.title else None
+def _title(result: Result, words: Words) -> str | None:
+    return terminal_text(words(result.title)) if result.title else None

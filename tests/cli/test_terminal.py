@@ -109,3 +109,28 @@ def test_a_long_table_keeps_its_total_row(tmp_path):
     body = body_rows(screen)
     assert len(body) == 100 and body[-1][0] == "(total)" and body[-1][1] == "3,000"
     assert "first 100 of 151 rows; -f csv or -o FILE for all" in screen
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["compute", "--spend", str(SAMPLE / "spend.csv")],
+        ["segments"],
+        ["segments", "--by", "Город,Канал"],
+        ["customers", "--top", "5", "--sort", "net_revenue"],
+        ["intervals", "--by", "Город"],
+        ["cohorts"],
+        ["cohorts", "--trend"],
+    ],
+)
+def test_every_table_in_russian(args):
+    """--lang ru: titles, labels, numbers and notes in Russian; Latin words only where allowed
+    (data, column keys, flags, acronyms: ``helpers.latin``)."""
+    from helpers.latin import data_words, latin_words, metric_keys
+
+    orders = str(SAMPLE / "orders_ru.csv")
+    screen = on_terminal(args[0], orders, *args[1:], "--lang", "ru", columns=120)
+    allowed = data_words(orders, str(SAMPLE / "spend.csv")) | metric_keys()
+    assert latin_words(screen, allowed) == set(), screen
+    assert max(len(line) for line in screen.splitlines()) <= 120
+    assert not re.search(r"\d,\d{3}\b", screen)  # thousands are spaces in Russian

@@ -84,7 +84,7 @@ def test_russian_labels_and_money(run_cli, tmp_path):
     assert run_cli("report", ORDERS, "--currency", "RUB", "--lang", "ru", "-o", path).exit_code == 0
     text = path.read_text()
     assert "Отчёт о пожизненной ценности клиентов" in text and 'lang="ru"' in text
-    assert "59\u202f351\u202f837,70\u00a0₽" in text  # net revenue
+    assert "59\u00a0351\u00a0837,70\u00a0₽" in text  # net revenue (CLDR: no-break spaces)
     assert "Хорошие клиенты, которых мы теряем" in text
 
 

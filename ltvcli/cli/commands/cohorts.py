@@ -10,6 +10,7 @@ from ltvcli.cli.common import (
     Debug,
     Excel,
     Format,
+    Lang,
     Output,
     Period,
     Quiet,
@@ -53,6 +54,7 @@ def cohorts(
     fmt: Format = None,
     output: Output = None,
     excel: Excel = False,
+    lang: Lang = None,
     quiet: Quiet = False,
     debug: Debug = False,
 ) -> None:
@@ -78,7 +80,7 @@ def cohorts(
         raise ConfigError(f"--metric is one of {', '.join(MATRIX_METRICS)}")
     result = analysis.run(keep_ledger=True)
     if show_trend:
-        show(tables.trend(result, period), fmt, output, result.as_of_date, excel=excel)
+        show(tables.trend(result, period), fmt, output, result.as_of_date, excel=excel, lang=lang)
     else:
         show(
             tables.cohorts(result, period, metric, long),
@@ -86,4 +88,5 @@ def cohorts(
             output,
             result.as_of_date,
             excel=excel,
+            lang=lang,
         )

@@ -9,6 +9,7 @@ from ltvcli.cli.common import (
     Debug,
     Excel,
     Format,
+    Lang,
     Output,
     Quiet,
     comma_list,
@@ -32,6 +33,7 @@ def compute(
     fmt: Format = None,
     output: Output = None,
     excel: Excel = False,
+    lang: Lang = None,
     quiet: Quiet = False,
     debug: Debug = False,
 ) -> None:
@@ -57,7 +59,7 @@ def compute(
     alerts = alerts_from(fail_if, compare_to, METRICS, "--fail-if")
     analysed = analysis.run()
     result = tables.compute(analysed, forecast, comma_list(columns, "--columns"))
-    show(result, fmt, output, analysed.as_of_date, excel=excel)
+    show(result, fmt, output, analysed.as_of_date, excel=excel, lang=lang)
     records = analysed.kpis()  # every KPI, whatever --columns shows
     alerts.raise_if(
         (

@@ -11,6 +11,7 @@ from ltvcli.cli.common import (
     Debug,
     Excel,
     Format,
+    Lang,
     Output,
     Quiet,
     Sort,
@@ -55,6 +56,7 @@ def customers(
     fmt: Format = None,
     output: Output = None,
     excel: Excel = False,
+    lang: Lang = None,
     quiet: Quiet = False,
     debug: Debug = False,
 ) -> None:
@@ -80,10 +82,10 @@ def customers(
         with analysis.stream_customers(fmt, output) as stream:
             if stream is not None:  # more customers than memory holds: a slice at a time
                 table = tables.customer_slices(stream, comma_list(columns, "--columns"))
-                show(table, fmt, output, stream.as_of_date, excel=excel)
+                show(table, fmt, output, stream.as_of_date, excel=excel, lang=lang)
                 return
     result = analysis.run()
     wanted = comma_list(columns, "--columns")
     statuses = comma_list(status, "--status")
     table = tables.customers(result, statuses, sort, ascending, top, rfm, wanted, forecast)
-    show(table, fmt, output, result.as_of_date, excel=excel)
+    show(table, fmt, output, result.as_of_date, excel=excel, lang=lang)

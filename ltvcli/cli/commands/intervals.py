@@ -6,6 +6,7 @@ from ltvcli.cli.common import (
     Debug,
     Excel,
     Format,
+    Lang,
     Output,
     Period,
     Quiet,
@@ -25,6 +26,7 @@ def intervals(
     fmt: Format = None,
     output: Output = None,
     excel: Excel = False,
+    lang: Lang = None,
     quiet: Quiet = False,
     debug: Debug = False,
 ) -> None:
@@ -45,4 +47,4 @@ def intervals(
 
     result = analysis.run()
     table = tables.intervals(result, comma_list(by, "--by"), period)
-    show(table, fmt, output, result.as_of_date, excel=excel)
+    show(table, fmt, output, result.as_of_date, excel=excel, lang=lang)

@@ -13,6 +13,7 @@ from ltvcli.cli.common import (
     Excel,
     Format,
     Horizon,
+    Lang,
     ModelName,
     Output,
     Quiet,
@@ -69,6 +70,7 @@ def predict(
     fmt: Format = None,
     output: Output = None,
     excel: Excel = False,
+    lang: Lang = None,
     quiet: Quiet = False,
     debug: Debug = False,
 ) -> None:
@@ -125,4 +127,11 @@ def predict(
     if summary:
         show_document(*tables.model_summary(models, end), fmt, output, end)
         return
-    show(tables.predictions(result, table, models, plan, sort, top), fmt, output, end, excel=excel)
+    show(
+        tables.predictions(result, table, models, plan, sort, top),
+        fmt,
+        output,
+        end,
+        excel=excel,
+        lang=lang,
+    )

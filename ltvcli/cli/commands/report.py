@@ -11,6 +11,7 @@ from ltvcli.cli.common import (
     OUTPUT,
     By,
     Debug,
+    Lang,
     Period,
     Quiet,
     comma_list,
@@ -38,10 +39,7 @@ def report(
     ] = "report.html",
     by: By = None,
     period: Period = "month",
-    lang: Annotated[
-        str | None,
-        typer.Option("--lang", help="en or ru [default: from the locale].", rich_help_panel=OUTPUT),
-    ] = None,
+    lang: Lang = None,
     fail_if: FailIf = None,
     compare_to: CompareTo = None,
     forecast: "Forecast | None" = None,
@@ -77,8 +75,8 @@ def report(
 
     from ltvcli.errors import ConfigError
     from ltvcli.metrics import METRICS
+    from ltvcli.render.i18n import LANGUAGES, default_language
     from ltvcli.render.report import report_format, write_report
-    from ltvcli.render.report.i18n import LANGUAGES, default_language
     from ltvcli.report import build_report, report_predictions
 
     alerts = alerts_from(fail_if, compare_to, METRICS, "--fail-if")

@@ -13,6 +13,7 @@ from ltvcli.cli.common import (
     Debug,
     Excel,
     Format,
+    Lang,
     Output,
     Period,
     Quiet,
@@ -57,6 +58,7 @@ def segments(
     fmt: Format = None,
     output: Output = None,
     excel: Excel = False,
+    lang: Lang = None,
     quiet: Quiet = False,
     debug: Debug = False,
 ) -> None:
@@ -98,7 +100,9 @@ def segments(
     wanted = comma_list(columns, "--columns")
     full = tables.segments(result, keys, period, min_customers, None, forecast)
     full.notes[:0] = joined  # what the join matched, before the table's own notes
-    show(tables.select_columns(full, wanted), fmt, output, result.as_of_date, excel=excel)
+    show(
+        tables.select_columns(full, wanted), fmt, output, result.as_of_date, excel=excel, lang=lang
+    )
     names = [c for c in full.frame.columns if c not in full.kinds]  # the segment keys
     before = alerts.previous_rows(names)
     records = cast(list[Record], full.frame.to_dict("records"))  # every column, as shown or not

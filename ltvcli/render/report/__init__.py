@@ -8,13 +8,14 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+from dataclasses import replace
 from pathlib import Path
 from typing import cast
 
 from ltvcli.errors import ConfigError
 from ltvcli.io.atomic import atomic_output
 from ltvcli.render.cells import json_values
-from ltvcli.render.report.i18n import Words
+from ltvcli.render.i18n import Words
 from ltvcli.results import Report, Result, Section
 
 FORMATS = {".html": "html", ".htm": "html", ".md": "markdown", ".xlsx": "xlsx", ".json": "json"}
@@ -43,7 +44,7 @@ def write_report(report: Report, path: str, lang: str, generated: dt.datetime) -
 
         tables = [_titled(t, words, s) for s in report.sections for t in s.tables]
         with atomic_output(path, "wb") as handle:
-            handle.write(workbook_bytes(tables))
+            handle.write(workbook_bytes(tables, words))
     else:
         _write(path, json.dumps(document(report, generated), ensure_ascii=False, indent=2) + "\n")
 
@@ -71,8 +72,34 @@ def document(report: Report, generated: dt.datetime) -> dict[str, object]:
     return cast(dict[str, object], data)  # json_safe keeps a dict a dict
 
 
+def localised(result: Result, words: Words) -> Result:
+    """The report's own tables whose text cells are ltv's words rather than data: the
+    definitions (the metric's label before its key, the formula in the language) and the
+    canonical field names of the detected columns. English tables are left as they are."""
+    if words.lang == "en" or result.title not in ("definitions", "detected"):
+        return result
+    frame = result.frame.copy()
+    if result.title == "detected":
+        frame["field"] = [words.field(str(f)) for f in frame["field"]]
+    else:
+        english = _english_labels()
+        keys = [str(k) for k in frame["key"]]
+        frame["formula"] = [
+            words.formula(k, str(f)) for k, f in zip(keys, frame["formula"], strict=True)
+        ]
+        frame["key"] = [f"{words.label(k, english.get(k, k))} ({k})" for k in keys]
+    return replace(result, frame=frame)
+
+
+def _english_labels() -> dict[str, str]:
+    from ltvcli.metrics import METRICS
+
+    return {m.key: m.label for m in METRICS}
+
+
 def cells(result: Result, words: Words) -> tuple[list[str], list[list[str]]]:
     """Header and body of a table for people, transposed for a record."""
+    result = localised(result, words)
     frame = result.frame
     columns = list(frame.columns)
     values = {c: json_values(frame[c], result.kind(c)) for c in columns}
@@ -137,7 +164,7 @@ def _previous(report: Report) -> dict[str, object] | None:
 
 def versus(report: Report, words: Words) -> str:
     """``vs 2024-06-30``: the date the cards' changes compare with."""
-    return words("versus", date=report.previous_as_of.isoformat()) if report.previous_as_of else ""
+    return words("versus", date=words.date(report.previous_as_of)) if report.previous_as_of else ""
 
 
 def _number(value: object) -> float | None:
@@ -152,12 +179,23 @@ def verdict_text(report: Report, words: Words) -> str:
 
 
 def _titled(result: Result, words: Words, section: Section) -> Result:
-    """A table named for its sheet: "By segment city" rather than "segments"."""
+    """A table named for its sheet: "By segment city" rather than "segments" (the workbook
+    shortens a long name by whole words)."""
     title = words(result.title)
     if result.title == "segments":
-        title = f"{title} {section.text[0]}"
+        title = f"{title} {segment_keys(section.text[0], words, quoted=False)}"
+    result = localised(result, words)
     labels = {c: words.label(c, result.label(c)) for c in result.frame.columns}
-    return Result(result.frame, result.kinds, labels, title[:31], result.notes, result.record)
+    return replace(result, labels=labels, title=title)
+
+
+def segment_keys(keys: str, words: Words, quoted: bool = True) -> str:
+    """The segment keys of a section (``city, channel``) as a sentence names them: as they are
+    in English, by their label (``«Город», «Канал»``) in Russian."""
+    if words.lang == "en":
+        return keys
+    names = [words.label(k, k) for k in keys.split(", ")]
+    return ", ".join(f"«{n}»" if quoted else n for n in names)
 
 
 def _write(path: str, text: str) -> None:

@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from ltvcli.render.report.i18n import Words
+from ltvcli.render.i18n import Words
 from ltvcli.results import Chart
 
 if TYPE_CHECKING:
@@ -41,6 +41,7 @@ def draw(chart: Chart, words: Words, fmt: str = "svg") -> bytes:
     ):
         fig, ax = plt.subplots(figsize=(7.5, 3.6), dpi=110)
         DRAWINGS[chart.kind](ax, chart.data, words)
+        _numbers(ax, words)
         ax.set_title(words(chart.title), loc="left", fontsize=10)
         fig.tight_layout()
         buffer = io.BytesIO()
@@ -48,6 +49,17 @@ def draw(chart: Chart, words: Words, fmt: str = "svg") -> bytes:
         fig.savefig(buffer, format=fmt, metadata=metadata)
         plt.close(fig)
     return buffer.getvalue()
+
+
+def _numbers(ax: Axes, words: Words) -> None:
+    """Numeric tick labels in the report's language (``25,000`` / ``25 000``), never matplotlib's
+    ``25000``, ``1e7`` offsets or ``0.5``; an axis that already has its own format keeps it."""
+    from matplotlib.ticker import FuncFormatter, ScalarFormatter
+
+    for each in ax.figure.axes:  # a twin axis and a colour bar too
+        for axis in (each.xaxis, each.yaxis):
+            if isinstance(axis.get_major_formatter(), ScalarFormatter):
+                axis.set_major_formatter(FuncFormatter(lambda v, _: words.tick(v)))
 
 
 def _histogram(ax: Axes, data: ChartData, words: Words) -> None:
@@ -67,7 +79,7 @@ def _bars(ax: Axes, data: ChartData, words: Words) -> None:
     ax.set_yticks(positions, labels)
     ax.invert_yaxis()
     if data.get("rate"):
-        ax.xaxis.set_major_formatter(lambda v, _: words.percent(v))
+        ax.xaxis.set_major_formatter(lambda v, _: words.tick(v, rate=True))
     if data.get("line") is not None:
         ax.axvline(data["line"], color=COLOURS[3], linestyle="--")
 
@@ -80,7 +92,7 @@ def _heatmap(ax: Axes, data: ChartData, words: Words) -> None:
     step = max(1, len(rows) // 12)
     ax.set_yticks(range(0, len(rows), step), rows[::step])
     ax.set_xlabel(words.label("age", "Age"))
-    ax.figure.colorbar(image, ax=ax, format=lambda v, _: words.percent(v))
+    ax.figure.colorbar(image, ax=ax, format=lambda v, _: words.tick(v, rate=True))
 
 
 def _curves(ax: Axes, data: ChartData, words: Words) -> None:
@@ -104,7 +116,7 @@ def _curves(ax: Axes, data: ChartData, words: Words) -> None:
 def _steps(ax: Axes, data: ChartData, words: Words) -> None:
     ax.step(data["x"], data["y"], where="post", color=COLOURS[0])
     ax.set_ylim(0, 1)
-    ax.yaxis.set_major_formatter(lambda v, _: words.percent(v))
+    ax.yaxis.set_major_formatter(lambda v, _: words.tick(v, rate=True))
     ax.set_xlabel(words("days"))
 
 

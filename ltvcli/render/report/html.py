@@ -8,9 +8,9 @@ from __future__ import annotations
 
 import datetime as dt
 
-from ltvcli.render.report import cells, kpi_cards, verdict_text, versus
+from ltvcli.render.i18n import Words
+from ltvcli.render.report import cells, kpi_cards, segment_keys, verdict_text, versus
 from ltvcli.render.report.charts import draw
-from ltvcli.render.report.i18n import Words
 from ltvcli.results import Report, Section
 
 TEMPLATE = """<!doctype html>
@@ -96,8 +96,8 @@ def html(report: Report, words: Words, generated: dt.datetime) -> str:
              "text": section_text(section, words), **_verdict(section, report, words)}
         )  # fmt: skip
     return environment.from_string(TEMPLATE).render(
-        lang=words.lang, title=words("title"), as_of=report.as_of.isoformat(),
-        generated=generated.isoformat(timespec="seconds"), sections=sections, words=words,
+        lang=words.lang, title=words("title"), as_of=words.date(report.as_of),
+        generated=words.moment(generated), sections=sections, words=words,
         cards=kpi_cards(report, words), versus=versus(report, words),
     )  # fmt: skip
 
@@ -107,13 +107,16 @@ def section_text(section: Section, words: Words) -> list[str]:
     if section.key == "headline" or section.key == "predictions":
         return [words(t) for t in section.text if t != "verdict"]
     if section.key.startswith("segments"):
-        return [words("segments_by", keys=section.text[0])]
+        many = "segments_by_many" if ", " in section.text[0] and words.lang != "en" else ""
+        return [words(many or "segments_by", keys=segment_keys(section.text[0], words))]
     if section.key == "cohorts":
-        return [words("cohorts_by", period=section.text[0])]
+        return [words("cohorts_by", period=words.period(section.text[0]))]
     if section.key == "call_list":
-        return [words("call_list_intro", n=section.text[0])]
+        n = int(section.text[0])
+        return [words("call_list_intro", n=section.text[0], customers=words.plural(n, "customers"))]
     if section.key == "data_quality":
-        return [words("rows_read", n=section.text[0]), *section.text[1:]]
+        rows = words.count(int(section.text[0].replace(",", "")))  # "21,585" (ltvcli.report)
+        return [words("rows_read", n=rows), *(words.note(t) for t in section.text[1:])]
     if section.key == "definitions":
         return [words("definitions_intro")]
     return list(section.text)

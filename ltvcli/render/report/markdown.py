@@ -7,17 +7,17 @@ from pathlib import Path
 
 from ltvcli.io.atomic import atomic_output
 from ltvcli.render.cells import markdown_text
+from ltvcli.render.i18n import Words
 from ltvcli.render.report import cells, kpi_cards, verdict_text, versus
 from ltvcli.render.report.charts import draw
 from ltvcli.render.report.html import section_text
-from ltvcli.render.report.i18n import Words
 from ltvcli.results import Report
 
 
 def markdown(report: Report, words: Words, generated: dt.datetime, path: Path) -> str:
     folder = path.with_name(f"{path.stem}_files")
-    lines = [f"# {words('title')}", "", f"{words('as_of')} {report.as_of} · {words('generated')} "
-             f"{generated.isoformat(timespec='seconds')}", ""]  # fmt: skip
+    lines = [f"# {words('title')}", "", f"{words('as_of')} {words.date(report.as_of)} · "
+             f"{words('generated')} {words.moment(generated)}", ""]  # fmt: skip
     cards = kpi_cards(report, words)
     lines += ["| " + " | ".join(markdown_text(c["label"]) for c in cards) + " |",
               "|" + "---|" * len(cards),

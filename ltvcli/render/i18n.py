@@ -1,0 +1,645 @@
+"""The words and number formats of ltv's output for people, in English and Russian.
+
+Shared by the report and the terminal tables. Numbers, money, percentages, dates and plural
+forms come from Babel (CLDR): ``1,234,567.50`` / ``1 234 567,50 ₽``, ``12.5%`` / ``12,5 %``,
+dates ISO in English and ``30.12.2024`` in Russian, ``1 клиент``, ``74 клиента``, ``5 клиентов``.
+Money is shown in roubles (``₽``) when the data is in roubles, or when the language is Russian and
+the data names no currency. A Russian label or value missing here falls back to the English one.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import locale
+import os
+import re
+from decimal import Decimal
+from functools import cache
+from typing import TYPE_CHECKING, cast
+
+from ltvcli.schema.report import Skip
+
+if TYPE_CHECKING:
+    from babel import Locale
+    from babel.numbers import NumberPattern
+
+LANGUAGES = ("en", "ru")
+# English keeps its own symbols (``$1,234.50``, ``1,234.50 CHF``); Russian takes CLDR's.
+SYMBOLS = {"RUB": "₽", "USD": "$", "EUR": "€", "GBP": "£", "UAH": "₴", "KZT": "₸", "JPY": "¥", "INR": "₹", "TRY": "₺"}  # fmt: skip
+DEFAULT_CURRENCY = {"ru": "RUB"}  # when the data names none
+NBSP = "\u00a0"
+
+TEXT = {
+    "en": {
+        "title": "Customer lifetime value report",
+        "as_of": "As of",
+        "generated": "Generated",
+        "headline": "Headline",
+        "ltv_distribution": "How much customers are worth",
+        "ltv_percentiles": "Historical LTV percentiles",
+        "segments": "By segment",
+        "ltv_by_segment": "Historical LTV per customer",
+        "repeat_by_segment": "Repeat-customer rate",
+        "ratio_by_segment": "LTV:CAC (line: 3, healthy)",
+        "cohorts": "Acquisition cohorts",
+        "retention": "Cohort retention",
+        "retention_heatmap": "Share of the cohort active in each later period",
+        "ltv_curves": "Cumulative LTV per customer by cohort (dashed: CAC)",
+        "intervals": "When customers come back",
+        "return_curve": "Share of customers back for a 2nd order, by days since the first",
+        "trend": "Monthly trend",
+        "monthly_trend": "Net revenue (bars) and active customers (line) per month",
+        "call_list": "Good customers slipping away",
+        "call_list_intro": "{n} customers are at risk; the most valuable of them, to call first:",
+        "predictions": "Predictions",
+        "predicted": "Predicted",
+        "model": "Model",
+        "holdout": "Holdout check",
+        "data_quality": "Data quality",
+        "rows_read": "Rows read: {n}.",
+        "skipped": "Rows skipped and why",
+        "detected": "Detected columns",
+        "definitions": "Definitions",
+        "definitions_intro": "Every number is defined once; the full list is docs/metrics.md.",
+        "segments_by": "Segments by {keys}. Attributes from each customer's first order.",
+        "cohorts_by": "Cohorts by {period}. Empty cells are not observable yet.",
+        "verdict_none": "No acquisition cost given (--cac or --spend): LTV:CAC is unknown.",
+        "healthy": "LTV:CAC is {ratio}: acquisition pays off.",
+        "barely pays": "LTV:CAC is {ratio}: acquisition barely pays off.",
+        "loses money": "LTV:CAC is {ratio}: every new customer loses money.",
+        "trustworthy": "The model predicted the holdout well: its forecasts can be used for this data.",
+        "usable with care": "The model is roughly right in total but misses some groups: use its forecasts with care.",
+        "not reliable": "The model did not predict the holdout: do not rely on its forecasts for this data.",
+        "total": "Total",
+        "hidden_columns": "{n} more columns ({names}): {ways} or -o FILE.xlsx show every column",
+        "first_rows": "first {shown} of {rows} rows; -f csv or -o FILE for all",
+        "versus": "change vs {date}",
+        "points": "pp",
+        "days": "days",
+        "customers_axis": "customers",
+        "margin_note": "margin: {source}",
+    },
+    "ru": {
+        "title": "Отчёт о пожизненной ценности клиентов (LTV)",
+        "as_of": "На дату",
+        "generated": "Создан",
+        "headline": "Главное",
+        "ltv_distribution": "Сколько стоят клиенты",
+        "ltv_percentiles": "Перцентили исторического LTV",
+        "segments": "По сегментам",
+        "ltv_by_segment": "Исторический LTV на клиента",
+        "repeat_by_segment": "Доля повторных клиентов",
+        "ratio_by_segment": "LTV:CAC (линия: 3, норма)",
+        "cohorts": "Когорты привлечения",
+        "retention": "Удержание когорт",
+        "retention_heatmap": "Доля когорты, покупавшей в каждом следующем периоде",
+        "ltv_curves": "Накопленный LTV на клиента по когортам (пунктир: CAC)",
+        "intervals": "Когда клиенты возвращаются",
+        "return_curve": "Доля вернувшихся за второй покупкой, по дням после первой",
+        "trend": "Помесячная динамика",
+        "monthly_trend": "Чистая выручка (столбцы) и активные клиенты (линия) по месяцам",
+        "call_list": "Хорошие клиенты, которых мы теряем",
+        "call_list_intro": "Под угрозой ухода {customers}; самые ценные из них, кому позвонить первым:",
+        "predictions": "Прогноз",
+        "predicted": "Прогноз",
+        "model": "Модель",
+        "holdout": "Проверка на отложенных данных",
+        "data_quality": "Качество данных",
+        "rows_read": "Прочитано строк: {n}.",
+        "skipped": "Пропущенные строки и причины",
+        "detected": "Распознанные столбцы",
+        "definitions": "Определения",
+        "definitions_intro": "Каждое число определено один раз; полный список — docs/metrics.md.",
+        "segments_by": "Сегменты по признаку {keys}. Признаки берутся из первой покупки клиента.",
+        "segments_by_many": "Сегменты по признакам {keys}. Признаки берутся из первой покупки клиента.",
+        "cohorts_by": "Когорты по периоду: {period}. Пустые ячейки ещё не наблюдаемы.",
+        "verdict_none": "Стоимость привлечения не задана (--cac или --spend): LTV:CAC неизвестен.",
+        "healthy": "LTV:CAC = {ratio}: привлечение окупается.",
+        "barely pays": "LTV:CAC = {ratio}: привлечение едва окупается.",
+        "loses money": "LTV:CAC = {ratio}: каждый новый клиент приносит убыток.",
+        "trustworthy": "Модель хорошо предсказала отложенный период: прогнозам для этих данных можно доверять.",
+        "usable with care": "Модель верна в целом, но ошибается для некоторых групп: пользуйтесь прогнозом осторожно.",
+        "not reliable": "Модель не предсказала отложенный период: не полагайтесь на её прогноз для этих данных.",
+        "total": "Итого",
+        "Metric": "Показатель",
+        "Value": "Значение",
+        "Customer lifetime value": "Пожизненная ценность клиентов",
+        "Customers": "Клиенты",
+        "Segments": "Сегменты",
+        "Repeat-purchase intervals": "Интервалы между покупками",
+        "Cohorts by week": "Когорты по неделям",
+        "Cohorts by month": "Когорты по месяцам",
+        "Cohorts by quarter": "Когорты по кварталам",
+        "Cohorts by year": "Когорты по годам",
+        "Trend by week": "Динамика по неделям",
+        "Trend by month": "Динамика по месяцам",
+        "Trend by quarter": "Динамика по кварталам",
+        "Trend by year": "Динамика по годам",
+        "Predictions": "Прогноз",
+        "Holdout check": "Проверка на отложенных данных",
+        "hidden_columns": "ещё столбцов: {n} ({names}); все столбцы: {ways} или -o ФАЙЛ.xlsx",
+        "first_rows": "первые {shown} из {rows} строк; все: -f csv или -o ФАЙЛ",
+        "versus": "изменение к {date}",
+        "points": "п. п.",
+        "days": "дней",
+        "customers_axis": "клиентов",
+        "margin_note": "Маржа: {source}",
+    },
+}
+
+# Nouns counted in sentences, by CLDR plural category (``Locale.plural_form``).
+PLURALS = {
+    "en": {
+        "customers": {"one": "customer", "other": "customers"},
+        "rows": {"one": "row", "other": "rows"},
+        "days": {"one": "day", "other": "days"},
+        "orders": {"one": "order", "other": "orders"},
+    },
+    "ru": {
+        "customers": {"one": "клиент", "few": "клиента", "many": "клиентов", "other": "клиента"},
+        "rows": {"one": "строка", "few": "строки", "many": "строк", "other": "строки"},
+        "days": {"one": "день", "few": "дня", "many": "дней", "other": "дня"},
+        "orders": {"one": "заказ", "few": "заказа", "many": "заказов", "other": "заказа"},
+    },
+}
+
+# Column labels by column key: every metric of ltvcli.metrics, segments, customers, intervals,
+# cohorts, predictions and the holdout check, and the report's own tables.
+LABELS_RU = {
+    "currency": "Валюта", "customers": "Клиенты", "new_customers": "Новые клиенты",
+    "orders": "Заказы", "gross_revenue": "Выручка", "refunds": "Возвраты",
+    "net_revenue": "Чистая выручка", "margin": "Маржа", "aov": "Средний чек",
+    "purchase_frequency": "Покупок в год", "repeat_rate": "Доля повторных клиентов",
+    "median_days_to_second_order": "Медиана дней до 2-й покупки", "churn_rate": "Отток",
+    "retention_rate": "Удержание", "lifespan_years": "Срок жизни, лет",
+    "lifespan_basis": "Срок жизни: откуда",
+    "ltv_historical": "Исторический LTV (среднее)", "ltv_historical_median": "Исторический LTV (медиана)",
+    "ltv_historical_margin": "Исторический LTV по марже", "ltv_formula": "LTV по формуле",
+    "ltv_formula_margin": "LTV по формуле (маржа)", "spend": "Маркетинговые расходы",
+    "customers_acquired": "Привлечено клиентов", "cac": "CAC", "ltv_basis": "LTV для LTV:CAC",
+    "ltv_cac_ratio": "LTV:CAC", "verdict": "Вывод", "payback_months": "Окупаемость, мес.",
+    "first_order": "Первый заказ", "last_order": "Последний заказ", "as_of": "На дату",
+    # segments
+    "confidence": "Достоверность", "customer_share": "Доля клиентов", "revenue_share": "Доля выручки",
+    "orders_per_customer": "Заказов на клиента", "repeat_rate_low": "Доля повторных, нижняя граница",
+    "repeat_rate_high": "Доля повторных, верхняя граница",
+    "ltv_historical_low": "Исторический LTV, нижняя граница",
+    "ltv_historical_high": "Исторический LTV, верхняя граница",
+    "median_interval_days": "Медиана дней между заказами",
+    "at_risk_share": "Доля под угрозой", "nps": "NPS",
+    # customers
+    "customer": "Клиент", "cost": "Себестоимость", "recency_days": "Дней без покупок",
+    "age_days": "Возраст, дней", "tenure_days": "Срок покупок, дней", "order_days": "Дней с заказами",
+    "mean_interval_days": "Средний интервал, дней", "days_to_second_order": "Дней до 2-й покупки",
+    "status": "Статус",
+    # intervals
+    "gaps": "Интервалов", "gap_mean_days": "Средний интервал, дней",
+    "gap_p25_days": "Интервал, 25-й перцентиль, дней",
+    "gap_median_days": "Медианный интервал, дней",
+    "gap_p75_days": "Интервал, 75-й перцентиль, дней",
+    "gap_p90_days": "Интервал, 90-й перцентиль, дней",
+    "second_order_customers": "Вернулись",
+    "second_order_mean_days": "2-я покупка: среднее дней",
+    "second_order_median_days": "2-я покупка: медиана дней",
+    "second_order_km_median_days": "2-я покупка: медиана дней (с учётом цензурирования)",
+    "returned_30d": "Вернулись за 30 дней", "returned_60d": "Вернулись за 60 дней",
+    "returned_90d": "Вернулись за 90 дней", "returned_180d": "Вернулись за 180 дней",
+    "returned_365d": "Вернулись за 365 дней",
+    # cohorts and trend
+    "cohort": "Когорта", "age": "Возраст", "period": "Период", "active": "Активные",
+    "retention": "Удержание", "ltv_cumulative": "Накопленный LTV",
+    "ltv_cumulative_margin": "Накопленный LTV по марже", "payback_age": "Окупаемость, периодов",
+    "new": "Новые", "returning": "Вернувшиеся",
+    # predictions and the holdout check
+    "p_alive": "Вероятность активности", "expected_orders": "Ожидаемые заказы",
+    "expected_aov": "Ожидаемый средний чек", "predicted_ltv": "Прогнозный LTV (среднее)",
+    "total_ltv": "Полный LTV", "expected_next_order": "Ожидаемый следующий заказ",
+    "predicted_ltv_cac_ratio": "Прогнозный LTV:CAC",
+    "model": "Модель", "calibration_end": "Конец обучения", "holdout_end": "Конец проверки",
+    "actual_orders": "Фактические покупки", "predicted_orders": "Предсказанные покупки",
+    "aggregate_error": "Общая ошибка", "mae": "MAE на клиента", "rmse": "RMSE на клиента",
+    "bias": "Смещение на клиента", "log_likelihood": "Логарифм правдоподобия",
+    # the report's own tables
+    "p10": "10-й перцентиль", "p25": "25-й перцентиль", "p50": "Медиана",
+    "p75": "75-й перцентиль", "p90": "90-й перцентиль", "p99": "99-й перцентиль",
+    "reason": "Причина", "rows": "Строк", "file": "Файл", "field": "Поле",
+    "column": "Столбец", "key": "Показатель", "formula": "Формула",
+    # attributes of customers (ltvcli.fields.ATTRIBUTES)
+    "city": "Город", "channel": "Канал", "category": "Категория", "product": "Товар",
+    "name": "Имя", "email": "Эл. почта", "phone": "Телефон",
+}  # fmt: skip
+
+# How each metric is computed, in Russian, by metric key (the English is the metric's formula).
+FORMULAS_RU = {
+    "currency": "ISO-код валюты сумм (пусто, если файл её не называет)",
+    "customers": "клиенты хотя бы с одним заказом в окне",
+    "new_customers": "клиенты, чей первый заказ не раньше чем за --new-days дней до даты отчёта",
+    "orders": "заказы после объединения строк; строки возвратов не заказы",
+    "gross_revenue": "сумма заказов",
+    "refunds": "сумма возвратов",
+    "net_revenue": "выручка − возвраты",
+    "margin": "чистая выручка − себестоимость − стоимость обслуживания (пусто, если неизвестна)",
+    "aov": "чистая выручка / заказы",
+    "purchase_frequency": "заказы за последнее окно оттока / клиенты, заказывавшие в нём / (дней в окне / 365)",
+    "repeat_rate": "доля клиентов с 2 и более заказами",
+    "median_days_to_second_order": "медиана дней до второй покупки среди вернувшихся (кривую с учётом цензурирования даёт ltv intervals)",
+    "churn_rate": "доля клиентов, заказывавших в предпоследнем окне оттока и не заказывавших в последнем",
+    "retention_rate": "1 − отток",
+    "lifespan_years": "--lifespan, иначе 1 / отток × (дней в окне / 365), не больше --max-lifespan; 1 год, если отток не измерить",
+    "lifespan_basis": "--lifespan, по оттоку, по всей базе (сегмент, чей отток не измерить, берёт общий) или допущение (1 год: данных слишком мало, чтобы измерить отток)",
+    "ltv_historical": "чистая выручка / клиенты",
+    "ltv_historical_median": "медиана чистой выручки на клиента",
+    "ltv_historical_margin": "маржа / клиенты",
+    "ltv_formula": "средний чек × покупок в год × срок жизни, лет",
+    "ltv_formula_margin": "маржа на заказ × покупок в год × срок жизни, лет",
+    "spend": "расходы периодов из --spend, попадающих в окно",
+    "customers_acquired": "клиенты, чей первый заказ попадает в эти периоды расходов",
+    "cac": "--cac или расходы / привлечённые клиенты",
+    "ltv_basis": "формула по марже, если маржа известна, иначе формула по выручке; выбирается --ltv-basis",
+    "ltv_cac_ratio": "LTV (см. «LTV для LTV:CAC») / CAC",
+    "verdict": "окупается (LTV:CAC ≥ 3), едва окупается (1 ≤ LTV:CAC < 3), убыточно (< 1)",
+    "payback_months": "CAC / (маржа на заказ × покупок в год / 12); по выручке, если маржа неизвестна",
+    "first_order": "дата самого раннего заказа",
+    "last_order": "дата самого позднего заказа",
+    "as_of": "конец окна наблюдения: --as-of, иначе дата последнего заказа или возврата",
+    # segments
+    "confidence": "низкая, если в сегменте меньше клиентов, чем small_segment (30), иначе пусто",
+    "customer_share": "клиенты сегмента / все клиенты",
+    "revenue_share": "чистая выручка сегмента / вся чистая выручка",
+    "orders_per_customer": "заказы / клиенты",
+    "repeat_rate_low": "нижняя граница 95-процентного интервала Уилсона для доли повторных клиентов",
+    "repeat_rate_high": "верхняя граница 95-процентного интервала Уилсона для доли повторных клиентов",
+    "ltv_historical_low": "нижняя граница 95-процентного интервала исторического LTV (бутстреп до 500 клиентов, иначе нормальное приближение)",
+    "ltv_historical_high": "верхняя граница 95-процентного интервала исторического LTV",
+    "median_interval_days": "медиана всех интервалов между соседними днями заказов клиентов сегмента",
+    "at_risk_share": "доля клиентов сегмента со статусом «под угрозой»",
+    "nps": "% промоутеров (9–10) − % критиков (0–6) среди клиентов с оценкой (файл --customers)",
+    # customers
+    "customer": "нормализованный ключ клиента (номер, эл. почта или телефон)",
+    "cost": "сумма столбца себестоимости или чистая выручка − маржа при --margin; плюс --service-cost × заказы",
+    "recency_days": "дата отчёта − последний заказ",
+    "age_days": "дата отчёта − первый заказ",
+    "tenure_days": "последний заказ − первый заказ",
+    "order_days": "число разных дней с заказом",
+    "mean_interval_days": "среднее число дней между соседними днями заказов = срок покупок / (дней с заказами − 1)",
+    "days_to_second_order": "первый интервал: день второго заказа − день первого",
+    "status": "новый / активный / под угрозой / ушёл (см. «Статус»)",
+    # intervals
+    "gaps": "интервалы между соседними разными днями заказов",
+    "gap_mean_days": "средний интервал",
+    "gap_p25_days": "25-й перцентиль интервалов",
+    "gap_median_days": "медианный интервал",
+    "gap_p75_days": "75-й перцентиль интервалов",
+    "gap_p90_days": "90-й перцентиль интервалов",
+    "second_order_customers": "клиенты со вторым днём заказа",
+    "second_order_mean_days": "среднее число дней до второй покупки среди вернувшихся",
+    "second_order_median_days": "медиана дней до второй покупки среди вернувшихся",
+    "second_order_km_median_days": "день, когда оценка Каплана — Мейера доли вернувшихся достигает 50 % (пусто, если не достигает)",
+    "returned_30d": "оценка Каплана — Мейера доли клиентов со вторым заказом в течение 30 дней после первого",
+    "returned_60d": "оценка Каплана — Мейера доли клиентов со вторым заказом в течение 60 дней после первого",
+    "returned_90d": "оценка Каплана — Мейера доли клиентов со вторым заказом в течение 90 дней после первого",
+    "returned_180d": "оценка Каплана — Мейера доли клиентов со вторым заказом в течение 180 дней после первого",
+    "returned_365d": "оценка Каплана — Мейера доли клиентов со вторым заказом в течение 365 дней после первого",
+    # cohorts and trend
+    "cohort": "период первого заказа",
+    "age": "периодов от периода когорты (0 — период привлечения)",
+    "period": "календарный период ячейки",
+    "active": "клиенты когорты с заказом в периоде",
+    "retention": "активные / клиенты",
+    "ltv_cumulative": "чистая выручка до этого возраста / клиенты",
+    "ltv_cumulative_margin": "маржа до этого возраста / клиенты",
+    "payback_age": "первый возраст, в котором накопленный LTV (по марже, если известна) достигает CAC",
+    "new": "клиенты, чей первый заказ в этом периоде",
+    "returning": "активные − новые",
+    # predictions and the holdout check
+    "p_alive": "вероятность, что клиент всё ещё покупает (не ушёл молча), по модели покупок",
+    "expected_orders": "ожидаемое число дней с покупкой за горизонт (столбец expected_orders_<горизонт>)",
+    "expected_aov": "ожидаемый чек следующих заказов по модели Gamma-Gamma (собственный средний чек клиента, если модели трат нет)",
+    "predicted_ltv": "Σ по месяцам ожидаемых заказов × ожидаемый чек × доля маржи, со скидкой --discount-rate в год (столбец predicted_ltv_<горизонт>)",
+    "total_ltv": "исторический LTV (по марже, если доля маржи известна, иначе по чистой выручке) + прогнозный LTV",
+    "expected_next_order": "дата отчёта + 1 / апостериорная частота покупок, для клиентов с P(alive) ≥ 0,5",
+    "predicted_ltv_cac_ratio": "полный LTV / CAC",
+    "model": "проверяемая модель числа покупок",
+    "calibration_end": "граница: модель видит заказы до этого дня",
+    "holdout_end": "последний сравниваемый день",
+    "actual_orders": "дни покупок клиентов в отложенном периоде",
+    "predicted_orders": "ожидание модели для того же",
+    "aggregate_error": "(предсказано − факт) / факт",
+    "mae": "среднее |предсказано − факт| покупок",
+    "rmse": "корень из средней квадратичной ошибки",
+    "bias": "среднее (предсказано − факт); положительное — завышенный прогноз",
+}
+
+# The tool's own words that appear as values in tables (verdicts, statuses, bases, skip reasons).
+VALUES_RU = {
+    "healthy": "окупается", "barely pays": "едва окупается", "loses money": "убыточно",
+    "formula-margin": "формула, маржа", "formula-revenue": "формула, выручка",
+    "historical-margin": "история, маржа", "historical-revenue": "история, выручка",
+    "new": "новый", "active": "активный", "at-risk": "под угрозой", "lapsed": "ушёл",
+    "trustworthy": "надёжна", "usable with care": "с осторожностью", "not reliable": "ненадёжна",
+    "(total)": "(итого)", "(other)": "(прочие)", "(none)": "(нет)",
+    "churn": "по оттоку", "population": "по всей базе", "assumed": "допущение (1 год)", "low": "низкая",
+    "bgnbd": "BG/NBD", "pareto": "Pareto/NBD",
+}  # fmt: skip
+
+# Why rows were skipped (``ltvcli.schema.report.Skip``, by its printed text).
+SKIPS_RU = {
+    Skip.UNPARSEABLE_DATE: "нераспознанная дата",
+    Skip.UNPARSEABLE_AMOUNT: "нераспознанная сумма",
+    Skip.UNPARSEABLE_REFUND: "нераспознанная сумма возврата",
+    Skip.UNPARSEABLE_COST: "нераспознанная себестоимость",
+    Skip.DATE_OUT_OF_RANGE: "дата вне допустимого диапазона",
+    Skip.AMOUNT_OUT_OF_RANGE: "сумма вне допустимого диапазона",
+    Skip.REFUND_OUT_OF_RANGE: "возврат вне допустимого диапазона",
+    Skip.COST_OUT_OF_RANGE: "себестоимость вне допустимого диапазона",
+    Skip.EMPTY_ROW: "пустая строка",
+    Skip.REPEATED_HEADER: "повторная строка заголовка",
+    Skip.SUMMARY_ROW: "итоговая строка (Итого/Total)",
+    Skip.DUPLICATE_ROW: "дубликат строки (та же строка дважды)",
+    Skip.NOT_A_SALE: "не продажа (комиссия, перевод, выплата...)",
+    Skip.CANCELLED: "отменённый, неудавшийся или потерянный заказ",
+    Skip.OPEN: "открытый или ожидающий заказ (ещё не выручка; --include-open)",
+    Skip.NO_CUSTOMER: "нет клиента (пустой или гостевой ключ)",
+    Skip.NO_DATE: "нет даты заказа",
+    Skip.NO_AMOUNT: "нет суммы",
+    Skip.REFUND_UNATTACHED: "возврат без клиента или даты, к которым его отнести",
+}
+# Skip.unparseable(value) reasons of other fields: "unparseable <field>"
+_UNPARSEABLE = "unparseable "
+
+# The canonical fields of ltvcli.fields (the "field" column of the detected columns).
+FIELDS_RU = {
+    "customer": "клиент", "date": "дата", "amount": "сумма", "order_id": "номер заказа",
+    "status": "статус", "kind": "тип строки", "cancelled": "отмена", "refund": "возврат",
+    "reference": "ссылка на заказ", "cost": "себестоимость", "currency": "валюта",
+    "time": "время", "timezone": "часовой пояс", "quantity": "количество",
+}  # fmt: skip
+
+PERIODS_RU = {
+    "day": "день",
+    "week": "неделя",
+    "month": "месяц",
+    "quarter": "квартал",
+    "year": "год",
+}
+
+# Where the margin comes from (``ltvcli.analysis.margin_source``) and the notes about the data.
+MARGIN_RU = {"cost column": "столбец себестоимости", "net revenue": "чистая выручка", "unknown": "неизвестна"}  # fmt: skip
+NOTES_RU: tuple[tuple[str, str], ...] = (
+    (r"service cost per order", "стоимость обслуживания на заказ"),
+    (r'^"1,234"-style amounts read with "," as the (.+) \(file locale\)$', r'суммы вида «1,234» прочитаны с «,» как \1 (локаль файла)'),
+    (r'^"1\.234"-style amounts read with "\." as the (.+) \(file locale\)$', r"суммы вида «1.234» прочитаны с «.» как \1 (локаль файла)"),
+    (r"^amount: order total taken once per order \(lines repeat it\)$", "сумма: итог заказа взят один раз на заказ (строки его повторяют)"),
+    (r"^(\w+): order lines summed per order$", r"\1: строки заказа сложены по заказу"),
+    (r"^(.+): (\d+) (\w+) cells rounded to the cent$", r"\1: ячеек «\3», округлённых до копейки: \2"),
+    (r"^(.+): statuses counted as sales: (.+)$", r"\1: статусы, засчитанные как продажи: \2"),
+    (r"^(.+): stages counted as open \(not yet revenue; --include-open\): (.+)$", r"\1: этапы, считающиеся открытыми (ещё не выручка; --include-open): \2"),
+    (r"^dd/mm or mm/dd could not be told from the values; read as (\S+) from the file's locale \(--dayfirst / --monthfirst to choose\)$",
+     r"дд/мм или мм/дд по значениям не различить; прочитано как \1 по локали файла (выбрать: --dayfirst / --monthfirst)"),
+    (r"^churn needs orders older than the (\d+)-day --churn-window and the data covers (\d+) days: formula LTV assumes a (\S+)-year lifespan; give --lifespan YEARS or a shorter --churn-window$",
+     r"для оттока нужны заказы старше окна --churn-window (\1 дн.), а данные охватывают \2 дн.: LTV по формуле считается со сроком жизни \3 г.; задайте --lifespan или более короткое --churn-window"),
+    (r"^churn compares two (\d+)-day windows; the data covers (\d+) days, so the earlier window is partly empty$",
+     r"отток сравнивает два окна по \1 дн.; данные охватывают \2 дн., поэтому раннее окно заполнено частично"),
+    (r"^(.+): spend channel\(s\) (.+) match no channel in the orders' (.+) column; their spend counts in the total CAC only$",
+     r"\1: каналы расходов \2 не совпадают ни с одним каналом в столбце заказов «\3»; их расходы входят только в общий CAC"),
+    (r"^(.+): spend channel\(s\) (.+) match no channel in the orders \(no channel column\); their spend counts in the total CAC only$",
+     r"\1: каналы расходов \2 не совпадают ни с одним каналом заказов (нет столбца канала); их расходы входят только в общий CAC"),
+    # the notes under the command tables
+    (r"^attributes from each customer's first order; as of (\S+)$", r"признаки — из первого заказа клиента; на дату \1"),
+    (r"^attributes from each customer's last order; as of (\S+)$", r"признаки — из последнего заказа клиента; на дату \1"),
+    (r"^attributes from each customer's mode order; as of (\S+)$", r"признаки — самые частые у клиента; на дату \1"),
+    (r"^as of (\S+); ([\d,]+) of ([\d,]+) customers$", r"на дату \1; клиентов: \2 из \3"),
+    (r"^as of (\S+); gaps are between distinct order days$", r"на дату \1; интервалы — между разными днями заказов"),
+    (r"^as of (\S+); the last (\w+) is observed up to that day$", r"на дату \1; последний период наблюдается до этого дня"),
+    (r"^predictions: (\S+), horizon (\S+) \(ltv predict --summary\)$", r"прогноз: \1, горизонт \2 (ltv predict --summary)"),
+    (r"^(.+): ([\d,]+) of ([\d,]+) customers matched$", r"\1: найдено клиентов: \2 из \3"),
+    (r"^--margin (\S+) is not used: the file has a cost column$", r"--margin \1 не используется: в файле есть себестоимость"),
+    (r"^margin from: unknown \(give a cost column or --margin\)$", "маржа: неизвестна (нужен столбец себестоимости или --margin)"),
+    (r"^margin from: cost column", "маржа: из столбца себестоимости"),
+    (r"^margin from: (.+)$", r"маржа: \1"),
+    (r"^LTV:CAC needs an acquisition cost: give --cac or --spend$", "для LTV:CAC нужна стоимость привлечения: задайте --cac или --spend"),
+    (r"^LTV:CAC unknown: the LTV is not defined for this data$", "LTV:CAC неизвестен: LTV для этих данных не определён"),
+    (r"^LTV:CAC is (\d+)\.(\d+) \((\S+) LTV\): ", r"LTV:CAC = \1,\2 (LTV: \3): "),
+    (r"\(LTV: formula-margin\)", "(LTV: формула, маржа)"),
+    (r"\(LTV: formula-revenue\)", "(LTV: формула, выручка)"),
+    (r"\(LTV: historical-margin\)", "(LTV: история, маржа)"),
+    (r"\(LTV: historical-revenue\)", "(LTV: история, выручка)"),
+    (r"^cells: (.+) by (\w+)s since acquisition$", r"ячейки: \1 по периодам после привлечения"),
+    (r"acquisition pays off \(LTV:CAC ≥ 3\)", "привлечение окупается (LTV:CAC ≥ 3)"),
+    (r"acquisition barely pays off \(LTV:CAC between 1 and 3\)", "привлечение едва окупается (LTV:CAC от 1 до 3)"),
+    (r"every new customer loses money \(LTV:CAC below 1\)", "каждый новый клиент убыточен (LTV:CAC ниже 1)"),
+    (r"; that is on revenue, as the margin is unknown, and overstates what a customer brings: give --margin RATE \(or a cost column\) for LTV on margin",
+     "; это по выручке, так как маржа неизвестна, и завышает ценность клиента: задайте --margin (или столбец себестоимости) для LTV по марже"),
+    (r"; the formula LTV assumes a (\S+)-year lifespan", r"; LTV по формуле считается со сроком жизни \1 г."),
+)  # fmt: skip
+_MARKS_RU = {"thousands separator": "разделитель тысяч", "decimal mark": "десятичный знак"}
+
+_HORIZON = re.compile(r"^(.+)_\d+[dwmy]$")  # predicted_ltv_12m: a prediction column's horizon
+
+
+def default_language() -> str:
+    """Russian when the locale says so (LANG, LC_ALL...), else English."""
+    for name in ("LC_ALL", "LC_MESSAGES", "LANG"):
+        value = os.environ.get(name, "")
+        if value:
+            return "ru" if value.lower().startswith("ru") else "en"
+    code = locale.getlocale()[0] or ""
+    return "ru" if code.lower().startswith("ru") else "en"
+
+
+@cache
+def _locale(lang: str) -> Locale:
+    from babel import Locale
+
+    return Locale.parse(lang)
+
+
+@cache
+def _pattern(lang: str, kind: str, decimals: int) -> NumberPattern:
+    """The locale's decimal or percent pattern with exactly ``decimals`` decimals; a percent
+    pattern here takes the number already in percent."""
+    from babel.numbers import parse_pattern
+
+    where = _locale(lang)
+    formats = where.percent_formats if kind == "percent" else where.decimal_formats
+    pattern = parse_pattern(formats[None].pattern)
+    pattern.frac_prec = (decimals, decimals)
+    pattern.scale = 0
+    return pattern
+
+
+def _decimal(value: float) -> Decimal:
+    """The float's exact value: rounded once, half to even, as Python's own formats round."""
+    return Decimal(value)
+
+
+class Words:
+    """Texts, labels and number formats of one language."""
+
+    def __init__(self, lang: str, currency: str | None) -> None:
+        self.lang = lang
+        self.currency = currency or DEFAULT_CURRENCY.get(lang)
+        self.symbol = self._symbol(self.currency or "")
+
+    def _symbol(self, code: str) -> str:
+        if self.lang == "en" or not code:
+            return SYMBOLS.get(code, code)
+        from babel.numbers import get_currency_symbol
+
+        return get_currency_symbol(code, locale=_locale(self.lang))
+
+    def __call__(self, key: str, **values: object) -> str:
+        text = TEXT[self.lang].get(key, TEXT["en"].get(key, key))
+        return text.format(**values) if values else text
+
+    def label(self, key: str, english: str) -> str:
+        if self.lang != "ru":
+            return english
+        if key in LABELS_RU:
+            return LABELS_RU[key]
+        horizon = _HORIZON.match(key)
+        return LABELS_RU.get(horizon.group(1), english) if horizon else english
+
+    def formula(self, key: str, english: str) -> str:
+        """How a metric is computed (the definitions section)."""
+        if self.lang != "ru":
+            return english
+        horizon = _HORIZON.match(key)
+        return FORMULAS_RU.get(key) or (horizon and FORMULAS_RU.get(horizon.group(1))) or english
+
+    def value(self, text: str) -> str:
+        """One of the tool's own words used as a table value (verdict, status, basis, reason)."""
+        if self.lang != "ru":
+            return text
+        if text in VALUES_RU:
+            return VALUES_RU[text]
+        if text in SKIPS_RU:
+            return SKIPS_RU[cast(Skip, text)]
+        if text.startswith(_UNPARSEABLE):
+            field = text.removeprefix(_UNPARSEABLE)
+            return f"нераспознанное поле «{FIELDS_RU.get(field, field)}»"
+        return text
+
+    def field(self, name: str) -> str:
+        """A canonical field name (customer, date, amount...)."""
+        return FIELDS_RU.get(name, name) if self.lang == "ru" else name
+
+    def period(self, name: str) -> str:
+        return PERIODS_RU.get(name, name) if self.lang == "ru" else name
+
+    def note(self, text: str) -> str:
+        """A note about the data or the margin, translated where its wording is known."""
+        if self.lang != "ru":
+            return text
+        if text.startswith("margin: "):
+            source = text.removeprefix("margin: ")
+            return self("margin_note", source=self.note(MARGIN_RU.get(source, source)))
+        for pattern, replacement in NOTES_RU:
+            text = re.sub(pattern, replacement, text)
+        for english, russian in _MARKS_RU.items():
+            text = text.replace(f"как {english}", f"как {russian}")
+        # counts written 3,952 by the English note: 3 952, unless quoted as a format «1,234»
+        return re.sub(
+            r"(?<![«\d,])\d{1,3}(?:,\d{3})+(?![\d»])", lambda m: m[0].replace(",", NBSP), text
+        )
+
+    def plural(self, n: int, noun: str) -> str:
+        """``74 клиента``: the count and the noun in the form CLDR's plural rules give it."""
+        forms = PLURALS[self.lang][noun]
+        form = _locale(self.lang).plural_form(n)
+        return (
+            f"{self.count(n)}{NBSP if self.lang == 'ru' else ' '}{forms.get(form, forms['other'])}"
+        )
+
+    def number(self, value: float, decimals: int = 2) -> str:
+        pattern = _pattern(self.lang, "decimal", decimals)
+        return str(pattern.apply(_decimal(value), _locale(self.lang)))
+
+    def money(self, cents: int) -> str:
+        amount = Decimal(cents).scaleb(-2)
+        if self.lang != "en" and self.currency:
+            from babel.numbers import format_currency
+
+            return format_currency(
+                amount, self.currency, locale=_locale(self.lang), currency_digits=False
+            )
+        text = self.number(cents / 100)
+        if not self.symbol:
+            return text
+        if len(self.symbol) > 1:
+            return f"{text}{NBSP}{self.symbol}"
+        return f"-{self.symbol}{text[1:]}" if text.startswith("-") else f"{self.symbol}{text}"
+
+    def percent(self, fraction: float, decimals: int = 1) -> str:
+        """``12.5%`` / ``12,5 %`` (CLDR's percent pattern of the language)."""
+        return self._percent(fraction * 100, decimals)
+
+    def _percent(self, number: float, decimals: int) -> str:
+        pattern = _pattern(self.lang, "percent", decimals)
+        return str(pattern.apply(_decimal(number), _locale(self.lang)))
+
+    def count(self, value: int) -> str:
+        return self.number(value, 0)
+
+    def date(self, value: dt.date | str) -> str:
+        """ISO in English, ``30.12.2024`` in Russian (CLDR's short date)."""
+        day = value if isinstance(value, dt.date) else dt.date.fromisoformat(str(value)[:10])
+        if self.lang == "en":
+            return str(value) if isinstance(value, str) else day.isoformat()
+        from babel.dates import format_date
+
+        return format_date(day, "short", locale=_locale(self.lang))
+
+    def moment(self, value: dt.datetime) -> str:
+        """When the report was made: ISO in English, ``30.12.2024, 09:41`` in Russian."""
+        if self.lang == "en":
+            return value.isoformat(timespec="seconds")
+        from babel.dates import format_datetime
+
+        return format_datetime(value, "short", locale=_locale(self.lang))
+
+    def tick(self, value: float, rate: bool = False) -> str:
+        """A chart's tick label: ``25,000`` / ``25 000``, ``50%`` / ``50 %``, ``2.5`` / ``2,5``."""
+        number = round(value * 100 if rate else value, 6)
+        decimals = next(d for d in (0, 1, 2, 6) if d == 6 or number == round(number, d))
+        return self._percent(number, decimals) if rate else self.number(number, decimals)
+
+    def change(self, now: float | None, before: float | None, kind: str) -> str:
+        """``+12.3%`` against the earlier value, or ``−2.1 pp`` for a rate; empty when either
+        is unknown (or the earlier one is zero)."""
+        if now is None or before is None or (kind != "rate" and not before):
+            return ""
+        rate = kind == "rate"
+        number = (now - before) * 100 if rate else (now - before) / abs(before) * 100
+        sign = "−" if f"{number:+.1f}".startswith("-") else "+"
+        if rate:
+            return f"{sign}{self.number(abs(number), 1)}{NBSP}{self('points')}"
+        return f"{sign}{self._percent(abs(number), 1)}"
+
+    def cell(self, value: object, kind: str) -> str:
+        """One table cell for people; — for missing. ``value`` as
+        ``ltvcli.render.cells.json_values`` gives it (money in currency units, dates ISO)."""
+        if value is None or (isinstance(value, float) and value != value):
+            return "—"
+        if kind == "money":
+            return self.money(round(cast(float, value) * 100))  # json values are currency units
+        if kind == "count":
+            return self.count(int(cast(int, value)))
+        if kind == "rate":
+            return self.percent(float(cast(float, value)))
+        if kind == "number":
+            number = float(cast(float, value))
+            if not number % 1:
+                return self.count(int(number))
+            text = self.number(number)
+            decimal = _locale(self.lang).number_symbols["latn"]["decimal"]
+            return text.rstrip("0").removesuffix(decimal)
+        if kind == "precise":
+            text = f"{float(cast(float, value)):.6g}"
+            return text.replace(".", ",") if self.lang == "ru" else text
+        if kind == "date" and self.lang != "en":
+            try:
+                return self.date(str(value))
+            except ValueError:
+                return str(value)
+        return self.value(str(value))
