@@ -18,6 +18,12 @@ from ltvcli.cli import app
 settings.register_profile("ci", derandomize=True)
 settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "default"))
 
+# The tests read English output, and ltv's default language follows the locale: a machine set
+# to Russian would switch it (here and in the installed ltv the tests run).
+for _name in ("LC_ALL", "LC_MESSAGES"):
+    os.environ.pop(_name, None)
+os.environ["LANG"] = "C.UTF-8"
+
 
 @dataclass
 class CliResult:
