@@ -18,7 +18,6 @@ from ltvcli.errors import ConfigError
 from ltvcli.io.atomic import atomic_output
 from ltvcli.render.cells import (
     arrow,
-    human_text,
     json_values,
     machine_text,
     markdown_text,
@@ -62,10 +61,13 @@ def emit(
             lambda handle: write_delimited(result, delimiter, handle, excel), output, stdout
         )
     else:
-        _write(render_text(result, fmt), output, stdout)
+        _write(render_text(result, fmt, words), output, stdout)
 
 
-def render_text(result: Result, fmt: OutputFormat) -> str:
+def render_text(result: Result, fmt: OutputFormat, words: Words | None = None) -> str:
+    """The result as text; ``words``: the language of the formats for people (table,
+    Markdown), English when None; CSV and JSON are the same in every language."""
+    words = words or Words("en", None)
     if fmt in (OutputFormat.csv, OutputFormat.tsv):
         return _delimited(result, "," if fmt is OutputFormat.csv else "\t")
     if fmt is OutputFormat.json:
@@ -75,10 +77,10 @@ def render_text(result: Result, fmt: OutputFormat) -> str:
             json.dumps(row, ensure_ascii=False, allow_nan=False) + "\n" for row in rows(result)
         )
     if fmt is OutputFormat.markdown:
-        return _markdown(result)
+        return _markdown(result, words)
     from ltvcli.render.table import table_text
 
-    return table_text(result)
+    return table_text(result, words)
 
 
 def render_bytes(result: Result, fmt: OutputFormat) -> bytes:
@@ -220,21 +222,22 @@ def _quote(text: pa.Array, delimiter: str) -> pa.Array:
     return pc.fill_null(pc.if_else(needs, quoted, text), "")
 
 
-def _markdown(result: Result) -> str:
+def _markdown(result: Result, words: Words) -> str:
     frame = result.frame
     rows: Iterable[Sequence[str]]
     if result.record:
-        header = ["Metric", *result.record_headers()]
+        header = [words("Metric"), *(words(h) for h in result.record_headers())]
         rows = [
-            [result.label(c), *human_text(frame[c], result.kind(c))] for c in result.record_rows()
+            [words.label(c, result.label(c)), *words.column(frame[c], result.kind(c))]
+            for c in result.record_rows()
         ]
     else:
         cols = list(frame.columns)
-        header = [result.label(c) for c in cols]
-        rows = zip(*[human_text(frame[c], result.kind(c)) for c in cols], strict=True)
+        header = [words.label(c, result.label(c)) for c in cols]
+        rows = zip(*[words.column(frame[c], result.kind(c)) for c in cols], strict=True)
     lines = [_md_row(header), "|" + "---|" * len(header), *(_md_row(row) for row in rows)]
-    title = f"## {markdown_text(result.title)}\n\n" if result.title else ""
-    notes = "".join(f"\n{markdown_text(note)}\n" for note in result.notes)
+    title = f"## {markdown_text(words(result.title))}\n\n" if result.title else ""
+    notes = "".join(f"\n{markdown_text(words.note(note))}\n" for note in result.notes)
     return title + "\n".join(lines) + "\n" + notes
 
 

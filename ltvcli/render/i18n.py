@@ -20,6 +20,7 @@ from typing import TYPE_CHECKING, cast
 from ltvcli.schema.report import Skip
 
 if TYPE_CHECKING:
+    import pandas as pd
     from babel import Locale
     from babel.numbers import NumberPattern
 
@@ -615,6 +616,21 @@ class Words:
         if rate:
             return f"{sign}{self.number(abs(number), 1)}{NBSP}{self('points')}"
         return f"{sign}{self._percent(abs(number), 1)}"
+
+    def column(self, values: pd.Series, kind: str) -> list[str]:
+        """A table column for people: ``human_text`` in English; in another language its
+        numbers, and ltv's own words (statuses, verdicts), as this language writes them (money
+        without a currency sign: a table's currency is in its notes or its currency column)."""
+        from ltvcli.render.cells import human_text, json_values
+
+        if self.lang == "en":
+            return [str(v) for v in human_text(values, kind)]
+        return [
+            self.number(value, 2)
+            if kind == "money" and isinstance(value, int | float)
+            else self.cell(value, kind)
+            for value in json_values(values, kind)
+        ]
 
     def cell(self, value: object, kind: str) -> str:
         """One table cell for people; — for missing. ``value`` as

@@ -20,7 +20,7 @@ from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
-from ltvcli.render.cells import MISSING, human_text, json_values, terminal_text
+from ltvcli.render.cells import MISSING, terminal_text
 from ltvcli.render.i18n import Words
 from ltvcli.results import EVERY_COLUMN, Result
 
@@ -94,9 +94,9 @@ def print_table(
         console.print(Text(words.note(note), style="dim" if terminal else ""))
 
 
-def table_text(result: Result) -> str:
+def table_text(result: Result, words: Words | None = None) -> str:
     buffer = io.StringIO()
-    print_table(result, buffer, terminal=False)
+    print_table(result, buffer, terminal=False, words=words)
     return buffer.getvalue()
 
 
@@ -138,18 +138,7 @@ def _columns(result: Result, frame: pd.DataFrame, words: Words) -> list[_Column]
 
 
 def _cells(values: pd.Series, kind: str, words: Words) -> list[str]:
-    """A column for people: ``human_text`` in English; in another language its numbers, and
-    the tool's own words (statuses, verdicts), as ``words`` writes them (money without a
-    currency sign: a table's currency is in its notes or its currency column)."""
-    if words.lang == "en":
-        return [terminal_text(str(v)) for v in human_text(values, kind)]
-    cells = []
-    for value in json_values(values, kind):
-        if kind == "money" and isinstance(value, int | float):
-            cells.append(words.number(value, 2))
-        else:
-            cells.append(terminal_text(words.cell(value, kind)))
-    return cells
+    return [terminal_text(cell) for cell in words.column(values, kind)]
 
 
 def _table(result: Result, columns: list[_Column], sized: bool, words: Words) -> Table:

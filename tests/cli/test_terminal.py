@@ -134,3 +134,15 @@ def test_every_table_in_russian(args):
     assert latin_words(screen, allowed) == set(), screen
     assert max(len(line) for line in screen.splitlines()) <= 120
     assert not re.search(r"\d,\d{3}\b", screen)  # thousands are spaces in Russian
+
+
+def test_lang_changes_the_formats_for_people_only(run_cli):
+    orders = str(SAMPLE / "orders_ru.csv")
+    base = ["segments", orders, "-q", "--columns", "customers,net_revenue"]
+    markdown = run_cli(*base, "--lang", "ru", "-f", "markdown").stdout
+    assert (
+        markdown.startswith("## Сегменты")
+        and "| organic | 1\u00a0198 | 17\u00a0413\u00a0886,47 |" in markdown
+    )
+    for fmt in ("csv", "json"):  # for scripts: the same whatever the language
+        assert run_cli(*base, "--lang", "ru", "-f", fmt).stdout == run_cli(*base, "-f", fmt).stdout
