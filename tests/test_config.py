@@ -24,6 +24,7 @@ ORDERS = str(SAMPLE / "orders.csv")
         ),
         ("[output]\nformats = 'csv'\n", "[output] has no key 'formats' (did you mean 'format'?)"),
         ("[output]\nformat = 'xml'\n", "[output] format is one of table, csv"),
+        ("[output]\nlang = 'de'\n", "[output] lang is one of en, ru"),
         ("[zzz]\nx = 1\n", "unknown section [zzz]; known: columns, analysis, output, input"),
         ("margin = 0.3\n", "margin = ... is outside any section; put it under one of [columns]"),
     ],

@@ -320,6 +320,10 @@ def _output_defaults(kwargs: dict[str, object]) -> dict[str, object]:
             raise ConfigError(f"ltv.toml: [output] format is one of {', '.join(formats)}")
         kwargs["fmt"] = OutputFormat(defaults["format"])
     if "lang" in wanted and "lang" in defaults:
+        if defaults["lang"] not in LANGUAGES:
+            from ltvcli.errors import ConfigError
+
+            raise ConfigError(f"ltv.toml: [output] lang is one of {', '.join(LANGUAGES)}")
         kwargs["lang"] = defaults["lang"]
     if "excel" in wanted and defaults.get("lang") == "ru":
         kwargs["excel"] = True

@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from typing import IO
 
 import pandas as pd
+from rich.cells import cell_len
 from rich.console import Console
 from rich.table import Table
 from rich.text import Text
@@ -40,9 +41,9 @@ class _Column:
     def width(self) -> int:
         """Room for every cell whole (text beyond KEY_WIDTH wraps); the label wraps at spaces
         onto up to three lines."""
-        cells = max((len(c) for c in self.cells), default=0)
-        words = max((len(w) for w in self.label.split()), default=0)
-        label = max(words, math.ceil(len(self.label) / 3))
+        cells = max((cell_len(c) for c in self.cells), default=0)  # wide CJK: 2 cells each
+        words = max((cell_len(w) for w in self.label.split()), default=0)
+        label = max(words, math.ceil(cell_len(self.label) / 3))
         if self.text:
             return min(max(cells, label), KEY_WIDTH)
         return max(cells, label)

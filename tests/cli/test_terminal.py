@@ -146,3 +146,14 @@ def test_lang_changes_the_formats_for_people_only(run_cli):
     )
     for fmt in ("csv", "json"):  # for scripts: the same whatever the language
         assert run_cli(*base, "--lang", "ru", "-f", fmt).stdout == run_cli(*base, "-f", fmt).stdout
+
+
+def test_wide_characters_count_twice(tmp_path):
+    from rich.cells import cell_len
+
+    path = tmp_path / "cjk.csv"
+    path.write_text("customer,date,amount,city\na,2024-01-01,100,東京都渋谷区の店舗\n"
+                    "b,2024-01-02,100,東京\na,2024-03-01,50,東京\n")  # fmt: skip
+    screen = on_terminal("segments", str(path), "--by", "city", columns=60)
+    assert max(cell_len(line) for line in screen.splitlines()) <= 60
+    assert "東京都渋谷区の店舗" in screen  # the key whole, on one line
