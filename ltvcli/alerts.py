@@ -133,6 +133,19 @@ def evaluate(
     return outcome
 
 
+def why_unknown_in_segments(spend_given: bool, by_channel: bool) -> dict[str, str]:
+    """Why a segment's CAC (and what rests on it) is unknown when a spend file was given:
+    spend is attributed to channel segments only, and a channel the file has no rows for has
+    none (``evaluate``'s ``why``)."""
+    if not spend_given:
+        return {}
+    if by_channel:
+        why = "the spend file has no rows for this channel"
+    else:
+        why = "spend is attributed to channel segments only: --by the channel column, or --cac"
+    return dict.fromkeys(("cac", "ltv_cac_ratio"), why)
+
+
 def _assumed(key: str, record: Mapping[str, object]) -> bool:
     """Whether the KPI rests on the assumed lifespan (``metrics.lifespan_basis``)."""
     if record.get("lifespan_basis") != "assumed":

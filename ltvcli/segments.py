@@ -49,7 +49,8 @@ _KPI_KEYS = ("customers", "confidence", "customer_share", "orders", "net_revenue
              "revenue_share", "margin", "aov", "orders_per_customer", "purchase_frequency",
              "repeat_rate", "repeat_rate_low", "repeat_rate_high", "ltv_historical",
              "ltv_historical_low", "ltv_historical_high", "ltv_historical_median",
-             "ltv_historical_margin", "ltv_formula", "ltv_formula_margin", "lifespan_basis",
+             "ltv_historical_margin", "ltv_formula", "ltv_formula_margin", "lifespan_years",
+             "lifespan_basis",
              "median_interval_days", "churn_rate", "at_risk_share", "cac", "ltv_cac_ratio",
              "nps")  # fmt: skip
 _OWN = {
@@ -148,10 +149,14 @@ def segment_table(
     buyers = c[[name for name in c.columns if name in wanted]]
     buyers = buyers if keys.index.equals(c.index) else buyers.loc[keys.index]
     totals = (len(buyers), int(buyers["net_revenue"].sum()))
-    everyone = kpis(buyers, analysis.flat_context())
-    population = (float(cast(float, everyone["lifespan_years"])), str(everyone["lifespan_basis"]))
     grouped = buyers.groupby([keys[n] for n in names], sort=False)
     medians = _median_gaps(analysis, grouped.ngroup())
+    total = (
+        dict.fromkeys(names, TOTAL)
+        | _row(analysis, buyers, medians.get(-1), totals, None, None, total=True)
+        | _means(means, buyers.index)
+    )  # first: a segment too young for its own churn takes the total's lifespan
+    population = (float(cast(float, total["lifespan_years"])), str(total["lifespan_basis"]))
     by_channel = len(names) == 1 and names[0] == analysis.channel and analysis.spend is not None
     rows = []
     for gid, (values, group) in enumerate(grouped):
@@ -165,11 +170,6 @@ def segment_table(
     extra = [] if means is None else list(means.columns)
     table = _order(
         pd.DataFrame(rows, columns=names + list(_KPI_KEYS) + extra), names, analysis.settings
-    )
-    total = (
-        dict.fromkeys(names, TOTAL)
-        | _row(analysis, buyers, medians.get(-1), totals, None, population, total=True)
-        | _means(means, buyers.index)
     )
     return pd.concat([table, pd.DataFrame([total])], ignore_index=True)
 
@@ -195,7 +195,7 @@ def _row(
     median_gap: float | None,
     totals: tuple[int, int],
     channel: str | None,
-    population: tuple[float, str],
+    population: tuple[float, str] | None,
     total: bool = False,
 ) -> dict[str, object]:
     """One segment's numbers. CAC: the channel's spend for a channel segment, the whole spend

@@ -99,10 +99,8 @@ def compute(
             f"predictions: {models.count.model}, horizon {forecast.label} (ltv predict --summary)"
         )
     frame = pd.DataFrame(records, columns=[m.key for m in definitions])
-    if columns and columns != ["all"]:
-        _check_columns(columns, frame)
-        frame = frame[["currency", *(c for c in columns if c != "currency")]]
-    return _result(frame, definitions, "Customer lifetime value", notes, record=True)
+    result = _result(frame, definitions, "Customer lifetime value", notes, record=True)
+    return select_columns(result, columns)
 
 
 def customers(
@@ -116,7 +114,7 @@ def customers(
     forecast: Forecast | None = None,
 ) -> Result:
     """``ltv customers``: filtered, sorted, with RFM scores and predictions when asked."""
-    columns, priority = _chosen(columns, CUSTOMER_PRIORITY)
+    columns, priority = _chosen(columns, _at_horizon(CUSTOMER_PRIORITY, forecast))
     extra = RFM_COLUMNS if rfm else ()
     predictions = None
     if forecast is not None:
@@ -186,21 +184,26 @@ def segments(
         f"attributes from each customer's {analysis.settings.attr} order; "
         f"as of {analysis.as_of_date}"
     ]
-    result = _result(table, definitions, "Segments", notes, priority=SEGMENT_PRIORITY)
+    priority = _at_horizon(SEGMENT_PRIORITY, forecast)
+    result = _result(table, definitions, "Segments", notes, priority=priority)
     result.total_row = True
     return select_columns(result, columns)
 
 
 def select_columns(result: Result, columns: list[str] | None) -> Result:
-    """``--columns`` on a table whose key columns (those no metric defines: the segment) lead:
-    the keys, then the chosen columns in their order; ``all`` or none chosen: every column.
-    The command applies it after its alerts have seen every column."""
+    """``--columns`` on a table whose key columns lead (those no metric defines: the segment;
+    a KPI record's currency): the keys, then the chosen columns in their order; ``all`` or
+    none chosen: every column. The command applies it after its alerts have seen them all."""
     columns, priority = _chosen(columns, result.priority)
     chosen = replace(result, priority=priority, choosable=True)
     if not columns:
         return chosen
     _check_columns(columns, result.frame)
-    keys = [c for c in result.frame.columns if c not in result.kinds]
+    keys = [
+        c
+        for c in result.frame.columns
+        if c not in result.kinds or (result.record and c == "currency")
+    ]
     return replace(chosen, frame=result.frame[keys + [c for c in columns if c not in keys]])
 
 
@@ -212,6 +215,16 @@ def _chosen(
     if columns == ["all"]:
         return None, EVERY_COLUMN
     return columns or None, EVERY_COLUMN if columns else priority
+
+
+def _at_horizon(priority: tuple[str, ...], forecast: Forecast | None) -> tuple[str, ...]:
+    """A priority's prediction columns under the names the forecast's horizon gives them
+    (``predicted_ltv`` → ``predicted_ltv_12m``)."""
+    if forecast is None:
+        return priority
+    from ltvcli.models.predict import HORIZON_COLUMNS
+
+    return tuple(f"{k}_{forecast.label}" if k in HORIZON_COLUMNS else k for k in priority)
 
 
 def _check_columns(wanted: list[str], table: pd.DataFrame) -> None:

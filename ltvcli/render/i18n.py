@@ -426,6 +426,14 @@ NOTES_RU: tuple[tuple[str, str], ...] = (
     (r"\(LTV: historical-margin\)", "(LTV: история, маржа)"),
     (r"\(LTV: historical-revenue\)", "(LTV: история, выручка)"),
     (r"^cells: (.+) by (\w+)s since acquisition$", r"ячейки: \1 по периодам после привлечения"),
+    (r"^(\S+) \+ (?:gamma-gamma|own average spend); as of (\S+); horizon (\S+); predicted LTV on ",
+     r"модель \1; на дату \2; горизонт \3; прогнозный LTV — "),
+    (r"горизонт (\d+)d;", r"горизонт \1 дн.;"),
+    (r"горизонт (\d+)w;", r"горизонт \1 нед.;"),
+    (r"горизонт (\d+)m;", r"горизонт \1 мес.;"),
+    (r"горизонт (\d+)y;", r"горизонт \1 г.;"),
+    (r"прогнозный LTV — margin rate (\d+)\.(\d+)$", r"прогнозный LTV — по марже (доля \1,\2)"),
+    (r"прогнозный LTV — revenue \(no margin known\)$", "прогнозный LTV — по выручке (маржа неизвестна)"),
     (r"acquisition pays off \(LTV:CAC ≥ 3\)", "привлечение окупается (LTV:CAC ≥ 3)"),
     (r"acquisition barely pays off \(LTV:CAC between 1 and 3\)", "привлечение едва окупается (LTV:CAC от 1 до 3)"),
     (r"every new customer loses money \(LTV:CAC below 1\)", "каждый новый клиент убыточен (LTV:CAC ниже 1)"),
@@ -539,9 +547,9 @@ class Words:
             text = re.sub(pattern, replacement, text)
         for english, russian in _MARKS_RU.items():
             text = text.replace(f"как {english}", f"как {russian}")
-        # counts written 3,952 by the English note: 3 952, unless quoted as a format «1,234»
+        # counts written 3,952 by the English note: 3 952 (not 0,409, a decimal; not a format «1,234»)
         return re.sub(
-            r"(?<![«\d,])\d{1,3}(?:,\d{3})+(?![\d»])", lambda m: m[0].replace(",", NBSP), text
+            r"(?<![«\d,.])[1-9]\d{0,2}(?:,\d{3})+(?![\d»])", lambda m: m[0].replace(",", NBSP), text
         )
 
     def plural(self, n: int, noun: str) -> str:

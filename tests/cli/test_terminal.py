@@ -85,7 +85,7 @@ def test_a_pipe_keeps_every_column():
         capture_output=True, check=True, text=True,
     ).stdout  # fmt: skip
     assert "more columns" not in piped
-    assert len(body_rows(piped)[0]) == 27  # the city and 26 metrics (NPS needs --customers)
+    assert len(body_rows(piped)[0]) == 28  # the city and 27 metrics (NPS needs --customers)
 
 
 def test_customers_fit_and_every_column_asked_for_shows_as_records():
@@ -121,19 +121,20 @@ def test_a_long_table_keeps_its_total_row(tmp_path):
         ["intervals", "--by", "Город"],
         ["cohorts"],
         ["cohorts", "--trend"],
+        ["predict", "--top", "5"],
     ],
 )
 def test_every_table_in_russian(args):
     """--lang ru: titles, labels, numbers and notes in Russian; Latin words only where allowed
     (data, column keys, flags, acronyms: ``helpers.latin``)."""
-    from helpers.latin import data_words, latin_words, metric_keys
+    from helpers.latin import data_words, latin_words, metric_keys, model_names
 
     orders = str(SAMPLE / "orders_ru.csv")
     screen = on_terminal(args[0], orders, *args[1:], "--lang", "ru", columns=120)
-    allowed = data_words(orders, str(SAMPLE / "spend.csv")) | metric_keys()
+    allowed = data_words(orders, str(SAMPLE / "spend.csv")) | metric_keys() | model_names()
     assert latin_words(screen, allowed) == set(), screen
     assert max(len(line) for line in screen.splitlines()) <= 120
-    assert not re.search(r"\d,\d{3}\b", screen)  # thousands are spaces in Russian
+    assert not re.search(r"\b[1-9]\d{0,2},\d{3}\b", screen)  # thousands are spaces in Russian
 
 
 def test_lang_changes_the_formats_for_people_only(run_cli):
@@ -157,3 +158,11 @@ def test_wide_characters_count_twice(tmp_path):
     screen = on_terminal("segments", str(path), "--by", "city", columns=60)
     assert max(cell_len(line) for line in screen.splitlines()) <= 60
     assert "東京都渋谷区の店舗" in screen  # the key whole, on one line
+
+
+def test_predictions_keep_their_place_on_a_narrow_terminal():
+    screen = on_terminal("customers", ORDERS, "--predict", "--top", "3", columns=100)
+    flat = " ".join(screen.split())
+    hidden = re.search(r"more columns \(([^)]*)\)", flat)[1].split(", ")
+    assert "p_alive" not in hidden and "predicted_ltv_12m" not in hidden  # at their horizon
+    assert "P(alive)" in screen

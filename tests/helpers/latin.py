@@ -37,6 +37,13 @@ def metric_keys() -> set[str]:
     return {m.key for group in groups for m in group}
 
 
+def model_names() -> set[str]:
+    """The models a prediction's note names, as --model takes them (bgnbd, pareto...)."""
+    from ltvcli.models.predict import MODELS
+
+    return set(MODELS)
+
+
 def data_words(*paths: str) -> set[str]:
     words: set[str] = set()
     for path in paths:

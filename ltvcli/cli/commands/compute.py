@@ -2,7 +2,7 @@
 
 from typing import TYPE_CHECKING, cast
 
-from ltvcli.cli.alerting import CompareTo, FailIf, alerts_from
+from ltvcli.cli.alerting import CompareTo, FailIf, Record, alerts_from
 from ltvcli.cli.app import app
 from ltvcli.cli.common import (
     Columns,
@@ -58,14 +58,12 @@ def compute(
 
     alerts = alerts_from(fail_if, compare_to, METRICS, "--fail-if")
     analysed = analysis.run()
-    result = tables.compute(analysed, forecast, comma_list(columns, "--columns"))
-    show(result, fmt, output, analysed.as_of_date, excel=excel, lang=lang)
-    records = analysed.kpis()  # every KPI, whatever --columns shows
+    result = tables.compute(analysed, forecast)
+    shown = tables.select_columns(result, comma_list(columns, "--columns"))
+    show(shown, fmt, output, analysed.as_of_date, excel=excel, lang=lang)
+    records = cast(list[Record], result.frame.to_dict("records"))  # every KPI, shown or not
+    currencies = [r["currency"] if isinstance(r["currency"], str) else None for r in records]
     alerts.raise_if(
-        (
-            str(r["currency"] or "") if len(records) > 1 else "",
-            r,
-            alerts.previous_kpis(cast(str | None, r["currency"])),
-        )
-        for r in records
+        (currency or "" if len(records) > 1 else "", r, alerts.previous_kpis(currency))
+        for r, currency in zip(records, currencies, strict=True)
     )

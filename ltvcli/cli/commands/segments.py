@@ -25,7 +25,6 @@ from ltvcli.cli.groups import analysis_options, forecast_options
 from ltvcli.cli.requests import AnalysisRequest
 
 if TYPE_CHECKING:
-    from ltvcli.analysis import Analysis
     from ltvcli.models.predict import Forecast
 
 
@@ -84,6 +83,7 @@ def segments(
     """
 
     from ltvcli import tables
+    from ltvcli.alerts import why_unknown_in_segments
     from ltvcli.customer_file import join_customer_file
     from ltvcli.segments import SEGMENT_METRICS, TOTAL
 
@@ -112,17 +112,5 @@ def segments(
             for row in records
             if (k := tuple(str(row[n]) for n in names))[0] != TOTAL
         ),
-        _why_unknown(result, names),
+        why_unknown_in_segments(result.spend is not None, names == [result.channel]),
     )
-
-
-def _why_unknown(analysis: "Analysis", names: list[str]) -> dict[str, str]:
-    """Why a segment's CAC (and what rests on it) is unknown: spend is attributed to channel
-    segments only, and a channel with no rows in the spend file has none."""
-    if analysis.spend is None:
-        return {}
-    if names == [analysis.channel]:
-        why = "the spend file has no rows for this channel"
-    else:
-        why = "spend is attributed to channel segments only: --by the channel column, or --cac"
-    return dict.fromkeys(("cac", "ltv_cac_ratio"), why)
