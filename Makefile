@@ -5,7 +5,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 
 .DEFAULT_GOAL := help
-.PHONY: help demo test browser bench lint format sample-data clean
+.PHONY: help demo test browser bench lint format messages sample-data clean
 
 help:  ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-12s %s\n", $$1, $$2}'
@@ -47,6 +47,15 @@ lint: $(VENV)/.dev  ## ruff, the import layers (ARCHITECTURE.md) and the type ch
 format: $(VENV)/.dev  ## apply ruff fixes and formatting
 	$(BIN)/ruff check --fix .
 	$(BIN)/ruff format .
+
+# Every Message("...") template in ltvcli/ goes into each language's catalog; translate the new
+# (empty) entries there: tests/test_messages.py fails on any template without a translation.
+messages: $(VENV)/.dev  ## add new message templates to the translations (ltvcli/locale)
+	$(BIN)/pybabel -q extract --no-default-keywords -k Message --no-location --sort-output \
+	  -o .messages.pot ltvcli
+	$(BIN)/pybabel -q update -i .messages.pot -d ltvcli/locale -D ltv --no-fuzzy-matching \
+	  --ignore-obsolete --no-wrap --ignore-pot-creation-date
+	rm -f .messages.pot
 
 sample-data: $(BIN)/ltv  ## regenerate sample_data/ (deterministic)
 	$(BIN)/python scripts/make_sample_data.py

@@ -9,6 +9,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 from enum import IntEnum
 
+from ltvcli.messages import Message, translate
+
 
 class ExitCode(IntEnum):
     """What ``ltv`` returns to the shell (documented in the README)."""
@@ -26,6 +28,11 @@ class LtvError(Exception):
     """Base of every error the library raises on purpose."""
 
     exit_code: ExitCode = ExitCode.DATA_ERROR
+
+    def say(self, lang: str) -> str:
+        """The error as one line in ``lang`` (``str(error)`` is the English)."""
+        text = self.args[0] if self.args and isinstance(self.args[0], str) else str(self)
+        return translate(text, lang)
 
 
 class InputError(LtvError):
@@ -53,17 +60,20 @@ class InputError(LtvError):
         super().__init__(str(self))
 
     def __str__(self) -> str:
+        return self.say("en")
+
+    def say(self, lang: str) -> str:
         parts = []
         if self.file:
             parts.append(self.file)
         if self.row is not None:
-            parts.append(f"row {self.row}")
+            parts.append(translate(Message("row {row}", row=self.row), lang))
         if self.column is not None:
-            parts.append(f'column "{self.column}"')
-        parts.append(self.message)
+            parts.append(translate(Message('column "{column}"', column=self.column), lang))
+        parts.append(translate(self.message, lang))
         text = ": ".join(parts)
         if self.hint:
-            text += f" ({self.hint})"
+            text += f" ({translate(self.hint, lang)})"
         return " ".join(text.split())  # one line, whatever the file's cells held
 
 

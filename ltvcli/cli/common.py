@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Annotated, TypeVar, cast
 
 import typer
 
-from ltvcli.cli.errors import handle_errors
+from ltvcli.cli.errors import handle_errors, speak
 from ltvcli.render.formats import OutputFormat, extension_format
 from ltvcli.render.i18n import LANGUAGES
 
@@ -348,8 +348,11 @@ def command(
 
         @functools.wraps(wrapped)
         def run(**kwargs: object) -> object:
+            speak(cast(str | None, kwargs.get("lang")))  # the locale's until ltv.toml is read
             with handle_errors(bool(kwargs.get("debug"))):
-                return wrapped(**_output_defaults(kwargs))
+                kwargs = _output_defaults(kwargs)
+                speak(cast(str | None, kwargs.get("lang")))
+                return wrapped(**kwargs)
 
         app.command(name, context_settings=CONTEXT)(run)
         return func

@@ -1,4 +1,5 @@
-"""The one boundary where exceptions become a line on stderr and an exit code."""
+"""What ltv prints on stderr: the one boundary where exceptions become a line and an exit
+code, and every warning and note, in the run's language (``--lang``, else the locale's)."""
 
 import contextlib
 import sys
@@ -9,6 +10,25 @@ import typer
 from typer.exceptions import TyperException
 
 from ltvcli.errors import ExitCode, LtvError
+from ltvcli.messages import Message, translate
+
+_language = ["en"]  # set once per run by ``speak``, before anything is said
+
+
+def speak(lang: str | None) -> None:
+    """Say everything from now on in ``lang`` (``None``: the locale's language)."""
+    from ltvcli.render.i18n import default_language
+
+    _language[0] = lang or default_language()
+
+
+def language() -> str:
+    return _language[0]
+
+
+def say(text: str) -> None:
+    """One line on stderr, ``ltv: `` first, in the run's language."""
+    print(f"ltv: {translate(text, _language[0])}", file=sys.stderr)
 
 
 @contextlib.contextmanager
@@ -22,26 +42,31 @@ def handle_errors(debug: bool) -> Iterator[None]:
     except (typer.Exit, typer.Abort, TyperException):
         raise
     except KeyboardInterrupt:
-        _fail("interrupted", ExitCode.INTERRUPTED)
+        _fail(Message("interrupted"), ExitCode.INTERRUPTED)
     except BrokenPipeError:
         # the reader of a pipe stopped early (| head): like other Unix tools, stop quietly
         _quiet_exit(ExitCode.BROKEN_PIPE)
     except LtvError as exc:
         if debug:
             raise
-        _fail(f"error: {exc}", exc.exit_code)
+        _fail(Message("error: {error}", error=exc.say(_language[0])), exc.exit_code)
     except OSError as exc:  # a directory for -o, a full disk, a read-only place...
         if debug:
             raise
-        where = f"{exc.filename}: " if exc.filename else ""
-        _fail(f"error: {where}{exc.strerror or exc}", ExitCode.DATA_ERROR)
+        error = str(exc.strerror or exc)
+        error = f"{exc.filename}: {error}" if exc.filename else error
+        _fail(Message("error: {error}", error=error), ExitCode.DATA_ERROR)
     except Exception as exc:
         if debug:
             raise
         frame = traceback.extract_tb(exc.__traceback__)[-1]
         _fail(
-            f"internal error: {type(exc).__name__} at {frame.filename.rsplit('/', 1)[-1]}:"
-            f"{frame.lineno} (run again with --debug for details, and please report it)",
+            Message(
+                "internal error: {error} at {place} (run again with --debug for details, "
+                "and please report it)",
+                error=type(exc).__name__,
+                place=frame.filename.rsplit("/", 1)[-1] + f":{frame.lineno}",
+            ),
             ExitCode.DATA_ERROR,
         )
 
@@ -55,6 +80,6 @@ def _quiet_exit(code: int) -> None:
     raise SystemExit(int(code))
 
 
-def _fail(message: str, code: int) -> None:
-    print(f"ltv: {message}", file=sys.stderr)
+def _fail(message: Message, code: int) -> None:
+    say(message)
     raise SystemExit(int(code))

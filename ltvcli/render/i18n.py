@@ -17,6 +17,7 @@ from decimal import Decimal
 from functools import cache
 from typing import TYPE_CHECKING, cast
 
+from ltvcli.messages import Message, translate
 from ltvcli.schema.report import Skip
 
 if TYPE_CHECKING:
@@ -538,8 +539,8 @@ class Words:
 
     def note(self, text: str) -> str:
         """A note about the data or the margin, translated where its wording is known."""
-        if self.lang != "ru":
-            return text
+        if isinstance(text, Message) or self.lang != "ru":
+            return translate(text, self.lang)
         if text.startswith("margin: "):
             source = text.removeprefix("margin: ")
             return self("margin_note", source=self.note(MARGIN_RU.get(source, source)))
