@@ -48,10 +48,10 @@ format: $(VENV)/.dev  ## apply ruff fixes and formatting
 	$(BIN)/ruff check --fix .
 	$(BIN)/ruff format .
 
-# Every Message("...") template in ltvcli/ goes into each language's catalog; translate the new
+# Every Message("...") and template("...") in ltvcli/ goes into each language's catalog; translate the new
 # (empty) entries there: tests/test_messages.py fails on any template without a translation.
 messages: $(VENV)/.dev  ## add new message templates to the translations (ltvcli/locale)
-	$(BIN)/pybabel -q extract --no-default-keywords -k Message --no-location --sort-output \
+	$(BIN)/pybabel -q extract --no-default-keywords -k Message -k template --no-location --sort-output \
 	  -o .messages.pot ltvcli
 	$(BIN)/pybabel -q update -i .messages.pot -d ltvcli/locale -D ltv --no-fuzzy-matching \
 	  --ignore-obsolete --no-wrap --ignore-pot-creation-date

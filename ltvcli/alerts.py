@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 
 from ltvcli.definition import Metric
 from ltvcli.errors import ConfigError
+from ltvcli.messages import Message
 from ltvcli.metrics import METRICS
 
 OPERATORS = {"<=": operator.le, ">=": operator.ge, "==": operator.eq, "!=": operator.ne,
@@ -24,21 +25,23 @@ OPERATORS = {"<=": operator.le, ">=": operator.ge, "==": operator.eq, "!=": oper
 _ABSOLUTE = re.compile(r"^\s*([a-z_0-9]+)\s*(<=|>=|==|!=|<|>)\s*(-?[0-9]+(?:\.[0-9]+)?)\s*$")
 _RELATIVE = re.compile(r"^\s*([a-z_0-9]+)\s+(down|up)\s+(?:by\s+)?([0-9]+(?:\.[0-9]+)?)\s*%\s*$")
 
-_NO_SPEND = "no marketing spend: give --spend FILE or --cac"
-_NO_MARGIN = "no cost column: give --margin RATE"
-_NO_CHURN = "too little history to measure churn: give --lifespan YEARS or a shorter --churn-window"
-_NO_RECENT = "no purchase in the last --churn-window to measure purchase frequency"
+_NO_SPEND = Message("no marketing spend: give --spend FILE or --cac")
+_NO_MARGIN = Message("no cost column: give --margin RATE")
+_NO_CHURN = Message(
+    "too little history to measure churn: give --lifespan YEARS or a shorter --churn-window"
+)
+_NO_RECENT = Message("no purchase in the last --churn-window to measure purchase frequency")
 WHY_UNKNOWN = {
     "spend": _NO_SPEND, "customers_acquired": _NO_SPEND, "cac": _NO_SPEND,
     "ltv_cac_ratio": _NO_SPEND, "payback_months": _NO_SPEND,
     "margin": _NO_MARGIN, "ltv_historical_margin": _NO_MARGIN,
     "churn_rate": _NO_CHURN, "retention_rate": _NO_CHURN,
     "purchase_frequency": _NO_RECENT, "ltv_formula": _NO_RECENT, "ltv_formula_margin": _NO_RECENT,
-    "median_days_to_second_order": "no customer has a 2nd order yet",
+    "median_days_to_second_order": Message("no customer has a 2nd order yet"),
 }  # fmt: skip
 # KPIs that rest on the lifespan: not checked while it is only assumed (it cannot pass by accident)
 ON_LIFESPAN = ("lifespan_years", "ltv_formula", "ltv_formula_margin")
-_ASSUMED = (
+_ASSUMED = Message(
     "the formula LTV rests on an assumed 1-year lifespan: give --lifespan YEARS or a shorter "
     "--churn-window"
 )
@@ -78,9 +81,12 @@ def parse_condition(
     match = _ABSOLUTE.match(text) or _RELATIVE.match(text)
     if not match or match[1] not in numeric:
         raise ConfigError(
-            f"{flag} {text!r}: write KPI OP NUMBER or KPI down|up N%, e.g. 'ltv_cac_ratio < 3' "
-            f"or 'repeat_rate down 10%'; KPIs: {', '.join(numeric)}"
-        )
+            Message(
+                "{flag} {text!r}: write KPI OP NUMBER or KPI down|up N%, e.g. 'ltv_cac_ratio < 3' "
+                "or 'repeat_rate down 10%'; KPIs: {kpis}",
+                flag=flag, text=text, kpis=", ".join(numeric),
+            )
+        )  # fmt: skip
     return Condition(match[1], match[2], float(match[3]), numeric[match[1]].kind)
 
 
@@ -96,30 +102,46 @@ def evaluate(
     such record. ``label`` names the record (a currency, a segment) in the messages; ``why``
     overrides ``WHY_UNKNOWN`` (a segment's CAC is unknown for its own reasons)."""
     outcome = Outcome()
-    where = f"{label}: " if label else ""
     reasons = {**WHY_UNKNOWN, **(why or {})}
     for condition in conditions:
         value = _units(record.get(condition.key), condition.kind)
+        said = str(condition)
         if _assumed(condition.key, record):
-            outcome.unknown.append(f"cannot check {condition}: {_ASSUMED}")
+            outcome.unknown.append(
+                Message("cannot check {condition}: {reason}", condition=said, reason=_ASSUMED)
+            )
             continue
         if value is None:
-            reason = reasons.get(condition.key, "no value for this data")
+            reason = reasons.get(condition.key, Message("no value for this data"))
             outcome.unknown.append(
-                f"cannot check {condition}: {condition.key} is unknown ({reason})"
-            )
+                Message(
+                    "cannot check {condition}: {key} is unknown ({reason})",
+                    condition=said, key=condition.key, reason=reason,
+                )
+            )  # fmt: skip
             continue
         if condition.relative:
             if previous is None:
                 outcome.unknown.append(
-                    f"cannot check {condition}: the previous run has no {label or 'such record'}"
-                )
+                    Message(
+                        "cannot check {condition}: the previous run has no {label}",
+                        condition=said, label=label,
+                    )
+                    if label
+                    else Message(
+                        "cannot check {condition}: the previous run has no such record",
+                        condition=said,
+                    )
+                )  # fmt: skip
                 continue
             before = previous.get(condition.key)
             if not isinstance(before, int | float) or isinstance(before, bool) or before == 0:
                 outcome.unknown.append(
-                    f"cannot check {condition}: the previous run has no {condition.key}"
-                )
+                    Message(
+                        "cannot check {condition}: the previous run has no {key}",
+                        condition=said, key=condition.key,
+                    )
+                )  # fmt: skip
                 continue
             change = (value - before) / abs(before) * 100
             holds = (
@@ -127,10 +149,22 @@ def evaluate(
             )
             if holds:
                 now, was = _text(value, condition.kind), _text(before, condition.kind)
-                outcome.fired.append(f"{where}{condition} (it is {now}, was {was}: {change:+.1f}%)")
+                fired = Message(
+                    "{condition} (it is {now}, was {was}: {change:+.1f}%)",
+                    condition=said, now=now, was=was, change=change,
+                )  # fmt: skip
+                outcome.fired.append(_labelled(label, fired))
         elif OPERATORS[condition.op](value, condition.value):
-            outcome.fired.append(f"{where}{condition} (it is {_text(value, condition.kind)})")
+            fired = Message(
+                "{condition} (it is {value})", condition=said, value=_text(value, condition.kind)
+            )
+            outcome.fired.append(_labelled(label, fired))
     return outcome
+
+
+def _labelled(label: str, text: Message) -> str:
+    """An alert about one record of several (a currency, a segment): its label first."""
+    return Message("{label}: {text}", label=label, text=text) if label else text
 
 
 def why_unknown_in_segments(spend_given: bool, by_channel: bool) -> dict[str, str]:
@@ -140,9 +174,11 @@ def why_unknown_in_segments(spend_given: bool, by_channel: bool) -> dict[str, st
     if not spend_given:
         return {}
     if by_channel:
-        why = "the spend file has no rows for this channel"
+        why = Message("the spend file has no rows for this channel")
     else:
-        why = "spend is attributed to channel segments only: --by the channel column, or --cac"
+        why = Message(
+            "spend is attributed to channel segments only: --by the channel column, or --cac"
+        )
     return dict.fromkeys(("cac", "ltv_cac_ratio"), why)
 
 

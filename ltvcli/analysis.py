@@ -24,6 +24,7 @@ from ltvcli.engine.window import WindowStats, settle_as_of, window_orders
 from ltvcli.errors import ConfigError
 from ltvcli.fields import attribute_kind
 from ltvcli.load import Loaded
+from ltvcli.messages import Message
 from ltvcli.metrics import ASSUMED_LIFESPAN, Context, kpis, kpis_by_currency
 from ltvcli.options import LoadOptions
 from ltvcli.schema.orders import ORDER_COLUMNS
@@ -92,7 +93,9 @@ class Analysis(WindowReadouts):
 
     def kpis(self) -> list[dict[str, object]]:
         if self.spend is not None and self.customers["currency"].nunique() > 1:
-            raise ConfigError("a spend file with orders in several currencies: pass --currency")
+            raise ConfigError(
+                Message("a spend file with orders in several currencies: pass --currency")
+            )
         if self.spend is None:
             return kpis_by_currency(self.customers, self.context())
         return [kpis(self.customers, self.context())]
@@ -187,15 +190,21 @@ def window_notes(settings: Settings, as_of: DayNumber, stats: WindowStats) -> li
     window, covered = settings.churn_window, as_of - first + 1
     if covered <= window and settings.lifespan is None:  # nobody in the earlier window
         return [
-            f"churn needs orders older than the {window}-day --churn-window and the data covers "
-            f"{covered} days: formula LTV assumes a {ASSUMED_LIFESPAN:g}-year lifespan; give "
-            "--lifespan YEARS or a shorter --churn-window"
-        ]
+            Message(
+                "churn needs orders older than the {window}-day --churn-window and the data "
+                "covers {covered} days: formula LTV assumes a {years:g}-year lifespan; give "
+                "--lifespan YEARS or a shorter --churn-window",
+                window=window, covered=covered, years=ASSUMED_LIFESPAN,
+            )
+        ]  # fmt: skip
     if covered < 2 * window:
         return [
-            f"churn compares two {window}-day windows; the data covers {covered} days, so the "
-            "earlier window is partly empty"
-        ]
+            Message(
+                "churn compares two {window}-day windows; the data covers {covered} days, so the "
+                "earlier window is partly empty",
+                window=window, covered=covered,
+            )
+        ]  # fmt: skip
     return []
 
 
@@ -227,7 +236,11 @@ def analysis_of(
 def margin_notes(has_cost: bool, settings: Settings) -> list[str]:
     """A --margin that the file's cost column makes unused (the cost is the better evidence)."""
     if has_cost and settings.margin is not None:
-        return [f"--margin {settings.margin:g} is not used: the file has a cost column"]
+        return [
+            Message(
+                "--margin {rate:g} is not used: the file has a cost column", rate=settings.margin
+            )
+        ]
     return []
 
 
@@ -241,25 +254,41 @@ def spend_notes(spend: Spend | None, customers: pd.DataFrame, channel: str | Non
     unmatched = sorted(named - seen)
     if not unmatched:
         return []
-    where = f"the orders' {channel} column" if channel else "the orders (no channel column)"
+    channels = ", ".join(unmatched)
+    if channel:
+        return [
+            Message(
+                "{source}: spend channel(s) {channels} match no channel in the orders' {column} "
+                "column; their spend counts in the total CAC only",
+                source=spend.source, channels=channels, column=channel,
+            )
+        ]  # fmt: skip
     return [
-        f"{spend.source}: spend channel(s) {', '.join(unmatched)} match no channel in {where}; "
-        "their spend counts in the total CAC only"
-    ]
+        Message(
+            "{source}: spend channel(s) {channels} match no channel in the orders (no channel "
+            "column); their spend counts in the total CAC only",
+            source=spend.source, channels=channels,
+        )
+    ]  # fmt: skip
 
 
 def margin_source(has_cost: bool, settings: Settings) -> str | None:
     """Where the margin comes from, in words; None when it is unknown."""
-    service = (
-        f" − {settings.service_cost / 100:g} service cost per order"
-        if settings.service_cost
-        else ""
-    )
+    service = settings.service_cost / 100 if settings.service_cost else None
     if has_cost:
-        return "cost column" + service
+        if service is None:
+            return Message("cost column")
+        return Message("cost column − {cost:g} service cost per order", cost=service)
     if settings.margin is not None:
-        return f"--margin {settings.margin:g}" + service
-    return ("net revenue" + service) if settings.service_cost else None
+        if service is None:
+            return Message("--margin {rate:g}", rate=settings.margin)
+        return Message(
+            "--margin {rate:g} − {cost:g} service cost per order",
+            rate=settings.margin, cost=service,
+        )  # fmt: skip
+    if service is None:
+        return None
+    return Message("net revenue − {cost:g} service cost per order", cost=service)
 
 
 def _channel_column(columns: list[str]) -> str | None:

@@ -10,6 +10,7 @@ from ltvcli.errors import InputError
 from ltvcli.fields import match, normalise_header
 from ltvcli.io.raw import ReadOptions
 from ltvcli.io.readers import read_inputs
+from ltvcli.messages import Message
 from ltvcli.schema import identity
 
 NPS_HEADERS = ("nps", "nps score", "nps_score", "score", "likelihood to recommend", "оценка", "оценка nps", "nps оценка")  # fmt: skip
@@ -27,8 +28,9 @@ def join_customer_file(customers: pd.DataFrame, path: str) -> tuple[pd.DataFrame
     scored = [(m[0], name) for name in table.column_names if (m := match("customer", name))]
     if not scored:
         raise InputError(
-            f"no customer column (have: {', '.join(table.column_names)})", file=path,
-            hint="name it customer, customer_id, email or phone, like in the orders",
+            Message("no customer column (have: {have})", have=", ".join(table.column_names)),
+            file=path,
+            hint=Message("name it customer, customer_id, email or phone, like in the orders"),
         )  # fmt: skip
     key = max(scored)[1]
     values = table.column(key).combine_chunks()

@@ -210,24 +210,33 @@ def select_customers(
 ) -> pd.DataFrame:
     """Filter by status, sort (largest first unless ``ascending``), keep the first ``top``."""
     from ltvcli.errors import ConfigError
+    from ltvcli.messages import Message
 
     frame = customers
     if status:
         unknown = set(status) - set(STATUSES)
         if unknown:
             raise ConfigError(
-                f"--status is one of {', '.join(STATUSES)}, not {', '.join(sorted(unknown))}"
-            )
+                Message(
+                    "--status is one of {statuses}, not {unknown}",
+                    statuses=", ".join(STATUSES), unknown=", ".join(sorted(unknown)),
+                )
+            )  # fmt: skip
         frame = frame[frame["status"].isin(status)]
     if sort:
         if sort not in frame.columns or sort.startswith("_"):
-            raise ConfigError(f"--sort: no column {sort!r} (have: {', '.join(columns)})")
+            raise ConfigError(
+                Message("--sort: no column {name!r} (have: {have})", name=sort, have=", ".join(columns))
+            )  # fmt: skip
         frame = frame.sort_values(sort, ascending=ascending, kind="stable", na_position="last")
     if top is not None:
         frame = frame.head(top)
     missing = [c for c in columns if c not in frame.columns]
     if missing:
         raise ConfigError(
-            f"--columns: no column {missing[0]!r} (have: {', '.join(visible_columns(customers, True))})"
-        )
+            Message(
+                "--columns: no column {name!r} (have: {have})",
+                name=missing[0], have=", ".join(visible_columns(customers, True)),
+            )
+        )  # fmt: skip
     return frame[columns].reset_index(drop=True)

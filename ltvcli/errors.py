@@ -6,6 +6,7 @@ one line on stderr and an exit code at a single boundary (``ltvcli.cli.errors``)
 
 from __future__ import annotations
 
+import errno
 from collections.abc import Sequence
 from enum import IntEnum
 
@@ -63,18 +64,38 @@ class InputError(LtvError):
         return self.say("en")
 
     def say(self, lang: str) -> str:
-        parts = []
-        if self.file:
-            parts.append(self.file)
-        if self.row is not None:
-            parts.append(translate(Message("row {row}", row=self.row), lang))
-        if self.column is not None:
-            parts.append(translate(Message('column "{column}"', column=self.column), lang))
-        parts.append(translate(self.message, lang))
-        text = ": ".join(parts)
+        text = located(self.message, lang, self.file, self.row, self.column)
         if self.hint:
             text += f" ({translate(self.hint, lang)})"
         return " ".join(text.split())  # one line, whatever the file's cells held
+
+
+def located(
+    text: str, lang: str, file: str | None, row: int | None = None, column: str | None = None
+) -> str:
+    """``orders.csv: row 17: column "Дата": text``, in ``lang``: where a message is about."""
+    parts = [file] if file else []
+    if row is not None:
+        parts.append(translate(Message("row {row}", row=row), lang))
+    if column is not None:
+        parts.append(translate(Message('column "{column}"', column=column), lang))
+    return ": ".join([*parts, translate(text, lang)])
+
+
+# the system's own words (as strerror says them), so that they can be said in another language
+_OS_ERRORS = {
+    errno.ENOENT: Message("No such file or directory"),
+    errno.EACCES: Message("Permission denied"),
+    errno.EISDIR: Message("Is a directory"),
+    errno.ENOTDIR: Message("Not a directory"),
+    errno.ENOSPC: Message("No space left on device"),
+    errno.EROFS: Message("Read-only file system"),
+}
+
+
+def os_reason(error: OSError) -> str:
+    """Why the system refused, said in the run's language where it is a common reason."""
+    return _OS_ERRORS.get(error.errno or 0) or str(error.strerror or error)
 
 
 class ConfigError(LtvError):

@@ -12,6 +12,8 @@ from bisect import bisect_left, bisect_right
 from dataclasses import dataclass
 from functools import lru_cache
 
+from ltvcli.messages import Message
+
 
 @dataclass(frozen=True)
 class Field:
@@ -95,7 +97,7 @@ FIELDS: tuple[Field, ...] = (
             "имя",
         ),
         "--customer",
-        "who bought: an id, e-mail or phone",
+        Message("who bought: an id, e-mail or phone"),
         'Column(s) that identify the customer, comma-separated, e.g. "Customer ID,Email" (linked) [default: every id, e-mail and phone column, linked].',
     ),
     Field(
@@ -135,7 +137,7 @@ FIELDS: tuple[Field, ...] = (
             "bestelldatum",
         ),
         "--date",
-        "when the order was placed",
+        Message("when the order was placed"),
         "Column with the order date.",
     ),
     Field(
@@ -187,7 +189,7 @@ FIELDS: tuple[Field, ...] = (
             "цена",
         ),
         "--amount",
-        "money paid for the order",
+        Message("money paid for the order"),
         "Column with the order amount.",
     ),
     Field(
@@ -228,7 +230,7 @@ FIELDS: tuple[Field, ...] = (
             "receipt",
         ),
         "--order-id",
-        "lines with one id are one order",
+        Message("lines with one id are one order"),
         "Column with the order id (lines with one id are one order).",
     ),
     Field(
@@ -250,7 +252,7 @@ FIELDS: tuple[Field, ...] = (
             "состояние",
         ),
         "--status-column",
-        "cancelled and failed orders are excluded, refunded ones subtract",
+        Message("cancelled and failed orders are excluded, refunded ones subtract"),
         "Column with the order status.",
     ),
     Field(
@@ -328,7 +330,7 @@ FIELDS: tuple[Field, ...] = (
             "закупка",
         ),
         "--cost",
-        "cost of goods, for margin",
+        Message("cost of goods, for margin"),
         "Column with the cost of goods.",
     ),
     Field(
@@ -344,7 +346,7 @@ FIELDS: tuple[Field, ...] = (
             "währung",
         ),
         "--currency-column",
-        "ISO currency of the amount",
+        Message("ISO currency of the amount"),
         "Column with the currency code.",
     ),
     Field("time", False, ("time", "order time", "время", "uhrzeit"), None, "time of day"),
@@ -373,6 +375,15 @@ FIELDS: tuple[Field, ...] = (
         "items in the order line",
     ),
 )
+
+# Each field's name as said to people (``ltv inspect``, errors); the catalog translates them.
+FIELD_WORDS = {
+    "customer": Message("customer"), "date": Message("date"), "amount": Message("amount"),
+    "order_id": Message("order_id"), "status": Message("status"), "kind": Message("kind"),
+    "cancelled": Message("cancelled"), "refund": Message("refund"),
+    "reference": Message("reference"), "cost": Message("cost"), "currency": Message("currency"),
+    "time": Message("time"), "timezone": Message("timezone"), "quantity": Message("quantity"),
+}  # fmt: skip
 
 # Money columns that are never the order amount, even though they hold money.
 NOT_AMOUNT = (
@@ -540,7 +551,9 @@ def match(field: str, header: str) -> tuple[int, str] | None:
         return None
     rank = _EXACT_RANK[field].get(h)
     if rank is not None:
-        return EXACT + 1000 - rank, f'header "{header}" is a known name for it'
+        return EXACT + 1000 - rank, Message(
+            'header "{header}" is a known name for it', header=header
+        )
     found = _partial_matches(h).get(field)
     if found is None:
         return None
@@ -553,7 +566,7 @@ def match(field: str, header: str) -> tuple[int, str] | None:
         return None  # "update_date_time" is a timestamp, not a time of day
     if field == "kind" and any(w in h for w in _PERSON_WORDS):
         return None  # "Customer type" (new, returning) says nothing of the row
-    return 1000 - rank, f'header "{header}" contains "{syn}"'
+    return 1000 - rank, Message('header "{header}" contains "{syn}"', header=header, syn=syn)
 
 
 @lru_cache(maxsize=1 << 16)

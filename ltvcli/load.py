@@ -8,10 +8,11 @@ import pandas as pd
 
 from ltvcli.errors import InputError
 from ltvcli.io.readers import read_inputs
+from ltvcli.messages import Message
 from ltvcli.options import LoadOptions
 from ltvcli.schema import identity
 from ltvcli.schema.orders import file_wide, rows_from_raw, to_orders
-from ltvcli.schema.report import LoadReport, shape
+from ltvcli.schema.report import LoadReport, shape, skip_text
 
 
 @dataclass
@@ -49,18 +50,29 @@ def check_strict(report: LoadReport, options: LoadOptions) -> None:
     if options.strict and (bad := report.bad_values()):
         first = bad[0]
         raise InputError(
-            f"{first.reason}: {shape(first.value or '')}",
+            Message(
+                "{reason}: {value}", reason=skip_text(first.reason), value=shape(first.value or "")
+            ),
             file=first.file,
             row=first.row,
             column=first.column,
-            hint=f"--strict; {report.rows_skipped} rows would be skipped",
+            hint=Message("--strict; {n} rows would be skipped", n=report.rows_skipped),
         )
 
 
 def no_orders_error(report: LoadReport, names: list[str]) -> InputError:
-    reasons = ", ".join(f"{r}: {n}" for r, n in report.skipped.most_common(3))
-    error = InputError(
-        "no usable orders" + (f" (skipped {reasons})" if reasons else ""), file=", ".join(names)
+    reasons = Message.joined(
+        [
+            Message("{reason}: {n:,}", reason=skip_text(r), n=n)
+            for r, n in report.skipped.most_common(3)
+        ]
     )
+    error = InputError(
+        Message("no usable orders (skipped {reasons})", reasons=reasons)
+        if reasons
+        else Message("no usable orders"),
+        file=", ".join(names),
+    )
+
     error.sources = report.sources  # for ltv inspect, which shows what it did find
     return error

@@ -5,13 +5,15 @@ English) that keeps its template and values, so that the CLI can say it in anoth
 from the gettext catalog ``ltvcli/locale/<lang>/LC_MESSAGES/ltv.po`` (the format translators'
 tools read; ``make messages`` adds new templates to it, and a test fails on any template
 without a translation). Values are formatted in the language: ``{n:,}`` is ``3,952`` in
-English and ``3 952`` in Russian, a date ``2024-12-30`` and ``30.12.2024``.
+English and ``3 952`` in Russian, ``{rate:.1f}`` ``2.5`` and ``2,5``, a date ``2024-12-30``
+and ``30.12.2024``.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import string
+from collections.abc import Sequence
 from functools import cache
 from pathlib import Path
 from typing import Any
@@ -33,8 +35,20 @@ class Message(str):
         self.values = values
         return self
 
+    @classmethod
+    def joined(cls, items: Sequence[str], separator: str = ", ") -> Message:
+        """``items`` one after another, each said in the language when the whole is."""
+        template = separator.join(f"{{i{n}}}" for n in range(len(items)))
+        return cls(template, **{f"i{n}": item for n, item in enumerate(items)})
+
     def __reduce__(self) -> tuple[Any, ...]:  # pickled by Dask: rebuilt from the template
         return (_rebuild, (self.template, self.values))
+
+
+def template(text: str) -> str:
+    """A template to be said later (``Message(TEMPLATES[key], ...)``), marked so that the
+    catalog holds it (gettext's ``N_``)."""
+    return text
 
 
 def _rebuild(template: str, values: dict[str, object]) -> Message:
@@ -64,8 +78,8 @@ def catalog(lang: str) -> dict[str, str]:
 
 
 class _Formatter(string.Formatter):
-    """``str.format`` that formats values in a language: nested messages translated, counts
-    with the language's digit grouping, dates in its short form."""
+    """``str.format`` that formats values in a language: nested messages translated, numbers
+    with the language's digit grouping and decimal mark, dates in its short form."""
 
     def __init__(self, lang: str) -> None:
         self.lang = lang
@@ -74,8 +88,9 @@ class _Formatter(string.Formatter):
         if isinstance(value, Message):
             return translate(value, self.lang)
         if self.lang != "en":
-            if isinstance(value, int) and not isinstance(value, bool) and format_spec == ",":
-                return f"{value:,}".replace(",", NBSP)
+            if isinstance(value, int | float) and not isinstance(value, bool) and format_spec:
+                text = format(value, format_spec)  # 1,234.5 -> 1 234,5
+                return text.replace(",", NBSP).replace(".", ",")
             if (
                 isinstance(value, dt.date)
                 and not isinstance(value, dt.datetime)

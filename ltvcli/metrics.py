@@ -16,6 +16,7 @@ from ltvcli.cents import divide_cents, round_cents
 from ltvcli.customers import NEW
 from ltvcli.definition import Metric
 from ltvcli.engine.days import DayNumber
+from ltvcli.messages import Message
 from ltvcli.settings import Settings
 
 HEALTHY, BARELY_PAYS, LOSING = "healthy", "barely pays", "loses money"
@@ -57,9 +58,16 @@ METRICS: tuple[Metric, ...] = (
 METRIC_BY_KEY = {m.key: m for m in METRICS}
 
 VERDICT_WORDS = {
-    HEALTHY: "acquisition pays off (LTV:CAC ≥ 3)",
-    BARELY_PAYS: "acquisition barely pays off (LTV:CAC between 1 and 3)",
-    LOSING: "every new customer loses money (LTV:CAC below 1)",
+    HEALTHY: Message("acquisition pays off (LTV:CAC ≥ 3)"),
+    BARELY_PAYS: Message("acquisition barely pays off (LTV:CAC between 1 and 3)"),
+    LOSING: Message("every new customer loses money (LTV:CAC below 1)"),
+}
+# The LTV that LTV:CAC uses (``ltv_basis``), as the verdict line names it.
+BASIS_WORDS = {
+    "formula-margin": Message("formula-margin"),
+    "formula-revenue": Message("formula-revenue"),
+    "historical-margin": Message("historical-margin"),
+    "historical-revenue": Message("historical-revenue"),
 }
 
 
@@ -231,15 +239,25 @@ def headline(record: dict[str, object]) -> str:
     ratio = record.get("ltv_cac_ratio")
     if ratio is None:
         if record.get("cac") is None:
-            return "LTV:CAC needs an acquisition cost: give --cac or --spend"
-        return "LTV:CAC unknown: the LTV is not defined for this data"
+            return Message("LTV:CAC needs an acquisition cost: give --cac or --spend")
+        return Message("LTV:CAC unknown: the LTV is not defined for this data")
     words = VERDICT_WORDS[str(record["verdict"])]
-    line = f"LTV:CAC is {ratio:.1f} ({record['ltv_basis']} LTV): {words}"
-    if str(record["ltv_basis"]).endswith("revenue") and record.get("margin") is None:
-        line += (
-            "; that is on revenue, as the margin is unknown, and overstates what a customer "
-            "brings: give --margin RATE (or a cost column) for LTV on margin"
+    basis = str(record["ltv_basis"])
+    line = Message(
+        "LTV:CAC is {ratio:.1f} ({basis} LTV): {verdict}",
+        ratio=float(ratio),  # type: ignore[arg-type]
+        basis=BASIS_WORDS.get(basis, basis),
+        verdict=words,
+    )
+    if basis.endswith("revenue") and record.get("margin") is None:
+        line = Message(
+            "{line}; that is on revenue, as the margin is unknown, and overstates what a "
+            "customer brings: give --margin RATE (or a cost column) for LTV on margin",
+            line=line,
         )
-    if str(record["ltv_basis"]).startswith("formula") and record.get("lifespan_basis") == "assumed":
-        line += f"; the formula LTV assumes a {ASSUMED_LIFESPAN:g}-year lifespan"
+    if basis.startswith("formula") and record.get("lifespan_basis") == "assumed":
+        line = Message(
+            "{line}; the formula LTV assumes a {years:g}-year lifespan",
+            line=line, years=ASSUMED_LIFESPAN,
+        )  # fmt: skip
     return line

@@ -42,6 +42,7 @@ from pathlib import Path
 from ltvcli.errors import ConfigError
 from ltvcli.fields import FIELDS
 from ltvcli.io.raw import ReadOptions
+from ltvcli.messages import Message
 from ltvcli.schema.orders import NormaliseOptions
 from ltvcli.settings import Settings, parse_day
 
@@ -87,7 +88,7 @@ def find_config(explicit: str | None) -> Path | None:
     if explicit:
         path = Path(explicit)
         if not path.is_file():
-            raise ConfigError(f"{explicit}: no such config file")
+            raise ConfigError(Message("{path}: no such config file", path=explicit))
         return path
     path = Path(os.getcwd()) / CONFIG_NAME
     return path if path.is_file() else None
@@ -105,11 +106,15 @@ def load_options(
     merged.update({k: str(v) for k, v in (columns or {}).items() if v})
     bad = set(merged) - set(MAPPED_FIELDS)
     if bad:
-        raise ConfigError(f"unknown column field(s): {', '.join(sorted(bad))}")
+        raise ConfigError(
+            Message("unknown column field(s): {fields}", fields=", ".join(sorted(bad)))
+        )
     given = {k: v for k, v in settings.items() if v is not None and v is not False}
     unknown = set(given) - {f.name for f in fields(LoadOptions)}
     if unknown:
-        raise ConfigError(f"unknown load option(s): {', '.join(sorted(unknown))}")
+        raise ConfigError(
+            Message("unknown load option(s): {options}", options=", ".join(sorted(unknown)))
+        )
     options = replace(options, columns=merged, **given)  # type: ignore[arg-type]  # flags' types
     _check_timezone(options.timezone)
     parse_date_range(options.date_range)
@@ -121,7 +126,9 @@ def parse_date_range(text: object) -> tuple[dt.date | None, dt.date | None]:
     ``ltvcli.schema.dates.plausible_window``) as (first, last) day."""
     if text is None:
         return None, None
-    usage = f"--date-range expects FROM:TO such as 1970-01-01:2100-12-31, not {text!r}"
+    usage = Message(
+        "--date-range expects FROM:TO such as 1970-01-01:2100-12-31, not {text!r}", text=text
+    )
     if not isinstance(text, str) or text.count(":") != 1:
         raise ConfigError(usage)
     sides = [side.strip() for side in text.split(":")]
@@ -133,7 +140,14 @@ def parse_date_range(text: object) -> tuple[dt.date | None, dt.date | None]:
 
     start, end = plausible_window(first, last)
     if start > end:
-        raise ConfigError(f"--date-range {text!r}: the first day {start} is after the last {end}")
+        raise ConfigError(
+            Message(
+                "--date-range {text!r}: the first day {start} is after the last {end}",
+                text=text,
+                start=start,
+                end=end,
+            )
+        )
     return first, last
 
 
@@ -146,7 +160,7 @@ def _check_timezone(zone: str | None) -> None:
         ZoneInfo(zone)
     except (ZoneInfoNotFoundError, ValueError):
         raise ConfigError(
-            f"unknown time zone {zone!r} (use a name like Europe/Moscow or UTC)"
+            Message("unknown time zone {zone!r} (use a name like Europe/Moscow or UTC)", zone=zone)
         ) from None
 
 
@@ -158,7 +172,10 @@ def _check_region(options: LoadOptions) -> LoadOptions:
     region = options.phone_region.strip().upper()
     if region not in phonenumbers.SUPPORTED_REGIONS:
         raise ConfigError(
-            f"unknown phone region {options.phone_region!r} (use a country code like RU or US)"
+            Message(
+                "unknown phone region {region!r} (use a country code like RU or US)",
+                region=options.phone_region,
+            )
         )
     return replace(options, phone_region=region)
 
@@ -206,7 +223,11 @@ def _day(text: str, flag: str) -> dt.date:
         return parse_day(iso, flag)
     except ConfigError:
         raise ConfigError(
-            f"{flag} expects a date like 2024-12-31 or 31.12.2024, not {text!r}"
+            Message(
+                "{flag} expects a date like 2024-12-31 or 31.12.2024, not {text!r}",
+                flag=flag,
+                text=text,
+            )
         ) from None
 
 
@@ -220,7 +241,11 @@ def parse_rate(value: object, flag: str) -> float:
     try:
         number = float(text.rstrip("%").replace(",", "."))
     except ValueError:
-        raise ConfigError(f"{flag} is a rate such as 0.3, 0,3 or 30%, not {value!r}") from None
+        raise ConfigError(
+            Message(
+                "{flag} is a rate such as 0.3, 0,3 or 30%, not {value!r}", flag=flag, value=value
+            )
+        ) from None
     return number / 100 if percent else number
 
 
@@ -233,7 +258,13 @@ def money_cents(value: object, flag: str) -> int:
     parsed = parse_money(pa.array([str(value)]))
     cents: int | None = parsed.cents[0].as_py()
     if parsed.invalid.any() or cents is None or cents < 0:
-        raise ConfigError(f"{flag} expects an amount such as 1500 or 1500.50, not {value!r}")
+        raise ConfigError(
+            Message(
+                "{flag} expects an amount such as 1500 or 1500.50, not {value!r}",
+                flag=flag,
+                value=value,
+            )
+        )
     return cents
 
 
@@ -246,14 +277,28 @@ def _read_toml(path: Path) -> dict[str, dict[str, object]]:
     try:
         data = tomllib.loads(path.read_text(encoding="utf-8"))
     except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
-        raise ConfigError(f"{path}: not valid TOML ({exc})") from None
+        raise ConfigError(
+            Message("{path}: not valid TOML ({error})", path=str(path), error=str(exc))
+        ) from None
     for name, section in data.items():
         if not isinstance(section, dict):
             raise ConfigError(
-                f"{path}: {name} = ... is outside any section; put it under one of [{'], ['.join(SECTIONS)}]"
+                Message(
+                    "{path}: {name} = ... is outside any section; put it under one of [{sections}]",
+                    path=str(path),
+                    name=name,
+                    sections="], [".join(SECTIONS),
+                )
             )
         if name not in SECTIONS:
-            raise ConfigError(f"{path}: unknown section [{name}]{_nearest(name, SECTIONS)}")
+            raise ConfigError(
+                Message(
+                    "{path}: unknown section [{name}]{nearest}",
+                    path=str(path),
+                    name=name,
+                    nearest=_nearest(name, SECTIONS),
+                )
+            )
     _known_keys("output", data.get("output", {}), OUTPUT_KEYS, path)
     return data
 
@@ -262,15 +307,32 @@ def _known_keys(
     section: str, values: dict[str, object], known: Sequence[str], path: Path | None = None
 ) -> None:
     for key in sorted(set(values) - set(known)):
-        where = f"{path}: " if path else ""
-        raise ConfigError(f"{where}[{section}] has no key {key!r}{_nearest(key, known)}")
+        nearest = _nearest(key, known)
+        raise ConfigError(
+            Message(
+                "{path}: [{section}] has no key {key!r}{nearest}",
+                path=str(path),
+                section=section,
+                key=key,
+                nearest=nearest,
+            )
+            if path
+            else Message(
+                "[{section}] has no key {key!r}{nearest}",
+                section=section,
+                key=key,
+                nearest=nearest,
+            )
+        )
 
 
-def _nearest(name: str, known: Sequence[str]) -> str:
+def _nearest(name: str, known: Sequence[str]) -> Message:
     import difflib
 
     close = difflib.get_close_matches(name, list(known), n=1, cutoff=0.6)
-    return f" (did you mean {close[0]!r}?)" if close else f"; known: {', '.join(known)}"
+    if close:
+        return Message(" (did you mean {name!r}?)", name=close[0])
+    return Message("; known: {names}", names=", ".join(known))
 
 
 def _from_file(path: Path, options: LoadOptions) -> LoadOptions:

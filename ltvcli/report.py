@@ -21,6 +21,7 @@ from ltvcli.customers import AT_RISK, CUSTOMER_COLUMNS, attribute_columns
 from ltvcli.definition import kinds, labels
 from ltvcli.intervals import return_curve
 from ltvcli.load import Loaded
+from ltvcli.messages import Message
 from ltvcli.metrics import METRICS
 from ltvcli.models.holdout import Holdout
 from ltvcli.models.predict import PREDICTION_COLUMNS, Forecast, Models
@@ -275,7 +276,10 @@ def _data_quality(analysis: Analysis, loaded: Loaded) -> Section:
         Result(columns, dict.fromkeys(columns.columns, "text"), title="detected"),
     ]
     notes = list(report.warnings) + list(report.notes) + analysis.notes
-    notes.append(f"margin: {analysis.margin_source or 'unknown'}")
+    source = analysis.margin_source
+    notes.append(
+        Message("margin: {source}", source=source) if source else Message("margin: unknown")
+    )
     return Section("data_quality", "data_quality", results, text=[f"{report.rows_read:,}", *notes])
 
 

@@ -31,6 +31,7 @@ from ltvcli.customers import AT_RISK, RFM_ORDER, STATUSES, attribute_columns, rf
 from ltvcli.definition import Metric
 from ltvcli.engine.reduce import median_by_owner
 from ltvcli.errors import ConfigError
+from ltvcli.messages import Message
 from ltvcli.metrics import KPI_COLUMNS, METRIC_BY_KEY, kpis
 from ltvcli.periods import PERIODS, period_labels
 from ltvcli.settings import Settings
@@ -104,13 +105,19 @@ def segment_keys(analysis: Analysis, by: list[str], period: str = "month") -> pd
         elif name in c.columns and not name.startswith("_"):
             out[name] = c[name].astype(object).where(c[name].notna() & (c[name] != ""), NONE)
         else:
-            attrs = ", ".join(attribute_columns(c)) or "none in this file"
+            attrs = ", ".join(attribute_columns(c)) or Message("none in this file")
             raise ConfigError(
-                f"--by: no column {name!r}; attribute columns: {attrs}; "
-                f"derived: {', '.join(DERIVED)}"
+                Message(
+                    "--by: no column {name!r}; attribute columns: {attrs}; derived: {derived}",
+                    name=name,
+                    attrs=attrs,
+                    derived=", ".join(DERIVED),
+                )
             )
     if period not in PERIODS:
-        raise ConfigError(f"--period is one of {', '.join(PERIODS)}")
+        raise ConfigError(
+            Message("{flag} is one of {choices}", flag="--period", choices=", ".join(PERIODS))
+        )
     return pd.DataFrame(out, index=c.index)
 
 
@@ -138,7 +145,9 @@ def segment_table(
     averaged over each segment's customers and appended as columns of the same names.
     """
     if analysis.customers["currency"].nunique() > 1:
-        raise ConfigError("orders in several currencies: pass --currency to segment one of them")
+        raise ConfigError(
+            Message("orders in several currencies: pass --currency to segment one of them")
+        )
     c = analysis.customers
     keys = segment_keys(analysis, by, period)
     names = list(keys.columns)

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from typing import Literal
 
 from ltvcli.errors import ConfigError
+from ltvcli.messages import Message
 
 Attr = Literal["first", "last", "mode"]
 LTV_BASES = ("formula-margin", "formula-revenue", "historical-margin", "historical-revenue")
@@ -38,30 +39,45 @@ class Settings:
 
     def __post_init__(self) -> None:
         if self.since and self.until and self.since > self.until:
-            raise ConfigError(f"--since {self.since} is after --until {self.until}")
+            raise ConfigError(
+                Message(
+                    "--since {since} is after --until {until}", since=self.since, until=self.until
+                )
+            )
         if self.margin is not None and not -1 < self.margin <= 1:
-            raise ConfigError(f"--margin is a rate such as 0.3, not {self.margin}")
+            raise ConfigError(
+                Message("--margin is a rate such as 0.3, not {margin}", margin=self.margin)
+            )
         for name in ("new_days", "churn_window"):
             if getattr(self, name) < 1:
-                raise ConfigError(f"--{name.replace('_', '-')} must be at least 1 day")
+                flag = "--" + name.replace("_", "-")
+                raise ConfigError(Message("{flag} must be at least 1 day", flag=flag))
+
         if self.risk_factor <= 0 or self.max_lifespan <= 0:
-            raise ConfigError("--risk-factor and --max-lifespan must be positive")
+            raise ConfigError(Message("--risk-factor and --max-lifespan must be positive"))
         if self.lifespan is not None and self.lifespan <= 0:
-            raise ConfigError("--lifespan must be a positive number of years")
+            raise ConfigError(Message("--lifespan must be a positive number of years"))
         bands = self.frequency_bands
         if not all(isinstance(b, int | float) and b > 0 for b in bands) or list(bands) != sorted(
             set(bands)
         ):
             raise ConfigError(
-                f"frequency_bands: increasing positive numbers of purchases a month, not {list(bands)}"
+                Message(
+                    "frequency_bands: increasing positive numbers of purchases a month, not {bands}",
+                    bands=list(bands),
+                )
             )
         object.__setattr__(self, "frequency_bands", tuple(float(b) for b in bands))
         if not isinstance(self.small_segment, int) or self.small_segment < 1:
-            raise ConfigError(f"small_segment: a number of customers, not {self.small_segment!r}")
+            raise ConfigError(
+                Message(
+                    "small_segment: a number of customers, not {value!r}", value=self.small_segment
+                )
+            )
         if self.ltv_basis is not None and self.ltv_basis not in LTV_BASES:
-            raise ConfigError(f"--ltv-basis is one of {', '.join(LTV_BASES)}")
+            raise ConfigError(Message("--ltv-basis is one of {bases}", bases=", ".join(LTV_BASES)))
         if self.attr not in ("first", "last", "mode"):
-            raise ConfigError("--attr is one of first, last, mode")
+            raise ConfigError(Message("--attr is one of first, last, mode"))
 
 
 def parse_day(text: str, flag: str) -> dt.date:
@@ -69,4 +85,6 @@ def parse_day(text: str, flag: str) -> dt.date:
     try:
         return dt.date.fromisoformat(text.strip())
     except ValueError:
-        raise ConfigError(f"{flag} expects a date like 2024-12-31, not {text!r}") from None
+        raise ConfigError(
+            Message("{flag} expects a date like 2024-12-31, not {text!r}", flag=flag, text=text)
+        ) from None

@@ -21,6 +21,7 @@ from ltvcli.errors import InputError
 from ltvcli.fields import ATTRIBUTES, EXACT, match, normalise_header
 from ltvcli.io.raw import ReadOptions
 from ltvcli.io.readers import read_inputs
+from ltvcli.messages import Message
 from ltvcli.schema.dates import parse_dates
 from ltvcli.schema.identity import EMAIL, share
 from ltvcli.schema.money import parse_money
@@ -77,10 +78,13 @@ def load_spend(path: str) -> Spend:
     emails = any(share(table.column(n), EMAIL) >= 0.8 for n in buyers)
     if buyers and (orders or emails):
         raise InputError(
-            f'this looks like an orders file (it has a customer column, "{buyers[0]}"), '
-            "not a spend file",
+            Message(
+                'this looks like an orders file (it has a customer column, "{column}"), '
+                "not a spend file",
+                column=buyers[0],
+            ),
             file=path,
-            hint="a spend file has a period or date, an optional channel and an amount",
+            hint=Message("a spend file has a period or date, an optional channel and an amount"),
         )
     period = _column(names, PERIOD_WORDS, path, "period or date")
     amount = _column([n for n in names if n != period], AMOUNT_WORDS, path, "amount")
@@ -89,15 +93,17 @@ def load_spend(path: str) -> Spend:
     if money.invalid.any():
         row = int(np.flatnonzero(money.invalid)[0])
         raise InputError(
-            f"not an amount: {table.column(amount)[row].as_py()!r}",
+            Message("not an amount: {value!r}", value=table.column(amount)[row].as_py()),
             file=path, row=row + raw.first_row, column=amount,
         )  # fmt: skip
     start, end, bad = _periods(table.column(period))
     if bad is not None:
         raise InputError(
-            f"not a period or date: {table.column(period)[bad].as_py()!r}",
+            Message("not a period or date: {value!r}", value=table.column(period)[bad].as_py()),
             file=path, row=bad + raw.first_row, column=period,
-            hint="write months as 2024-01, quarters as 2024-Q1, weeks as 2024-W05, or dates",
+            hint=Message(
+                "write months as 2024-01, quarters as 2024-Q1, weeks as 2024-W05, or dates"
+            ),
         )  # fmt: skip
     cents = money.cents.to_numpy(zero_copy_only=False)
     keep = ~np.isnan(cents.astype(float))
@@ -113,7 +119,7 @@ def load_spend(path: str) -> Spend:
          "cents": cents[keep].astype(np.int64)}
     )  # fmt: skip
     if rows.empty:
-        raise InputError("no spend rows", file=path)
+        raise InputError(Message("no spend rows"), file=path)
     return Spend(rows, path)
 
 
@@ -129,10 +135,14 @@ def _column(names: list[str], words: Iterable[str], path: str, what: str) -> str
     for name in names:
         if any(w in normalise_header(name) for w in wanted):
             return name
+    have = ", ".join(names)
     raise InputError(
-        f"no {what} column (have: {', '.join(names)})", file=path,
-        hint="a spend file has a period or date column, an optional channel and an amount",
-    )  # fmt: skip
+        Message("no period or date column (have: {columns})", columns=have)
+        if what == "period or date"
+        else Message("no amount column (have: {columns})", columns=have),
+        file=path,
+        hint=Message("a spend file has a period or date column, an optional channel and an amount"),
+    )
 
 
 _MONTH = re.compile(r"^(\d{4})[-./](\d{1,2})$|^(\d{1,2})[-./](\d{4})$")

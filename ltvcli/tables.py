@@ -27,6 +27,7 @@ from ltvcli.customers import (
 from ltvcli.definition import Metric, kinds, labels
 from ltvcli.errors import ConfigError
 from ltvcli.intervals import INTERVAL_METRICS, interval_table
+from ltvcli.messages import Message, template
 from ltvcli.metrics import METRICS, headline
 from ltvcli.results import EVERY_COLUMN, Result
 from ltvcli.segments import SEGMENT_METRICS, default_keys, segment_table
@@ -77,13 +78,20 @@ def compute(
     """``ltv compute``: the headline KPIs (``columns``: these only), one record per currency,
     and the verdict lines."""
     records = analysis.kpis()
-    notes = [(f"{r['currency']}: " if len(records) > 1 else "") + headline(r) for r in records]
-    margin = analysis.margin_source or "unknown (give a cost column or --margin)"
-    notes.append(f"margin from: {margin}")
+    notes: list[str] = [
+        Message("{label}: {text}", label=r["currency"], text=headline(r))
+        if len(records) > 1
+        else headline(r)
+        for r in records
+    ]
+    margin = analysis.margin_source or Message("unknown (give a cost column or --margin)")
+    notes.append(Message("margin from: {source}", source=margin))
     definitions = METRICS
     if forecast is not None:
         if len(records) > 1:
-            raise ConfigError("--predict with several currencies: pass --currency to choose one")
+            raise ConfigError(
+                Message("--predict with several currencies: pass --currency to choose one")
+            )
         from ltvcli.models.predict import (
             PREDICTED_KPIS,
             forecast_customers,
@@ -96,8 +104,11 @@ def compute(
         records[0] |= predicted_kpis(predictions, cac, forecast.label)
         definitions = METRICS + prediction_columns(forecast.label, PREDICTED_KPIS)
         notes.append(
-            f"predictions: {models.count.model}, horizon {forecast.label} (ltv predict --summary)"
-        )
+            Message(
+                "predictions: {model}, horizon {horizon} (ltv predict --summary)",
+                model=models.count.model, horizon=horizon_words(forecast.label),
+            )
+        )  # fmt: skip
     frame = pd.DataFrame(records, columns=[m.key for m in definitions])
     result = _result(frame, definitions, "Customer lifetime value", notes, record=True)
     return select_columns(result, columns)
@@ -132,7 +143,7 @@ def customers(
         visible_columns(analysis.customers, analysis.margin_known) + [m.key for m in extra]
     )
     frame = select_customers(table, shown, statuses, sort, ascending, top)
-    notes = [f"as of {analysis.as_of_date}; {len(frame):,} of {len(table):,} customers"]
+    notes: list[str] = [_customers_note(analysis.as_of_date, len(frame), len(table))]
     definitions = CUSTOMER_COLUMNS + extra
     return _result(frame, definitions, "Customers", notes, priority=priority, choosable=True)
 
@@ -144,7 +155,7 @@ def customer_slices(stream: CustomerStream, columns: list[str] | None = None) ->
     tables = stream.tables()
     first = next(tables)
     shown = columns or visible_columns(first, stream.margin_known, stream.files.has_currency)
-    notes = [f"as of {stream.as_of_date}; {stream.count:,} of {stream.count:,} customers"]
+    notes: list[str] = [_customers_note(stream.as_of_date, stream.count, stream.count)]
     result = _result(select_customers(first, shown), CUSTOMER_COLUMNS, "Customers", notes)
     result.more = (select_customers(t, shown) for t in tables)
     return result
@@ -180,10 +191,7 @@ def segments(
         table = table.drop(columns=SEGMENT_MARGIN_COLUMNS)
     if "nps_score" not in analysis.customers:
         table = table.drop(columns="nps")
-    notes = [
-        f"attributes from each customer's {analysis.settings.attr} order; "
-        f"as of {analysis.as_of_date}"
-    ]
+    notes: list[str] = [Message(_ATTRIBUTES_NOTES[analysis.settings.attr], day=analysis.as_of_date)]
     priority = _at_horizon(SEGMENT_PRIORITY, forecast)
     result = _result(table, definitions, "Segments", notes, priority=priority)
     result.total_row = True
@@ -231,13 +239,17 @@ def _check_columns(wanted: list[str], table: pd.DataFrame) -> None:
     unknown = [c for c in wanted if c not in table.columns]
     if unknown:
         have = ", ".join(table.columns)
-        raise ConfigError(f"--columns: no column {unknown[0]!r} (have: {have})")
+        raise ConfigError(
+            Message("--columns: no column {name!r} (have: {have})", name=unknown[0], have=have)
+        )
 
 
 def intervals(analysis: Analysis, keys: list[str] | None = None, period: str = "month") -> Result:
     """``ltv intervals``: one record for everyone, or a row per segment with ``keys``."""
     table = interval_table(analysis, keys, period)
-    notes = [f"as of {analysis.as_of_date}; gaps are between distinct order days"]
+    notes: list[str] = [
+        Message("as of {day}; gaps are between distinct order days", day=analysis.as_of_date)
+    ]
     result = _result(
         table, INTERVAL_METRICS, "Repeat-purchase intervals", notes, record=not keys,
         priority=INTERVAL_PRIORITY,
@@ -257,10 +269,12 @@ def cohorts(
     age) with every number; CAC columns only when there is a CAC. ``cells``: the
     ``cohort_cells`` of ``analysis`` when the caller has them already."""
     if metric.endswith("margin") and not analysis.margin_known:
-        raise ConfigError("margin is unknown: the orders have no cost column; give --margin")
+        raise ConfigError(
+            Message("margin is unknown: the orders have no cost column; give --margin")
+        )
     if cells is None:
         cells = cohort_cells(analysis, period)
-    notes = [f"as of {analysis.as_of_date}; the last {period} is observed up to that day"]
+    notes: list[str] = [Message(_LAST_PERIOD_NOTES[period], day=analysis.as_of_date)]
     cell_kinds = kinds(COHORT_METRICS)
     if long:
         table = cells
@@ -268,9 +282,8 @@ def cohorts(
         table = cohort_matrix(cells, metric)
         ages = [c for c in table.columns if c.isdigit()]
         cell_kinds = cell_kinds | dict.fromkeys(ages, cell_kinds[metric])
-        notes.append(
-            f"cells: {labels(COHORT_METRICS)[metric].lower()} by {period}s since acquisition"
-        )
+        metric_words = labels(COHORT_METRICS)[metric].lower()
+        notes.append(Message(_CELLS_NOTES[period], metric=metric_words))
     if table["cac"].isna().all():
         table = table.drop(columns=["cac", "payback_age"])
     if not analysis.margin_known and long:
@@ -283,7 +296,7 @@ def trend(analysis: Analysis, period: str = "month") -> Result:
     table = trend_table(analysis, period)
     if not analysis.margin_known:
         table = table.drop(columns="margin")
-    notes = [f"as of {analysis.as_of_date}; the last {period} is observed up to that day"]
+    notes: list[str] = [Message(_LAST_PERIOD_NOTES[period], day=analysis.as_of_date)]
     return _result(table, TREND_METRICS, f"Trend by {period}", notes)
 
 
@@ -304,10 +317,25 @@ def predictions(
         frame = frame.drop(columns="currency")
     frame = select_customers(frame, list(frame.columns), sort=sort, top=top)
     rate = margin_rate(analysis.customers, analysis.settings.margin, analysis.margin_known)
-    basis = f"margin rate {rate:.3g}" if rate is not None else "revenue (no margin known)"
-    notes = [
-        f"{models.count.model} + {'gamma-gamma' if models.spend else 'own average spend'}; "
-        f"as of {analysis.as_of_date}; horizon {forecast.label}; predicted LTV on {basis}"
+    basis = (
+        Message("margin rate {rate:.3g}", rate=rate)
+        if rate is not None
+        else Message("revenue (no margin known)")
+    )
+    values = {
+        "model": models.count.model, "day": analysis.as_of_date,
+        "horizon": horizon_words(forecast.label), "basis": basis,
+    }  # fmt: skip
+    notes: list[str] = [
+        Message(
+            "{model} + gamma-gamma; as of {day}; horizon {horizon}; predicted LTV on {basis}",
+            **values,
+        )
+        if models.spend
+        else Message(
+            "{model} + own average spend; as of {day}; horizon {horizon}; predicted LTV on {basis}",
+            **values,
+        )
     ]
     definitions = CUSTOMER_COLUMNS + prediction_columns(forecast.label)
     return _result(frame, definitions, "Predictions", notes)
@@ -330,10 +358,14 @@ def model_summary(models: Models, as_of: dt.date) -> tuple[dict[str, object], li
         "value": "precise",
         "std_error": "precise",
     }
-    notes = [
-        f"{models.count.model}: log-likelihood {models.count.log_likelihood:,.2f}, AIC "
-        f"{models.count.aic:,.2f}, {models.count.customers:,} customers, time unit {models.unit}"
-    ]
+    notes: list[str] = [
+        Message(
+            "{model}: log-likelihood {log_likelihood:,.2f}, AIC {aic:,.2f}, {customers:,} "
+            "customers, time unit {unit}",
+            model=models.count.model, log_likelihood=models.count.log_likelihood,
+            aic=models.count.aic, customers=models.count.customers, unit=models.unit,
+        )
+    ]  # fmt: skip
     table = Result(pd.DataFrame(rows), column_kinds, title="Model", notes=notes)
     return describe(models, as_of), [table]
 
@@ -363,3 +395,37 @@ def holdout(checks: dict[str, Holdout], chosen: str) -> tuple[dict[str, object],
         Result(check.bins, bins_kinds, bins_labels, "Actual vs predicted purchases in the holdout"),
     ]  # fmt: skip
     return document, results
+
+
+def _customers_note(day: dt.date, shown: int, total: int) -> Message:
+    return Message(
+        "as of {day}; {shown:,} of {total:,} customers", day=day, shown=shown, total=total
+    )
+
+
+_ATTRIBUTES_NOTES = {
+    "first": template("attributes from each customer's first order; as of {day}"),
+    "last": template("attributes from each customer's last order; as of {day}"),
+    "mode": template("attributes from each customer's mode order; as of {day}"),
+}
+# The last period of a cohort table or trend is cut at the as-of date.
+_LAST_PERIOD_NOTES = {
+    "week": template("as of {day}; the last week is observed up to that day"),
+    "month": template("as of {day}; the last month is observed up to that day"),
+    "quarter": template("as of {day}; the last quarter is observed up to that day"),
+    "year": template("as of {day}; the last year is observed up to that day"),
+}
+# What the cells of a cohort matrix hold.
+_CELLS_NOTES = {
+    "week": template("cells: {metric} by weeks since acquisition"),
+    "month": template("cells: {metric} by months since acquisition"),
+    "quarter": template("cells: {metric} by quarters since acquisition"),
+    "year": template("cells: {metric} by years since acquisition"),
+}
+_HORIZONS = {"d": template("{n}d"), "w": template("{n}w"), "m": template("{n}m"), "y": template("{n}y")}  # fmt: skip
+
+
+def horizon_words(label: str) -> str:
+    """A horizon label (``12m``) said in the language of the message it is in."""
+    number, unit = label[:-1], label[-1:]
+    return Message(_HORIZONS[unit], n=number) if number.isdigit() and unit in _HORIZONS else label

@@ -17,10 +17,10 @@ PACKAGE = Path(__file__).parents[1] / "ltvcli"
 
 
 def _templates() -> dict[str, str]:
-    """Every ``Message("...")`` template in the package, and where it is."""
+    """Every ``Message("...")`` and ``template("...")`` in the package, and where it is."""
     found = {}
     for filename, line, text, _comments, _context in extract_from_dir(
-        PACKAGE, keywords={"Message": None}, comment_tags=()
+        PACKAGE, keywords={"Message": None, "template": None}, comment_tags=()
     ):
         found[text] = f"{filename}:{line}"
     return found
@@ -31,7 +31,7 @@ def test_no_template_is_an_f_string_which_no_catalog_could_hold() -> None:
         f"{path.relative_to(PACKAGE)}:{n}"
         for path in PACKAGE.rglob("*.py")
         for n, line in enumerate(path.read_text().splitlines(), 1)
-        if re.search(r"\bMessage\(\s*f[\"']", line)
+        if re.search(r"\b(?:Message|template)\(\s*f[\"']", line)
     ]
     assert not written
 

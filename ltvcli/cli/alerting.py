@@ -8,7 +8,6 @@ happened: 3 when a condition holds, 4 when none holds but one could not be check
 from __future__ import annotations
 
 import json
-import sys
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Annotated, cast
@@ -17,8 +16,10 @@ import typer
 
 from ltvcli.alerts import Condition, evaluate, parse_condition
 from ltvcli.cli.common import OUTPUT
+from ltvcli.cli.errors import say
 from ltvcli.definition import Metric
-from ltvcli.errors import ConfigError, ExitCode
+from ltvcli.errors import ConfigError, ExitCode, os_reason
+from ltvcli.messages import Message
 
 Record = Mapping[str, object]
 
@@ -45,14 +46,22 @@ class Alerts:
             for message in outcome.unknown:
                 unknown.setdefault(message, []).append(label)
         for message in fired:
-            print(f"ltv: alert: {message}", file=sys.stderr)
+            say(Message("alert: {message}", message=message))
         for message, labels in unknown.items():
             if len(labels) > 1:
                 more = ", ..." if len(labels) > 3 else ""
-                message += f" (for {len(labels)}: {', '.join(labels[:3])}{more})"
+                say(
+                    Message(
+                        "alert: {message} (for {n}: {labels})",
+                        message=message,
+                        n=len(labels),
+                        labels=", ".join(labels[:3]) + more,
+                    )
+                )
             elif labels[0]:
-                message = f"{labels[0]}: {message}"
-            print(f"ltv: alert: {message}", file=sys.stderr)
+                say(Message("alert: {label}: {message}", label=labels[0], message=message))
+            else:
+                say(Message("alert: {message}", message=message))
         if fired:
             raise typer.Exit(ExitCode.ALERT)
         if unknown:
@@ -91,7 +100,11 @@ def alerts_from(
     relative = [c for c in parsed if c.relative]
     if relative and not compare_to:
         raise ConfigError(
-            f"{flag} '{relative[0]}' compares with a previous run: give --compare-to FILE"
+            Message(
+                "{flag} '{condition}' compares with a previous run: give --compare-to FILE",
+                flag=flag,
+                condition=str(relative[0]),
+            )
         )
     previous = None
     if compare_to:
@@ -99,13 +112,23 @@ def alerts_from(
             with open(compare_to, encoding="utf-8") as f:
                 previous = json.load(f)
         except (OSError, ValueError) as exc:
-            reason = exc.strerror if isinstance(exc, OSError) else "not JSON"
+            reason = os_reason(exc) if isinstance(exc, OSError) else Message("not JSON")
             raise ConfigError(
-                f"--compare-to {compare_to}: {reason} (give the JSON of an earlier run)"
+                Message(
+                    "--compare-to {path}: {reason} (give the JSON of an earlier run)",
+                    path=compare_to,
+                    reason=reason,
+                )
             ) from None
         if isinstance(previous, list) != rows:
-            what = "ltv segments -f json" if rows else "ltv compute -f json or a report's .json"
-            raise ConfigError(f"--compare-to {compare_to}: not the JSON of {what}")
+            what = (
+                "ltv segments -f json"
+                if rows
+                else Message("ltv compute -f json or a report's .json")
+            )
+            raise ConfigError(
+                Message("--compare-to {path}: not the JSON of {what}", path=compare_to, what=what)
+            )
     return Alerts(parsed, previous)
 
 

@@ -13,7 +13,8 @@ from typing import TYPE_CHECKING, Annotated, TypeVar, cast
 
 import typer
 
-from ltvcli.cli.errors import handle_errors, speak
+from ltvcli.cli.errors import handle_errors, language, say, speak
+from ltvcli.messages import Message
 from ltvcli.render.formats import OutputFormat, extension_format
 from ltvcli.render.i18n import LANGUAGES
 
@@ -61,7 +62,9 @@ def _output_path(value: str | None) -> str | None:
         try:
             fill_output(value, dt.date(2000, 1, 1), dt.date(2000, 1, 1))
         except ConfigError as error:
-            raise typer.BadParameter(str(error).removeprefix(f"-o {value!r}: ")) from None
+            raise typer.BadParameter(
+                error.say(language()).removeprefix(f"-o {value!r}: ")
+            ) from None
     return None if value == "-" else value
 
 
@@ -81,17 +84,31 @@ def fill_output(template: str, as_of: dt.date | None, today: dt.date | None = No
             if name is None:
                 continue
             if name not in dates or conversion or "{" in (spec or ""):
-                raise ValueError(f"{{{name}}} is not {{as_of:...}} or {{today:...}}")
+                raise ConfigError(
+                    Message("{{{name}}} is not {{as_of:...}} or {{today:...}}", name=name)
+                )
             date = dates[name]
             if date is None:
-                raise ValueError("this command has no as-of date; use {today:...}")
+                raise ConfigError(Message("this command has no as-of date; use {{today:...}}"))
             value = date.strftime(spec) if spec else date.isoformat()
             if any(ch in value for ch in "/\\") or any(ord(ch) < 32 for ch in value):
-                raise ValueError(f"{{{name}:{spec}}} makes a path separator or a control character")
+                raise ConfigError(
+                    Message(
+                        "{{{name}:{spec}}} makes a path separator or a control character",
+                        name=name,
+                        spec=spec,
+                    )
+                )
             out.append(value)
-    except ValueError as exc:
+    except (ValueError, ConfigError) as exc:  # strftime's, or the rules above
+        why = exc.args[0] if isinstance(exc, ConfigError) else str(exc)
         raise ConfigError(
-            f"-o {template!r}: only {{as_of:FORMAT}} and {{today:FORMAT}} can be filled in ({exc})"
+            Message(
+                "-o {template!r}: only {{as_of:FORMAT}} and {{today:FORMAT}} can be filled in "
+                "({why})",
+                template=template,
+                why=why,
+            )
         ) from None
     return "".join(out)
 
@@ -226,7 +243,7 @@ def comma_list(value: str | None, flag: str) -> list[str] | None:
     if not names:
         from ltvcli.errors import ConfigError
 
-        raise ConfigError(f"{flag} {value!r} names no column")
+        raise ConfigError(Message("{flag} {value!r} names no column", flag=flag, value=value))
     return names
 
 
@@ -238,19 +255,22 @@ def warn_skipped(report: "LoadReport") -> None:
     }
     if not data_skips:
         return
+    from ltvcli.render.i18n import Words
+
+    words = Words(language(), None)
+    counts = sorted(data_skips.items(), key=lambda x: -x[1])
+    parts = ", ".join(f"{words.value(reason)}: {words.count(n)}" for reason, n in counts)
     total = sum(data_skips.values())
-    parts = ", ".join(
-        f"{reason}: {n}" for reason, n in sorted(data_skips.items(), key=lambda x: -x[1])
-    )
-    print(f"ltv: skipped {total} rows ({parts}); details: ltv inspect", file=sys.stderr)
+    say(Message("skipped {total:,} rows ({parts}); details: ltv inspect", total=total, parts=parts))
     if Skip.DATE_OUT_OF_RANGE in data_skips:
-        print(
-            "ltv:   dates outside the window (by default 1990-01-01 to tomorrow) are taken for "
-            "placeholders; --date-range FROM:TO sets it",
-            file=sys.stderr,
+        say(
+            Message(
+                "  dates outside the window (by default 1990-01-01 to tomorrow) are taken for "
+                "placeholders; --date-range FROM:TO sets it"
+            )
         )
     for example in report.bad_values()[:3]:
-        print(f"ltv:   {example}", file=sys.stderr)
+        say(Message("  {example}", example=example))
 
 
 def show(
@@ -317,13 +337,17 @@ def _output_defaults(kwargs: dict[str, object]) -> dict[str, object]:
         if defaults["format"] not in formats:
             from ltvcli.errors import ConfigError
 
-            raise ConfigError(f"ltv.toml: [output] format is one of {', '.join(formats)}")
+            raise ConfigError(
+                Message("ltv.toml: [output] format is one of {formats}", formats=", ".join(formats))
+            )
         kwargs["fmt"] = OutputFormat(defaults["format"])
     if "lang" in wanted and "lang" in defaults:
         if defaults["lang"] not in LANGUAGES:
             from ltvcli.errors import ConfigError
 
-            raise ConfigError(f"ltv.toml: [output] lang is one of {', '.join(LANGUAGES)}")
+            raise ConfigError(
+                Message("ltv.toml: [output] lang is one of {langs}", langs=", ".join(LANGUAGES))
+            )
         kwargs["lang"] = defaults["lang"]
     if "excel" in wanted and defaults.get("lang") == "ru":
         kwargs["excel"] = True

@@ -9,7 +9,7 @@ from collections.abc import Iterator
 import typer
 from typer.exceptions import TyperException
 
-from ltvcli.errors import ExitCode, LtvError
+from ltvcli.errors import ExitCode, LtvError, os_reason
 from ltvcli.messages import Message, translate
 
 _language = ["en"]  # set once per run by ``speak``, before anything is said
@@ -53,8 +53,8 @@ def handle_errors(debug: bool) -> Iterator[None]:
     except OSError as exc:  # a directory for -o, a full disk, a read-only place...
         if debug:
             raise
-        error = str(exc.strerror or exc)
-        error = f"{exc.filename}: {error}" if exc.filename else error
+        where = [str(exc.filename)] if exc.filename else []
+        error = ": ".join([*where, translate(os_reason(exc), _language[0])])
         _fail(Message("error: {error}", error=error), ExitCode.DATA_ERROR)
     except Exception as exc:
         if debug:
@@ -65,7 +65,7 @@ def handle_errors(debug: bool) -> Iterator[None]:
                 "internal error: {error} at {place} (run again with --debug for details, "
                 "and please report it)",
                 error=type(exc).__name__,
-                place=frame.filename.rsplit("/", 1)[-1] + f":{frame.lineno}",
+                place=":".join((frame.filename.rsplit("/", 1)[-1], str(frame.lineno))),
             ),
             ExitCode.DATA_ERROR,
         )

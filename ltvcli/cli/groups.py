@@ -30,6 +30,7 @@ from ltvcli.cli.common import (
 )
 from ltvcli.cli.requests import AnalysisRequest, LoadRequest
 from ltvcli.fields import FIELDS
+from ltvcli.messages import Message
 
 if TYPE_CHECKING:
     from ltvcli.models.predict import Forecast
@@ -199,7 +200,9 @@ def forecast_plan(
     from ltvcli.models.predict import MODELS, Forecast, parse_horizon
 
     if model not in MODELS:
-        raise ConfigError(f"--model is one of {', '.join(MODELS)}")
+        raise ConfigError(
+            Message("{flag} is one of {choices}", flag="--model", choices=", ".join(MODELS))
+        )
     parse_horizon(horizon)
     return Forecast(model, horizon, discount_rate)
 

@@ -10,7 +10,9 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, cast
 
 from ltvcli.cli.common import flag_parameter, warn_skipped
+from ltvcli.cli.errors import say
 from ltvcli.fields import FIELDS
+from ltvcli.messages import Message
 
 if TYPE_CHECKING:
     from ltvcli.analysis import Analysis, CustomerStream
@@ -69,7 +71,7 @@ class LoadRequest:
         if not self.quiet:
             warn_skipped(report)
             for warning in report.warnings:
-                print(f"ltv: {warning}", file=sys.stderr)
+                say(warning)
 
 
 @dataclass
@@ -107,8 +109,10 @@ class AnalysisRequest:
 
         if self.engine().kind in ("stream", "dask"):
             raise ConfigError(
-                "this command reads the orders in memory; --engine stream and dask are for "
-                "compute, customers, segments, intervals and cohorts"
+                Message(
+                    "this command reads the orders in memory; --engine stream and dask are for "
+                    "compute, customers, segments, intervals and cohorts"
+                )
             )
         return self.load.load(), *self.settings()
 
@@ -176,4 +180,4 @@ class AnalysisRequest:
     def _say(self, notes: list[str]) -> None:
         if not self.load.quiet:
             for note in notes:
-                print(f"ltv: {note}", file=sys.stderr)
+                say(note)

@@ -31,6 +31,7 @@ from ltvcli.engine.steps import (
     plain_rows,
 )
 from ltvcli.errors import ConfigError
+from ltvcli.messages import Message
 from ltvcli.schema.orders import NormaliseOptions
 from ltvcli.settings import Settings
 
@@ -43,7 +44,7 @@ class DaskRunner:
             from distributed import Client, LocalCluster
         except ImportError:
             raise ConfigError(
-                "--engine dask needs the dask extra: pip install 'ltvcli[dask]'"
+                Message("--engine dask needs the dask extra: pip install 'ltvcli[dask]'")
             ) from None
         self._cluster = None
         try:
@@ -60,8 +61,13 @@ class DaskRunner:
                 self._client.run(_take_filters, list(warnings.filters))
         except (OSError, TimeoutError) as exc:
             raise ConfigError(
-                f"cannot reach the Dask scheduler {engine.scheduler}: {exc}"
+                Message(
+                    "cannot reach the Dask scheduler {scheduler}: {error}",
+                    scheduler=engine.scheduler,
+                    error=str(exc),
+                )
             ) from None
+
         self._futures: list[Any] = []  # each partition's PartOrders, on its worker
 
     def orders_reduced(

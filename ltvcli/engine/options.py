@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from typing import Protocol
 
 from ltvcli.errors import ConfigError
+from ltvcli.messages import Message
 
 ENGINES = ("auto", "memory", "stream", "dask")
 DEFAULT_SHARE = 0.5  # of the machine's memory, when no --memory-limit is given
@@ -40,7 +41,13 @@ class Engine:
 
     def __post_init__(self) -> None:
         if self.kind not in ENGINES:
-            raise ConfigError(f"--engine is one of {', '.join(ENGINES)}, not {self.kind!r}")
+            raise ConfigError(
+                Message(
+                    "--engine is one of {engines}, not {kind!r}",
+                    engines=", ".join(ENGINES),
+                    kind=self.kind,
+                )
+            )
 
     @property
     def budget(self) -> int:
@@ -77,10 +84,13 @@ def parse_size(text: str) -> int:
     """``1GB``, ``512M``, ``2.5g``, ``1073741824`` (binary units: 1 GB = 1024³ bytes)."""
     match = re.fullmatch(r"\s*(\d+(?:\.\d+)?)\s*([kmgt]?)i?b?\s*", text.lower())
     if not match:
-        raise ConfigError(f"--memory-limit: expected a size like 1GB or 512MB, not {text!r}")
+        raise ConfigError(
+            Message("--memory-limit: expected a size like 1GB or 512MB, not {text!r}", text=text)
+        )
     size = int(float(match.group(1)) * _UNITS[match.group(2)])
     if size < 64 << 20:
-        raise ConfigError(f"--memory-limit: at least 64MB, not {text!r}")
+        raise ConfigError(Message("--memory-limit: at least 64MB, not {text!r}", text=text))
+
     return size
 
 

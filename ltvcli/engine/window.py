@@ -14,6 +14,7 @@ import pandas as pd
 
 from ltvcli.engine.days import DayNumber, day_number, day_numbers
 from ltvcli.errors import InputError
+from ltvcli.messages import Message
 from ltvcli.settings import Settings
 
 # Every money sum of the reduce is bounded by the sum of the absolute cents of the orders it
@@ -98,15 +99,23 @@ def settle_as_of(stats: WindowStats, settings: Settings) -> DayNumber:
     is left out)."""
     if not stats.any_in_range:
         raise InputError(
-            f"no orders between {settings.since or 'the start'} and {settings.until or 'the end'}"
+            Message(
+                "no orders between {since} and {until}",
+                since=settings.since or Message("the start"),
+                until=settings.until or Message("the end"),
+            )
         )
     if stats.first_sale is None:
-        raise InputError(f"no orders on or before --as-of {settings.as_of}")
+        raise InputError(Message("no orders on or before --as-of {as_of}", as_of=settings.as_of))
     if stats.magnitude >= _SUM_LIMIT:
         raise InputError(
-            f"the amounts add up to {stats.magnitude / 100:.3g} currency units, more than "
-            "integer cents can sum exactly (9.2e16); split the input"
+            Message(
+                "the amounts add up to {total:.3g} currency units, more than "
+                "integer cents can sum exactly (9.2e16); split the input",
+                total=stats.magnitude / 100,
+            )
         )
+
     as_of = explicit_as_of(settings)
     if as_of is not None:
         return as_of

@@ -19,6 +19,7 @@ from ltvcli.errors import InputError
 from ltvcli.fields import SUMMARY_CELL, header_score
 from ltvcli.io.raw import RawTable, ReadOptions
 from ltvcli.io.text import detect_encoding, to_utf8
+from ltvcli.messages import Message
 
 DELIMITERS = (",", ";", "\t", "|")
 WHITESPACE = "whitespace"
@@ -63,7 +64,7 @@ def read_delimited(data: bytes, name: str, options: ReadOptions) -> RawTable:
     encoding = options.encoding or detect_encoding(data, name)
     text = to_utf8(data, encoding, name)
     if not re.search(rb"\S", text):
-        raise InputError("the file is empty", file=name)
+        raise InputError(Message("the file is empty"), file=name)
     dialect = sniff_dialect(text[: HEAD_BYTES + 1], name, options, encoding)
     if dialect.layout == WHITESPACE:
         text = _whitespace_to_tabs(text)
@@ -94,7 +95,7 @@ def sniff_dialect(
         return Dialect(encoding, "\t", WHITESPACE, [], 0, 1, None, 0)
     rows, starts = _parse_head(head_lines, delimiter)
     if not rows:
-        raise InputError("no rows of data could be read", file=name)
+        raise InputError(Message("no rows of data could be read"), file=name)
     header_index = None if options.no_header else find_header(rows)
     skip_lines: int | None
     if header_index is None or is_data(rows[header_index]):
@@ -104,7 +105,12 @@ def sniff_dialect(
         names = list(options.names or ())
         if names and len(names) != width:
             raise InputError(
-                f"--names gives {len(names)} names but the rows have {width} columns", file=name
+                Message(
+                    "--names gives {names} names but the rows have {width} columns",
+                    names=len(names),
+                    width=width,
+                ),
+                file=name,
             )
         names = names or [f"column{i + 1}" for i in range(width)]
         skip_lines = starts[header_index] if header_index < len(starts) else 0
@@ -113,7 +119,7 @@ def sniff_dialect(
         names = unique_names(rows[header_index])
         skip_lines = starts[header_index] + 1 if header_index + 1 < len(starts) else None
         if skip_lines is None or header_index + 1 >= len(rows):
-            raise InputError("the file has a header but no data rows", file=name)
+            raise InputError(Message("the file has a header but no data rows"), file=name)
         header_row = starts[header_index] + 1
     return Dialect(
         encoding=encoding,
@@ -287,10 +293,12 @@ def parse_error(exc: pa.ArrowInvalid, name: str) -> InputError:
     message = str(exc)
     if "UTF8" in message or "utf8" in message.lower():
         return InputError(
-            "the file is not valid UTF-8 past its beginning",
+            Message("the file is not valid UTF-8 past its beginning"),
             file=name,
-            hint="pass --encoding cp1251 or the file's real encoding",
+            hint=Message("pass --encoding cp1251 or the file's real encoding"),
         )
     # pyarrow quotes the row it stopped at ("... got 5: ann@x.example,+7..."): not in messages
     message = re.sub(r"(?s)(got \d+|columns)\s*:.*$", r"\1", message)
-    return InputError(f"cannot parse as delimited text: {message[:200]}", file=name)
+    return InputError(
+        Message("cannot parse as delimited text: {error}", error=message[:200]), file=name
+    )

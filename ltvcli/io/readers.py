@@ -11,6 +11,7 @@ from ltvcli.io.delimited import read_delimited
 from ltvcli.io.raw import RawTable, ReadOptions
 from ltvcli.io.sources import expand, is_dataset_dir, read_source
 from ltvcli.io.workbooks import read_workbook
+from ltvcli.messages import Message
 
 if TYPE_CHECKING:
     import pyarrow.dataset as ds
@@ -19,7 +20,7 @@ if TYPE_CHECKING:
 def read_inputs(paths: list[str], options: ReadOptions) -> list[RawTable]:
     """Read every input (files, globs, Parquet dataset directories, ``-`` for stdin)."""
     if not paths:
-        raise InputError("no input file given")
+        raise InputError(Message("no input file given"))
     tables = []
     for path in expand(paths):
         if is_dataset_dir(path):
@@ -42,7 +43,9 @@ def read_parquet_dataset(path: str) -> RawTable:
     try:
         table = dataset.to_table()
     except (pa.ArrowInvalid, OSError) as exc:
-        raise InputError(f"cannot read the Parquet dataset: {exc}", file=path) from None
+        raise InputError(
+            Message("cannot read the Parquet dataset: {error}", error=str(exc)), file=path
+        ) from None
     return parquet_raw(table, path, files=len(dataset.files))
 
 
@@ -55,9 +58,12 @@ def open_dataset(path: str) -> ds.Dataset:
     try:
         dataset = ds.dataset(where, format="parquet", partitioning="hive", filesystem=filesystem)
     except (pa.ArrowInvalid, OSError) as exc:
-        raise InputError(f"cannot read the Parquet dataset: {exc}", file=path) from None
+        raise InputError(
+            Message("cannot read the Parquet dataset: {error}", error=str(exc)), file=path
+        ) from None
     if not dataset.files:
-        raise InputError("the directory holds no Parquet files", file=path)
+        raise InputError(Message("the directory holds no Parquet files"), file=path)
+
     return dataset
 
 
@@ -67,7 +73,9 @@ def _parquet(buffer: pa.Buffer, name: str) -> RawTable:
     try:
         table = pq.read_table(pa.BufferReader(buffer))
     except (pa.ArrowInvalid, OSError) as exc:
-        raise InputError(f"cannot read the Parquet file: {exc}", file=name) from None
+        raise InputError(
+            Message("cannot read the Parquet file: {error}", error=str(exc)), file=name
+        ) from None
     return parquet_raw(table, name, files=1)
 
 
@@ -90,10 +98,13 @@ def parquet_raw(table: pa.Table, name: str, files: int, first_row: int = 1) -> R
             column = column.cast(pa.string())
         columns[field.name] = column
     if not columns:
-        raise InputError(f"no column holds plain values ({', '.join(ignored)})", file=name)
+        raise InputError(
+            Message("no column holds plain values ({columns})", columns=", ".join(ignored)),
+            file=name,
+        )
     table = pa.table(columns)
     if table.num_rows == 0:
-        raise InputError("the Parquet data has no rows", file=name)
+        raise InputError(Message("the Parquet data has no rows"), file=name)
     detected = {"format": "parquet", "files": files} | ({"ignored": ignored} if ignored else {})
     return RawTable(name=name, table=table, first_row=first_row, detected=detected)
 
@@ -103,7 +114,7 @@ def refuse_html(data: bytes, name: str) -> None:
     head = data[:2048].lstrip().lower()
     if head.startswith((b"<html", b"<!doctype html", b"<table", b"<?xml")):
         raise InputError(
-            "this is an HTML or XML page, not a table export",
+            Message("this is an HTML or XML page, not a table export"),
             file=name,
-            hint="open it in Excel or LibreOffice and save it as .xlsx or .csv",
+            hint=Message("open it in Excel or LibreOffice and save it as .xlsx or .csv"),
         )

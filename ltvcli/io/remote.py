@@ -11,6 +11,7 @@ import re
 from typing import TYPE_CHECKING, cast
 
 from ltvcli.errors import ConfigError, InputError
+from ltvcli.messages import Message
 
 if TYPE_CHECKING:
     from fsspec import AbstractFileSystem
@@ -29,14 +30,21 @@ def filesystem(path: str) -> tuple[AbstractFileSystem, str]:
         import fsspec
     except ImportError:
         raise ConfigError(
-            f"{path}: reading remote paths needs the cloud extra: pip install 'ltvcli[cloud]'"
+            Message(
+                "{path}: reading remote paths needs the cloud extra: pip install 'ltvcli[cloud]'",
+                path=path,
+            )
         ) from None
     try:
         fs, inner = fsspec.core.url_to_fs(path)
         return fs, inner
     except (ImportError, ValueError) as exc:
         raise ConfigError(
-            f"{path}: {exc} (pip install 'ltvcli[cloud]' has s3, gs and https)"
+            Message(
+                "{path}: {error} (pip install 'ltvcli[cloud]' has s3, gs and https)",
+                path=path,
+                error=str(exc),
+            )
         ) from None
 
 
@@ -45,9 +53,9 @@ def read_bytes(path: str) -> bytes:
     try:
         return cast(bytes, fs.cat_file(inner))  # fsspec has no type hints
     except FileNotFoundError:
-        raise InputError("no such file", file=path) from None
+        raise InputError(Message("no such file"), file=path) from None
     except (OSError, PermissionError) as exc:
-        raise InputError(f"cannot read: {exc}", file=path) from None
+        raise InputError(Message("cannot read: {error}", error=str(exc)), file=path) from None
 
 
 def glob(pattern: str) -> list[str]:

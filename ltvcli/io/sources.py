@@ -23,8 +23,9 @@ from typing import TYPE_CHECKING, Any, Protocol
 
 import pyarrow as pa
 
-from ltvcli.errors import InputError
+from ltvcli.errors import InputError, os_reason
 from ltvcli.io import remote
+from ltvcli.messages import Message
 
 if TYPE_CHECKING:
     from _typeshed import WriteableBuffer
@@ -110,7 +111,7 @@ def expand(paths: list[str]) -> list[str]:
                 else sorted(glob.glob(path, recursive=True))
             )
             if not matches:
-                raise InputError("no file matches this pattern", file=path)
+                raise InputError(Message("no file matches this pattern"), file=path)
             out.extend(matches)
         else:
             out.append(path)
@@ -132,16 +133,18 @@ def open_input(path: str) -> Opened:
         try:
             raw = fs.open(inner, "rb")
         except FileNotFoundError:
-            raise InputError("no such file", file=path) from None
+            raise InputError(Message("no such file"), file=path) from None
     else:
         if not os.path.exists(path):
-            raise InputError("no such file", file=path)
+            raise InputError(Message("no such file"), file=path)
         if os.path.isdir(path):
-            raise InputError("is a directory with no Parquet files", file=path)
+            raise InputError(Message("is a directory with no Parquet files"), file=path)
         try:
             raw = open(path, "rb")
         except OSError as exc:
-            raise InputError(f"cannot read: {exc.strerror}", file=path) from None
+            raise InputError(
+                Message("cannot read: {error}", error=os_reason(exc)), file=path
+            ) from None
     name = "<stdin>" if path == STDIN else path
     magic = raw.read(6)
     chained = Chained(magic, raw)
@@ -159,7 +162,14 @@ def damage_reported(opened: Opened) -> Iterator[None]:
     except DAMAGE_ERRORS as exc:
         if opened.compression is None:
             raise
-        raise InputError(f"damaged {opened.compression} file ({exc})", file=opened.name) from None
+        raise InputError(
+            Message(
+                "damaged {compression} file ({error})",
+                compression=opened.compression,
+                error=str(exc),
+            ),
+            file=opened.name,
+        ) from None
 
 
 def read_source(path: str, input_format: str | None = None) -> Source:
@@ -180,12 +190,17 @@ def sniff_format(data: bytes, name: str) -> str:
     sniffed = next((fmt for magic, fmt in _MAGIC if data.startswith(magic)), "csv")
     suffix = _suffix(name)
     if suffix in (".csv", ".tsv", ".txt") and sniffed != "csv":
-        kind = {"parquet": "a Parquet file", "xlsx": "an Excel workbook", "xls": "an Excel 97 file"}
+        kind = {
+            "parquet": Message("a Parquet file"),
+            "xlsx": Message("an Excel workbook"),
+            "xls": Message("an Excel 97 file"),
+        }
         raise InputError(
-            f"this is {kind[sniffed]}, not a text file",
+            Message("this is {kind}, not a text file", kind=kind[sniffed]),
             file=name,
-            hint=f"rename it to .{sniffed} or pass --input-format {sniffed}",
+            hint=Message("rename it to .{format} or pass --input-format {format}", format=sniffed),
         )
+
     return sniffed
 
 

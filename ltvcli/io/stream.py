@@ -53,6 +53,7 @@ from ltvcli.io.sources import (
 )
 from ltvcli.io.text import SAMPLE_BYTES, detect_encoding, without_bom
 from ltvcli.io.workbooks import read_workbook
+from ltvcli.messages import Message
 
 if TYPE_CHECKING:
     from _typeshed import WriteableBuffer
@@ -237,7 +238,7 @@ def input_bytes(paths: list[str]) -> int | None:
 def stream_inputs(paths: list[str], options: ReadOptions, block_size: int) -> Iterator[Batch]:
     """Every input as ``RawTable`` blocks of about ``block_size`` bytes, in file order."""
     if not paths:
-        raise InputError("no input file given")
+        raise InputError(Message("no input file given"))
     done = 0
     for path in expand(paths):
         last = 0
@@ -288,7 +289,7 @@ def _csv(
     text = _Utf8(Chained(head, stream), encoding, name)
     text_head = read_full(text, HEAD_BYTES + 1)
     if not re.search(rb"\S", text_head) and not text.peek_more():
-        raise InputError("the file is empty", file=name)
+        raise InputError(Message("the file is empty"), file=name)
     dialect = sniff_dialect(text_head, name, options, encoding)
     if dialect.layout == WHITESPACE:  # re-spaced as tabs: needs the whole text, read whole
         data = text_head + text.read()
@@ -361,7 +362,9 @@ def _parquet(path: str, name: str, data: bytes | None, block_size: int) -> Itera
             first_row += batch.num_rows
             yield raw, int((size or 0) * (first_row - 1) / max(total, 1))
     except (pa.ArrowInvalid, OSError) as exc:
-        raise InputError(f"cannot read the Parquet file: {exc}", file=name) from None
+        raise InputError(
+            Message("cannot read the Parquet file: {error}", error=str(exc)), file=name
+        ) from None
 
 
 def _dataset(path: str, block_size: int) -> Iterator[Block]:
@@ -379,7 +382,9 @@ def _dataset(path: str, block_size: int) -> Iterator[Block]:
             first_row += batch.num_rows
             yield raw, int(size * (first_row - 1) / total)
     except (pa.ArrowInvalid, OSError) as exc:
-        raise InputError(f"cannot read the Parquet dataset: {exc}", file=path) from None
+        raise InputError(
+            Message("cannot read the Parquet dataset: {error}", error=str(exc)), file=path
+        ) from None
 
 
 def read_full(stream: ByteStream, size: int) -> bytes:
@@ -447,7 +452,9 @@ class _Utf8(io.RawIOBase):
             self._decoder = codecs.getincrementaldecoder(encoding)()
             self._encoding = codecs.lookup(encoding).name
         except LookupError:
-            raise InputError(f"unknown encoding {encoding!r}", file=name) from None
+            raise InputError(
+                Message("unknown encoding {encoding!r}", encoding=encoding), file=name
+            ) from None
         self._pending = memoryview(b"")
         self._consumed = 0
         self._started = False
@@ -474,10 +481,15 @@ class _Utf8(io.RawIOBase):
                 out = self._decoder.decode(chunk, final=self._eof).encode("utf-8")
             except UnicodeDecodeError as exc:
                 raise InputError(
-                    f"not valid {self._encoding} text at byte {self._consumed + exc.start}",
+                    Message(
+                        "not valid {encoding} text at byte {byte}",
+                        encoding=self._encoding,
+                        byte=self._consumed + exc.start,
+                    ),
                     file=self._name,
-                    hint="pass the right --encoding",
+                    hint=Message("pass the right --encoding"),
                 ) from None
+
         self._consumed += len(chunk)
         if not self._started and out:
             self._started = True

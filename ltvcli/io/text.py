@@ -10,6 +10,7 @@ from __future__ import annotations
 import codecs
 
 from ltvcli.errors import InputError
+from ltvcli.messages import Message
 
 _BOMS = (
     (codecs.BOM_UTF8, "utf-8-sig"),
@@ -27,15 +28,15 @@ def detect_encoding(data: bytes, name: str) -> str:
             return encoding
     sample = without_bom(data)[:SAMPLE_BYTES]
     if b"\x00" in sample:
-        raise InputError("not a text file (it contains NUL bytes)", file=name)
+        raise InputError(Message("not a text file (it contains NUL bytes)"), file=name)
     if _utf8(sample, data):
         return "utf-8"
     if _looks_like_cp1251(sample):
         return "cp1251"
     raise InputError(
-        "the file is neither UTF-8 nor Windows-1251 text",
+        Message("the file is neither UTF-8 nor Windows-1251 text"),
         file=name,
-        hint="pass --encoding, e.g. --encoding latin-1",
+        hint=Message("pass --encoding, e.g. --encoding latin-1"),
     )
 
 
@@ -74,10 +75,12 @@ def to_utf8(data: bytes, encoding: str, name: str) -> bytes:
     try:
         return without_bom(data).decode(encoding).lstrip("\ufeff").encode("utf-8")
     except LookupError:
-        raise InputError(f"unknown encoding {encoding!r}", file=name) from None
+        raise InputError(
+            Message("unknown encoding {encoding!r}", encoding=encoding), file=name
+        ) from None
     except UnicodeDecodeError as exc:
         raise InputError(
-            f"not valid {encoding} text at byte {exc.start}",
+            Message("not valid {encoding} text at byte {byte}", encoding=encoding, byte=exc.start),
             file=name,
-            hint="pass the right --encoding",
+            hint=Message("pass the right --encoding"),
         ) from None

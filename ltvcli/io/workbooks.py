@@ -12,6 +12,7 @@ import pyarrow as pa
 from ltvcli.errors import InputError
 from ltvcli.io.delimited import find_header, is_data, unique_names
 from ltvcli.io.raw import RawTable, ReadOptions
+from ltvcli.messages import Message
 
 if TYPE_CHECKING:
     from python_calamine import CalamineSheet, CalamineWorkbook
@@ -27,12 +28,16 @@ def read_workbook(data: bytes, name: str, options: ReadOptions) -> RawTable:
         sheet = _sheet(book, options.sheet, name)
         rows = sheet.to_python(skip_empty_area=True)
     except CalamineError as exc:
-        raise InputError(f"cannot read the workbook: {exc}", file=name) from None
+        raise InputError(
+            Message("cannot read the workbook: {error}", error=str(exc)), file=name
+        ) from None
     except (ValueError, OSError) as exc:
-        raise InputError(f"cannot read the workbook: {exc}", file=name) from None
+        raise InputError(
+            Message("cannot read the workbook: {error}", error=str(exc)), file=name
+        ) from None
     rows = [r for r in rows if any(c not in ("", None) for c in r)]
     if not rows:
-        raise InputError(f'sheet "{sheet.name}" is empty', file=name)
+        raise InputError(Message('sheet "{sheet}" is empty', sheet=sheet.name), file=name)
     head = [[_text(c) or "" for c in r] for r in rows[:_HEAD_ROWS]]
     found = None if options.no_header else find_header(head)
     if found is None or is_data(head[found]):  # no header row: the first row is an order
@@ -46,7 +51,7 @@ def read_workbook(data: bytes, name: str, options: ReadOptions) -> RawTable:
         names = unique_names(head[header_index])
         data_rows = rows[header_index + 1 :]
     if not data_rows:
-        raise InputError("the sheet has a header but no data rows", file=name)
+        raise InputError(Message("the sheet has a header but no data rows"), file=name)
     width = len(names)
     columns = [[r[i] if i < len(r) else None for r in data_rows] for i in range(width)]
     table = pa.table({n: _column(c) for n, c in zip(names, columns, strict=True)})
@@ -69,7 +74,12 @@ def _sheet(book: CalamineWorkbook, wanted: str | None, name: str) -> CalamineShe
         return book.get_sheet_by_name(wanted)
     if wanted.isdigit() and 1 <= int(wanted) <= len(names):
         return book.get_sheet_by_index(int(wanted) - 1)
-    raise InputError(f"no sheet {wanted!r}; the sheets are: {', '.join(names)}", file=name)
+    raise InputError(
+        Message(
+            "no sheet {sheet!r}; the sheets are: {sheets}", sheet=wanted, sheets=", ".join(names)
+        ),
+        file=name,
+    )
 
 
 def _column(cells: Sequence[object]) -> pa.Array:

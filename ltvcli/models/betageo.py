@@ -86,3 +86,34 @@ def gradient(
         + w_still * (digamma(b + x + shift) - abx) + w_dropped * (digamma(b_dropped) - abx)
     )  # fmt: skip
     return np.array([d_r, d_alpha, d_a, d_b])
+
+
+def future(
+    params: np.ndarray,
+    x: np.ndarray,
+    t_x: np.ndarray,
+    T: np.ndarray,
+    lengths: np.ndarray,
+    rng: np.random.Generator,
+    shift: int,
+) -> np.ndarray:
+    """One simulated future of every customer: purchases in each of the next periods
+    (``lengths`` in time units), [periods, customers].
+
+    From the posterior: alive at T with P(alive); then a rate λ ~ Gamma(r + x, α + T) and a
+    dropout chance p ~ Beta(a, b + x + shift) (the customer survived x + shift purchases). In a
+    period, M ~ Poisson(λ·length) purchases could happen, and the customer drops out after the
+    G-th, G ~ Geometric(p): min(M, G) purchases, alive after it when G > M (the geometric
+    forgets, so periods chain exactly)."""
+    r, alpha, a, b = params
+    n = len(x)
+    alive = rng.random(n) < p_alive(params, x, t_x, T, shift)
+    rate = rng.gamma(r + x, 1.0 / (alpha + T))
+    drop = rng.beta(a, b + x + shift)
+    counts = np.zeros((len(lengths), n))
+    for period, length in enumerate(lengths):
+        could = rng.poisson(np.where(alive, rate * length, 0.0))
+        last = rng.geometric(np.clip(drop, 1e-12, 1.0))
+        counts[period] = np.minimum(could, last)
+        alive &= last > could
+    return counts

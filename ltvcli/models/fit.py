@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from ltvcli.errors import LtvError
+from ltvcli.messages import Message
 
 LogLik = Callable[..., np.ndarray]
 
@@ -29,6 +30,8 @@ class Fitted:
     converged: bool
     std_errors: dict[str, float | None] = field(default_factory=dict)
     tried: list[str] = field(default_factory=list)
+    # of the log-parameters: the inverse Hessian of the total log-likelihood (None: singular)
+    covariance: np.ndarray | None = None
 
     @property
     def aic(self) -> float:
@@ -89,21 +92,26 @@ def maximise(
             break  # an analytic-gradient optimum needs no polishing
     if best is None or best.fun >= 1e10:
         raise FitError(
-            f"the {model} fit found no parameters with a finite likelihood ({'; '.join(tried)})"
-        )
+            Message(
+                "the {model} fit found no parameters with a finite likelihood ({tried})",
+                model=model, tried="; ".join(tried),
+            )
+        )  # fmt: skip
     params = np.exp(best.x)
     converged = any("converged" in t for t in tried) and bool(np.all(np.isfinite(params)))
     hessian = (
         _hessian(slope, best.x) if gradient is not None else _hessian_from_values(negative, best.x)
     )
+    covariance = _covariance(hessian * total)
     return Fitted(
         model=model,
         params=dict(zip(names, map(float, params), strict=True)),
         log_likelihood=float(-best.fun * total),
         customers=int(total),
         converged=converged,
-        std_errors=dict(zip(names, _std_errors(hessian * total, params), strict=True)),
+        std_errors=dict(zip(names, _std_errors(covariance, params), strict=True)),
         tried=tried,
+        covariance=covariance,
     )
 
 
@@ -135,12 +143,20 @@ def _hessian_from_values(
     return hess
 
 
-def _std_errors(hessian: np.ndarray, params: np.ndarray) -> list[float | None]:
-    """Delta method: the inverse Hessian in log-parameters, scaled back to the parameters."""
+def _covariance(hessian: np.ndarray) -> np.ndarray | None:
+    """The asymptotic covariance of the log-parameters, when the Hessian can be inverted."""
     try:
-        variances = np.diag(np.linalg.inv(hessian))
+        covariance: np.ndarray = np.linalg.inv(hessian)
     except np.linalg.LinAlgError:
+        return None
+    return covariance if np.all(np.isfinite(covariance)) else None
+
+
+def _std_errors(covariance: np.ndarray | None, params: np.ndarray) -> list[float | None]:
+    """Delta method: the covariance in log-parameters, scaled back to the parameters."""
+    if covariance is None:
         return [None] * len(params)
+    variances = np.diag(covariance)
     return [
         float(p * np.sqrt(v)) if v > 0 else None for p, v in zip(params, variances, strict=True)
     ]

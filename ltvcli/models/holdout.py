@@ -18,6 +18,7 @@ import pandas as pd
 from ltvcli.analysis import analyse
 from ltvcli.definition import Metric
 from ltvcli.load import Loaded
+from ltvcli.messages import Message
 from ltvcli.models.fit import FitError
 from ltvcli.models.predict import MODELS, Models, expected_purchases, fit_models
 from ltvcli.models.summary import UNIT_DAYS, summarise
@@ -39,10 +40,10 @@ HOLDOUT_METRICS = (
 
 TRUSTED, CAREFUL, UNRELIABLE = "trustworthy", "usable with care", "not reliable"
 VERDICT_WORDS = {
-    TRUSTED: "the model predicted the holdout well: its forecasts can be used for this data",
-    CAREFUL: "the model is roughly right in total but misses some groups of customers: use its forecasts with care",
-    UNRELIABLE: "the model did not predict the holdout: do not rely on its forecasts for this data",
-}
+    TRUSTED: Message("the model predicted the holdout well: its forecasts can be used for this data"),
+    CAREFUL: Message("the model is roughly right in total but misses some groups of customers: use its forecasts with care"),
+    UNRELIABLE: Message("the model did not predict the holdout: do not rely on its forecasts for this data"),
+}  # fmt: skip
 
 
 class HoldoutReport(TypedDict):
@@ -82,7 +83,9 @@ def holdout_check(
     loaded: Loaded, settings: Settings, cutoff: dt.date, end: dt.date, model: str, unit: str
 ) -> Holdout:
     if cutoff >= end:
-        raise FitError(f"the holdout starts {cutoff}, after the end of the data {end}")
+        raise FitError(
+            Message("the holdout starts {cutoff}, after the end of the data {end}", cutoff=cutoff, end=end)
+        )  # fmt: skip
     calibration = analyse(loaded, replace(settings, as_of=cutoff))
     full = analyse(loaded, replace(settings, as_of=end))
     summary = summarise(calibration.customers, unit)
@@ -109,7 +112,7 @@ def choose_model(
         except FitError:
             continue
     if not checks:
-        raise FitError("none of the models could be fitted on the calibration period")
+        raise FitError(Message("none of the models could be fitted on the calibration period"))
     best = min(checks, key=lambda n: checks[n].report["mae"])
     return best, checks
 

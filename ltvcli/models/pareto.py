@@ -58,3 +58,28 @@ def expected(
         rate * (1 - ((beta + T) / (beta + T + t)) ** (s - 1)) * p_alive(params, x, t_x, T)
     )
     return value
+
+
+def future(
+    params: np.ndarray,
+    x: np.ndarray,
+    t_x: np.ndarray,
+    T: np.ndarray,
+    lengths: np.ndarray,
+    rng: np.random.Generator,
+) -> np.ndarray:
+    """One simulated future of every customer: purchases in each of the next periods
+    (``lengths`` in time units), [periods, customers].
+
+    From the posterior: alive at T with P(alive); a rate λ ~ Gamma(r + x, α + T) and a dropout
+    rate μ ~ Gamma(s, β + T); the remaining lifetime is Exponential(μ) (it forgets); a period's
+    purchases are Poisson(λ × the part of it the customer is alive)."""
+    r, alpha, s, beta = params
+    n = len(x)
+    alive = rng.random(n) < p_alive(params, x, t_x, T)
+    rate = rng.gamma(r + x, 1.0 / (alpha + T))
+    lifetime = np.where(alive, rng.exponential(1.0, n) / rng.gamma(s, 1.0 / (beta + T)), 0.0)
+    starts = np.concatenate([[0.0], np.cumsum(lengths)[:-1]])
+    active = np.clip(lifetime[None, :] - starts[:, None], 0.0, lengths[:, None])
+    counts: np.ndarray = rng.poisson(rate[None, :] * active).astype(float)
+    return counts

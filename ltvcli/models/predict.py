@@ -17,6 +17,7 @@ import numpy as np
 import pandas as pd
 
 from ltvcli.definition import Metric
+from ltvcli.messages import Message
 from ltvcli.models import bgnbd, gammagamma, mbgnbd, pareto
 from ltvcli.models.fit import FitError, Fitted, maximise
 from ltvcli.models.summary import UNIT_DAYS, Summary, compress, summarise
@@ -91,22 +92,35 @@ def forecast_customers(
 def fit_models(summary: Summary, model: str = "bgnbd") -> Models:
     """Fit ``model`` to (x, t_x, T) and Gamma-Gamma to the repeat customers' spend."""
     if model not in MODELS:
-        raise FitError(f"unknown model {model!r}; one of {', '.join(MODELS)} or auto")
+        raise FitError(
+            Message(
+                "unknown model {model!r}; one of {models} or auto",
+                model=model, models=", ".join(MODELS),
+            )
+        )  # fmt: skip
     repeaters = int((summary.x > 0).sum())
     if repeaters < MIN_REPEAT_CUSTOMERS:
         raise FitError(
-            f"only {repeaters} of {len(summary)} customers bought on two different days; the "
-            f"models need at least {MIN_REPEAT_CUSTOMERS} repeat customers to learn from"
-        )
+            Message(
+                "only {repeaters} of {customers} customers bought on two different days; the "
+                "models need at least {minimum} repeat customers to learn from",
+                repeaters=repeaters, customers=len(summary), minimum=MIN_REPEAT_CUSTOMERS,
+            )
+        )  # fmt: skip
     module = MODELS[model]
     data, weights, _ = compress(summary.x, summary.t_x, summary.T)
     count = maximise(
         module.NAME, module.PARAMS, module.log_likelihood, data, weights, module.START,
         getattr(module, "gradient", None),
     )  # fmt: skip
-    notes = []
+    notes: list[str] = []
     if not count.converged:
-        notes.append(f"the {model} fit did not converge cleanly ({'; '.join(count.tried)})")
+        notes.append(
+            Message(
+                "the {model} fit did not converge cleanly ({tried})",
+                model=model, tried="; ".join(count.tried),
+            )
+        )  # fmt: skip
     spend = fit_spend(summary, notes)
     return Models(count, spend, summary.unit, notes)
 
@@ -116,12 +130,15 @@ def fit_spend(summary: Summary, notes: list[str]) -> Fitted | None:
     usable = repeat & (summary.m > 0)
     if (excluded := int((repeat & ~usable).sum())) > 0:
         notes.append(
-            f"{excluded} repeat customers with no positive spend (refunded repeat orders) are "
-            "left out of the spend model"
+            Message(
+                "{excluded} repeat customers with no positive spend (refunded repeat orders) are "
+                "left out of the spend model",
+                excluded=excluded,
+            )
         )
     if usable.sum() < MIN_REPEAT_CUSTOMERS:
-        notes.append("too few repeat customers with positive spend for the spend model; "
-                     "expected order value is each customer's own average")  # fmt: skip
+        notes.append(Message("too few repeat customers with positive spend for the spend model; "
+                             "expected order value is each customer's own average"))  # fmt: skip
         return None
     data, weights, _ = compress(summary.x[usable], summary.m[usable])
     spend = maximise(
@@ -129,8 +146,8 @@ def fit_spend(summary: Summary, notes: list[str]) -> Fitted | None:
         gammagamma.START, gammagamma.gradient,
     )  # fmt: skip
     if spend.params["q"] <= 1:
-        notes.append("the spend model's q ≤ 1 has no finite mean; expected order value is each "
-                     "customer's own average")  # fmt: skip
+        notes.append(Message("the spend model's q ≤ 1 has no finite mean; expected order value "
+                             "is each customer's own average"))  # fmt: skip
         return None
     return spend
 
@@ -220,8 +237,8 @@ def parse_horizon(text: str) -> tuple[int, str]:
     number, unit = text[:-1], text[-1:]
     if unit not in HORIZON_UNITS or not number.isdigit() or int(number) == 0:
         raise ConfigError(
-            f"a horizon is a number and d, w, m or y (90d, 26w, 12m, 1y), not {text!r}"
-        )
+            Message("a horizon is a number and d, w, m or y (90d, 26w, 12m, 1y), not {text!r}", text=text)
+        )  # fmt: skip
     return round(int(number) * HORIZON_UNITS[unit]), text
 
 

@@ -13,6 +13,7 @@ from typing import Any
 
 from ltvcli.errors import ConfigError
 from ltvcli.io.atomic import atomic_output
+from ltvcli.messages import Message
 from ltvcli.models.fit import Fitted
 from ltvcli.models.predict import MODELS, Models
 from ltvcli.models.summary import UNIT_DAYS
@@ -44,10 +45,13 @@ def load(path: str) -> Models:
         spend = _restore(data["spend"]) if data.get("spend") else None
         fitted = _stored_day(data.get("as_of"))
     except FileNotFoundError:
-        raise ConfigError(f"{path}: no such model file") from None
+        raise ConfigError(Message("{path}: no such model file", path=path)) from None
     except (ValueError, KeyError, TypeError, json.JSONDecodeError):
-        raise ConfigError(f"{path}: not a model file written by ltv predict --save-model") from None
-    return Models(count, spend, data["time_unit"], [f"model from {path} (fitted as of {fitted})"])
+        raise ConfigError(
+            Message("{path}: not a model file written by ltv predict --save-model", path=path)
+        ) from None
+    note = Message("model from {path} (fitted as of {fitted})", path=path, fitted=fitted)
+    return Models(count, spend, data["time_unit"], [note])
 
 
 def _day_text(day: dt.date | None) -> str | None:

@@ -16,6 +16,7 @@ import pyarrow.compute as pc
 
 from ltvcli.errors import ConfigError
 from ltvcli.io.atomic import atomic_output
+from ltvcli.messages import Message
 from ltvcli.render.cells import (
     arrow,
     json_values,
@@ -49,7 +50,7 @@ def emit(
         print_table(result, stdout, terminal, words)
         return
     if fmt in BINARY and output is None and terminal:
-        raise ConfigError(f"{fmt} output is binary: give -o FILE or pipe it")
+        raise ConfigError(Message("{fmt} output is binary: give -o FILE or pipe it", fmt=fmt))
     if fmt is OutputFormat.parquet:
         _write_bytes(lambda handle: write_parquet(result, handle), output, stdout)
     elif fmt is OutputFormat.xlsx:
@@ -92,7 +93,10 @@ def render_bytes(result: Result, fmt: OutputFormat) -> bytes:
 
     if len(result.frame) > XLSX_MAX_ROWS:
         raise ConfigError(
-            f"{len(result.frame):,} rows do not fit in an Excel sheet; use --top, csv or parquet"
+            Message(
+                "{rows:,} rows do not fit in an Excel sheet; use --top, csv or parquet",
+                rows=len(result.frame),
+            )
         )
     return workbook_bytes([result])
 
@@ -263,7 +267,9 @@ def emit_document(
         from ltvcli.render.xlsx import workbook_bytes
 
         if output is None and terminal:
-            raise ConfigError("xlsx output is binary: give -o FILE or pipe it")
+            raise ConfigError(
+                Message("{fmt} output is binary: give -o FILE or pipe it", fmt="xlsx")
+            )
         data = workbook_bytes(results)
         if output is None:
             stdout.flush()

@@ -6,6 +6,7 @@ from enum import StrEnum
 from pathlib import Path
 
 from ltvcli.errors import ConfigError
+from ltvcli.messages import Message
 
 
 class OutputFormat(StrEnum):
@@ -51,7 +52,11 @@ def choose_format(
         if suffix not in _EXTENSIONS:
             known = ", ".join(sorted(_EXTENSIONS))
             raise ConfigError(
-                f"cannot tell the format of {output!r} (known: {known}); pass --format"
+                Message(
+                    "cannot tell the format of {output!r} (known: {known}); pass --format",
+                    output=output,
+                    known=known,
+                )
             )
         return _EXTENSIONS[suffix]
     return OutputFormat.table if stdout_isatty else OutputFormat.csv

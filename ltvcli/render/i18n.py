@@ -17,8 +17,9 @@ from decimal import Decimal
 from functools import cache
 from typing import TYPE_CHECKING, cast
 
-from ltvcli.messages import Message, translate
-from ltvcli.schema.report import Skip
+from ltvcli.fields import FIELD_WORDS
+from ltvcli.messages import translate
+from ltvcli.schema.report import Skip, skip_text
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -79,7 +80,46 @@ TEXT = {
         "points": "pp",
         "days": "days",
         "customers_axis": "customers",
-        "margin_note": "margin: {source}",
+        # ltv inspect
+        "file": "File: {file}",
+        "format": "format",
+        "layout": "layout",
+        "encoding": "encoding",
+        "delimiter": "delimiter",
+        "decimal_mark": "decimal mark",
+        "header_row": "header row",
+        "sheet": "sheet",
+        "date_shapes": "date shapes",
+        "date_order": "date order",
+        "files": "files",
+        "ignored": "ignored",
+        "tab": "tab",
+        "space": "space",
+        "columns": "Columns",
+        "field": "field",
+        "column": "column",
+        "why": "why",
+        "identifiers": "Customer identifiers, strongest first",
+        "holds": "holds",
+        "rows_keyed": "rows keyed by it",
+        "id": "ids",
+        "email": "e-mails",
+        "phone": "phones",
+        "name": "names (no other key)",
+        "not_settled": "not settled: {error}",
+        "rows": "Rows",
+        "read": "read",
+        "skipped_because": "skipped: {reason}",
+        "orders": "orders",
+        "refund_rows": "refund rows",
+        "customers": "customers",
+        "merged": "  merged through a shared id, e-mail or phone",
+        "placeholders": "  {slot} values shared too widely to link (placeholders)",
+        "currencies": "currencies",
+        "not_stated": "not stated",
+        "date_range": "date range",
+        "unsure": "unsure: {text}",
+        "note": "note: {text}",
     },
     "ru": {
         "title": "Отчёт о пожизненной ценности клиентов (LTV)",
@@ -145,7 +185,46 @@ TEXT = {
         "points": "п. п.",
         "days": "дней",
         "customers_axis": "клиентов",
-        "margin_note": "Маржа: {source}",
+        # ltv inspect
+        "file": "Файл: {file}",
+        "format": "формат",
+        "layout": "вид",
+        "encoding": "кодировка",
+        "delimiter": "разделитель",
+        "decimal_mark": "десятичный знак",
+        "header_row": "строка заголовка",
+        "sheet": "лист",
+        "date_shapes": "виды дат",
+        "date_order": "порядок в датах",
+        "files": "файлы",
+        "ignored": "пропущены",
+        "tab": "табуляция",
+        "space": "пробел",
+        "columns": "Столбцы",
+        "field": "поле",
+        "column": "столбец",
+        "why": "почему",
+        "identifiers": "Ключи клиента, от сильного к слабому",
+        "holds": "содержит",
+        "rows_keyed": "строк с этим ключом",
+        "id": "идентификаторы",
+        "email": "эл. адреса",
+        "phone": "телефоны",
+        "name": "имена (нет другого ключа)",
+        "not_settled": "не определено: {error}",
+        "rows": "Строки",
+        "read": "прочитано",
+        "skipped_because": "пропущено: {reason}",
+        "orders": "заказов",
+        "refund_rows": "строк возвратов",
+        "customers": "клиентов",
+        "merged": "  объединено по общему id, эл. адресу или телефону",
+        "placeholders": "  значения «{slot}», слишком общие для связи (заглушки)",
+        "currencies": "валюты",
+        "not_stated": "не указаны",
+        "date_range": "период",
+        "unsure": "не уверен: {text}",
+        "note": "примечание: {text}",
     },
 }
 
@@ -342,40 +421,18 @@ VALUES_RU = {
     "(total)": "(итого)", "(other)": "(прочие)", "(none)": "(нет)",
     "churn": "по оттоку", "population": "по всей базе", "assumed": "допущение (1 год)", "low": "низкая",
     "bgnbd": "BG/NBD", "pareto": "Pareto/NBD",
+    # how a file was read (ltv inspect): layouts, date shapes, day order
+    "delimited": "с разделителем", "whitespace": "выровнен пробелами",
+    "iso": "ISO (2024-12-30)", "iso-slash": "2024/12/30", "dotted": "30.12.2024",
+    "slashed": "30/12/2024 или 12/30/2024", "day-month-name": "30 декабря 2024",
+    "month-name-day": "Dec 30, 2024", "compact": "20241230", "in-text": "дата внутри текста",
+    "dd/mm/yyyy": "дд/мм/гггг", "mm/dd/yyyy": "мм/дд/гггг",
 }  # fmt: skip
 
-# Why rows were skipped (``ltvcli.schema.report.Skip``, by its printed text).
-SKIPS_RU = {
-    Skip.UNPARSEABLE_DATE: "нераспознанная дата",
-    Skip.UNPARSEABLE_AMOUNT: "нераспознанная сумма",
-    Skip.UNPARSEABLE_REFUND: "нераспознанная сумма возврата",
-    Skip.UNPARSEABLE_COST: "нераспознанная себестоимость",
-    Skip.DATE_OUT_OF_RANGE: "дата вне допустимого диапазона",
-    Skip.AMOUNT_OUT_OF_RANGE: "сумма вне допустимого диапазона",
-    Skip.REFUND_OUT_OF_RANGE: "возврат вне допустимого диапазона",
-    Skip.COST_OUT_OF_RANGE: "себестоимость вне допустимого диапазона",
-    Skip.EMPTY_ROW: "пустая строка",
-    Skip.REPEATED_HEADER: "повторная строка заголовка",
-    Skip.SUMMARY_ROW: "итоговая строка (Итого/Total)",
-    Skip.DUPLICATE_ROW: "дубликат строки (та же строка дважды)",
-    Skip.NOT_A_SALE: "не продажа (комиссия, перевод, выплата...)",
-    Skip.CANCELLED: "отменённый, неудавшийся или потерянный заказ",
-    Skip.OPEN: "открытый или ожидающий заказ (ещё не выручка; --include-open)",
-    Skip.NO_CUSTOMER: "нет клиента (пустой или гостевой ключ)",
-    Skip.NO_DATE: "нет даты заказа",
-    Skip.NO_AMOUNT: "нет суммы",
-    Skip.REFUND_UNATTACHED: "возврат без клиента или даты, к которым его отнести",
-}
+_SKIPS = set(Skip)  # said from the catalog (``ltvcli.schema.report.skip_text``)
 # Skip.unparseable(value) reasons of other fields: "unparseable <field>"
 _UNPARSEABLE = "unparseable "
 
-# The canonical fields of ltvcli.fields (the "field" column of the detected columns).
-FIELDS_RU = {
-    "customer": "клиент", "date": "дата", "amount": "сумма", "order_id": "номер заказа",
-    "status": "статус", "kind": "тип строки", "cancelled": "отмена", "refund": "возврат",
-    "reference": "ссылка на заказ", "cost": "себестоимость", "currency": "валюта",
-    "time": "время", "timezone": "часовой пояс", "quantity": "количество",
-}  # fmt: skip
 
 PERIODS_RU = {
     "day": "день",
@@ -386,63 +443,6 @@ PERIODS_RU = {
 }
 
 # Where the margin comes from (``ltvcli.analysis.margin_source``) and the notes about the data.
-MARGIN_RU = {"cost column": "столбец себестоимости", "net revenue": "чистая выручка", "unknown": "неизвестна"}  # fmt: skip
-NOTES_RU: tuple[tuple[str, str], ...] = (
-    (r"service cost per order", "стоимость обслуживания на заказ"),
-    (r'^"1,234"-style amounts read with "," as the (.+) \(file locale\)$', r'суммы вида «1,234» прочитаны с «,» как \1 (локаль файла)'),
-    (r'^"1\.234"-style amounts read with "\." as the (.+) \(file locale\)$', r"суммы вида «1.234» прочитаны с «.» как \1 (локаль файла)"),
-    (r"^amount: order total taken once per order \(lines repeat it\)$", "сумма: итог заказа взят один раз на заказ (строки его повторяют)"),
-    (r"^(\w+): order lines summed per order$", r"\1: строки заказа сложены по заказу"),
-    (r"^(.+): (\d+) (\w+) cells rounded to the cent$", r"\1: ячеек «\3», округлённых до копейки: \2"),
-    (r"^(.+): statuses counted as sales: (.+)$", r"\1: статусы, засчитанные как продажи: \2"),
-    (r"^(.+): stages counted as open \(not yet revenue; --include-open\): (.+)$", r"\1: этапы, считающиеся открытыми (ещё не выручка; --include-open): \2"),
-    (r"^dd/mm or mm/dd could not be told from the values; read as (\S+) from the file's locale \(--dayfirst / --monthfirst to choose\)$",
-     r"дд/мм или мм/дд по значениям не различить; прочитано как \1 по локали файла (выбрать: --dayfirst / --monthfirst)"),
-    (r"^churn needs orders older than the (\d+)-day --churn-window and the data covers (\d+) days: formula LTV assumes a (\S+)-year lifespan; give --lifespan YEARS or a shorter --churn-window$",
-     r"для оттока нужны заказы старше окна --churn-window (\1 дн.), а данные охватывают \2 дн.: LTV по формуле считается со сроком жизни \3 г.; задайте --lifespan или более короткое --churn-window"),
-    (r"^churn compares two (\d+)-day windows; the data covers (\d+) days, so the earlier window is partly empty$",
-     r"отток сравнивает два окна по \1 дн.; данные охватывают \2 дн., поэтому раннее окно заполнено частично"),
-    (r"^(.+): spend channel\(s\) (.+) match no channel in the orders' (.+) column; their spend counts in the total CAC only$",
-     r"\1: каналы расходов \2 не совпадают ни с одним каналом в столбце заказов «\3»; их расходы входят только в общий CAC"),
-    (r"^(.+): spend channel\(s\) (.+) match no channel in the orders \(no channel column\); their spend counts in the total CAC only$",
-     r"\1: каналы расходов \2 не совпадают ни с одним каналом заказов (нет столбца канала); их расходы входят только в общий CAC"),
-    # the notes under the command tables
-    (r"^attributes from each customer's first order; as of (\S+)$", r"признаки — из первого заказа клиента; на дату \1"),
-    (r"^attributes from each customer's last order; as of (\S+)$", r"признаки — из последнего заказа клиента; на дату \1"),
-    (r"^attributes from each customer's mode order; as of (\S+)$", r"признаки — самые частые у клиента; на дату \1"),
-    (r"^as of (\S+); ([\d,]+) of ([\d,]+) customers$", r"на дату \1; клиентов: \2 из \3"),
-    (r"^as of (\S+); gaps are between distinct order days$", r"на дату \1; интервалы — между разными днями заказов"),
-    (r"^as of (\S+); the last (\w+) is observed up to that day$", r"на дату \1; последний период наблюдается до этого дня"),
-    (r"^predictions: (\S+), horizon (\S+) \(ltv predict --summary\)$", r"прогноз: \1, горизонт \2 (ltv predict --summary)"),
-    (r"^(.+): ([\d,]+) of ([\d,]+) customers matched$", r"\1: найдено клиентов: \2 из \3"),
-    (r"^--margin (\S+) is not used: the file has a cost column$", r"--margin \1 не используется: в файле есть себестоимость"),
-    (r"^margin from: unknown \(give a cost column or --margin\)$", "маржа: неизвестна (нужен столбец себестоимости или --margin)"),
-    (r"^margin from: cost column", "маржа: из столбца себестоимости"),
-    (r"^margin from: (.+)$", r"маржа: \1"),
-    (r"^LTV:CAC needs an acquisition cost: give --cac or --spend$", "для LTV:CAC нужна стоимость привлечения: задайте --cac или --spend"),
-    (r"^LTV:CAC unknown: the LTV is not defined for this data$", "LTV:CAC неизвестен: LTV для этих данных не определён"),
-    (r"^LTV:CAC is (\d+)\.(\d+) \((\S+) LTV\): ", r"LTV:CAC = \1,\2 (LTV: \3): "),
-    (r"\(LTV: formula-margin\)", "(LTV: формула, маржа)"),
-    (r"\(LTV: formula-revenue\)", "(LTV: формула, выручка)"),
-    (r"\(LTV: historical-margin\)", "(LTV: история, маржа)"),
-    (r"\(LTV: historical-revenue\)", "(LTV: история, выручка)"),
-    (r"^cells: (.+) by (\w+)s since acquisition$", r"ячейки: \1 по периодам после привлечения"),
-    (r"^(\S+) \+ (?:gamma-gamma|own average spend); as of (\S+); horizon (\S+); predicted LTV on ",
-     r"модель \1; на дату \2; горизонт \3; прогнозный LTV — "),
-    (r"горизонт (\d+)d;", r"горизонт \1 дн.;"),
-    (r"горизонт (\d+)w;", r"горизонт \1 нед.;"),
-    (r"горизонт (\d+)m;", r"горизонт \1 мес.;"),
-    (r"горизонт (\d+)y;", r"горизонт \1 г.;"),
-    (r"прогнозный LTV — margin rate (\d+)\.(\d+)$", r"прогнозный LTV — по марже (доля \1,\2)"),
-    (r"прогнозный LTV — revenue \(no margin known\)$", "прогнозный LTV — по выручке (маржа неизвестна)"),
-    (r"acquisition pays off \(LTV:CAC ≥ 3\)", "привлечение окупается (LTV:CAC ≥ 3)"),
-    (r"acquisition barely pays off \(LTV:CAC between 1 and 3\)", "привлечение едва окупается (LTV:CAC от 1 до 3)"),
-    (r"every new customer loses money \(LTV:CAC below 1\)", "каждый новый клиент убыточен (LTV:CAC ниже 1)"),
-    (r"; that is on revenue, as the margin is unknown, and overstates what a customer brings: give --margin RATE \(or a cost column\) for LTV on margin",
-     "; это по выручке, так как маржа неизвестна, и завышает ценность клиента: задайте --margin (или столбец себестоимости) для LTV по марже"),
-    (r"; the formula LTV assumes a (\S+)-year lifespan", r"; LTV по формуле считается со сроком жизни \1 г."),
-)  # fmt: skip
-_MARKS_RU = {"thousands separator": "разделитель тысяч", "decimal mark": "десятичный знак"}
 
 _HORIZON = re.compile(r"^(.+)_\d+[dwmy]$")  # predicted_ltv_12m: a prediction column's horizon
 
@@ -523,35 +523,23 @@ class Words:
             return text
         if text in VALUES_RU:
             return VALUES_RU[text]
-        if text in SKIPS_RU:
-            return SKIPS_RU[cast(Skip, text)]
+        if text in _SKIPS:
+            return translate(skip_text(text), self.lang)
         if text.startswith(_UNPARSEABLE):
             field = text.removeprefix(_UNPARSEABLE)
-            return f"нераспознанное поле «{FIELDS_RU.get(field, field)}»"
+            return f"нераспознанное поле «{self.field(field)}»"
         return text
 
     def field(self, name: str) -> str:
         """A canonical field name (customer, date, amount...)."""
-        return FIELDS_RU.get(name, name) if self.lang == "ru" else name
+        return translate(FIELD_WORDS.get(name, name), self.lang)
 
     def period(self, name: str) -> str:
         return PERIODS_RU.get(name, name) if self.lang == "ru" else name
 
     def note(self, text: str) -> str:
-        """A note about the data or the margin, translated where its wording is known."""
-        if isinstance(text, Message) or self.lang != "ru":
-            return translate(text, self.lang)
-        if text.startswith("margin: "):
-            source = text.removeprefix("margin: ")
-            return self("margin_note", source=self.note(MARGIN_RU.get(source, source)))
-        for pattern, replacement in NOTES_RU:
-            text = re.sub(pattern, replacement, text)
-        for english, russian in _MARKS_RU.items():
-            text = text.replace(f"как {english}", f"как {russian}")
-        # counts written 3,952 by the English note: 3 952 (not 0,409, a decimal; not a format «1,234»)
-        return re.sub(
-            r"(?<![«\d,.])[1-9]\d{0,2}(?:,\d{3})+(?![\d»])", lambda m: m[0].replace(",", NBSP), text
-        )
+        """A message of ltv's (``ltvcli.messages``) in this language; other text as it is."""
+        return translate(text, self.lang)
 
     def plural(self, n: int, noun: str) -> str:
         """``74 клиента``: the count and the noun in the form CLDR's plural rules give it."""

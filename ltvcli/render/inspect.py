@@ -8,7 +8,10 @@ from typing import IO, Any
 from rich.console import Console
 from rich.table import Table
 
+from ltvcli.errors import located
 from ltvcli.io.atomic import atomic_output
+from ltvcli.messages import Message
+from ltvcli.render.i18n import Words
 
 _DETECTED = (
     "format", "layout", "encoding", "delimiter", "decimal_mark", "header_row", "sheet",
@@ -17,8 +20,15 @@ _DETECTED = (
 
 
 def emit_inspection(
-    data: dict[str, object], as_json: bool, output: str | None, stdout: IO[str], terminal: bool
+    data: dict[str, object],
+    as_json: bool,
+    output: str | None,
+    stdout: IO[str],
+    terminal: bool,
+    words: Words,
 ) -> None:
+    """``data`` as JSON (the same in every language) or as tables for people in ``words``'
+    language."""
     if as_json:
         text = json.dumps(data, ensure_ascii=False, indent=2, default=str) + "\n"
         if output:
@@ -29,68 +39,71 @@ def emit_inspection(
         return
     if output:
         with atomic_output(output) as handle:
-            _print(data, Console(file=handle, force_terminal=False, width=120))
+            _print(data, Console(file=handle, force_terminal=False, width=120), words)
     else:
-        _print(data, Console(file=stdout, force_terminal=terminal, highlight=False))
+        _print(data, Console(file=stdout, force_terminal=terminal, highlight=False), words)
 
 
-def _print(data: dict[str, Any], console: Console) -> None:
+def _print(data: dict[str, Any], console: Console, words: Words) -> None:
     """``data``: the JSON-ready dict of ``ltvcli.inspection``."""
+    w = words
     for f in data["files"]:
-        detected = Table(title=f"File: {f['file']}", title_justify="left", show_header=False)
+        console.print(w("file", file=f["file"]), markup=False)
+        detected = Table(show_header=False)
         for key in _DETECTED:
             if f.get(key) is not None:
                 value = f[key]
                 if key == "delimiter":
-                    value = {"\t": "tab", " ": "space"}.get(value, value)
+                    value = {"\t": w("tab"), " ": w("space")}.get(value, value)
+                if key in ("layout", "date_shapes", "date_order"):
+                    value = (
+                        [w.value(v) for v in value] if isinstance(value, list) else w.value(value)
+                    )
                 if isinstance(value, list):
                     value = ", ".join(value)
-                detected.add_row(key.replace("_", " "), str(value))
+                detected.add_row(w(key), str(value))
         console.print(detected)
-        mapping = Table(title="Columns", title_justify="left")
-        mapping.add_column("field")
-        mapping.add_column("column")
-        mapping.add_column("why")
+        mapping = Table(title=w("columns"), title_justify="left")
+        for key in ("field", "column", "why"):
+            mapping.add_column(w(key))
         for field, column in f["columns"].items():
-            mapping.add_row(field, column, f["reasons"].get(field, ""))
+            mapping.add_row(w.field(field), column, w.note(f["reasons"].get(field, "")))
         for field, why in f.get("rejected", {}).items():
-            mapping.add_row(field, "—", why)
+            mapping.add_row(w.field(field), "—", w.note(why))
         console.print(mapping)
         if f.get("identifiers"):
-            keys = Table(title="Customer identifiers, strongest first", title_justify="left")
-            keys.add_column("column")
-            keys.add_column("holds")
-            keys.add_column("rows keyed by it", justify="right")
+            keys = Table(title=w("identifiers"), title_justify="left")
+            keys.add_column(w("column"))
+            keys.add_column(w("holds"))
+            keys.add_column(w("rows_keyed"), justify="right")
             for i in f["identifiers"]:
-                keys.add_row(i["column"], _KINDS[i["kind"]], f"{i['rows']:,}")
+                keys.add_row(i["column"], w(i["kind"]), w.count(i["rows"]))
             console.print(keys)
     if "error" in data:
-        console.print(f"not settled: {data['error']}")
+        console.print(w("not_settled", error=w.note(data["error"])), markup=False)
         return
-    rows = Table(title="Rows", title_justify="left", show_header=False)
-    rows.add_row("read", f"{data['rows_read']:,}")
+    rows = Table(title=w("rows"), title_justify="left", show_header=False)
+    rows.add_row(w("read"), w.count(data["rows_read"]))
     for reason, count in data["rows_skipped"].items():
-        rows.add_row(f"skipped: {reason}", f"{count:,}")
-    rows.add_row("orders", f"{data['orders']:,}")
-    rows.add_row("refund rows", f"{data['refund_rows']:,}")
-    rows.add_row("customers", f"{data['customers']:,}")
+        rows.add_row(w("skipped_because", reason=w.value(reason)), w.count(count))
+    rows.add_row(w("orders"), w.count(data["orders"]))
+    rows.add_row(w("refund_rows"), w.count(data["refund_rows"]))
+    rows.add_row(w("customers"), w.count(data["customers"]))
     linked = data.get("linked") or {}
     if linked.get("merged"):
-        rows.add_row("  merged through a shared id, e-mail or phone", f"{linked['merged']:,}")
+        rows.add_row(w("merged"), w.count(linked["merged"]))
     for slot, count in (linked.get("placeholders") or {}).items():
-        rows.add_row(f"  {slot} values shared too widely to link (placeholders)", f"{count:,}")
-    rows.add_row("currencies", ", ".join(data["currencies"]) or "not stated")
-    rows.add_row("date range", f"{data['first_order']} … {data['last_order']}")
+        rows.add_row(w("placeholders", slot=w(slot)), w.count(count))
+    rows.add_row(w("currencies"), ", ".join(data["currencies"]) or w("not_stated"))
+    first, last = data["first_order"], data["last_order"]
+    rows.add_row(
+        w("date_range"), f"{w.date(first) if first else first} … {w.date(last) if last else last}"
+    )
     console.print(rows)
     for e in data["skipped_examples"]:
-        where = f"{e['file']}: row {e['row']}" + (
-            f': column "{e["column"]}"' if e["column"] else ""
-        )
-        console.print(f"{where}: {e['reason']}: {e['value']!r}")
+        what = Message("{reason}: {value!r}", reason=w.value(e["reason"]), value=e["value"])
+        console.print(located(what, w.lang, e["file"], e["row"], e["column"]), markup=False)
     for warning in data["warnings"]:
-        console.print(f"unsure: {warning}")
+        console.print(w("unsure", text=w.note(warning)), markup=False)
     for note in data["notes"]:
-        console.print(f"note: {note}")
-
-
-_KINDS = {"id": "ids", "email": "e-mails", "phone": "phones", "name": "names (no other key)"}
+        console.print(w("note", text=w.note(note)), markup=False)

@@ -26,6 +26,8 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from ltvcli.messages import Message
+
 _TIME = r"(?:[T ,]+(?P<H>\d{1,2}):(?P<M>\d{2})(?::(?P<S>\d{2})(?:[.,](?P<f>\d{1,9}))?)?\s*(?P<ampm>[AaPp]\.?[Mm]\.?)?)?"
 _ZONE = r"\s*(?P<tz>Z|UTC|GMT|[+-]\d{2}:?\d{2}|[+-]\d{2})?"
 _YEAR_SUFFIX = r"(?:\s*(?:г\.?|года?))?"
@@ -302,10 +304,13 @@ def _decide_dayfirst(
     if (b > 12).any() and not (a > 12).any():
         return False
     notes.append(
-        "dd/mm or mm/dd could not be told from the values; read as "
-        + ("dd/mm/yyyy" if locale_dayfirst else "mm/dd/yyyy")
-        + " from the file's locale (--dayfirst / --monthfirst to choose)"
+        Message(
+            "dd/mm or mm/dd could not be told from the values; read as {order} from the file's "
+            "locale (--dayfirst / --monthfirst to choose)",
+            order="dd/mm/yyyy" if locale_dayfirst else "mm/dd/yyyy",
+        )
     )
+
     return locale_dayfirst
 
 

@@ -24,11 +24,13 @@ from ltvcli.errors import InputError
 from ltvcli.fields import (
     EXACT,
     FIELD_BY_NAME,
+    FIELD_WORDS,
     FIELDS,
     PER_CUSTOMER,
     match,
     normalise_header,
 )
+from ltvcli.messages import Message
 from ltvcli.schema import identity
 from ltvcli.schema import statuses as st
 from ltvcli.schema.dates import parse_dates
@@ -100,10 +102,10 @@ def detect_columns(
             given_customers = _customer_columns(wanted, names, source)
             continue
         mapping.columns[fname] = resolve_column(wanted, names, fname, source)
-        mapping.reasons[fname] = "given explicitly"
+        mapping.reasons[fname] = _GIVEN
     used = set(mapping.columns.values()) | set(given_customers)
     samples = {n: _sample(table.column(n)) for n in names}
-    customers: list[Scored] = [(EXACT, n, "given explicitly") for n in given_customers]
+    customers: list[Scored] = [(EXACT, n, _GIVEN) for n in given_customers]
     for exact in (True, False):
         for f in FIELDS:
             if f.name in mapping.columns:
@@ -124,7 +126,7 @@ def detect_columns(
         # `--names id,date,amount`: a lone "id" next to a date and an amount is the customer.
         column = mapping.columns.pop("order_id")
         mapping.reasons.pop("order_id")
-        customers = [(0, column, f'header "{column}" is the only id column')]
+        customers = [(0, column, Message('header "{column}" is the only id column', column=column))]
     time_col = mapping.columns.get("time")
     if (
         "date" not in mapping.columns
@@ -133,7 +135,9 @@ def detect_columns(
     ):
         # "Время платежа: 15.03.2025 12:34:56" holds the whole timestamp.
         mapping.columns["date"] = mapping.columns.pop("time")
-        mapping.reasons["date"] = mapping.reasons.pop("time") + "; its values are dates"
+        mapping.reasons["date"] = Message(
+            "{reason}; its values are dates", reason=mapping.reasons.pop("time")
+        )
     if customers:
         _identify(mapping, customers, samples, names, link, phone_region)
     _check_order_id(mapping, samples)
@@ -206,7 +210,9 @@ def _identify(
         covered = 1 - keys.null_count / len(keys) if len(keys) else 0.0
         # a column that keys (almost) no row is no identifier, unless none keys any
         (found if covered >= 0.01 else empty).append((column, kind))
-        reasons[column] = f"{reason}; {_KIND_TEXT[kind]}" if score else reason
+        reasons[column] = (
+            Message("{reason}; {kind}", reason=reason, kind=_KIND_TEXT[kind]) if score else reason
+        )
     found = found or empty[:1]
     chosen, left = identity.assign_slots(found)
     left += [column for column, kind in empty if (column, kind) not in found]
@@ -217,22 +223,43 @@ def _identify(
     primary = chosen[0].column
     mapping.columns["customer"] = primary
     reason = reasons[primary]
-    others = [f'"{i.column}" ({_KIND_TEXT[i.kind]})' for i in chosen[1:]]
-    if others:
-        linked = [o for i, o in zip(chosen[1:], others, strict=True) if i.kind != "name"]
-        names_only = [o for i, o in zip(chosen[1:], others, strict=True) if i.kind == "name"]
-        if linked:
-            reason += "; linked with " + ", ".join(linked)
-        if names_only:
-            reason += "; rows with no other key keyed by " + ", ".join(names_only)
+    linked = [i for i in chosen[1:] if i.kind != "name"]
+    names_only = [i for i in chosen[1:] if i.kind == "name"]
+    if linked:
+        reason = Message("{reason}; linked with {others}", reason=reason, others=_kinds(linked))
+    if names_only:
+        reason = Message(
+            "{reason}; rows with no other key keyed by {others}",
+            reason=reason,
+            others=_kinds(names_only),
+        )
     if left:
-        reason += "; not used: " + ", ".join(f'"{c}"' for c in left)
-        if not link:
-            reason += " (--no-link)"
+        unused = ", ".join(f'"{c}"' for c in left)
+        reason = (
+            Message("{reason}; not used: {columns}", reason=reason, columns=unused)
+            if link
+            else Message("{reason}; not used: {columns} (--no-link)", reason=reason, columns=unused)
+        )
     mapping.reasons["customer"] = reason
 
 
-_KIND_TEXT = {"id": "ids", "email": "e-mails", "phone": "phones", "name": "names"}
+def _kinds(identifiers: list[identity.Identifier]) -> Message:
+    """``"Телефон" (phones), "ID" (ids)``: identifier columns with what they hold."""
+    return Message.joined(
+        [
+            Message('"{column}" ({kind})', column=i.column, kind=_KIND_TEXT[i.kind])
+            for i in identifiers
+        ]
+    )
+
+
+_KIND_TEXT = {
+    "id": Message("ids"),
+    "email": Message("e-mails"),
+    "phone": Message("phones"),
+    "name": Message("names"),
+}
+_GIVEN = Message("given explicitly")
 
 
 _COUNT_WORDS = ("quantity", "qty", "items", "count", "units", "pcs", "шт", "количество", "anzahl", "menge")  # fmt: skip
@@ -244,18 +271,22 @@ def _check_order_id(mapping: Mapping, samples: dict[str, pa.Array]) -> None:
     restart every shift) — then every row is an order. One stray clash is not enough: more than
     a fifth of its values, and at least two, must clash."""
     column = mapping.column("order_id")
-    if not column or mapping.reasons.get("order_id") == "given explicitly":
+    if not column or mapping.reasons.get("order_id") == _GIVEN:
         return
     why = None
     if _counts(column):
-        why = "it counts items"
+        why = Message("it counts items")
     elif clashes := _clashing_orders(mapping, samples, column):
-        why = "{} of its {} values name sales of several customers or days".format(*clashes)
+        why = Message(
+            "{clashing} of its {values} values name sales of several customers or days",
+            clashing=clashes[0],
+            values=clashes[1],
+        )
     if why:
         mapping.columns.pop("order_id")
         mapping.reasons.pop("order_id")
-        mapping.rejected["order_id"] = (
-            f'"{column}" is not an order id: {why}; every row is an order'
+        mapping.rejected["order_id"] = Message(
+            '"{column}" is not an order id: {why}; every row is an order', column=column, why=why
         )
 
 
@@ -301,11 +332,14 @@ def _refuse_per_customer(mapping: Mapping, names: list[str], samples: Samples, s
     keys = _as_text(_present(samples[mapping.identifiers[0].column]))
     if len(keys) and pc.count_distinct(keys).as_py() == len(keys):
         raise DetectionError(
-            f"this file has one row per customer ({_list(counts)}), not one per order: "
-            "ltv needs the orders, each with its date",
+            Message(
+                "this file has one row per customer ({columns}), not one per order: "
+                "ltv needs the orders, each with its date",
+                columns=_list(counts),
+            ),
             mapping,
             file=source,
-            hint="export the orders (or payments) instead of the customer list",
+            hint=Message("export the orders (or payments) instead of the customer list"),
         )
 
 
@@ -329,7 +363,13 @@ def resolve_column(wanted: str, names: list[str], fname: str, source: str) -> st
         return names[int(wanted) - 1]
     flag = FIELD_BY_NAME[fname].flag or fname
     raise InputError(
-        f"{flag} {wanted!r} names no column; the columns are: {_list(names)}", file=source
+        Message(
+            "{flag} {wanted!r} names no column; the columns are: {columns}",
+            flag=flag,
+            wanted=wanted,
+            columns=_list(names),
+        ),
+        file=source,
     )
 
 
@@ -383,55 +423,83 @@ def _by_values(
     present = {n: p for n, p in present.items() if len(p)}
     if fname == "date":
         cands = [n for n, p in present.items() if _date_share(p) >= 0.8 and not _small_ints(p)]
-        reason = "its values are dates"
+        reason = Message("its values are dates")
         if not cands:
             cands = _dates_in_text(names, samples)
-            reason = "no column holds dates, and each of its cells carries one"
+            reason = Message("no column holds dates, and each of its cells carries one")
             mapping.date_in_text = bool(cands)
     elif fname == "amount":
         counts = [n for n in present if _counts(n)]
         cands = [n for n, p in present.items() if _is_money(p) and n not in counts]
         decimals = [n for n in cands if _has_decimals(present[n])]
         cands = decimals or cands
-        reason = "its values are money amounts"
+        reason = Message("its values are money amounts")
     else:
         emails = [n for n, p in present.items() if identity.share(p, identity.EMAIL) >= 0.8]
         phones = [n for n, p in present.items() if identity.share(p, identity.PHONE) >= 0.8]
         if emails or phones:
             cands = emails or phones
-            reason = "its values are e-mail addresses" if emails else "its values are phone numbers"
+            reason = (
+                Message("its values are e-mail addresses")
+                if emails
+                else Message("its values are phone numbers")
+            )
         else:
             cands = [n for n, p in present.items() if _id_like(p)]
-            reason = "its values look like customer ids"
-            if len(cands) == 1 and len(names) > 2:
-                reason += " (the only id-like column)"
+            reason = (
+                Message("its values look like customer ids (the only id-like column)")
+                if len(cands) == 1 and len(names) > 2
+                else Message("its values look like customer ids")
+            )
             if len(cands) > 1:  # no header says buyer: SKUs, postings and cities are not one
                 raise DetectionError(
-                    f"no customer column found ({FIELD_BY_NAME['customer'].description}); "
-                    f"no header names the buyer, and several columns could be ids: {_list(cands)}",
+                    Message(
+                        "no customer column found ({description}); no header names the buyer, "
+                        "and several columns could be ids: {columns}",
+                        description=FIELD_BY_NAME["customer"].description,
+                        columns=_list(cands),
+                    ),
                     mapping,
                     file=source,
-                    hint="pass --customer COLUMN; marketplace reports (Ozon, Wildberries) carry "
-                    "no buyer and cannot give LTV",
+                    hint=Message(
+                        "pass {flag} COLUMN; marketplace reports (Ozon, Wildberries) carry no buyer "
+                        "and cannot give LTV",
+                        flag="--customer",
+                    ),
                 )
     if len(cands) == 1:
         return cands[0], reason
     f = FIELD_BY_NAME[fname]
     if not cands:
-        hint = f"pass {f.flag} COLUMN"
-        if fname == "customer":
-            hint += "; marketplace reports (Ozon, Wildberries) carry no buyer and cannot give LTV"
+        hint = (
+            Message(
+                "pass {flag} COLUMN; marketplace reports (Ozon, Wildberries) carry no buyer "
+                "and cannot give LTV",
+                flag=f.flag,
+            )
+            if fname == "customer"
+            else Message("pass {flag} COLUMN", flag=f.flag)
+        )
         raise DetectionError(
-            f"no {fname} column found ({f.description}); the columns are: {_list(names)}",
+            Message(
+                "no {field} column found ({description}); the columns are: {columns}",
+                field=FIELD_WORDS[fname],
+                description=f.description,
+                columns=_list(names),
+            ),
             mapping,
             file=source,
             hint=hint,
         )
     raise DetectionError(
-        f"cannot tell which column is the {fname}: candidates {_list(cands)}",
+        Message(
+            "cannot tell which column is the {field}: candidates {columns}",
+            field=FIELD_WORDS[fname],
+            columns=_list(cands),
+        ),
         mapping,
         file=source,
-        hint=f"pass {f.flag} COLUMN",
+        hint=Message("pass {flag} COLUMN", flag=f.flag),
     )
 
 

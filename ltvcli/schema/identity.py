@@ -22,6 +22,7 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from ltvcli.messages import Message
 from ltvcli.schema.report import LoadReport, Skip
 
 KINDS = ("id", "email", "phone", "name")  # strongest first
@@ -421,14 +422,27 @@ def customer_warnings(report: LoadReport) -> None:
     for slot, (count, coverage) in report.customers.get("alone", {}).items():
         if chosen and coverage >= 0.95 and abs(count - chosen) > 0.1 * chosen:
             report.warnings.append(
-                f"customers: {chosen:,} by {linked} linked, but {count:,} by "
-                f'"{columns[slot]}" alone; pin one with --customer "{columns[slot]}" --no-link'
+                Message(
+                    'customers: {chosen:,} by {linked} linked, but {count:,} by "{column}" alone; '
+                    'pin one with --customer "{column}" --no-link',
+                    chosen=chosen,
+                    linked=linked,
+                    count=count,
+                    column=columns[slot],
+                )
             )
     missing = report.skipped.get(Skip.NO_CUSTOMER, 0)
     if report.rows_read and missing > 0.05 * report.rows_read:
-        candidates = ", ".join(f'"{c}"' for c in dict.fromkeys(columns.values())) or "none found"
+        candidates: str = ", ".join(f'"{c}"' for c in dict.fromkeys(columns.values())) or Message(
+            "none found"
+        )
         report.warnings.append(
-            f"customers: {missing:,} of {report.rows_read:,} rows "
-            f"({missing / report.rows_read:.0%}) have no customer key (identifiers used: "
-            f"{candidates}); name the column with --customer COLUMN"
+            Message(
+                "customers: {missing:,} of {rows:,} rows ({share:.0%}) have no customer key "
+                "(identifiers used: {candidates}); name the column with --customer COLUMN",
+                missing=missing,
+                rows=report.rows_read,
+                share=missing / report.rows_read,
+                candidates=candidates,
+            )
         )

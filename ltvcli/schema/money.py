@@ -22,6 +22,8 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from ltvcli.messages import Message
+
 CURRENCY_TOKENS = {
     "₽": "RUB", "руб": "RUB", "р": "RUB", "rub": "RUB", "rur": "RUB",
     "$": "USD", "us$": "USD", "usd": "USD",
@@ -292,7 +294,7 @@ def _canonical_decimal(
     comma_thousands = any_(both_dot_last) or any_(many_commas)
     dot_decimal = any_(both_dot_last) or any_(one_dot & ~three_after)
     dot_thousands = any_(both_comma_last) or any_(many_dots)
-    notes = []
+    notes: list[str] = []
     if comma_decimal and not comma_thousands:
         ambiguous_comma_is_decimal = True
     elif comma_thousands or dot_decimal:
@@ -300,8 +302,12 @@ def _canonical_decimal(
     else:
         ambiguous_comma_is_decimal = decimal_comma_hint
         if any_(comma_ambiguous):
-            mark = "decimal mark" if decimal_comma_hint else "thousands separator"
-            notes.append(f'"1,234"-style amounts read with "," as the {mark} (file locale)')
+            mark = Message("decimal mark") if decimal_comma_hint else Message("thousands separator")
+            notes.append(
+                Message(
+                    '"1,234"-style amounts read with "," as the {mark} (file locale)', mark=mark
+                )
+            )
     if dot_decimal and not dot_thousands:
         ambiguous_dot_is_decimal = True
     elif dot_thousands or comma_decimal:
@@ -309,8 +315,17 @@ def _canonical_decimal(
     else:
         ambiguous_dot_is_decimal = not decimal_comma_hint
         if any_(dot_ambiguous):
-            mark = "decimal mark" if ambiguous_dot_is_decimal else "thousands separator"
-            notes.append(f'"1.234"-style amounts read with "." as the {mark} (file locale)')
+            mark = (
+                Message("decimal mark")
+                if ambiguous_dot_is_decimal
+                else Message("thousands separator")
+            )
+
+            notes.append(
+                Message(
+                    '"1.234"-style amounts read with "." as the {mark} (file locale)', mark=mark
+                )
+            )
 
     no_commas = pc.replace_substring(core, ",", "")
     no_dots = pc.replace_substring(core, ".", "")

@@ -29,6 +29,7 @@ import pyarrow.compute as pc
 
 from ltvcli.fields import FIELDS, SUMMARY_CELL
 from ltvcli.io.raw import RawTable
+from ltvcli.messages import Message
 from ltvcli.schema import identity
 from ltvcli.schema import statuses as st
 from ltvcli.schema.dates import parse_dates, plausible_window
@@ -118,7 +119,13 @@ def rows_from_raw(
         report.slot_columns.setdefault(i.slot, i.column)
     if (ignored := raw.detected.get("ignored")) and isinstance(ignored, list):
         left_out = ", ".join(f'"{c}"' for c in ignored)
-        report.notes.append(f"{raw.name}: left out {left_out}: nested or binary values")
+        report.notes.append(
+            Message(
+                "{file}: left out {columns}: nested or binary values",
+                file=raw.name,
+                columns=left_out,
+            )
+        )
     locale_dayfirst = _locale_dayfirst(raw, table)
     decimal_comma = locale_dayfirst if options.decimal_comma is None else options.decimal_comma
     n = table.num_rows
@@ -183,7 +190,7 @@ def rows_from_raw(
     if options.timezone and parsed.offsets is not None:
         stamps = _to_zone(stamps, parsed.offsets, options.timezone)
     frame["ordered_at"] = stamps
-    report.notes += [f"{raw.name}: {n}" for n in parsed.notes]
+    report.notes += [Message("{file}: {note}", file=raw.name, note=n) for n in parsed.notes]
     source.date_shapes = parsed.shapes
     source.dayfirst = parsed.dayfirst
 
@@ -197,9 +204,19 @@ def rows_from_raw(
         reject(money.out_of_range, Skip.out_of_range(name), money_column)
         reject(money.invalid, Skip.unparseable(name), money_column)
         frame[f"{name}_cents"] = _int_array(money.cents)
-        report.notes += [f"{raw.name}: {money_column}: {n}" for n in money.notes]
+        report.notes += [
+            Message("{file}: {column}: {note}", file=raw.name, column=money_column, note=n)
+            for n in money.notes
+        ]
         if money.rounded:
-            report.notes.append(f"{raw.name}: {money.rounded} {name} cells rounded to the cent")
+            report.notes.append(
+                Message(
+                    "{file}: {n} {field} cells rounded to the cent",
+                    file=raw.name,
+                    n=money.rounded,
+                    field=name,
+                )
+            )
         if name == "amount":
             source.decimal_mark = money.decimal_mark
         cell_currency = cell_currency if cell_currency is not None else money.currency
@@ -302,12 +319,20 @@ def file_wide(options: NormaliseOptions, report: LoadReport) -> NormaliseOptions
     for source in report.sources:
         unknown = source.unknown_statuses
         if unknown:
-            what = (
-                "stages counted as open (not yet revenue; --include-open)"
+            statuses = ", ".join(map(repr, unknown[:10]))
+            report.notes.append(
+                Message(
+                    "{file}: stages counted as open (not yet revenue; --include-open): {statuses}",
+                    file=source.file,
+                    statuses=statuses,
+                )
                 if pipeline
-                else "statuses counted as sales"
+                else Message(
+                    "{file}: statuses counted as sales: {statuses}",
+                    file=source.file,
+                    statuses=statuses,
+                )
             )
-            report.notes.append(f"{source.file}: {what}: " + ", ".join(map(repr, unknown[:10])))
     stated = {c for s in report.sources for c in s.currencies or ()}
     one = stated.pop() if len(stated) == 1 else None
     summed = frozenset(m for s in report.sources for m in s.lines_differ or ())
@@ -384,9 +409,17 @@ def _collapse(
         if multi[money].notna().any():
             if money in differ:
                 summed[money] = groups[money].sum(min_count=1)
-                report.notes.append(f"{money.removesuffix('_cents')}: order lines summed per order")
+                report.notes.append(
+                    Message(
+                        "{field}: order lines summed per order",
+                        field=money.removesuffix("_cents"),
+                    )
+                )
             elif money == "amount_cents":
-                report.notes.append("amount: order total taken once per order (lines repeat it)")
+                report.notes.append(
+                    Message("amount: order total taken once per order (lines repeat it)")
+                )
+
     first = groups.first()
     for money, total in summed.items():
         first[money] = total

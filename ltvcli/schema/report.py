@@ -9,32 +9,35 @@ from dataclasses import asdict, dataclass, field
 from enum import StrEnum
 from typing import TypedDict
 
+from ltvcli.messages import Message
+
 MAX_EXAMPLES = 5
 
 
 class Skip(StrEnum):
     """Why the loader skipped rows, as printed (a member is its text: counts keyed by it read
-    as the text). The readers' own reasons (blank lines, short rows) are plain text."""
+    as the text; written as a ``Message`` so that the catalog holds its translation, which
+    ``skip_text`` finds). The readers' own reasons (blank lines, short rows) are plain text."""
 
-    UNPARSEABLE_DATE = "unparseable date"
-    UNPARSEABLE_AMOUNT = "unparseable amount"
-    UNPARSEABLE_REFUND = "unparseable refund"
-    UNPARSEABLE_COST = "unparseable cost"
-    DATE_OUT_OF_RANGE = "date out of range"
-    AMOUNT_OUT_OF_RANGE = "amount out of range"
-    REFUND_OUT_OF_RANGE = "refund out of range"
-    COST_OUT_OF_RANGE = "cost out of range"
-    EMPTY_ROW = "empty row"
-    REPEATED_HEADER = "repeated header row"
-    SUMMARY_ROW = "summary row (Итого/Total)"
-    DUPLICATE_ROW = "duplicate row (the same line twice)"
-    NOT_A_SALE = "not a sale (fee, transfer, payout...)"
-    CANCELLED = "cancelled, failed or lost order"
-    OPEN = "open or pending order (not yet revenue; --include-open)"
-    NO_CUSTOMER = "no customer (empty or guest key)"
-    NO_DATE = "no order date"
-    NO_AMOUNT = "no amount"
-    REFUND_UNATTACHED = "refund with no customer or date to attach to"
+    UNPARSEABLE_DATE = Message("unparseable date")
+    UNPARSEABLE_AMOUNT = Message("unparseable amount")
+    UNPARSEABLE_REFUND = Message("unparseable refund")
+    UNPARSEABLE_COST = Message("unparseable cost")
+    DATE_OUT_OF_RANGE = Message("date out of range")
+    AMOUNT_OUT_OF_RANGE = Message("amount out of range")
+    REFUND_OUT_OF_RANGE = Message("refund out of range")
+    COST_OUT_OF_RANGE = Message("cost out of range")
+    EMPTY_ROW = Message("empty row")
+    REPEATED_HEADER = Message("repeated header row")
+    SUMMARY_ROW = Message("summary row (Итого/Total)")
+    DUPLICATE_ROW = Message("duplicate row (the same line twice)")
+    NOT_A_SALE = Message("not a sale (fee, transfer, payout...)")
+    CANCELLED = Message("cancelled, failed or lost order")
+    OPEN = Message("open or pending order (not yet revenue; --include-open)")
+    NO_CUSTOMER = Message("no customer (empty or guest key)")
+    NO_DATE = Message("no order date")
+    NO_AMOUNT = Message("no amount")
+    REFUND_UNATTACHED = Message("refund with no customer or date to attach to")
 
     @classmethod
     def unparseable(cls, value: str) -> Skip:
@@ -45,6 +48,13 @@ class Skip(StrEnum):
     def out_of_range(cls, value: str) -> Skip:
         """The reason of a cell of the ``value`` column beyond what ltv takes."""
         return cls(f"{value} out of range")
+
+
+def skip_text(reason: str) -> Message:
+    """A reason rows were skipped for, as a message said in the run's language."""
+    if isinstance(reason, Message):
+        return reason
+    return Message(reason.replace("{", "{{").replace("}", "}}"))
 
 
 def other_currency(currency: str) -> str:
@@ -80,11 +90,11 @@ def shape(value: str) -> str:
     """A cell as messages may show it: short values as they are ('31/13/2024', 'n/a'); what may
     be personal or long only by its shape ("an e-mail address", "11 digits", "48 characters")."""
     if "@" in value:
-        return "an e-mail address"
+        return Message("an e-mail address")
     if personal(value):
-        return f"{sum(ch.isdigit() for ch in value)} digits"
+        return Message("{n} digits", n=sum(ch.isdigit() for ch in value))
     if len(value) > 24:
-        return f"{len(value)} characters of text"
+        return Message("{n} characters of text", n=len(value))
     return repr(value)
 
 

@@ -5,10 +5,9 @@ from __future__ import annotations
 import json
 import subprocess
 import sys
-from pathlib import Path
 
 import pytest
-from helpers.paths import SAMPLE
+from helpers.paths import LTV, SAMPLE
 
 import ltvcli
 from ltvcli.errors import ExitCode
@@ -146,9 +145,6 @@ def test_version_and_help_with_example(run_cli):
         assert "Example" in help_text and f"ltv {command}" in help_text
 
 
-LTV = Path(sys.executable).parent / "ltv"
-
-
 @pytest.mark.skipif(not LTV.exists(), reason="the ltv entry point is not installed in this env")
 def test_installed_entry_point_reads_a_pipe():
     data = (SAMPLE / "orders.csv").read_bytes()
@@ -246,10 +242,8 @@ def test_ltv_toml_sets_the_phone_region_and_no_link(run_cli, write, tmp_path):
 def test_shell_completion_completes_commands_and_flags():
     import os
     import subprocess
-    import sys
-    from pathlib import Path
 
-    ltv = str(Path(sys.executable).parent / "ltv")
+    ltv = str(LTV)
     # the shell is detected from the parent process; Typer's test switch names it instead
     env = {**os.environ, "_TYPER_COMPLETE_TEST_DISABLE_SHELL_DETECTION": "1"}
     shown = subprocess.run(

@@ -5,15 +5,12 @@ from __future__ import annotations
 
 import gzip
 import subprocess
-import sys
-from pathlib import Path
 
 import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
-from helpers.paths import SAMPLE
+from helpers.paths import LTV, SAMPLE
 
-LTV = str(Path(sys.executable).parent / "ltv")
 ORDERS = str(SAMPLE / "orders.csv")
 
 
@@ -67,7 +64,7 @@ def test_output_problems_name_the_path_and_the_reason(run_cli, tmp_path):
 def test_a_full_disk_on_stdout_is_one_line():
     with open("/dev/full", "w") as full:
         done = subprocess.run(
-            [LTV, "customers", ORDERS, "-f", "csv", "-q"],
+            [str(LTV), "customers", ORDERS, "-f", "csv", "-q"],
             stdout=full,
             stderr=subprocess.PIPE,
             text=True,
@@ -78,7 +75,7 @@ def test_a_full_disk_on_stdout_is_one_line():
 
 def test_a_reader_that_stops_early_ends_the_pipe_quietly():
     process = subprocess.Popen(
-        [LTV, "customers", ORDERS, "-f", "csv"],
+        [str(LTV), "customers", ORDERS, "-f", "csv"],
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
     )

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 
 import pytest
-from helpers.paths import SAMPLE
+from helpers.paths import LTV, SAMPLE
 
 ORDERS = str(SAMPLE / "orders.csv")
 
@@ -120,12 +120,10 @@ def test_compute_customers_and_segments_with_predict(run_cli):
 
 def test_cdnow_from_the_command_line():
     import subprocess
-    import sys
-    from pathlib import Path
 
     from helpers.paths import DATA
 
-    ltv = Path(sys.executable).parent / "ltv"
+    ltv = LTV
     args = [str(ltv), "predict", str(DATA / "cdnow_sample.txt"), "--no-header", "--names",
             "master,customer,date,cds,amount", "--customer", "customer", "-q", "-f", "json"]  # fmt: skip
     summary = json.loads(

@@ -10,14 +10,11 @@ import pty
 import re
 import struct
 import subprocess
-import sys
 import termios
-from pathlib import Path
 
 import pytest
-from helpers.paths import SAMPLE
+from helpers.paths import LTV, SAMPLE
 
-LTV = Path(sys.executable).parent / "ltv"
 ORDERS = str(SAMPLE / "orders.csv")
 _ANSI = re.compile(r"\x1b\[[0-9;?]*[A-Za-z]")
 _WHOLE = re.compile(r"^(—|-?[0-9]{1,3}(,[0-9]{3})*(\.[0-9]+)?%?)$")

@@ -16,7 +16,7 @@ import csv
 import re
 
 ACRONYMS = {"LTV", "CAC", "AOV", "RFM", "NPS", "CSV", "ISO", "MAE", "RMSE", "BG", "NBD", "Pareto",
-            "Gamma", "alive", "alpha", "r", "a", "b", "Total"}  # fmt: skip
+            "Gamma", "JSON", "alive", "alpha", "r", "a", "b", "Total"}  # fmt: skip
 # a flag and the value a hint gives it (--columns all, -f csv), or a command to run
 FLAG = re.compile(r"(?<![\w-])--?[a-z][a-z-]*(?: (?:all|csv|tsv|json))?|\bltv [a-z]+")
 FILE = re.compile(r"[\w./-]+\.(?:md|csv|png|html|xlsx|json|toml)\b")

@@ -188,7 +188,7 @@ def test_ten_thousand_amounts_beyond_the_bound_are_all_skipped(write, run_cli):
     assert run_cli("compute", only).exit_code == 1
     given = run_cli("compute", only, "--amount", "amount")
     assert given.exit_code == 1
-    assert "amount out of range: 10000" in given.stderr
+    assert "amount out of range: 10,000" in given.stderr
 
 
 # --- dates ------------------------------------------------------------------------------------

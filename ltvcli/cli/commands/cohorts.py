@@ -19,6 +19,7 @@ from ltvcli.cli.common import (
 )
 from ltvcli.cli.groups import analysis_options
 from ltvcli.cli.requests import AnalysisRequest
+from ltvcli.messages import Message
 
 MATRIX_METRICS = ("retention", "ltv_cumulative", "ltv_cumulative_margin", "active", "orders", "net_revenue", "margin")  # fmt: skip
 
@@ -75,9 +76,15 @@ def cohorts(
     from ltvcli.periods import PERIODS
 
     if period not in PERIODS:
-        raise ConfigError(f"--period is one of {', '.join(PERIODS)}")
+        raise ConfigError(
+            Message("{flag} is one of {choices}", flag="--period", choices=", ".join(PERIODS))
+        )
     if metric not in MATRIX_METRICS:
-        raise ConfigError(f"--metric is one of {', '.join(MATRIX_METRICS)}")
+        raise ConfigError(
+            Message(
+                "{flag} is one of {choices}", flag="--metric", choices=", ".join(MATRIX_METRICS)
+            )
+        )
     result = analysis.run(keep_ledger=True)
     if show_trend:
         show(tables.trend(result, period), fmt, output, result.as_of_date, excel=excel, lang=lang)

@@ -24,8 +24,10 @@ from ltvcli.cli.common import (
     show,
     show_document,
 )
+from ltvcli.cli.errors import say
 from ltvcli.cli.groups import analysis_options
 from ltvcli.cli.requests import AnalysisRequest
+from ltvcli.messages import Message
 
 
 @command(app, "predict", analysis_options)
@@ -98,9 +100,15 @@ def predict(
     from ltvcli.models.summary import UNIT_DAYS
 
     if time_unit not in UNIT_DAYS:
-        raise ConfigError(f"--time-unit is one of {', '.join(UNIT_DAYS)}")
+        raise ConfigError(
+            Message("{flag} is one of {choices}", flag="--time-unit", choices=", ".join(UNIT_DAYS))
+        )
     if model != "auto" and model not in MODELS:
-        raise ConfigError(f"--model is one of {', '.join(MODELS)}, auto")
+        raise ConfigError(
+            Message(
+                "{flag} is one of {choices}", flag="--model", choices=", ".join([*MODELS, "auto"])
+            )
+        )
     parse_horizon(horizon)  # a bad horizon is a usage error before any work
     prepared = analysis.prepare()
     result = analysis.run(prepared)
@@ -120,10 +128,8 @@ def predict(
     if save_model:
         store.save(models, save_model, end)
     if not quiet:
-        import sys
-
         for note in models.notes:
-            print(f"ltv: {note}", file=sys.stderr)
+            say(note)
     if summary:
         show_document(*tables.model_summary(models, end), fmt, output, end)
         return

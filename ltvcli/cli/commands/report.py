@@ -18,8 +18,10 @@ from ltvcli.cli.common import (
     command,
     fill_output,
 )
+from ltvcli.cli.errors import say
 from ltvcli.cli.groups import analysis_options, forecast_options
 from ltvcli.cli.requests import AnalysisRequest
+from ltvcli.messages import Message
 
 if TYPE_CHECKING:
     from ltvcli.models.predict import Forecast
@@ -71,7 +73,6 @@ def report(
         ltv report orders.csv --predict -o 'reports/ltv-{as_of:%Y-%m-%d}.html' --fail-if 'ltv_cac_ratio < 3' -q
     """
     import datetime as dt
-    import sys
 
     from ltvcli.errors import ConfigError
     from ltvcli.metrics import METRICS
@@ -82,13 +83,15 @@ def report(
     alerts = alerts_from(fail_if, compare_to, METRICS, "--fail-if")
     language = lang or default_language()
     if language not in LANGUAGES:
-        raise ConfigError(f"--lang is one of {', '.join(LANGUAGES)}")
+        raise ConfigError(
+            Message("{flag} is one of {choices}", flag="--lang", choices=", ".join(LANGUAGES))
+        )
     report_format(output)  # a bad extension is a usage error before any work
     fill_output(output, dt.date.today())  # and so is a bad template
     prepared = analysis.prepare()
     result = analysis.run(prepared)
     if result.customers["currency"].nunique() > 1:
-        raise ConfigError("a report covers one currency: pass --currency")
+        raise ConfigError(Message("a report covers one currency: pass --currency"))
     predictions = (
         report_predictions(result, prepared[0], prepared[1], forecast, holdout)
         if forecast
@@ -102,5 +105,5 @@ def report(
     path = fill_output(output, content.as_of, generated.date())
     write_report(content, path, language, generated)
     if not quiet:
-        print(f"ltv: wrote {path}", file=sys.stderr)
+        say(Message("wrote {path}", path=path))
     alerts.raise_if([("", content.kpis, alerts.previous_kpis(content.currency))])

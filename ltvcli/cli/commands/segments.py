@@ -23,6 +23,7 @@ from ltvcli.cli.common import (
 )
 from ltvcli.cli.groups import analysis_options, forecast_options
 from ltvcli.cli.requests import AnalysisRequest
+from ltvcli.messages import Message
 
 if TYPE_CHECKING:
     from ltvcli.models.predict import Forecast
@@ -94,7 +95,12 @@ def segments(
     if customers_file:
         result.customers, matched = join_customer_file(result.customers, customers_file)
         joined.append(
-            f"{customers_file}: {matched:,} of {len(result.customers):,} customers matched"
+            Message(
+                "{file}: {matched:,} of {total:,} customers matched",
+                file=customers_file,
+                matched=matched,
+                total=len(result.customers),
+            )
         )
     keys = comma_list(by, "--by")
     wanted = comma_list(columns, "--columns")

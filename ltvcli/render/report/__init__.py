@@ -14,6 +14,7 @@ from typing import cast
 
 from ltvcli.errors import ConfigError
 from ltvcli.io.atomic import atomic_output
+from ltvcli.messages import Message
 from ltvcli.render.cells import json_values
 from ltvcli.render.i18n import Words
 from ltvcli.results import Report, Result, Section
@@ -24,7 +25,9 @@ FORMATS = {".html": "html", ".htm": "html", ".md": "markdown", ".xlsx": "xlsx", 
 def report_format(path: str) -> str:
     suffix = Path(path).suffix.lower()
     if suffix not in FORMATS:
-        raise ConfigError(f"a report is .html, .md, .xlsx or .json, not {Path(path).name!r}")
+        raise ConfigError(
+            Message("a report is .html, .md, .xlsx or .json, not {name!r}", name=Path(path).name)
+        )
     return FORMATS[suffix]
 
 
