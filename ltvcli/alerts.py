@@ -190,11 +190,14 @@ def _assumed(key: str, record: Mapping[str, object]) -> bool:
     return key in ON_LIFESPAN or (key == "ltv_cac_ratio" and formula)
 
 
-def _text(value: float, kind: str) -> str:
-    """A value in an alert: money to the cent, counts whole, other numbers to 6 digits."""
+def _text(value: float, kind: str) -> Message:
+    """A value in an alert: money to the cent, counts whole, other numbers to 6 digits (in
+    the language's digits when said)."""
     if kind == "money":
-        return f"{value:,.2f}"
-    return f"{int(value):,}" if kind == "count" else f"{value:.6g}"
+        return Message("{value:,.2f}", value=value)
+    if kind == "count":
+        return Message("{value:,}", value=int(value))
+    return Message("{value:.6g}", value=value)
 
 
 def _units(value: object, kind: str) -> float | None:

@@ -15,6 +15,7 @@ import datetime as dt
 import string
 from collections.abc import Sequence
 from functools import cache
+from numbers import Real
 from pathlib import Path
 from typing import Any
 
@@ -38,7 +39,8 @@ class Message(str):
     @classmethod
     def joined(cls, items: Sequence[str], separator: str = ", ") -> Message:
         """``items`` one after another, each said in the language when the whole is."""
-        template = separator.join(f"{{i{n}}}" for n in range(len(items)))
+        escaped = separator.replace("{", "{{").replace("}", "}}")
+        template = escaped.join(f"{{i{n}}}" for n in range(len(items)))
         return cls(template, **{f"i{n}": item for n, item in enumerate(items)})
 
     def __reduce__(self) -> tuple[Any, ...]:  # pickled by Dask: rebuilt from the template
@@ -84,17 +86,22 @@ class _Formatter(string.Formatter):
     def __init__(self, lang: str) -> None:
         self.lang = lang
 
+    def convert_field(self, value: object, conversion: str | None) -> object:
+        if isinstance(value, Message) and conversion == "r":
+            return repr(translate(value, self.lang))
+        return super().convert_field(value, conversion)
+
     def format_field(self, value: object, format_spec: str) -> str:
         if isinstance(value, Message):
             return translate(value, self.lang)
         if self.lang != "en":
-            if isinstance(value, int | float) and not isinstance(value, bool) and format_spec:
-                text = format(value, format_spec)  # 1,234.5 -> 1 234,5
-                return text.replace(",", NBSP).replace(".", ",")
-            if (
-                isinstance(value, dt.date)
-                and not isinstance(value, dt.datetime)
-                and not format_spec
-            ):
+            if isinstance(value, Real) and not isinstance(value, bool) and format_spec:
+                text = format(value, format_spec)  # 1,234.5 -> 1 234,5; 17% -> 17 %
+                text = text.replace(",", NBSP).replace(".", ",")
+                return text.replace("%", NBSP + "%") if format_spec.endswith("%") else text
+            if isinstance(value, dt.datetime) and not format_spec:
+                midnight = value.time() == dt.time()
+                return value.strftime("%d.%m.%Y" if midnight else "%d.%m.%Y %H:%M")
+            if isinstance(value, dt.date) and not format_spec:
                 return value.strftime("%d.%m.%Y")
         return str(super().format_field(value, format_spec))

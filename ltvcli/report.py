@@ -258,7 +258,25 @@ def _predictions(analysis: Analysis, predictions: Predictions) -> Section:
             Result(check, kinds(HOLDOUT_METRICS), labels(HOLDOUT_METRICS), "holdout", record=True)
         )
         text.append(words)
-    return Section("predictions", "predictions", results, text=text)
+    forecast, chart = _forecast(analysis, predictions)
+    results.append(forecast)
+    return Section("predictions", "predictions", results, [chart], text=text)
+
+
+def _forecast(analysis: Analysis, predictions: Predictions) -> tuple[Result, Chart]:
+    """The coming months' revenue of the existing customers, with bounds (90 % unless the
+    report's --interval says otherwise)."""
+    from ltvcli.models.uncertainty import Interval
+
+    plan = predictions.plan
+    plan = plan if plan.interval is not None else replace(plan, interval=Interval())
+    result, _ = tables.forecast(analysis, plan, "month", None, predictions.models)
+    table = result.frame.iloc[:-1]  # the periods, not the total row
+    chart = Chart("forecast", "forecast_chart", {
+        "periods": list(table["period"]), "revenue": table["revenue"].to_numpy() / 100,
+        "low": table["revenue_low"].to_numpy() / 100, "high": table["revenue_high"].to_numpy() / 100,
+    })  # fmt: skip
+    return _titled(result, "forecast"), chart
 
 
 def _data_quality(analysis: Analysis, loaded: Loaded) -> Section:

@@ -18,6 +18,7 @@ acquisition city, channel, category) or of a derived key:
 from __future__ import annotations
 
 import itertools
+from collections.abc import Callable
 from dataclasses import replace
 from typing import cast
 
@@ -132,17 +133,24 @@ def _resolve(name: str, customers: pd.DataFrame) -> str:
     return found[0] if found else name
 
 
+# segment numbers by customer -> each segment's extra columns (-1: the total row's)
+Bounds = Callable[[pd.Series], dict[int, dict[str, object]]]
+
+
 def segment_table(
     analysis: Analysis,
     by: list[str],
     period: str = "month",
     min_customers: int = 0,
     means: pd.DataFrame | None = None,
+    bounds: Bounds | None = None,
 ) -> pd.DataFrame:
     """Per segment: the KPIs (``SEGMENT_METRICS``), then a total row.
 
     ``means`` (per-customer numbers indexed like the customer table, such as predictions) are
-    averaged over each segment's customers and appended as columns of the same names.
+    averaged over each segment's customers and appended as columns of the same names;
+    ``bounds`` gives more columns per segment from the segments' numbers (0, 1, ... by customer,
+    −1 for the total row): the bounds of a mean, which are no mean of bounds.
     """
     if analysis.customers["currency"].nunique() > 1:
         raise ConfigError(
@@ -160,10 +168,12 @@ def segment_table(
     totals = (len(buyers), int(buyers["net_revenue"].sum()))
     grouped = buyers.groupby([keys[n] for n in names], sort=False)
     medians = _median_gaps(analysis, grouped.ngroup())
+    bounded = bounds(grouped.ngroup()) if bounds is not None else {}
     total = (
         dict.fromkeys(names, TOTAL)
         | _row(analysis, buyers, medians.get(-1), totals, None, None, total=True)
         | _means(means, buyers.index)
+        | bounded.get(-1, {})
     )  # first: a segment too young for its own churn takes the total's lifespan
     population = (float(cast(float, total["lifespan_years"])), str(total["lifespan_basis"]))
     by_channel = len(names) == 1 and names[0] == analysis.channel and analysis.spend is not None
@@ -175,8 +185,9 @@ def segment_table(
             dict(zip(names, values, strict=True))
             | _row(analysis, group, medians.get(gid), totals, channel, population)
             | _means(means, group.index)
+            | bounded.get(gid, {})
         )
-    extra = [] if means is None else list(means.columns)
+    extra = ([] if means is None else list(means.columns)) + list(bounded.get(-1, {}))
     table = _order(
         pd.DataFrame(rows, columns=names + list(_KPI_KEYS) + extra), names, analysis.settings
     )

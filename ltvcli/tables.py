@@ -12,6 +12,7 @@ import datetime as dt
 from dataclasses import replace
 from typing import TYPE_CHECKING, cast
 
+import numpy as np
 import pandas as pd
 
 from ltvcli.analysis import Analysis, CustomerStream
@@ -30,11 +31,11 @@ from ltvcli.intervals import INTERVAL_METRICS, interval_table
 from ltvcli.messages import Message, template
 from ltvcli.metrics import METRICS, headline
 from ltvcli.results import EVERY_COLUMN, Result
-from ltvcli.segments import SEGMENT_METRICS, default_keys, segment_table
+from ltvcli.segments import SEGMENT_METRICS, Bounds, default_keys, segment_table
 
 if TYPE_CHECKING:  # the models (and SciPy) are imported only by the tables that predict
     from ltvcli.models.holdout import Holdout
-    from ltvcli.models.predict import Forecast, Models
+    from ltvcli.models.predict import DrawnValues, Forecast, Models
 
 SEGMENT_MARGIN_COLUMNS = ["margin", "ltv_historical_margin", "ltv_formula_margin"]
 SEGMENT_PREDICTIONS = ("p_alive", "predicted_ltv", "total_ltv")
@@ -49,6 +50,14 @@ CUSTOMER_PRIORITY = (
     "orders", "net_revenue", "last_order", "status", "p_alive", "predicted_ltv",
     "ltv_historical", "first_order", "recency_days", "r_score", "f_score", "m_score",
     "rfm_segment",
+)  # fmt: skip
+PREDICTION_PRIORITY = (
+    "orders", "p_alive", "predicted_ltv", "predicted_ltv_low", "predicted_ltv_high",
+    "expected_orders", "total_ltv", "expected_next_order", "net_revenue",
+)  # fmt: skip
+FORECAST_PRIORITY = (
+    "repeat_orders", "revenue", "revenue_low", "revenue_high", "total_revenue",
+    "acquired_revenue", "expected_margin", "days",
 )  # fmt: skip
 INTERVAL_PRIORITY = (
     "customers", "gap_median_days", "second_order_median_days", "returned_90d",
@@ -93,6 +102,7 @@ def compute(
                 Message("--predict with several currencies: pass --currency to choose one")
             )
         from ltvcli.models.predict import (
+            MEAN_BOUNDS,
             PREDICTED_KPIS,
             forecast_customers,
             predicted_kpis,
@@ -101,8 +111,11 @@ def compute(
 
         predictions, models = forecast_customers(analysis, forecast)
         cac = cast("int | None", records[0]["cac"])  # cents, as metrics.kpis sets it
-        records[0] |= predicted_kpis(predictions, cac, forecast.label)
-        definitions = METRICS + prediction_columns(forecast.label, PREDICTED_KPIS)
+        records[0] |= predicted_kpis(predictions, cac, forecast.label, models.drawn)
+        predicted: tuple[Metric, ...] = PREDICTED_KPIS
+        if models.drawn is not None:
+            predicted = PREDICTED_KPIS[:1] + MEAN_BOUNDS + PREDICTED_KPIS[1:]
+        definitions = METRICS + prediction_columns(forecast.label, predicted)
         notes.append(
             Message(
                 "predictions: {model}, horizon {horizon} (ltv predict --summary)",
@@ -140,7 +153,8 @@ def customers(
     if forecast is not None and predictions is not None:
         table = table.join(forecast.columns(predictions))
     shown = columns or (
-        visible_columns(analysis.customers, analysis.margin_known) + [m.key for m in extra]
+        visible_columns(analysis.customers, analysis.margin_known)
+        + [m.key for m in extra if m.key in table.columns]
     )
     frame = select_customers(table, shown, statuses, sort, ascending, top)
     notes: list[str] = [_customers_note(analysis.as_of_date, len(frame), len(table))]
@@ -173,20 +187,26 @@ def segments(
     frequency bands), with the forecast's means per segment when asked; ``columns``: as
     ``select_columns``."""
     definitions = SEGMENT_METRICS
-    means = None
+    means, bounds = None, None
     if forecast is not None:
         from ltvcli.models.predict import (
+            MEAN_BOUNDS,
             PREDICTION_COLUMNS,
             forecast_customers,
             prediction_columns,
         )
 
-        predictions, _ = forecast_customers(analysis, forecast)
+        predictions, models = forecast_customers(analysis, forecast)
         analysis = analysis.with_p_alive(predictions["p_alive"])  # at_risk_share as customers'
         means = forecast.columns(predictions[list(SEGMENT_PREDICTIONS)])
         averaged = tuple(m for m in PREDICTION_COLUMNS if m.key in SEGMENT_PREDICTIONS)
         definitions = SEGMENT_METRICS + prediction_columns(forecast.label, averaged)
-    table = segment_table(analysis, keys or default_keys(analysis), period, min_customers, means)
+        if models.drawn is not None:
+            bounds = _mean_bounds(models.drawn, predictions.index, forecast.label)
+            definitions += prediction_columns(forecast.label, MEAN_BOUNDS)
+    table = segment_table(
+        analysis, keys or default_keys(analysis), period, min_customers, means, bounds
+    )
     if not analysis.margin_known:
         table = table.drop(columns=SEGMENT_MARGIN_COLUMNS)
     if "nps_score" not in analysis.customers:
@@ -230,9 +250,29 @@ def _at_horizon(priority: tuple[str, ...], forecast: Forecast | None) -> tuple[s
     (``predicted_ltv`` → ``predicted_ltv_12m``)."""
     if forecast is None:
         return priority
-    from ltvcli.models.predict import HORIZON_COLUMNS
+    from ltvcli.models.predict import horizon_key
 
-    return tuple(f"{k}_{forecast.label}" if k in HORIZON_COLUMNS else k for k in priority)
+    return tuple(horizon_key(k, forecast.label) for k in priority)
+
+
+def _mean_bounds(drawn: DrawnValues, scored: pd.Index, label: str) -> Bounds:
+    """Each segment's bounds of the mean predicted LTV per customer over the parameter draws,
+    and the total row's (``segment_table``'s ``bounds``)."""
+    from ltvcli.models.predict import MEAN_BOUNDS, horizon_key
+
+    keys = [horizon_key(m.key, label) for m in MEAN_BOUNDS]
+
+    def of(groups: pd.Series) -> dict[int, dict[str, object]]:
+        codes = groups.reindex(scored).fillna(-1).astype(int).to_numpy()
+        low, high = drawn.mean_bounds(codes)
+        [all_low], [all_high] = drawn.mean_bounds(np.where(codes >= 0, 0, -1))
+        out: dict[int, dict[str, object]] = {
+            g: dict(zip(keys, (int(low[g]), int(high[g])), strict=True)) for g in range(len(low))
+        }
+        out[-1] = dict(zip(keys, (int(all_low), int(all_high)), strict=True))
+        return out
+
+    return of
 
 
 def _check_columns(wanted: list[str], table: pd.DataFrame) -> None:
@@ -338,7 +378,27 @@ def predictions(
         )
     ]
     definitions = CUSTOMER_COLUMNS + prediction_columns(forecast.label)
-    return _result(frame, definitions, "Predictions", notes)
+    priority = _at_horizon(PREDICTION_PRIORITY, forecast)
+    return _result(frame, definitions, "Predictions", notes, priority=priority)
+
+
+def forecast(
+    analysis: Analysis,
+    plan: Forecast,
+    period: str = "month",
+    new_customers: float | str | None = None,
+    models: Models | None = None,
+) -> tuple[Result, Models]:
+    """``ltv forecast``: the coming periods' orders and revenue (a total row last); with
+    ``models`` fitted already (the report's), without fitting again."""
+    from ltvcli.models.forecast import FORECAST_METRICS, forecast_table
+
+    table, models, notes = forecast_table(analysis, plan, period, new_customers, models)
+    title = f"Forecast by {period}"
+    result = _result(table, FORECAST_METRICS, title, notes, priority=FORECAST_PRIORITY)
+    result.labels["period"] = "Period"  # the key column
+    result.total_row = True
+    return result, models
 
 
 def model_summary(models: Models, as_of: dt.date) -> tuple[dict[str, object], list[Result]]:

@@ -9,6 +9,7 @@ from ltvcli.cohorts import COHORT_METRICS, TREND_METRICS
 from ltvcli.customers import CUSTOMER_COLUMNS, RFM_COLUMNS
 from ltvcli.intervals import INTERVAL_METRICS
 from ltvcli.metrics import METRICS
+from ltvcli.models.forecast import FORECAST_METRICS
 from ltvcli.models.holdout import HOLDOUT_METRICS
 from ltvcli.models.predict import PREDICTED_KPIS, PREDICTION_COLUMNS
 from ltvcli.segments import SEGMENT_METRICS
@@ -27,6 +28,7 @@ def test_every_definition_is_documented():
         PREDICTION_COLUMNS,
         PREDICTED_KPIS,
         HOLDOUT_METRICS,
+        FORECAST_METRICS,
     )
     missing = [m.key for r in registries for m in r if f"| `{m.key}` | {m.label} |" not in doc]
     assert missing == []
@@ -41,6 +43,7 @@ def test_readme_shows_every_command(run_cli):
         "intervals",
         "cohorts",
         "predict",
+        "forecast",
         "inspect",
     ):
         assert f"ltv {command} " in readme

@@ -213,6 +213,35 @@ DiscountRate = Annotated[
         rich_help_panel=MODEL,
     ),
 ]
+IntervalLevel = Annotated[
+    float | None,
+    typer.Option(
+        "--interval",
+        min=0.5,
+        max=0.99,
+        help="Bounds at this level, e.g. 0.9 (the 5 % and 95 % quantiles): of each customer's "
+        "expected values over draws of the fitted parameters, of totals over simulated futures.",
+        rich_help_panel=MODEL,
+    ),
+]
+Bootstrap = Annotated[
+    int,
+    typer.Option(
+        "--bootstrap",
+        min=0,
+        help="With --interval: draw the parameters by refitting on N resamples of the customers "
+        "instead of from the fitted covariance (slower; no normal approximation).",
+        rich_help_panel=MODEL,
+    ),
+]
+Seed = Annotated[
+    int,
+    typer.Option(
+        "--seed",
+        help="Seed of the draws and simulations: the same seed, the same bounds.",
+        rich_help_panel=MODEL,
+    ),
+]
 TimeUnit = Annotated[
     str,
     typer.Option(
@@ -259,7 +288,7 @@ def warn_skipped(report: "LoadReport") -> None:
 
     words = Words(language(), None)
     counts = sorted(data_skips.items(), key=lambda x: -x[1])
-    parts = ", ".join(f"{words.value(reason)}: {words.count(n)}" for reason, n in counts)
+    parts = "; ".join(f"{words.value(reason)}: {words.count(n)}" for reason, n in counts)
     total = sum(data_skips.values())
     say(Message("skipped {total:,} rows ({parts}); details: ltv inspect", total=total, parts=parts))
     if Skip.DATE_OUT_OF_RANGE in data_skips:
@@ -270,7 +299,7 @@ def warn_skipped(report: "LoadReport") -> None:
             )
         )
     for example in report.bad_values()[:3]:
-        say(Message("  {example}", example=example))
+        say(Message("  {example}", example=example.say(language())))
 
 
 def show(
@@ -301,15 +330,16 @@ def show_document(
     output: str | None,
     as_of: dt.date | None = None,
 ) -> None:
-    """Render a report of several tables (JSON: the document as a whole)."""
+    """Render a report of several tables (JSON: the document as a whole), in the run's
+    language."""
     from ltvcli.render.emit import emit_document
     from ltvcli.render.formats import choose_format
+    from ltvcli.render.i18n import Words
 
     output = fill_output(output, as_of) if output else output
     terminal = sys.stdout.isatty()
-    emit_document(
-        document, results, choose_format(fmt, output, terminal), output, sys.stdout, terminal
-    )
+    fmt = choose_format(fmt, output, terminal)
+    emit_document(document, results, fmt, output, sys.stdout, terminal, Words(language(), None))
 
 
 def files_or_stdin(files: list[str] | None) -> list[str]:

@@ -19,11 +19,14 @@ from ltvcli.cli.common import (
     ENGINE,
     INPUT,
     MAPPING,
+    Bootstrap,
     DiscountRate,
     Files,
     Horizon,
+    IntervalLevel,
     ModelName,
     Predict,
+    Seed,
     choice,
     files_or_stdin,
     flag_parameter,
@@ -133,6 +136,9 @@ FORECAST_FLAGS: Flags = {
     "model": (ModelName, "bgnbd"),
     "horizon": (Horizon, "12m"),
     "discount_rate": (DiscountRate, 0.0),
+    "interval": (IntervalLevel, None),
+    "bootstrap": (Bootstrap, 0),
+    "seed": (Seed, 0),
 }
 
 
@@ -191,28 +197,42 @@ def _analysis_request(values: dict[str, object], command: dict[str, object]) -> 
 
 
 def forecast_plan(
-    predict: bool, model: str, horizon: str, discount_rate: float
-) -> "Forecast | None":
-    """``--predict`` and its options as a ``Forecast`` (checked now), or None without it."""
-    if not predict:
-        return None
+    model: str,
+    horizon: str,
+    discount_rate: float,
+    interval: float | None = None,
+    bootstrap: int = 0,
+    seed: int = 0,
+    unit: str = "week",
+) -> "Forecast":
+    """The forecast flags as a ``Forecast``, checked now (usage errors before any work)."""
     from ltvcli.errors import ConfigError
     from ltvcli.models.predict import MODELS, Forecast, parse_horizon
+    from ltvcli.models.uncertainty import Interval
 
     if model not in MODELS:
         raise ConfigError(
             Message("{flag} is one of {choices}", flag="--model", choices=", ".join(MODELS))
         )
     parse_horizon(horizon)
-    return Forecast(model, horizon, discount_rate)
+    if bootstrap and interval is None:
+        raise ConfigError(
+            Message("--bootstrap draws the bounds of --interval: give --interval 0.9")
+        )
+    bounds = Interval(interval, bootstrap=bootstrap, seed=seed) if interval is not None else None
+    return Forecast(model, horizon, discount_rate, unit, bounds)
 
 
 def _forecast(values: dict[str, object], command: dict[str, object]) -> "Forecast | None":
+    if not values["predict"]:
+        return None
     return forecast_plan(
-        cast(bool, values["predict"]),
         cast(str, values["model"]),
         cast(str, values["horizon"]),
         cast(float, values["discount_rate"]),
+        cast(float | None, values["interval"]),
+        cast(int, values["bootstrap"]),
+        cast(int, values["seed"]),
     )
 
 

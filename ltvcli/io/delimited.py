@@ -266,9 +266,13 @@ def csv_options(
         elif re.match(SUMMARY_CELL, row.text.strip().strip('"'), re.IGNORECASE):
             reason = "summary row (Итого/Total)"
         elif row.actual_columns < width and not row.text.strip(delimiter + " \r").count(delimiter):
-            reason = "title or summary line"
+            reason = Message("title or summary line")
         else:
-            reason = f"row with {row.actual_columns} fields where the header has {width}"
+            reason = Message(
+                "row with {fields} fields where the header has {width}",
+                fields=row.actual_columns,
+                width=width,
+            )
         raw.skipped[reason] = raw.skipped.get(reason, 0) + 1
         if len(raw.examples) < 5:
             raw.examples.append((row.number, f"{reason}: {row.text[:80]}"))

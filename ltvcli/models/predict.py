@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import math
+from collections.abc import Iterator
 from dataclasses import dataclass, replace
 from types import ModuleType
 from typing import TYPE_CHECKING
@@ -21,6 +22,7 @@ from ltvcli.messages import Message
 from ltvcli.models import bgnbd, gammagamma, mbgnbd, pareto
 from ltvcli.models.fit import FitError, Fitted, maximise
 from ltvcli.models.summary import UNIT_DAYS, Summary, compress, summarise
+from ltvcli.models.uncertainty import Draws, Interval, bounds, chunks, parameter_draws
 
 if TYPE_CHECKING:
     from ltvcli.analysis import Analysis
@@ -28,15 +30,29 @@ if TYPE_CHECKING:
 MODELS: dict[str, ModuleType] = {m.NAME: m for m in (bgnbd, mbgnbd, pareto)}
 MIN_REPEAT_CUSTOMERS = 20
 HORIZON_UNITS = {"d": 1.0, "w": 7.0, "m": 365.25 / 12, "y": 365.25}
-HORIZON_COLUMNS = ("expected_orders", "predicted_ltv")
+# named with the horizon
+HORIZON_COLUMNS = ("expected_orders", "predicted_ltv", "new_customer_value", "max_cac")
+BOUNDS = ("_low", "_high")  # --interval's columns: the key and one of these
 
 PREDICTION_COLUMNS = (
     Metric("p_alive", "P(alive)", "rate", "probability that the customer still buys (has not silently churned), from the purchase model"),
+    Metric("p_alive_low", "P(alive), low", "rate", "--interval: lower bound of P(alive) over the parameter draws"),
+    Metric("p_alive_high", "P(alive), high", "rate", "--interval: upper bound of P(alive) over the parameter draws"),
     Metric("expected_orders", "Expected orders", "number", "expected purchase days over the horizon (column expected_orders_<horizon>)"),
+    Metric("expected_orders_low", "Expected orders, low", "number", "--interval: lower bound of the expected orders over the parameter draws (column expected_orders_<horizon>_low)"),
+    Metric("expected_orders_high", "Expected orders, high", "number", "--interval: upper bound of the same (column expected_orders_<horizon>_high)"),
     Metric("expected_aov", "Expected order value", "money", "Gamma-Gamma expected value of the next orders (the customer's own average when the spend model is unavailable)"),
     Metric("predicted_ltv", "Predicted LTV", "money", "Σ monthly expected orders × expected order value × margin rate, discounted at --discount-rate a year (column predicted_ltv_<horizon>)"),
+    Metric("predicted_ltv_low", "Predicted LTV, low", "money", "--interval: lower bound of the predicted LTV over the draws of both models' parameters (column predicted_ltv_<horizon>_low)"),
+    Metric("predicted_ltv_high", "Predicted LTV, high", "money", "--interval: upper bound of the same (column predicted_ltv_<horizon>_high)"),
     Metric("total_ltv", "Total LTV", "money", "historical LTV (margin when the margin rate is known, else net revenue) + predicted LTV"),
     Metric("expected_next_order", "Expected next order", "date", "as-of date + 1 / posterior purchase rate, for customers with P(alive) ≥ 0.5"),
+)  # fmt: skip
+
+# --interval on compute and segments: the bounds of a mean predicted LTV (not means of bounds)
+MEAN_BOUNDS = (
+    Metric("predicted_ltv_low", "Predicted LTV (mean), low", "money", "--interval: lower bound of the mean predicted LTV per customer over the parameter draws (key predicted_ltv_<horizon>_low)"),
+    Metric("predicted_ltv_high", "Predicted LTV (mean), high", "money", "--interval: upper bound of the same (key predicted_ltv_<horizon>_high)"),
 )  # fmt: skip
 
 PREDICTED_KPIS = (
@@ -54,6 +70,8 @@ class Models:
     spend: Fitted | None
     unit: str
     notes: list[str]
+    # the customers' values under parameter draws, from the last scoring with --interval
+    drawn: DrawnValues | None = None
 
     @property
     def module(self) -> ModuleType:
@@ -68,14 +86,28 @@ class Forecast:
     horizon: str = "12m"
     discount_rate: float = 0.0
     unit: str = "week"
+    interval: Interval | None = None  # --interval: bounds, and how they are drawn
+    target_ratio: float = 3.0  # --target-ratio: the LTV:CAC the most to pay per customer aims at
 
     @property
     def label(self) -> str:
         return parse_horizon(self.horizon)[1]
 
+    @property
+    def days(self) -> int:
+        return parse_horizon(self.horizon)[0]
+
     def columns(self, frame: pd.DataFrame) -> pd.DataFrame:
         """Prediction columns named with the horizon (``expected_orders_12m``...)."""
-        return frame.rename(columns={c: f"{c}_{self.label}" for c in HORIZON_COLUMNS})
+        return frame.rename(columns={c: horizon_key(c, self.label) for c in frame.columns})
+
+
+def horizon_key(key: str, label: str) -> str:
+    """A prediction column's name at a horizon: ``predicted_ltv`` → ``predicted_ltv_12m``,
+    ``predicted_ltv_low`` → ``predicted_ltv_12m_low``; other keys as they are."""
+    bound = next((b for b in BOUNDS if key.endswith(b)), "")
+    base = key.removesuffix(bound) if bound else key
+    return f"{base}_{label}{bound}" if base in HORIZON_COLUMNS else key
 
 
 def forecast_customers(
@@ -85,7 +117,10 @@ def forecast_customers(
     models = models or fit_models(summarise(analysis.customers, plan.unit), plan.model)
     rate = margin_rate(analysis.customers, analysis.settings.margin, analysis.margin_known)
     days, _ = parse_horizon(plan.horizon)
-    table = score(analysis.customers, models, analysis.as_of_date, days, plan.discount_rate, rate)
+    table = score(
+        analysis.customers, models, analysis.as_of_date, days, plan.discount_rate, rate,
+        plan.interval,
+    )  # fmt: skip
     return table, models
 
 
@@ -159,30 +194,24 @@ def score(
     horizon_days: int,
     discount_rate: float = 0.0,
     margin_rate: float | None = None,
+    interval: Interval | None = None,
 ) -> pd.DataFrame:
-    """The predictions of every customer with an order, indexed like ``customers``; cents."""
+    """The predictions of every customer with an order, indexed like ``customers``; cents.
+    With ``interval``: each customer's bounds of P(alive), expected orders and predicted LTV
+    over the parameter draws (``ltvcli.models.uncertainty``)."""
     summary = summarise(customers, models.unit)
     module, params = models.module, models.count.vector()
     unit = UNIT_DAYS[models.unit]
     x, t_x, T = summary.x, summary.t_x, summary.T
-    alive = module.p_alive(params, x, t_x, T)
-    horizon = horizon_days / unit
-    expected_orders = expected_purchases(module, params, horizon, x, t_x, T)
-    own_mean = (
-        customers["net_revenue"].to_numpy()[summary.rows]
-        / 100
-        / customers["orders"].to_numpy()[summary.rows]
+    base = customers.iloc[summary.rows]
+    own_mean = base["net_revenue"].to_numpy() / 100 / base["orders"].to_numpy()
+    kept = 1.0 if margin_rate is None else margin_rate
+    spend = models.spend.vector() if models.spend is not None else None
+    alive, expected_orders, value = _expectations(
+        module, params, horizon_days, unit, discount_rate, x, t_x, T
     )
-    if models.spend is not None:
-        aov = gammagamma.expected_spend(models.spend.vector(), x, np.nan_to_num(summary.m))
-    else:
-        aov = np.where(x > 0, summary.m, own_mean)
-    value = (
-        _discounted_orders(module, params, horizon_days, unit, discount_rate, x, t_x, T)
-        if discount_rate
-        else expected_orders
-    )
-    predicted = value * aov * (1.0 if margin_rate is None else margin_rate)
+    aov = _aov(spend, x, summary.m, own_mean)
+    predicted = value * aov * kept
     rate = _posterior_rate(models, x, T)
     with np.errstate(divide="ignore"):
         wait_days = np.where((alive >= 0.5) & (rate > 0), unit / rate, np.nan)
@@ -190,11 +219,10 @@ def score(
         "timedelta64[D]"
     )
     next_order[np.isnan(wait_days)] = np.datetime64("NaT")
-    base = customers.iloc[summary.rows]
     on_margin = margin_rate is not None and base["margin"].notna().all()
     historical = base["margin"] if on_margin else base["net_revenue"]
-    predicted_cents = np.round(np.nan_to_num(predicted) * 100).astype(np.int64)
-    return pd.DataFrame(
+    predicted_cents = _cents(predicted)
+    table = pd.DataFrame(
         {
             "p_alive": alive,
             "expected_orders": expected_orders,
@@ -205,16 +233,151 @@ def score(
         },
         index=base.index,
     )
+    if interval is not None:
+        rng = np.random.default_rng(interval.seed)
+        draws = parameter_draws(module, models.count, models.spend, summary, interval, rng)
+        models.drawn = DrawnValues.evaluate(
+            module, draws, interval, horizon_days, unit, discount_rate, kept, summary, own_mean
+        )
+        for key, (low, high) in models.drawn.customer_bounds().items():
+            at = list(table.columns).index(key)
+            table.insert(at + 1, f"{key}_low", low)
+            table.insert(at + 2, f"{key}_high", high)
+    return table
 
 
-def predicted_kpis(predictions: pd.DataFrame, cac: int | None, label: str) -> dict[str, object]:
-    """The headline numbers a forecast adds to ``ltv compute`` (money in cents)."""
+def _expectations(
+    module: ModuleType,
+    params: np.ndarray,
+    horizon_days: int,
+    unit: float,
+    discount_rate: float,
+    x: np.ndarray,
+    t_x: np.ndarray,
+    T: np.ndarray,
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """P(alive), expected orders over the horizon, and the orders that count for the predicted
+    LTV (discounted when ``discount_rate``), under one set of parameters."""
+    alive = module.p_alive(params, x, t_x, T)
+    orders = expected_purchases(module, params, horizon_days / unit, x, t_x, T)
+    value = (
+        discounted_orders(module, params, horizon_days, unit, discount_rate, x, t_x, T)
+        if discount_rate
+        else orders
+    )
+    return alive, orders, value
+
+
+def _aov(
+    spend: np.ndarray | None, x: np.ndarray, m: np.ndarray, own_mean: np.ndarray
+) -> np.ndarray:
+    """Expected order value: Gamma-Gamma's, else the customer's own average."""
+    if spend is not None:
+        return gammagamma.expected_spend(spend, x, np.nan_to_num(m))
+    aov: np.ndarray = np.where(x > 0, m, own_mean)
+    return aov
+
+
+@dataclass
+class DrawnValues:
+    """The customers' expected values under each parameter draw (--interval): P(alive),
+    expected orders and the orders that count for LTV once per distinct history (x, t_x, T),
+    the predicted LTV in blocks of customers (memory: draws × block)."""
+
+    draws: Draws
+    plan: Interval
+    summary: Summary
+    own_mean: np.ndarray
+    kept: float  # the margin rate, or 1
+    history: np.ndarray  # each customer's distinct history
+    alive: np.ndarray  # [draws, histories]
+    orders: np.ndarray
+    value: np.ndarray
+
+    @classmethod
+    def evaluate(
+        cls,
+        module: ModuleType,
+        draws: Draws,
+        plan: Interval,
+        horizon_days: int,
+        unit: float,
+        discount_rate: float,
+        kept: float,
+        summary: Summary,
+        own_mean: np.ndarray,
+    ) -> DrawnValues:
+        data, _, history = compress(summary.x, summary.t_x, summary.T)
+        per_draw = [
+            _expectations(module, params, horizon_days, unit, discount_rate, *data)
+            for params in draws.count
+        ]
+        alive, orders, value = (np.array(part) for part in zip(*per_draw, strict=True))
+        return cls(draws, plan, summary, own_mean, kept, history, alive, orders, value)
+
+    def predicted(self) -> Iterator[tuple[slice, np.ndarray]]:
+        """Blocks of customers and their predicted LTV (currency) under each draw."""
+        spends = self.draws.spend if self.draws.spend is not None else [None] * len(self.value)
+        for block in chunks(len(self.summary)):
+            x, m, own = self.summary.x[block], self.summary.m[block], self.own_mean[block]
+            aov = np.array([_aov(spend, x, m, own) for spend in spends])
+            yield block, self.value[:, self.history[block]] * aov * self.kept
+
+    def customer_bounds(self) -> dict[str, tuple[np.ndarray, np.ndarray]]:
+        """Each customer's bounds of P(alive), expected orders and predicted LTV (cents)."""
+
+        def per_customer(samples: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+            low, high = np.quantile(samples, self.plan.quantiles, axis=0)
+            return low[self.history], high[self.history]
+
+        low, high = bounds((values for _, values in self.predicted()), self.plan)
+        return {
+            "p_alive": per_customer(self.alive),
+            "expected_orders": per_customer(self.orders),
+            "predicted_ltv": (_cents(low), _cents(high)),
+        }
+
+    def mean_bounds(self, groups: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """Bounds of the mean predicted LTV per customer of each group (cents): ``groups``
+        numbers each scored customer's group (0, 1, ...; −1 in none)."""
+        from scipy.sparse import csr_matrix
+
+        n = int(groups.max()) + 1 if len(groups) else 0
+        sums = np.zeros((len(self.value), n))
+        for block, values in self.predicted():
+            codes = groups[block]
+            inside = codes >= 0
+            member = csr_matrix(
+                (np.ones(int(inside.sum())), (np.flatnonzero(inside), codes[inside])),
+                shape=(len(codes), n),
+            )
+            sums += np.asarray(member.T.dot(values.T).T)
+        counts = np.bincount(groups[groups >= 0], minlength=n)
+        low, high = np.quantile(sums / np.maximum(counts, 1), self.plan.quantiles, axis=0)
+        return _cents(low), _cents(high)
+
+
+def _cents(values: np.ndarray) -> np.ndarray:
+    cents: np.ndarray = np.round(np.nan_to_num(values) * 100).astype(np.int64)
+    return cents
+
+
+def predicted_kpis(
+    predictions: pd.DataFrame, cac: int | None, label: str, drawn: DrawnValues | None = None
+) -> dict[str, object]:
+    """The headline numbers a forecast adds to ``ltv compute`` (money in cents); with
+    ``drawn`` (--interval), the bounds of the mean predicted LTV."""
     from ltvcli.cents import divide_cents
 
     n = len(predictions)
     total = divide_cents(int(predictions["total_ltv"].sum()), n)
-    return {
-        f"predicted_ltv_{label}": divide_cents(int(predictions["predicted_ltv"].sum()), n),
+    kpis: dict[str, object] = {
+        f"predicted_ltv_{label}": divide_cents(int(predictions["predicted_ltv"].sum()), n)
+    }
+    if drawn is not None:
+        [low], [high] = drawn.mean_bounds(np.zeros(len(drawn.history), dtype=np.int64))
+        kpis |= {f"predicted_ltv_{label}_low": int(low), f"predicted_ltv_{label}_high": int(high)}
+    return kpis | {
         "total_ltv": total,
         "predicted_ltv_cac_ratio": total / cac if cac and total is not None else None,
     }
@@ -224,9 +387,7 @@ def prediction_columns(
     label: str, metrics: tuple[Metric, ...] = PREDICTION_COLUMNS
 ) -> tuple[Metric, ...]:
     """Definitions under their column names for one horizon (``predicted_ltv_12m``...)."""
-    return tuple(
-        replace(m, key=f"{m.key}_{label}") if m.key in HORIZON_COLUMNS else m for m in metrics
-    )
+    return tuple(replace(m, key=horizon_key(m.key, label)) for m in metrics)
 
 
 def parse_horizon(text: str) -> tuple[int, str]:
@@ -257,7 +418,7 @@ def margin_rate(
 def expected_purchases(
     module: ModuleType,
     params: np.ndarray,
-    t: float,
+    t: float | np.ndarray,
     x: np.ndarray,
     t_x: np.ndarray,
     T: np.ndarray,
@@ -273,7 +434,7 @@ def expected_purchases(
     return value
 
 
-def _discounted_orders(
+def discounted_orders(
     module: ModuleType,
     params: np.ndarray,
     horizon_days: int,

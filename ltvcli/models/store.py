@@ -11,6 +11,8 @@ import json
 from pathlib import Path
 from typing import Any
 
+import numpy as np
+
 from ltvcli.errors import ConfigError
 from ltvcli.io.atomic import atomic_output
 from ltvcli.messages import Message
@@ -77,6 +79,7 @@ def _fitted(fit: Fitted) -> dict[str, object]:
         "aic": fit.aic,
         "customers": fit.customers,
         "converged": fit.converged,
+        "covariance": None if fit.covariance is None else fit.covariance.tolist(),
     }
 
 
@@ -89,4 +92,5 @@ def _restore(data: dict[str, Any]) -> Fitted:  # parsed JSON: checked by its use
         customers=int(data["customers"]),
         converged=bool(data["converged"]),
         std_errors=data.get("std_errors", {}),
+        covariance=np.array(data["covariance"]) if data.get("covariance") else None,
     )

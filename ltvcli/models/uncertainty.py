@@ -166,3 +166,21 @@ def simulate_spend(
         counts > 0, rng.gamma(np.maximum(shape, 1e-12), 1.0 / nu[None, :]), 0.0
     )
     return revenue
+
+
+def futures(
+    module: ModuleType,
+    draws: Draws,
+    summary: Summary,
+    own_mean: np.ndarray,
+    lengths: np.ndarray,
+    rng: np.random.Generator,
+) -> Iterator[tuple[np.ndarray, np.ndarray]]:
+    """For each parameter draw, one simulated future of every customer: their purchases and
+    what those bring (currency), in each of the periods ``lengths`` (time units) — two
+    [periods, customers] arrays."""
+    x, t_x, T, m = summary.x, summary.t_x, summary.T, summary.m
+    for n, params in enumerate(draws.count):
+        counts = module.future(params, x, t_x, T, lengths, rng)
+        spend = draws.spend[n] if draws.spend is not None else None
+        yield counts, simulate_spend(spend, counts, x, m, own_mean, rng)

@@ -256,9 +256,11 @@ def emit_document(
     output: str | None,
     stdout: TextIO,
     terminal: bool = False,
+    words: Words | None = None,
 ) -> None:
     """A report of several tables: JSON gets ``document`` whole, Excel one sheet per table,
-    CSV/TSV/Parquet the first table, a terminal and Markdown every table in turn."""
+    CSV/TSV/Parquet the first table, a terminal and Markdown every table in turn (in
+    ``words``' language)."""
     if fmt in (OutputFormat.json, OutputFormat.jsonl):
         indent = 2 if fmt is OutputFormat.json else None
         text = json.dumps(json_safe(document), ensure_ascii=False, indent=indent, allow_nan=False)
@@ -281,9 +283,9 @@ def emit_document(
         emit(results[0], fmt, output, stdout, terminal)
     elif fmt is OutputFormat.table and output is None:
         for result in results:
-            emit(result, fmt, None, stdout, terminal)
+            emit(result, fmt, None, stdout, terminal, words=words)
     else:
-        _write("\n".join(render_text(r, fmt) for r in results), output, stdout)
+        _write("\n".join(render_text(r, fmt, words) for r in results), output, stdout)
 
 
 def _write_bytes(write: Callable[[IO[bytes]], object], output: str | None, stdout: TextIO) -> None:

@@ -58,6 +58,8 @@ TEXT = {
         "predicted": "Predicted",
         "model": "Model",
         "holdout": "Holdout check",
+        "forecast": "Forecast by month",
+        "forecast_chart": "The existing customers' expected revenue per month, with its bounds",
         "data_quality": "Data quality",
         "rows_read": "Rows read: {n}.",
         "skipped": "Rows skipped and why",
@@ -146,6 +148,8 @@ TEXT = {
         "predicted": "Прогноз",
         "model": "Модель",
         "holdout": "Проверка на отложенных данных",
+        "forecast": "Прогноз по месяцам",
+        "forecast_chart": "Ожидаемая выручка нынешних клиентов по месяцам, с границами",
         "data_quality": "Качество данных",
         "rows_read": "Прочитано строк: {n}.",
         "skipped": "Пропущенные строки и причины",
@@ -175,6 +179,10 @@ TEXT = {
         "Cohorts by year": "Когорты по годам",
         "Trend by week": "Динамика по неделям",
         "Trend by month": "Динамика по месяцам",
+        "Forecast by week": "Прогноз по неделям",
+        "Forecast by month": "Прогноз по месяцам",
+        "Forecast by quarter": "Прогноз по кварталам",
+        "Forecast by year": "Прогноз по годам",
         "Trend by quarter": "Динамика по кварталам",
         "Trend by year": "Динамика по годам",
         "Predictions": "Прогноз",
@@ -293,6 +301,15 @@ LABELS_RU = {
     "new": "Новые", "returning": "Вернувшиеся",
     # predictions and the holdout check
     "p_alive": "Вероятность активности", "expected_orders": "Ожидаемые заказы",
+    "p_alive_low": "Вероятность активности, от", "p_alive_high": "Вероятность активности, до",
+    "expected_orders_low": "Ожидаемые заказы, от", "expected_orders_high": "Ожидаемые заказы, до",
+    "predicted_ltv_low": "Прогнозный LTV, от", "predicted_ltv_high": "Прогнозный LTV, до",
+    "days": "Дней", "repeat_orders": "Повторные заказы",
+    "repeat_orders_low": "Повторные заказы, от", "repeat_orders_high": "Повторные заказы, до",
+    "revenue": "Выручка", "revenue_low": "Выручка, от", "revenue_high": "Выручка, до",
+    "expected_margin": "Маржа", "acquired": "Привлечено клиентов",
+    "acquired_orders": "Заказы новых клиентов", "acquired_revenue": "Выручка новых клиентов",
+    "total_revenue": "Выручка всего",
     "expected_aov": "Ожидаемый средний чек", "predicted_ltv": "Прогнозный LTV (среднее)",
     "total_ltv": "Полный LTV", "expected_next_order": "Ожидаемый следующий заказ",
     "predicted_ltv_cac_ratio": "Прогнозный LTV:CAC",
@@ -394,6 +411,24 @@ FORMULAS_RU = {
     "returning": "активные − новые",
     # predictions and the holdout check
     "p_alive": "вероятность, что клиент всё ещё покупает (не ушёл молча), по модели покупок",
+    "p_alive_low": "--interval: нижняя граница вероятности активности по выборкам параметров",
+    "p_alive_high": "--interval: верхняя граница вероятности активности по выборкам параметров",
+    "expected_orders_low": "--interval: нижняя граница ожидаемых заказов по выборкам параметров (столбец expected_orders_<горизонт>_low)",
+    "expected_orders_high": "--interval: верхняя граница того же (столбец expected_orders_<горизонт>_high)",
+    "predicted_ltv_low": "--interval: нижняя граница прогнозного LTV по выборкам параметров обеих моделей (столбец predicted_ltv_<горизонт>_low)",
+    "predicted_ltv_high": "--interval: верхняя граница того же (столбец predicted_ltv_<горизонт>_high)",
+    "days": "дней периода внутри горизонта",
+    "repeat_orders": "ожидаемые дни с покупкой у нынешних клиентов в периоде: Σ E[X(конец)] − E[X(начало)] модели покупок",
+    "repeat_orders_low": "нижняя граница --interval того, что купят нынешние клиенты (смоделированные будущие)",
+    "repeat_orders_high": "верхняя граница того же",
+    "revenue": "ожидаемая выручка нынешних клиентов: Σ ожидаемых покупок × ожидаемый чек (Gamma-Gamma), без дисконтирования",
+    "revenue_low": "нижняя граница --interval выручки нынешних клиентов (смоделированные будущие)",
+    "revenue_high": "верхняя граница того же",
+    "expected_margin": "выручка × доля маржи (--margin или доля маржи в данных)",
+    "acquired": "клиенты, привлечённые в периоде с темпом --new-customers",
+    "acquired_orders": "их первые заказы плюс повторные покупки, которых модель ждёт от нового клиента",
+    "acquired_revenue": "первые заказы × средний первый заказ + повторные покупки × средний чек по всей базе",
+    "total_revenue": "выручка + выручка новых клиентов",
     "expected_orders": "ожидаемое число дней с покупкой за горизонт (столбец expected_orders_<горизонт>)",
     "expected_aov": "ожидаемый чек следующих заказов по модели Gamma-Gamma (собственный средний чек клиента, если модели трат нет)",
     "predicted_ltv": "Σ по месяцам ожидаемых заказов × ожидаемый чек × доля маржи, со скидкой --discount-rate в год (столбец predicted_ltv_<горизонт>)",
@@ -444,7 +479,8 @@ PERIODS_RU = {
 
 # Where the margin comes from (``ltvcli.analysis.margin_source``) and the notes about the data.
 
-_HORIZON = re.compile(r"^(.+)_\d+[dwmy]$")  # predicted_ltv_12m: a prediction column's horizon
+# predicted_ltv_12m, predicted_ltv_12m_low: a prediction column at its horizon (and a bound)
+_HORIZON = re.compile(r"^(.+)_\d+[dwmy]((?:_low|_high)?)$")
 
 
 def default_language() -> str:
@@ -508,14 +544,18 @@ class Words:
         if key in LABELS_RU:
             return LABELS_RU[key]
         horizon = _HORIZON.match(key)
-        return LABELS_RU.get(horizon.group(1), english) if horizon else english
+        return LABELS_RU.get("".join(horizon.groups()), english) if horizon else english
 
     def formula(self, key: str, english: str) -> str:
         """How a metric is computed (the definitions section)."""
         if self.lang != "ru":
             return english
         horizon = _HORIZON.match(key)
-        return FORMULAS_RU.get(key) or (horizon and FORMULAS_RU.get(horizon.group(1))) or english
+        return (
+            FORMULAS_RU.get(key)
+            or (horizon and FORMULAS_RU.get("".join(horizon.groups())))
+            or english
+        )
 
     def value(self, text: str) -> str:
         """One of the tool's own words used as a table value (verdict, status, basis, reason)."""

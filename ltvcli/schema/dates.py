@@ -26,7 +26,7 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from ltvcli.messages import Message
+from ltvcli.messages import Message, template
 
 _TIME = r"(?:[T ,]+(?P<H>\d{1,2}):(?P<M>\d{2})(?::(?P<S>\d{2})(?:[.,](?P<f>\d{1,9}))?)?\s*(?P<ampm>[AaPp]\.?[Mm]\.?)?)?"
 _ZONE = r"\s*(?P<tz>Z|UTC|GMT|[+-]\d{2}:?\d{2}|[+-]\d{2})?"
@@ -43,6 +43,8 @@ SHAPES: dict[str, str] = {
     "compact": r"^(?P<y>(?:19|20)\d{2})(?P<m>[01]\d)(?P<d>[0-3]\d)$",
     "in-text": rf"(?:^|\D)(?P<d>\d{{1,2}})\.(?P<m>\d{{1,2}})\.(?P<y>\d{{4}}){_TIME}",
 }  # fmt: skip
+
+_DAY_ORDERS = {True: template("dd/mm/yyyy"), False: template("mm/dd/yyyy")}
 
 MONTHS = {
     **dict.fromkeys(("jan", "january", "januar", "янв", "январь", "января", "jän"), 1),
@@ -307,7 +309,7 @@ def _decide_dayfirst(
         Message(
             "dd/mm or mm/dd could not be told from the values; read as {order} from the file's "
             "locale (--dayfirst / --monthfirst to choose)",
-            order="dd/mm/yyyy" if locale_dayfirst else "mm/dd/yyyy",
+            order=Message(_DAY_ORDERS[locale_dayfirst]),
         )
     )
 

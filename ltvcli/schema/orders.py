@@ -27,7 +27,7 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from ltvcli.fields import FIELDS, SUMMARY_CELL
+from ltvcli.fields import FIELD_WORDS, FIELDS, SUMMARY_CELL
 from ltvcli.io.raw import RawTable
 from ltvcli.messages import Message
 from ltvcli.schema import identity
@@ -214,7 +214,7 @@ def rows_from_raw(
                     "{file}: {n} {field} cells rounded to the cent",
                     file=raw.name,
                     n=money.rounded,
-                    field=name,
+                    field=FIELD_WORDS[name],
                 )
             )
         if name == "amount":
@@ -412,7 +412,7 @@ def _collapse(
                 report.notes.append(
                     Message(
                         "{field}: order lines summed per order",
-                        field=money.removesuffix("_cents"),
+                        field=FIELD_WORDS[money.removesuffix("_cents")],
                     )
                 )
             elif money == "amount_cents":

@@ -9,6 +9,7 @@ from dataclasses import asdict, dataclass, field
 from enum import StrEnum
 from typing import TypedDict
 
+from ltvcli.errors import located
 from ltvcli.messages import Message
 
 MAX_EXAMPLES = 5
@@ -59,7 +60,7 @@ def skip_text(reason: str) -> Message:
 
 def other_currency(currency: str) -> str:
     """The reason of orders in another currency than --currency (it names the currency)."""
-    return f"other currency than {currency}"
+    return Message("other currency than {currency}", currency=currency)
 
 
 # Reasons that mean a value could not be read (``--strict`` fails on these); the others are
@@ -79,11 +80,15 @@ class Example:
     reason: str
     value: str | None
 
+    def say(self, lang: str) -> str:
+        """``orders.csv: row 3: column "Дата": unparseable date: '31/13/2024'`` in ``lang``."""
+        reason = skip_text(self.reason)
+        if self.value is not None:
+            reason = Message("{reason}: {value}", reason=reason, value=shape(self.value))
+        return located(reason, lang, self.file, self.row, self.column or None)
+
     def __str__(self) -> str:
-        where = self.file + (f": row {self.row}" if self.row is not None else "")
-        col = f': column "{self.column}"' if self.column else ""
-        val = f": {shape(self.value)}" if self.value is not None else ""
-        return f"{where}{col}: {self.reason}{val}"
+        return self.say("en")
 
 
 def shape(value: str) -> str:

@@ -16,7 +16,7 @@ from ltvcli.fields import FIELDS
 from ltvcli.options import MAPPED_FIELDS
 
 MAPPED = [f for f in FIELDS if f.flag]
-INPUT_COMMANDS = ("compute", "customers", "segments", "intervals", "cohorts", "predict", "report", "inspect")  # fmt: skip
+INPUT_COMMANDS = ("compute", "customers", "segments", "intervals", "cohorts", "predict", "forecast", "report", "inspect")  # fmt: skip
 
 
 def _options(command: str) -> dict[str, object]:

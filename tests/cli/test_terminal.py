@@ -118,7 +118,8 @@ def test_a_long_table_keeps_its_total_row(tmp_path):
         ["intervals", "--by", "Город"],
         ["cohorts"],
         ["cohorts", "--trend"],
-        ["predict", "--top", "5"],
+        ["predict", "--top", "5", "--interval", "0.9"],
+        ["forecast", "--new-customers", "observed"],
     ],
 )
 def test_every_table_in_russian(args):

@@ -21,6 +21,7 @@ ACRONYMS = {"LTV", "CAC", "AOV", "RFM", "NPS", "CSV", "ISO", "MAE", "RMSE", "BG"
 FLAG = re.compile(r"(?<![\w-])--?[a-z][a-z-]*(?: (?:all|csv|tsv|json))?|\bltv [a-z]+")
 FILE = re.compile(r"[\w./-]+\.(?:md|csv|png|html|xlsx|json|toml)\b")
 WORD = re.compile(r"[A-Za-z][A-Za-z0-9_]*")
+HORIZON = re.compile(r"_\d+[dwmy](?=_low$|_high$|$)")  # predicted_ltv_12m_low: a key at a horizon
 
 
 def metric_keys() -> set[str]:
@@ -28,12 +29,13 @@ def metric_keys() -> set[str]:
     from ltvcli.customers import CUSTOMER_COLUMNS
     from ltvcli.intervals import INTERVAL_METRICS
     from ltvcli.metrics import METRICS
+    from ltvcli.models.forecast import FORECAST_METRICS
     from ltvcli.models.holdout import HOLDOUT_METRICS
     from ltvcli.models.predict import PREDICTED_KPIS, PREDICTION_COLUMNS
     from ltvcli.segments import SEGMENT_METRICS
 
     groups = (METRICS, SEGMENT_METRICS, CUSTOMER_COLUMNS, INTERVAL_METRICS, COHORT_METRICS,
-              TREND_METRICS, HOLDOUT_METRICS, PREDICTION_COLUMNS, PREDICTED_KPIS)  # fmt: skip
+              TREND_METRICS, HOLDOUT_METRICS, PREDICTION_COLUMNS, PREDICTED_KPIS, FORECAST_METRICS)  # fmt: skip
     return {m.key for group in groups for m in group}
 
 
@@ -58,4 +60,8 @@ def data_words(*paths: str) -> set[str]:
 def latin_words(text: str, allowed: set[str]) -> set[str]:
     """The Latin words of ``text`` that none of the rules above allows."""
     text = FILE.sub(" ", FLAG.sub(" ", text))
-    return {w for w in WORD.findall(text) if w not in allowed and w not in ACRONYMS}
+    return {
+        w
+        for w in WORD.findall(text)
+        if w not in allowed and HORIZON.sub("", w) not in allowed and w not in ACRONYMS
+    }

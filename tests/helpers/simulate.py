@@ -55,3 +55,25 @@ def gamma_gamma(n: int, p: float, q: float, gamma: float, seed: int = 3):
     nu = rng.gamma(q, 1 / gamma, n)
     m = np.array([rng.gamma(p, 1 / v, int(k)).mean() for v, k in zip(nu, x, strict=True)])
     return x, m
+
+
+def bgnbd_and_future(n: int, r: float, alpha: float, a: float, b: float, horizon: float, seed: int):
+    """(x, t_x, T) of ``n`` BG/NBD customers observed for 20–52 time units, and the purchases
+    each actually makes in the ``horizon`` after: the truth a forecast is checked against."""
+    rng = np.random.default_rng(seed)
+    T = rng.uniform(20, 52, n)
+    lam = rng.gamma(r, 1 / alpha, n)
+    p = rng.beta(a, b, n)
+    x, t_x, future, now = np.zeros(n), np.zeros(n), np.zeros(n), np.zeros(n)
+    alive = np.ones(n, dtype=bool)
+    for _ in range(2000):
+        if not alive.any():
+            break
+        now = now + rng.exponential(1.0, n) / lam
+        buys = alive & (now <= T + horizon)
+        before = buys & (now <= T)
+        x[before] += 1
+        t_x[before] = now[before]
+        future[buys & ~before] += 1
+        alive = buys & (rng.random(n) >= p)
+    return x, t_x, T, future

@@ -140,6 +140,12 @@ def test_report_with_predictions(run_cli, tmp_path):
     data = json.loads((tmp_path / "r.json").read_text())["sections"]["predictions"]
     assert data["holdout"]["verdict"] in ("trustworthy", "usable with care", "not reliable")
     assert data["predicted"]["predicted_ltv_12m"] > 0
+    forecast = data["forecast"]  # the coming months, with bounds, and a total row last
+    assert len(forecast) == 13 and forecast[-1]["period"] == "(total)"
+    assert all(m["revenue_low"] <= m["revenue"] <= m["revenue_high"] for m in forecast)
+    assert round(sum(m["revenue"] for m in forecast[:-1]), 2) == pytest.approx(
+        forecast[-1]["revenue"], abs=0.12
+    )
 
 
 def test_html_renders_in_a_headless_browser(html_report, tmp_path):

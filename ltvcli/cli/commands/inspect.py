@@ -46,6 +46,8 @@ def inspect(
     except InputError as error:
         # what was found is shown first; then the error line, and exit 1
         data = unfinished_inspection(error)
+        if not as_json:  # for people: the reason in their language (JSON stays the same)
+            data["error"] = error.say(words.lang)
         emit_inspection(data, as_json, output, sys.stdout, sys.stdout.isatty(), words)
         raise
     emit_inspection(data, as_json, output, sys.stdout, sys.stdout.isatty(), words)

@@ -8,15 +8,18 @@ from ltvcli.cli.app import app
 from ltvcli.cli.common import (
     MODEL,
     OUTPUT,
+    Bootstrap,
     Debug,
     DiscountRate,
     Excel,
     Format,
     Horizon,
+    IntervalLevel,
     Lang,
     ModelName,
     Output,
     Quiet,
+    Seed,
     Sort,
     TimeUnit,
     Top,
@@ -25,7 +28,7 @@ from ltvcli.cli.common import (
     show_document,
 )
 from ltvcli.cli.errors import say
-from ltvcli.cli.groups import analysis_options
+from ltvcli.cli.groups import analysis_options, forecast_plan
 from ltvcli.cli.requests import AnalysisRequest
 from ltvcli.messages import Message
 
@@ -37,6 +40,9 @@ def predict(
     horizon: Horizon = "12m",
     discount_rate: DiscountRate = 0.0,
     time_unit: TimeUnit = "week",
+    interval: IntervalLevel = None,
+    bootstrap: Bootstrap = 0,
+    seed: Seed = 0,
     holdout: Annotated[
         str | None,
         typer.Option(
@@ -87,6 +93,7 @@ def predict(
     Examples:
 
         ltv predict orders.csv --horizon 12m --sort predicted_ltv_12m --top 20
+        ltv predict orders.csv --interval 0.9 --top 20
         ltv predict orders.csv --summary --format json
         ltv predict orders.csv --holdout 90d --model auto
         ltv predict orders.csv --save-model model.json
@@ -96,7 +103,7 @@ def predict(
     from ltvcli.errors import ConfigError
     from ltvcli.models import store
     from ltvcli.models.holdout import choose_model, holdout_check, holdout_cutoff
-    from ltvcli.models.predict import MODELS, Forecast, forecast_customers, parse_horizon
+    from ltvcli.models.predict import MODELS, forecast_customers, parse_horizon
     from ltvcli.models.summary import UNIT_DAYS
 
     if time_unit not in UNIT_DAYS:
@@ -123,7 +130,7 @@ def predict(
         if holdout:
             show_document(*tables.holdout(checks, model), fmt, output, end)
             return
-    plan = Forecast(model, horizon, discount_rate, time_unit)
+    plan = forecast_plan(model, horizon, discount_rate, interval, bootstrap, seed, time_unit)
     table, models = forecast_customers(result, plan, store.load(model_file) if model_file else None)
     if save_model:
         store.save(models, save_model, end)

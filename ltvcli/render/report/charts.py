@@ -132,7 +132,20 @@ def _trend(ax: Axes, data: ChartData, words: Words) -> None:
     other.set_ylabel(words("customers_axis"))
 
 
+def _forecast(ax: Axes, data: ChartData, words: Words) -> None:
+    periods = list(data["periods"])
+    positions = np.arange(len(periods))
+    revenue = np.asarray(data["revenue"], dtype=float)
+    below = revenue - np.asarray(data["low"], dtype=float)
+    above = np.asarray(data["high"], dtype=float) - revenue
+    ax.bar(positions, revenue, color=COLOURS[0], alpha=0.8)
+    ax.errorbar(positions, revenue, yerr=[below, above], fmt="none", ecolor=COLOURS[3], capsize=3)
+    ax.set_ylabel(words.symbol or "")
+    step = max(1, len(periods) // 12)
+    ax.set_xticks(positions[::step], periods[::step], rotation=45, ha="right")
+
+
 DRAWINGS = {
     "histogram": _histogram, "bars": _bars, "heatmap": _heatmap, "curves": _curves,
-    "steps": _steps, "trend": _trend,
+    "steps": _steps, "trend": _trend, "forecast": _forecast,
 }  # fmt: skip
