@@ -33,6 +33,11 @@ COHORT_METRICS: tuple[Metric, ...] = (
     Metric("cac", "CAC", "money", "spend spread evenly over the days of its period, summed over the cohort period / customers"),
     Metric("payback_age", "Payback, periods", "count", "first age at which the cumulative LTV (margin when known) reaches the CAC"),
 )  # fmt: skip
+# ltv cohorts --predict: which cells are the model's (the long table; the matrix)
+PREDICTED_CELLS: tuple[Metric, ...] = (
+    Metric("predicted", "Predicted", "text", "--predict: the cell holds predicted money (the rest of the as-of period, or a later one): expected purchases × expected order value"),
+    Metric("predicted_from_age", "Predicted from age", "count", "--predict: the first age of the cohort's row whose cell is predicted"),
+)  # fmt: skip
 
 TREND_METRICS: tuple[Metric, ...] = (
     Metric("period", "Period", "text", "calendar period"),
@@ -46,8 +51,12 @@ TREND_METRICS: tuple[Metric, ...] = (
 )  # fmt: skip
 
 
-def cohort_cells(analysis: Analysis, period: str = "month") -> pd.DataFrame:
-    """The long table: one row per (cohort, age) from age 0 to the as-of period."""
+def cohort_cells(
+    analysis: Analysis, period: str = "month", future: pd.DataFrame | None = None
+) -> pd.DataFrame:
+    """The long table: one row per (cohort, age) from age 0 to the as-of period; with
+    ``future`` (``cohort_future``: predicted net revenue and margin by cohort and age), the
+    rest of the as-of period and the periods after it too, ``predicted`` True."""
     c = analysis.customers
     ledger = _ledger(analysis)
     buyer = c["orders"].to_numpy() > 0
@@ -75,6 +84,8 @@ def cohort_cells(analysis: Analysis, period: str = "month") -> pd.DataFrame:
     cells = cells.reset_index()
     cells["customers"] = cells["cohort"].map(sizes).astype(np.int64)
     cells["margin"] = _margin(analysis, cells)
+    if future is not None:
+        cells = _with_future(cells, future, sizes)
     cells["retention"] = cells["active"] / cells["customers"]
     cumulative = cells.groupby("cohort")[["net_revenue", "margin"]].cumsum()
     cells["ltv_cumulative"] = _per_customer(cumulative["net_revenue"], cells["customers"])
@@ -85,14 +96,40 @@ def cohort_cells(analysis: Analysis, period: str = "month") -> pd.DataFrame:
     cells["payback_age"] = _payback(cells, analysis.margin_known)
     cells["period"] = ordinal_labels((cells["cohort"] + cells["age"]).to_numpy(), period)
     cells["cohort"] = ordinal_labels(cells["cohort"].to_numpy(), period)
-    return cells[[m.key for m in COHORT_METRICS]]
+    return cells[[m.key for m in COHORT_METRICS] + (["predicted"] if future is not None else [])]
+
+
+def _with_future(cells: pd.DataFrame, future: pd.DataFrame, sizes: pd.Series) -> pd.DataFrame:
+    """Observed cells plus the predicted money of the existing cohorts: the as-of period's
+    cell gets the rest of its period, the later ones only predictions (no active customers or
+    orders: those are not predicted)."""
+    index = ["cohort", "age"]
+    observed = cells.set_index(index)
+    ahead = future[future["cohort"].isin(sizes.index)].set_index(index)
+    merged = observed.reindex(observed.index.union(ahead.index))
+    for column in ("net_revenue", "margin"):
+        known = merged[column].astype("Int64")
+        added = ahead[column].astype("Int64").reindex(merged.index)
+        merged[column] = known.fillna(0) + added.fillna(0)
+        if known.isna().all() and added.isna().all():
+            merged[column] = known  # margin unknown: it stays unknown
+    merged["predicted"] = merged.index.isin(ahead.index)
+    for column in ("active", "orders"):
+        merged[column] = merged[column].astype("Int64")
+    merged = merged.reset_index()
+    merged["customers"] = merged["cohort"].map(sizes).astype(np.int64)
+    return merged
 
 
 def cohort_matrix(cells: pd.DataFrame, metric: str) -> pd.DataFrame:
-    """The heatmap: one row per cohort (size, CAC, payback), one column per age."""
+    """The heatmap: one row per cohort (size, CAC, payback), one column per age; with
+    predictions, ``predicted_from_age``: the first age whose cell is predicted."""
     wide = cells.pivot(index="cohort", columns="age", values=metric)
     wide.columns = [str(a) for a in wide.columns]
     first = cells.drop_duplicates("cohort").set_index("cohort")[["customers", "cac", "payback_age"]]
+    if "predicted" in cells:
+        predicted = cells[cells["predicted"]].groupby("cohort", sort=False)["age"].min()
+        first["predicted_from_age"] = predicted.reindex(first.index).astype("Int64")
     return first.join(wide).reset_index()
 
 

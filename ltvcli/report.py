@@ -260,6 +260,9 @@ def _predictions(analysis: Analysis, predictions: Predictions) -> Section:
         text.append(words)
     forecast, chart = _forecast(analysis, predictions)
     results.append(forecast)
+    if analysis.channel is not None:
+        worth = tables.newcomers(analysis, predictions.plan, predictions.models)
+        results.append(_titled(worth, "newcomers"))
     return Section("predictions", "predictions", results, [chart], text=text)
 
 

@@ -16,7 +16,13 @@ import numpy as np
 import pandas as pd
 
 from ltvcli.analysis import Analysis, CustomerStream
-from ltvcli.cohorts import COHORT_METRICS, TREND_METRICS, cohort_cells, cohort_matrix
+from ltvcli.cohorts import (
+    COHORT_METRICS,
+    PREDICTED_CELLS,
+    TREND_METRICS,
+    cohort_cells,
+    cohort_matrix,
+)
 from ltvcli.cohorts import trend as trend_table
 from ltvcli.customers import (
     CUSTOMER_COLUMNS,
@@ -31,7 +37,7 @@ from ltvcli.intervals import INTERVAL_METRICS, interval_table
 from ltvcli.messages import Message, template
 from ltvcli.metrics import METRICS, headline
 from ltvcli.results import EVERY_COLUMN, Result
-from ltvcli.segments import SEGMENT_METRICS, Bounds, default_keys, segment_table
+from ltvcli.segments import SEGMENT_METRICS, TOTAL, Bounds, default_keys, segment_table
 
 if TYPE_CHECKING:  # the models (and SciPy) are imported only by the tables that predict
     from ltvcli.models.holdout import Holdout
@@ -44,7 +50,7 @@ SEGMENT_PREDICTIONS = ("p_alive", "predicted_ltv", "total_ltv")
 SEGMENT_PRIORITY = (
     "customers", "confidence", "customer_share", "net_revenue", "aov", "repeat_rate",
     "ltv_historical",
-    "cac", "ltv_cac_ratio", "predicted_ltv", "p_alive",
+    "cac", "ltv_cac_ratio", "max_cac", "new_customer_value", "predicted_ltv", "p_alive",
 )  # fmt: skip
 CUSTOMER_PRIORITY = (
     "orders", "net_revenue", "last_order", "status", "p_alive", "predicted_ltv",
@@ -184,10 +190,11 @@ def segments(
     forecast: Forecast | None = None,
 ) -> Result:
     """``ltv segments``: the KPIs per segment (by default the acquisition channel, the city or
-    frequency bands), with the forecast's means per segment when asked; ``columns``: as
-    ``select_columns``."""
+    frequency bands), with the forecast's means per segment when asked (and by the acquisition
+    channel, what a new customer is worth: ``newcomers``); ``columns``: as ``select_columns``."""
     definitions = SEGMENT_METRICS
-    means, bounds = None, None
+    means, bounds, worth = None, None, None
+    keys = keys or default_keys(analysis)
     if forecast is not None:
         from ltvcli.models.predict import (
             MEAN_BOUNDS,
@@ -204,14 +211,21 @@ def segments(
         if models.drawn is not None:
             bounds = _mean_bounds(models.drawn, predictions.index, forecast.label)
             definitions += prediction_columns(forecast.label, MEAN_BOUNDS)
-    table = segment_table(
-        analysis, keys or default_keys(analysis), period, min_customers, means, bounds
-    )
+        if analysis.channel is not None and keys == [analysis.channel]:
+            worth = newcomers(analysis, forecast, models)
+            definitions += tuple(m for m in worth_definitions(forecast) if m.key in worth.frame)
+    table = segment_table(analysis, keys, period, min_customers, means, bounds)
+    if worth is not None:
+        values = worth.frame.set_index("segment").drop(columns="customers")
+        names = table[keys[0]].astype(str)
+        for key in values.columns:
+            table[key] = names.map(values[key]).astype("Int64")  # (none), (other): no value
     if not analysis.margin_known:
         table = table.drop(columns=SEGMENT_MARGIN_COLUMNS)
     if "nps_score" not in analysis.customers:
         table = table.drop(columns="nps")
     notes: list[str] = [Message(_ATTRIBUTES_NOTES[analysis.settings.attr], day=analysis.as_of_date)]
+    notes += worth.notes if worth is not None else []
     priority = _at_horizon(SEGMENT_PRIORITY, forecast)
     result = _result(table, definitions, "Segments", notes, priority=priority)
     result.total_row = True
@@ -304,18 +318,38 @@ def cohorts(
     metric: str = "retention",
     long: bool = False,
     cells: pd.DataFrame | None = None,
+    forecast: Forecast | None = None,
 ) -> Result:
     """``ltv cohorts``: a cohort × age matrix of ``metric``, or with ``long`` a row per (cohort,
     age) with every number; CAC columns only when there is a CAC. ``cells``: the
-    ``cohort_cells`` of ``analysis`` when the caller has them already."""
+    ``cohort_cells`` of ``analysis`` when the caller has them already. ``forecast``: the money
+    of the cells not observed yet predicted, up to its horizon, and marked."""
     if metric.endswith("margin") and not analysis.margin_known:
         raise ConfigError(
             Message("margin is unknown: the orders have no cost column; give --margin")
         )
+    notes: list[str] = [Message(_LAST_PERIOD_NOTES[period], day=analysis.as_of_date)]
+    if forecast is not None:
+        if metric not in ("ltv_cumulative", "ltv_cumulative_margin", "net_revenue", "margin"):
+            raise ConfigError(
+                Message(
+                    "--predict fills the money of the cohorts: --metric ltv_cumulative, "
+                    "ltv_cumulative_margin, net_revenue or margin"
+                )
+            )
+        from ltvcli.models.forecast import cohort_future
+
+        cells = cohort_cells(analysis, period, cohort_future(analysis, forecast, period))
+        notes.append(
+            Message(
+                "cells from predicted_from_age on are predicted by {model} up to {horizon} "
+                "after the as-of date (ltv forecast)",
+                model=forecast.model, horizon=horizon_words(forecast.label),
+            )
+        )  # fmt: skip
     if cells is None:
         cells = cohort_cells(analysis, period)
-    notes: list[str] = [Message(_LAST_PERIOD_NOTES[period], day=analysis.as_of_date)]
-    cell_kinds = kinds(COHORT_METRICS)
+    cell_kinds = kinds(COHORT_METRICS + PREDICTED_CELLS)
     if long:
         table = cells
     else:
@@ -328,7 +362,9 @@ def cohorts(
         table = table.drop(columns=["cac", "payback_age"])
     if not analysis.margin_known and long:
         table = table.drop(columns=["margin", "ltv_cumulative_margin"])
-    return Result(table, cell_kinds, labels(COHORT_METRICS), f"Cohorts by {period}", notes)
+    return Result(
+        table, cell_kinds, labels(COHORT_METRICS + PREDICTED_CELLS), f"Cohorts by {period}", notes
+    )
 
 
 def trend(analysis: Analysis, period: str = "month") -> Result:
@@ -399,6 +435,51 @@ def forecast(
     result.labels["period"] = "Period"  # the key column
     result.total_row = True
     return result, models
+
+
+def worth_definitions(plan: Forecast) -> tuple[Metric, ...]:
+    """The new-customer value columns at the forecast's horizon."""
+    from ltvcli.models.newcomer import NEWCOMER_COLUMNS
+    from ltvcli.models.predict import prediction_columns
+
+    return prediction_columns(plan.label, NEWCOMER_COLUMNS)
+
+
+def newcomers(analysis: Analysis, plan: Forecast, population: Models) -> Result:
+    """What a new customer is worth per acquisition channel and the most to pay for one
+    (``ltvcli.models.newcomer``), the whole population's last; notes say it in words."""
+    from ltvcli.models.newcomer import newcomer_value
+    from ltvcli.models.predict import horizon_key, margin_rate
+
+    c = analysis.customers
+    buyers = c[c["orders"] > 0]
+    rate = margin_rate(c, analysis.settings.margin, analysis.margin_known)
+    channel = analysis.channel
+    groups = [] if channel is None else list(buyers.groupby(channel, sort=False))
+    value_key = horizon_key("new_customer_value", plan.label)
+    cac_key = horizon_key("max_cac", plan.label)
+    rows: list[dict[str, object]] = []
+    notes: list[str] = []
+    for name, group in [*groups, (TOTAL, buyers)]:
+        worth = newcomer_value(group, plan, rate, population)
+        cac = worth.value / plan.target_ratio
+        rows.append({
+            "segment": str(name), "customers": len(group),
+            value_key: round(worth.value * 100), cac_key: round(cac * 100),
+        })  # fmt: skip
+        if name == TOTAL:
+            continue
+        values = {
+            "channel": str(name), "value": worth.value, "horizon": horizon_words(plan.label),
+            "cac": cac, "ratio": plan.target_ratio,
+        }  # fmt: skip
+        template = _NEWCOMER_NOTES[worth.own_models]
+        notes.append(Message(template, **values))
+    result = _result(pd.DataFrame(rows), worth_definitions(plan), "New customers' value", notes)
+    result.labels |= {"segment": "Segment", "customers": "Customers"}
+    result.kinds["customers"] = "count"
+    result.total_row = True
+    return result
 
 
 def model_summary(models: Models, as_of: dt.date) -> tuple[dict[str, object], list[Result]]:
@@ -481,6 +562,17 @@ _CELLS_NOTES = {
     "month": template("cells: {metric} by months since acquisition"),
     "quarter": template("cells: {metric} by quarters since acquisition"),
     "year": template("cells: {metric} by years since acquisition"),
+}
+_NEWCOMER_NOTES = {
+    True: template(
+        "{channel}: a new customer brings {value:,.2f} in {horizon}; pay at most {cac:,.2f} "
+        "to acquire one (LTV:CAC {ratio:g})"
+    ),
+    False: template(
+        "{channel}: a new customer brings {value:,.2f} in {horizon} (the whole base's models: "
+        "too few repeat customers of its own); pay at most {cac:,.2f} to acquire one "
+        "(LTV:CAC {ratio:g})"
+    ),
 }
 _HORIZONS = {"d": template("{n}d"), "w": template("{n}w"), "m": template("{n}m"), "y": template("{n}y")}  # fmt: skip
 

@@ -2,13 +2,19 @@
 
 from __future__ import annotations
 
+import numpy as np
 import pandas as pd
 from helpers import oracle
+from helpers.paths import SAMPLE
 from hypothesis import HealthCheck, given, settings
 
+from ltvcli import tables
 from ltvcli.analysis import analyse
 from ltvcli.cohorts import cohort_cells, cohort_matrix, trend
 from ltvcli.load import load_orders
+from ltvcli.models.predict import Forecast, forecast_customers
+from ltvcli.periods import ordinal_labels, period_ordinals
+from ltvcli.settings import Settings
 from ltvcli.spend import load_spend
 
 
@@ -68,3 +74,22 @@ def test_trend_counts_new_and_returning(write):
         2,
         1500,
     ]
+
+
+def test_predicted_cells_add_each_cohorts_expected_revenue_and_keep_the_observed():
+    """cohorts --predict: a cohort's cells after the as-of date add up to its customers'
+    expected orders over the horizon × their expected order value (ltv predict's numbers), and
+    the observed cells are those of the plain table."""
+    analysis = analyse(load_orders(str(SAMPLE / "orders.csv")), Settings())
+    plan = Forecast(horizon="365d")
+    plain = tables.cohorts(analysis, "quarter", "net_revenue", long=True).frame
+    cells = tables.cohorts(analysis, "quarter", "net_revenue", long=True, forecast=plan).frame
+    observed = cells[~cells["predicted"]].reset_index(drop=True)
+    pd.testing.assert_frame_equal(observed[plain.columns], plain, check_dtype=False)
+    predictions, _ = forecast_customers(analysis, plan)
+    c = analysis.customers.loc[predictions.index]
+    cohort = ordinal_labels(period_ordinals(c["_first_day"].to_numpy(), "quarter"), "quarter")
+    expected = (predictions["expected_orders"] * predictions["expected_aov"]).groupby(cohort).sum()
+    got = cells[cells["predicted"]].groupby("cohort")["net_revenue"].sum()
+    assert np.allclose(got.reindex(expected.index), expected, rtol=1e-6, atol=5)
+    assert cells[cells["predicted"]]["active"].isna().all()  # not predicted: left empty

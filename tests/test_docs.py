@@ -5,13 +5,14 @@ from __future__ import annotations
 
 from helpers.paths import ROOT
 
-from ltvcli.cohorts import COHORT_METRICS, TREND_METRICS
+from ltvcli.cohorts import COHORT_METRICS, PREDICTED_CELLS, TREND_METRICS
 from ltvcli.customers import CUSTOMER_COLUMNS, RFM_COLUMNS
 from ltvcli.intervals import INTERVAL_METRICS
 from ltvcli.metrics import METRICS
 from ltvcli.models.forecast import FORECAST_METRICS
 from ltvcli.models.holdout import HOLDOUT_METRICS
-from ltvcli.models.predict import PREDICTED_KPIS, PREDICTION_COLUMNS
+from ltvcli.models.newcomer import NEWCOMER_COLUMNS
+from ltvcli.models.predict import MEAN_BOUNDS, PREDICTED_KPIS, PREDICTION_COLUMNS
 from ltvcli.segments import SEGMENT_METRICS
 
 
@@ -29,6 +30,9 @@ def test_every_definition_is_documented():
         PREDICTED_KPIS,
         HOLDOUT_METRICS,
         FORECAST_METRICS,
+        MEAN_BOUNDS,
+        NEWCOMER_COLUMNS,
+        PREDICTED_CELLS,
     )
     missing = [m.key for r in registries for m in r if f"| `{m.key}` | {m.label} |" not in doc]
     assert missing == []

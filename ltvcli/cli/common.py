@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Annotated, TypeVar, cast
 import typer
 
 from ltvcli.cli.errors import handle_errors, language, say, speak
-from ltvcli.messages import Message
+from ltvcli.messages import Message, translate
 from ltvcli.render.formats import OutputFormat, extension_format
 from ltvcli.render.i18n import LANGUAGES
 
@@ -55,7 +55,7 @@ def _output_path(value: str | None) -> str | None:
     """``-o -`` is stdout, as if no -o were given (the format then follows the terminal); a
     template is checked now, filled once the as-of date is known (``fill_output``)."""
     if value is not None and not value.strip():
-        raise typer.BadParameter("needs a file name")
+        raise typer.BadParameter(translate(Message("needs a file name"), language()))
     if value is not None:
         from ltvcli.errors import ConfigError
 
@@ -127,7 +127,8 @@ Lang = Annotated[
         help="en or ru: the language of tables, notes and reports for people (CSV, JSON and "
         "Parquet stay the same) [default: ltv.toml's [output] lang, else the locale].",
         rich_help_panel=OUTPUT,
-        callback=lambda value: choice(value, LANGUAGES),
+        callback=lambda value: _speaking(choice(value, LANGUAGES)),
+        is_eager=True,  # first: the other flags' errors are said in it
     ),
 ]
 Excel = Annotated[
@@ -173,7 +174,14 @@ def choice(value: str | None, choices: tuple[str, ...]) -> str | None:
     """One of ``choices`` (any case), else a usage error that lists them."""
     if value is None or value.lower() in choices:
         return value and value.lower()
-    raise typer.BadParameter(f"{value!r} is not one of {', '.join(choices)}")
+    message = Message("{value!r} is not one of {choices}", value=value, choices=", ".join(choices))
+    raise typer.BadParameter(translate(message, language()))
+
+
+def _speaking(lang: str | None) -> str | None:
+    """``--lang`` read before the other flags, so that their usage errors are in it."""
+    speak(lang)
+    return lang
 
 
 PERIODS = ("week", "month", "quarter", "year")
@@ -231,6 +239,16 @@ Bootstrap = Annotated[
         min=0,
         help="With --interval: draw the parameters by refitting on N resamples of the customers "
         "instead of from the fitted covariance (slower; no normal approximation).",
+        rich_help_panel=MODEL,
+    ),
+]
+TargetRatio = Annotated[
+    float,
+    typer.Option(
+        "--target-ratio",
+        min=0.1,
+        help="The LTV:CAC to aim at: by acquisition channel, the most to pay per new customer "
+        "is their value over the horizon / this.",
         rich_help_panel=MODEL,
     ),
 ]
@@ -347,7 +365,8 @@ def files_or_stdin(files: list[str] | None) -> list[str]:
         return files
     if not sys.stdin.isatty():
         return ["-"]
-    raise typer.BadParameter("give an order file, or '-' to read stdin", param_hint="FILES")
+    message = Message("give an order file, or '-' to read stdin")
+    raise typer.BadParameter(translate(message, language()), param_hint="FILES")
 
 
 def _output_defaults(kwargs: dict[str, object]) -> dict[str, object]:

@@ -12,7 +12,7 @@ from typer.exceptions import TyperException
 from ltvcli.errors import ExitCode, LtvError, os_reason
 from ltvcli.messages import Message, translate
 
-_language = ["en"]  # set once per run by ``speak``, before anything is said
+_language: list[str | None] = [None]  # set by ``speak``: --lang, else the locale's
 
 
 def speak(lang: str | None) -> None:
@@ -23,12 +23,14 @@ def speak(lang: str | None) -> None:
 
 
 def language() -> str:
-    return _language[0]
+    if _language[0] is None:
+        speak(None)
+    return _language[0] or "en"
 
 
 def say(text: str) -> None:
     """One line on stderr, ``ltv: `` first, in the run's language."""
-    print(f"ltv: {translate(text, _language[0])}", file=sys.stderr)
+    print(f"ltv: {translate(text, language())}", file=sys.stderr)
 
 
 @contextlib.contextmanager
@@ -49,12 +51,12 @@ def handle_errors(debug: bool) -> Iterator[None]:
     except LtvError as exc:
         if debug:
             raise
-        _fail(Message("error: {error}", error=exc.say(_language[0])), exc.exit_code)
+        _fail(Message("error: {error}", error=exc.say(language())), exc.exit_code)
     except OSError as exc:  # a directory for -o, a full disk, a read-only place...
         if debug:
             raise
         where = [str(exc.filename)] if exc.filename else []
-        error = ": ".join([*where, translate(os_reason(exc), _language[0])])
+        error = ": ".join([*where, translate(os_reason(exc), language())])
         _fail(Message("error: {error}", error=error), ExitCode.DATA_ERROR)
     except Exception as exc:
         if debug:

@@ -27,13 +27,15 @@ from ltvcli.cli.common import (
     ModelName,
     Predict,
     Seed,
+    TargetRatio,
     choice,
     files_or_stdin,
     flag_parameter,
 )
+from ltvcli.cli.errors import language
 from ltvcli.cli.requests import AnalysisRequest, LoadRequest
 from ltvcli.fields import FIELDS
-from ltvcli.messages import Message
+from ltvcli.messages import Message, translate
 
 if TYPE_CHECKING:
     from ltvcli.models.predict import Forecast
@@ -57,7 +59,8 @@ def _one_character(value: str | None) -> str | None:
     if value in ("tab", "\\t"):
         return "\t"
     if len(value) != 1:
-        raise typer.BadParameter(f"{value!r} is not one character (e.g. ';', ',', '|' or tab)")
+        message = Message("{value!r} is not one character (e.g. ';', ',', '|' or tab)", value=value)
+        raise typer.BadParameter(translate(message, language()))
     return value
 
 
@@ -139,6 +142,7 @@ FORECAST_FLAGS: Flags = {
     "interval": (IntervalLevel, None),
     "bootstrap": (Bootstrap, 0),
     "seed": (Seed, 0),
+    "target_ratio": (TargetRatio, 3.0),
 }
 
 
@@ -204,6 +208,7 @@ def forecast_plan(
     bootstrap: int = 0,
     seed: int = 0,
     unit: str = "week",
+    target_ratio: float = 3.0,
 ) -> "Forecast":
     """The forecast flags as a ``Forecast``, checked now (usage errors before any work)."""
     from ltvcli.errors import ConfigError
@@ -220,7 +225,7 @@ def forecast_plan(
             Message("--bootstrap draws the bounds of --interval: give --interval 0.9")
         )
     bounds = Interval(interval, bootstrap=bootstrap, seed=seed) if interval is not None else None
-    return Forecast(model, horizon, discount_rate, unit, bounds)
+    return Forecast(model, horizon, discount_rate, unit, bounds, target_ratio)
 
 
 def _forecast(values: dict[str, object], command: dict[str, object]) -> "Forecast | None":
@@ -233,6 +238,7 @@ def _forecast(values: dict[str, object], command: dict[str, object]) -> "Forecas
         cast(float | None, values["interval"]),
         cast(int, values["bootstrap"]),
         cast(int, values["seed"]),
+        target_ratio=cast(float, values["target_ratio"]),
     )
 
 

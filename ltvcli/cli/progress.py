@@ -8,7 +8,9 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import TYPE_CHECKING
 
+from ltvcli.cli.errors import language
 from ltvcli.engine.options import NoProgress, Progress
+from ltvcli.messages import Message, translate
 
 if TYPE_CHECKING:
     import rich.progress
@@ -27,19 +29,28 @@ class _Bars:
         from rich.filesize import decimal
 
         if self._read is None:
-            self._read = self._bars.add_task("reading", total=total, detail="")
+            self._read = self._bars.add_task(_said(Message("reading")), total=total, detail="")
         rate = rows / max(time.monotonic() - self._start, 1e-3)
-        size = f"{decimal(bytes_done)}" + (f" of {decimal(total)}" if total else "")
-        detail = f"{size}, {rows:,} rows, {rate:,.0f} rows/s"
-        self._bars.update(self._read, completed=bytes_done, detail=detail)
+        size = decimal(bytes_done)
+        if total:
+            size = Message("{done} of {total}", done=size, total=decimal(total))
+        detail = Message(
+            "{size}, {rows:,} rows, {rate:,.0f} rows/s", size=size, rows=rows, rate=rate
+        )
+        self._bars.update(self._read, completed=bytes_done, detail=_said(detail))
 
     def reducing(self, done: int, total: int) -> None:
         if self._reduce is None:
             if self._read is not None:
                 task = self._bars.tasks[self._read]
                 self._bars.update(self._read, completed=task.total or task.completed)
-            self._reduce = self._bars.add_task("reducing", total=total, detail="")
-        self._bars.update(self._reduce, completed=done, detail=f"{done} of {total} steps")
+            self._reduce = self._bars.add_task(_said(Message("reducing")), total=total, detail="")
+        detail = Message("{done} of {total} steps", done=done, total=total)
+        self._bars.update(self._reduce, completed=done, detail=_said(detail))
+
+
+def _said(message: Message) -> str:
+    return translate(message, language())
 
 
 @contextmanager

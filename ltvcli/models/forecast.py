@@ -22,8 +22,14 @@ import pandas as pd
 from ltvcli.definition import Metric
 from ltvcli.errors import ConfigError
 from ltvcli.messages import Message, template
-from ltvcli.models import gammagamma
-from ltvcli.models.predict import Forecast, Models, expected_purchases, fit_models, margin_rate
+from ltvcli.models.predict import (
+    Forecast,
+    Models,
+    expected_order_value,
+    expected_purchases,
+    fit_models,
+    margin_rate,
+)
 from ltvcli.models.summary import UNIT_DAYS, Summary, summarise
 from ltvcli.models.uncertainty import futures, parameter_draws
 from ltvcli.periods import ordinal_labels, period_ordinals
@@ -93,31 +99,16 @@ def forecast_table(
     if "currency" in analysis.customers and analysis.customers["currency"].nunique() > 1:
         raise ConfigError(Message("a forecast covers one currency: pass --currency"))
     customers = analysis.customers
-    summary = summarise(customers, plan.unit)
-    models = models or fit_models(summary, plan.model)
-    module, params = models.module, models.count.vector()
+    coming = expect(analysis, plan, period, models)
+    models, summary, edges, per_period = coming.models, coming.summary, coming.edges, coming.orders
+    own_mean, horizon_days, module = coming.own_mean, plan.days, models.module
     unit = UNIT_DAYS[models.unit]
-    horizon_days = plan.days
-    edges, labels = _periods(int(analysis.as_of), horizon_days, period)
-    x, t_x, T = summary.x, summary.t_x, summary.T
-    base = customers.iloc[summary.rows]
-    own_mean = base["net_revenue"].to_numpy() / 100 / base["orders"].to_numpy()
-    spend = models.spend.vector() if models.spend is not None else None
-    aov = (
-        gammagamma.expected_spend(spend, x, np.nan_to_num(summary.m))
-        if spend is not None
-        else np.where(x > 0, summary.m, own_mean)
-    )
-    cumulative = np.array([
-        expected_purchases(module, params, end / unit, x, t_x, T) if end else np.zeros(len(x))
-        for end in edges
-    ])  # fmt: skip
-    per_period = np.diff(cumulative, axis=0)  # [periods, customers]
+    labels = coming.labels
     table = pd.DataFrame({
         "period": labels,
         "days": np.diff(edges).astype(int),
         "repeat_orders": per_period.sum(axis=1),
-        "revenue": per_period @ aov,
+        "revenue": coming.revenue.sum(axis=1),
     })  # fmt: skip
     notes: list[str] = [
         Message(
@@ -172,6 +163,69 @@ def forecast_table(
         if key in table:
             table[key] = np.round(table[key].astype(float) * 100).astype(np.int64)
     return table, models, notes
+
+
+@dataclass
+class Coming:
+    """The existing customers' expected purchases and revenue (currency) in each coming
+    calendar period, [periods, customers], with what they were computed from."""
+
+    models: Models
+    summary: Summary
+    own_mean: np.ndarray  # each customer's average order value
+    edges: np.ndarray  # days after the as-of date: 0, the end of each period
+    labels: list[str]
+    orders: np.ndarray
+    revenue: np.ndarray
+
+
+def expect(analysis: Analysis, plan: Forecast, period: str, models: Models | None = None) -> Coming:
+    """Each customer's expected purchases in each period: the differences of the conditional
+    expectation at the period's ends; times the expected order value for the revenue."""
+    customers = analysis.customers
+    summary = summarise(customers, plan.unit)
+    models = models or fit_models(summary, plan.model)
+    module, params = models.module, models.count.vector()
+    unit = UNIT_DAYS[models.unit]
+    edges, labels = _periods(int(analysis.as_of), plan.days, period)
+    x, t_x, T = summary.x, summary.t_x, summary.T
+    base = customers.iloc[summary.rows]
+    own_mean = base["net_revenue"].to_numpy() / 100 / base["orders"].to_numpy()
+    spend = models.spend.vector() if models.spend is not None else None
+    aov = expected_order_value(spend, x, summary.m, own_mean)
+    cumulative = np.array([
+        expected_purchases(module, params, end / unit, x, t_x, T) if end else np.zeros(len(x))
+        for end in edges
+    ])  # fmt: skip
+    orders = np.diff(cumulative, axis=0)
+    return Coming(models, summary, own_mean, edges, labels, orders, orders * aov[None, :])
+
+
+def cohort_future(
+    analysis: Analysis, plan: Forecast, period: str, models: Models | None = None
+) -> pd.DataFrame:
+    """What ``ltv cohorts --predict`` fills the cells after the as-of date with: each existing
+    cohort's expected net revenue (and margin at the margin rate) in each coming period of the
+    horizon, by its age then (cents)."""
+    coming = expect(analysis, plan, period, models)
+    first_days = analysis.customers["_first_day"].to_numpy()[coming.summary.rows]
+    cohorts = period_ordinals(first_days, period)
+    starts = int(analysis.as_of) + 1 + coming.edges[:-1].astype(np.int64)
+    frame = pd.DataFrame(coming.revenue.T, columns=period_ordinals(starts, period))
+    frame["cohort"] = cohorts
+    by_cohort = frame.groupby("cohort").sum().reset_index()
+    long = by_cohort.melt(id_vars="cohort", var_name="ordinal", value_name="revenue")
+    rate = margin_rate(analysis.customers, analysis.settings.margin, analysis.margin_known)
+    net = np.round(long["revenue"].to_numpy() * 100).astype(np.int64)
+    margin = (
+        pd.array(np.round(net * rate).astype(np.int64), dtype="Int64")
+        if rate is not None and analysis.margin_known
+        else pd.array([None] * len(net), dtype="Int64")
+    )
+    return pd.DataFrame({
+        "cohort": long["cohort"].astype(np.int64), "age": (long["ordinal"] - long["cohort"]).astype(np.int64),
+        "net_revenue": net, "margin": margin,
+    })  # fmt: skip
 
 
 def _periods(as_of: int, horizon_days: int, period: str) -> tuple[np.ndarray, list[str]]:

@@ -210,7 +210,7 @@ def score(
     alive, expected_orders, value = _expectations(
         module, params, horizon_days, unit, discount_rate, x, t_x, T
     )
-    aov = _aov(spend, x, summary.m, own_mean)
+    aov = expected_order_value(spend, x, summary.m, own_mean)
     predicted = value * aov * kept
     rate = _posterior_rate(models, x, T)
     with np.errstate(divide="ignore"):
@@ -268,7 +268,7 @@ def _expectations(
     return alive, orders, value
 
 
-def _aov(
+def expected_order_value(
     spend: np.ndarray | None, x: np.ndarray, m: np.ndarray, own_mean: np.ndarray
 ) -> np.ndarray:
     """Expected order value: Gamma-Gamma's, else the customer's own average."""
@@ -320,7 +320,7 @@ class DrawnValues:
         spends = self.draws.spend if self.draws.spend is not None else [None] * len(self.value)
         for block in chunks(len(self.summary)):
             x, m, own = self.summary.x[block], self.summary.m[block], self.own_mean[block]
-            aov = np.array([_aov(spend, x, m, own) for spend in spends])
+            aov = np.array([expected_order_value(spend, x, m, own) for spend in spends])
             yield block, self.value[:, self.history[block]] * aov * self.kept
 
     def customer_bounds(self) -> dict[str, tuple[np.ndarray, np.ndarray]]:

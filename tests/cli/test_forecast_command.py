@@ -85,3 +85,14 @@ def test_compute_and_segments_bound_the_mean_predicted_ltv(run_cli):
     )
     assert (segments["predicted_ltv_12m_low"] < segments["predicted_ltv_12m"]).all()
     assert (segments["predicted_ltv_12m"] < segments["predicted_ltv_12m_high"]).all()
+
+
+def test_cohorts_predict_marks_its_cells_and_takes_money_metrics_only(run_cli):
+    args = ["cohorts", ORDERS, "--metric", "ltv_cumulative", "--period", "quarter", "-f", "csv"]
+    matrix = _csv(run_cli(*args, "--predict", "-q"))
+    assert list(matrix["predicted_from_age"]) == list(range(10, 0, -1))
+    plain = _csv(run_cli(*args, "-q"))
+    last = matrix.iloc[-1]
+    assert pd.isna(plain.iloc[-1]["1"]) and last["1"] > last["0"]  # filled, and growing
+    refused = run_cli("cohorts", ORDERS, "--predict")  # retention is not predicted
+    assert refused.exit_code == 2 and "--metric ltv_cumulative" in refused.stderr

@@ -10,14 +10,17 @@ from ltvcli.cli.common import (
     Debug,
     Excel,
     Format,
+    Horizon,
     Lang,
+    ModelName,
     Output,
     Period,
+    Predict,
     Quiet,
     command,
     show,
 )
-from ltvcli.cli.groups import analysis_options
+from ltvcli.cli.groups import analysis_options, forecast_plan
 from ltvcli.cli.requests import AnalysisRequest
 from ltvcli.messages import Message
 
@@ -52,6 +55,9 @@ def cohorts(
             rich_help_panel=OUTPUT,
         ),
     ] = False,
+    predict: Predict = False,
+    model: ModelName = "bgnbd",
+    horizon: Horizon = "12m",
     fmt: Format = None,
     output: Output = None,
     excel: Excel = False,
@@ -70,6 +76,7 @@ def cohorts(
         ltv cohorts orders.csv --metric ltv_cumulative --spend spend.csv
         ltv cohorts orders.csv --period quarter --long -f csv
         ltv cohorts orders.csv --trend
+        ltv cohorts orders.csv --metric ltv_cumulative --predict --horizon 12m
     """
     from ltvcli import tables
     from ltvcli.errors import ConfigError
@@ -85,12 +92,13 @@ def cohorts(
                 "{flag} is one of {choices}", flag="--metric", choices=", ".join(MATRIX_METRICS)
             )
         )
+    forecast = forecast_plan(model, horizon, 0.0) if predict else None
     result = analysis.run(keep_ledger=True)
     if show_trend:
         show(tables.trend(result, period), fmt, output, result.as_of_date, excel=excel, lang=lang)
     else:
         show(
-            tables.cohorts(result, period, metric, long),
+            tables.cohorts(result, period, metric, long, forecast=forecast),
             fmt,
             output,
             result.as_of_date,
