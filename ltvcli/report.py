@@ -260,10 +260,39 @@ def _predictions(analysis: Analysis, predictions: Predictions) -> Section:
         text.append(words)
     forecast, chart = _forecast(analysis, predictions)
     results.append(forecast)
+    charts = [chart, *diagnostic_charts(analysis, models, holdout)]
     if analysis.channel is not None:
         worth = tables.newcomers(analysis, predictions.plan, predictions.models)
         results.append(_titled(worth, "newcomers"))
-    return Section("predictions", "predictions", results, [chart], text=text)
+    return Section("predictions", "predictions", results, charts, text=text)
+
+
+def diagnostic_charts(analysis: Analysis, models: Models, holdout: Holdout | None) -> list[Chart]:
+    """The charts that show whether to believe the model: with a holdout check, actual vs
+    expected repeat purchases week by week and so far (a line at the calibration's end), and
+    per customer by calibration purchases; always, P(alive) over every history."""
+    from ltvcli.models.diagnostics import p_alive_grid
+    from ltvcli.models.summary import UNIT_DAYS, summarise
+
+    charts = []
+    if holdout is not None:
+        track, bins = holdout.tracking, holdout.bins
+        cutoff = int((track["week"] <= holdout.report["calibration_end"]).sum()) - 0.5
+        weeks = list(track["week"])
+        for key, columns in (("tracking_cumulative", ("actual_cumulative", "expected_cumulative")),
+                             ("tracking_weekly", ("actual", "expected"))):  # fmt: skip
+            actual, expected = (track[c].to_numpy() for c in columns)
+            data = {"weeks": weeks, "actual": actual, "expected": expected, "cutoff": cutoff}
+            charts.append(Chart("tracking", key, data))
+        charts.append(Chart("pairs", "holdout_by_purchases", {
+            "labels": list(bins["repeat_purchases"]), "actual": bins["actual_mean"].to_numpy(),
+            "predicted": bins["predicted_mean"].to_numpy(),
+        }))  # fmt: skip
+    purchases, recency, alive = p_alive_grid(models, summarise(analysis.customers, models.unit))
+    days = np.round(recency * UNIT_DAYS[models.unit])
+    charts.append(Chart("matrix", "p_alive_matrix", {"rows": purchases, "recency": days,
+                                                     "values": alive}))  # fmt: skip
+    return charts
 
 
 def _forecast(analysis: Analysis, predictions: Predictions) -> tuple[Result, Chart]:

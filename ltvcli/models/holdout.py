@@ -15,7 +15,7 @@ from typing import TypedDict
 import numpy as np
 import pandas as pd
 
-from ltvcli.analysis import analyse
+from ltvcli.analysis import Analysis, analyse
 from ltvcli.definition import Metric
 from ltvcli.load import Loaded
 from ltvcli.messages import Message
@@ -66,6 +66,7 @@ class Holdout:
     report: HoldoutReport
     bins: pd.DataFrame
     models: Models
+    tracking: pd.DataFrame  # week by week: actual and expected repeat purchases (``tracking``)
 
 
 def holdout_cutoff(text: str, end: dt.date) -> dt.date:
@@ -95,9 +96,13 @@ def holdout_check(
     predicted = expected_purchases(
         models.module, params, horizon, summary.x, summary.t_x, summary.T
     )
-    actual = _actual(calibration.customers.iloc[summary.rows], full.customers)
+    buyers = calibration.customers.iloc[summary.rows]
+    actual = _actual(buyers, full.customers)
     return Holdout(
-        _report(models, cutoff, end, predicted, actual), _bins(summary.x, predicted, actual), models
+        _report(models, cutoff, end, predicted, actual),
+        _bins(summary.x, predicted, actual),
+        models,
+        tracking(buyers, full, models),
     )
 
 
@@ -117,14 +122,50 @@ def choose_model(
     return best, checks
 
 
-def _actual(calibration: pd.DataFrame, full: pd.DataFrame) -> np.ndarray:
-    def key(c: pd.DataFrame) -> pd.Index:
-        currency = c["currency"].astype(object).fillna("").astype(str)
-        return pd.Index(currency + "\x1f" + c["customer"].astype(str))
+def tracking(calibration: pd.DataFrame, full: Analysis, models: Models) -> pd.DataFrame:
+    """The tracking chart's numbers: week by week from the first calibration purchase to the
+    end, the calibration customers' actual repeat purchase days (their order days but the
+    first) and the model's expectation of them, each customer's E[X(t)] since their first
+    purchase (a customer with no history at acquisition: x = t_x = T = 0), per week and
+    cumulative."""
+    ledger = full.reduced.ledger
+    assert ledger is not None, "tracking needs the order rows (analyse keeps them)"
+    positions = pd.Series(np.arange(len(full.customers)), index=_key(full.customers))
+    owners = positions.reindex(_key(calibration)).to_numpy()
+    first = calibration["_first_day"].to_numpy().astype(np.int64)
+    start, end = int(first.min()), int(full.as_of)
+    weeks = (end - start) // 7 + 1
+    mine = np.isin(ledger.owner, owners) & ledger.is_order
+    days = pd.DataFrame({"owner": ledger.owner[mine], "day": ledger.day[mine]}).drop_duplicates()
+    first_of = pd.Series(first, index=owners)
+    repeat = days[days["day"].to_numpy() != first_of.reindex(days["owner"]).to_numpy()]
+    actual = np.bincount((repeat["day"].to_numpy() - start) // 7, minlength=weeks)[:weeks]
+    ends = start + 7 * np.arange(1, weeks + 1)  # each week's end (exclusive)
+    firsts, counts = np.unique(first, return_counts=True)
+    ages = np.clip(ends[None, :] - firsts[:, None] - 1, 0, None).astype(float)  # [firsts, weeks]
+    zero = np.zeros(ages.size)
+    unit = UNIT_DAYS[models.unit]
+    params = models.count.vector()
+    by_age = expected_purchases(models.module, params, ages.ravel() / unit, zero, zero, zero)
+    cumulative = counts @ by_age.reshape(ages.shape)
+    week_start = (start + 7 * np.arange(weeks)).astype("datetime64[D]")
+    return pd.DataFrame({
+        "week": [str(d) for d in week_start],
+        "actual": actual.astype(float), "expected": np.diff(cumulative, prepend=0.0),
+        "actual_cumulative": np.cumsum(actual).astype(float), "expected_cumulative": cumulative,
+    })  # fmt: skip
 
-    later = pd.Series(full["order_days"].to_numpy(), index=key(full))
+
+def _key(c: pd.DataFrame) -> pd.Index:
+    """Customers across two analyses of one input: currency and customer key."""
+    currency = c["currency"].astype(object).fillna("").astype(str)
+    return pd.Index(currency + "\x1f" + c["customer"].astype(str))
+
+
+def _actual(calibration: pd.DataFrame, full: pd.DataFrame) -> np.ndarray:
+    later = pd.Series(full["order_days"].to_numpy(), index=_key(full))
     actual: np.ndarray = (
-        later.reindex(key(calibration)).to_numpy() - calibration["order_days"].to_numpy()
+        later.reindex(_key(calibration)).to_numpy() - calibration["order_days"].to_numpy()
     )
     return actual
 

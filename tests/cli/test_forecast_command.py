@@ -96,3 +96,22 @@ def test_cohorts_predict_marks_its_cells_and_takes_money_metrics_only(run_cli):
     assert pd.isna(plain.iloc[-1]["1"]) and last["1"] > last["0"]  # filled, and growing
     refused = run_cli("cohorts", ORDERS, "--predict")  # retention is not predicted
     assert refused.exit_code == 2 and "--metric ltv_cumulative" in refused.stderr
+
+
+def test_predict_plot_writes_the_diagnostic_charts(run_cli, tmp_path):
+    folder = tmp_path / "charts"
+    result = run_cli("predict", ORDERS, "--plot", str(folder))
+    assert result.exit_code == 0 and "wrote 4 charts" in result.stderr
+    names = sorted(p.name for p in folder.iterdir())
+    assert names == sorted(
+        f"{n}.{x}"
+        for n in (
+            "tracking-cumulative",
+            "tracking-weekly",
+            "holdout-by-purchases",
+            "p-alive-matrix",
+        )
+        for x in ("svg", "png")
+    )
+    assert all(p.stat().st_size > 5_000 for p in folder.iterdir())
+    assert (folder / "tracking-weekly.svg").read_text().startswith("<?xml")

@@ -111,3 +111,34 @@ def test_a_bad_rate_is_a_usage_error():
 
     with pytest.raises(ConfigError, match="300/month"):
         parse_new_customers("many")
+
+
+def test_the_cdnow_tracking_numbers_are_the_papers(cdnow):
+    """FHL 2005's tracking plot: 2,457 repeat purchases in the 39 calibration weeks, 4,339 by
+    week 78; the model's cumulative expectation follows the calibration and falls behind after."""
+    from ltvcli.models.holdout import holdout_check
+
+    check = holdout_check(cdnow, Settings(), CUTOFF, dt.date(1998, 6, 30), "bgnbd", "week")
+    track = check.tracking
+    assert len(track) == 78 and track["actual"].sum() == 4339
+    calibration = track[track["week"] <= "1997-09-30"]
+    assert calibration["actual"].sum() == 2457
+    assert calibration["expected"].sum() == pytest.approx(2457, rel=0.03)
+    assert track["expected_cumulative"].iloc[-1] == pytest.approx(2457 + 1653.4 + 50, rel=0.02)
+
+
+def test_p_alive_grid_is_the_models_p_alive(sample):
+    from ltvcli.models.diagnostics import p_alive_grid
+    from ltvcli.models.predict import fit_models
+
+    summary = summarise(sample.customers, "week")
+    models = fit_models(summary)
+    purchases, recency, alive = p_alive_grid(models, summary)
+    assert alive.shape == (len(purchases), len(recency)) and purchases[0] == 0
+    T = summary.T.max()
+    assert alive[0, 0] == pytest.approx(
+        float(
+            models.module.p_alive(models.count.vector(), np.zeros(1), np.zeros(1), np.array([T]))[0]
+        )
+    )
+    assert (np.diff(alive[5], axis=0) >= -1e-12).all()  # a later last purchase: more likely alive

@@ -1,6 +1,7 @@
 """``ltv predict``: P(alive), expected orders, predicted LTV; the model summary; the holdout check."""
 
-from typing import Annotated
+import datetime as dt
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
@@ -27,10 +28,16 @@ from ltvcli.cli.common import (
     show,
     show_document,
 )
-from ltvcli.cli.errors import say
+from ltvcli.cli.errors import language, say
 from ltvcli.cli.groups import analysis_options, forecast_plan
 from ltvcli.cli.requests import AnalysisRequest
 from ltvcli.messages import Message
+
+if TYPE_CHECKING:
+    from ltvcli.analysis import Analysis
+    from ltvcli.cli.requests import Prepared
+    from ltvcli.models.holdout import Holdout
+    from ltvcli.models.predict import Models
 
 
 @command(app, "predict", analysis_options)
@@ -75,6 +82,16 @@ def predict(
             rich_help_panel=MODEL,
         ),
     ] = None,
+    plot: Annotated[
+        str | None,
+        typer.Option(
+            "--plot",
+            help="Write the charts that show whether to believe the model to this folder (SVG "
+            "and PNG): actual vs expected repeat purchases (in the last --holdout, 90d by "
+            "default), per customer by calibration purchases, P(alive) over every history.",
+            rich_help_panel=OUTPUT,
+        ),
+    ] = None,
     fmt: Format = None,
     output: Output = None,
     excel: Excel = False,
@@ -98,6 +115,7 @@ def predict(
         ltv predict orders.csv --holdout 90d --model auto
         ltv predict orders.csv --save-model model.json
         ltv predict new_orders.csv --model-file model.json -o scores.csv
+        ltv predict orders.csv --plot charts/
     """
     from ltvcli import tables
     from ltvcli.errors import ConfigError
@@ -120,6 +138,7 @@ def predict(
     prepared = analysis.prepare()
     result = analysis.run(prepared)
     end = result.as_of_date
+    checks: dict[str, Holdout] = {}
     if holdout or model == "auto":
         cutoff = holdout_cutoff(holdout or "90d", end)
         loaded, settings, _ = prepared
@@ -140,6 +159,10 @@ def predict(
     if summary:
         show_document(*tables.model_summary(models, end), fmt, output, end)
         return
+    if plot:
+        check = checks.get(model) or _check(prepared, end, model, time_unit, quiet)
+        _plot(plot, result, models, check)
+        return
     show(
         tables.predictions(result, table, models, plan, sort, top),
         fmt,
@@ -148,3 +171,41 @@ def predict(
         excel=excel,
         lang=lang,
     )
+
+
+def _check(
+    prepared: "Prepared", end: dt.date, model: str, unit: str, quiet: bool
+) -> "Holdout | None":
+    """The holdout check of the last 90 days for the tracking charts; None (and a note) when
+    the data is too short for one."""
+    from ltvcli.models.fit import FitError
+    from ltvcli.models.holdout import holdout_check, holdout_cutoff
+
+    loaded, settings, _ = prepared
+    try:
+        return holdout_check(loaded, settings, holdout_cutoff("90d", end), end, model, unit)
+    except FitError as error:
+        if not quiet:
+            say(Message("no tracking charts: {why}", why=error.say(language())))
+        return None
+
+
+def _plot(folder: str, analysis: "Analysis", models: "Models", check: "Holdout | None") -> None:
+    """Each diagnostic chart as NAME.svg and NAME.png in ``folder`` (made when missing)."""
+    from pathlib import Path
+
+    from ltvcli.io.atomic import atomic_output
+    from ltvcli.render.i18n import Words
+    from ltvcli.render.report.charts import draw
+    from ltvcli.report import diagnostic_charts
+
+    words = Words(language(), None)
+    Path(folder).mkdir(parents=True, exist_ok=True)
+    charts = diagnostic_charts(analysis, models, check)
+    for chart in charts:
+        for fmt in ("svg", "png"):
+            with atomic_output(
+                Path(folder) / f"{chart.title.replace('_', '-')}.{fmt}", "wb"
+            ) as out:
+                out.write(draw(chart, words, fmt))
+    say(Message("wrote {n} charts to {folder}", n=len(charts), folder=folder))

@@ -145,7 +145,45 @@ def _forecast(ax: Axes, data: ChartData, words: Words) -> None:
     ax.set_xticks(positions[::step], periods[::step], rotation=45, ha="right")
 
 
+def _tracking(ax: Axes, data: ChartData, words: Words) -> None:
+    """Actual (solid) and expected (dashed) repeat purchases by week; the calibration's end."""
+    weeks = list(data["weeks"])
+    positions = np.arange(len(weeks))
+    ax.plot(positions, data["actual"], color=COLOURS[0], label=words("actual"))
+    ax.plot(positions, data["expected"], color=COLOURS[1], linestyle="--", label=words("expected"))
+    ax.axvline(data["cutoff"], color=COLOURS[5], linestyle=":")
+    step = max(1, len(weeks) // 10)
+    ax.set_xticks(positions[::step], weeks[::step], rotation=45, ha="right")
+    ax.set_ylabel(words("purchases_axis"))
+    ax.legend(fontsize=7, frameon=False)
+
+
+def _pairs(ax: Axes, data: ChartData, words: Words) -> None:
+    """Actual and predicted means side by side, per group."""
+    labels = [str(x) for x in data["labels"]]
+    positions = np.arange(len(labels))
+    ax.bar(positions - 0.2, data["actual"], width=0.4, color=COLOURS[0], label=words("actual"))
+    ax.bar(positions + 0.2, data["predicted"], width=0.4, color=COLOURS[1], label=words("expected"))
+    ax.set_xticks(positions, labels)
+    ax.set_xlabel(words("calibration_purchases_axis"))
+    ax.set_ylabel(words("holdout_purchases_axis"))
+    ax.legend(fontsize=7, frameon=False)
+
+
+def _matrix(ax: Axes, data: ChartData, words: Words) -> None:
+    """P(alive) by repeat purchases (rows) and the time of the last one (columns)."""
+    values = np.asarray(data["values"], dtype=float)
+    image = ax.imshow(values, aspect="auto", cmap="RdYlGn", vmin=0, vmax=1, origin="lower")
+    ax.set_ylabel(words("repeat_purchases_axis"))
+    ax.set_xlabel(words("last_purchase_axis"))
+    columns = np.asarray(data["recency"], dtype=float)
+    step = max(1, len(columns) // 8)
+    ax.set_xticks(range(0, len(columns), step), [words.tick(c) for c in columns[::step]])
+    ax.figure.colorbar(image, ax=ax, format=lambda v, _: words.tick(v, rate=True))
+
+
 DRAWINGS = {
     "histogram": _histogram, "bars": _bars, "heatmap": _heatmap, "curves": _curves,
-    "steps": _steps, "trend": _trend, "forecast": _forecast,
+    "steps": _steps, "trend": _trend, "forecast": _forecast, "tracking": _tracking,
+    "pairs": _pairs, "matrix": _matrix,
 }  # fmt: skip
