@@ -104,16 +104,17 @@ def future(
     dropout chance p ~ Beta(a, b + x + shift) (the customer survived x + shift purchases). In a
     period, M ~ Poisson(λ·length) purchases could happen, and the customer drops out after the
     G-th, G ~ Geometric(p): min(M, G) purchases, alive after it when G > M (the geometric
-    forgets, so periods chain exactly)."""
+    forgets, so periods chain exactly). Only the customers alive are drawn for."""
     r, alpha, a, b = params
-    n = len(x)
-    alive = rng.random(n) < p_alive(params, x, t_x, T, shift)
+    counts = np.zeros((len(lengths), len(x)))
+    who = np.flatnonzero(rng.random(len(x)) < p_alive(params, x, t_x, T, shift))
+    x, T = x[who], T[who]
     rate = rng.gamma(r + x, 1.0 / (alpha + T))
-    drop = rng.beta(a, b + x + shift)
-    counts = np.zeros((len(lengths), n))
+    drop = np.clip(rng.beta(a, b + x + shift), 1e-12, 1.0)
     for period, length in enumerate(lengths):
-        could = rng.poisson(np.where(alive, rate * length, 0.0))
-        last = rng.geometric(np.clip(drop, 1e-12, 1.0))
-        counts[period] = np.minimum(could, last)
-        alive &= last > could
+        could = rng.poisson(rate * length)
+        last = rng.geometric(drop)
+        counts[period, who] = np.minimum(could, last)
+        stay = last > could
+        who, rate, drop = who[stay], rate[stay], drop[stay]
     return counts

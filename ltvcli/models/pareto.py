@@ -73,13 +73,15 @@ def future(
 
     From the posterior: alive at T with P(alive); a rate λ ~ Gamma(r + x, α + T) and a dropout
     rate μ ~ Gamma(s, β + T); the remaining lifetime is Exponential(μ) (it forgets); a period's
-    purchases are Poisson(λ × the part of it the customer is alive)."""
+    purchases are Poisson(λ × the part of it the customer is alive). Only the customers alive
+    are drawn for."""
     r, alpha, s, beta = params
-    n = len(x)
-    alive = rng.random(n) < p_alive(params, x, t_x, T)
+    counts = np.zeros((len(lengths), len(x)))
+    who = np.flatnonzero(rng.random(len(x)) < p_alive(params, x, t_x, T))
+    x, T = x[who], T[who]
     rate = rng.gamma(r + x, 1.0 / (alpha + T))
-    lifetime = np.where(alive, rng.exponential(1.0, n) / rng.gamma(s, 1.0 / (beta + T)), 0.0)
+    lifetime = rng.exponential(1.0, len(who)) / rng.gamma(s, 1.0 / (beta + T))
     starts = np.concatenate([[0.0], np.cumsum(lengths)[:-1]])
     active = np.clip(lifetime[None, :] - starts[:, None], 0.0, lengths[:, None])
-    counts: np.ndarray = rng.poisson(rate[None, :] * active).astype(float)
+    counts[:, who] = rng.poisson(rate[None, :] * active)
     return counts

@@ -155,16 +155,17 @@ def simulate_spend(
 
     Gamma-Gamma: a customer's mean-spend parameter ν ~ Gamma(q + p·x, γ + m·x) (their posterior),
     and n purchases bring Gamma(p·n, ν), a sum of n Gamma(p, ν) order values. Without the spend
-    model, each purchase brings the customer's own average order value."""
+    model, each purchase brings the customer's own average order value. Only the customers with
+    purchases are drawn for."""
     if spend is None:
         value: np.ndarray = counts * own_mean[None, :]
         return value
     p, q, gamma = spend
-    nu = rng.gamma(q + p * x, 1.0 / (gamma + np.nan_to_num(m) * x))
-    shape = p * counts
-    revenue: np.ndarray = np.where(
-        counts > 0, rng.gamma(np.maximum(shape, 1e-12), 1.0 / nu[None, :]), 0.0
-    )
+    period, who = np.nonzero(counts)
+    buyers, at = np.unique(who, return_inverse=True)
+    nu = rng.gamma(q + p * x[buyers], 1.0 / (gamma + np.nan_to_num(m[buyers]) * x[buyers]))
+    revenue = np.zeros(counts.shape)
+    revenue[period, who] = rng.gamma(p * counts[period, who], 1.0 / nu[at])
     return revenue
 
 
