@@ -8,7 +8,8 @@ import datetime as dt
 
 import numpy as np
 import pytest
-from helpers.paths import DATA, SAMPLE
+from helpers import loads
+from helpers.paths import SAMPLE
 from scipy.integrate import quad
 
 from ltvcli.analysis import analyse
@@ -31,11 +32,7 @@ def sample():
 
 @pytest.fixture(scope="module")
 def cdnow():
-    options = load_options(
-        None, {"customer": "customer", "date": "date", "amount": "amount"},
-        no_header=True, names=("master", "customer", "date", "cds", "amount"),
-    )  # fmt: skip
-    return load_orders(str(DATA / "cdnow_sample.txt"), options)
+    return loads.cdnow()
 
 
 def test_the_periods_add_up_to_the_expectation_over_the_horizon(sample):

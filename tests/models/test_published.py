@@ -7,28 +7,18 @@ import datetime as dt
 
 import numpy as np
 import pytest
-from helpers.paths import DATA
+from helpers import loads
 
 from ltvcli.analysis import analyse
-from ltvcli.load import load_orders
 from ltvcli.models import bgnbd, gammagamma
 from ltvcli.models.predict import fit_models
 from ltvcli.models.summary import summarise
-from ltvcli.options import load_options
 from ltvcli.settings import Settings
-
-CDNOW = DATA / "cdnow_sample.txt"
 
 
 @pytest.fixture(scope="module")
 def calibration():
-    options = load_options(
-        None, {"customer": "customer", "date": "date", "amount": "amount"},
-        no_header=True, names=("master", "customer", "date", "cds", "amount"),
-    )  # fmt: skip
-    customers = analyse(
-        load_orders(str(CDNOW), options), Settings(as_of=dt.date(1997, 9, 30))
-    ).customers
+    customers = analyse(loads.cdnow(), Settings(as_of=dt.date(1997, 9, 30))).customers
     return summarise(customers, "week")
 
 
