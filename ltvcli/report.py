@@ -303,12 +303,17 @@ def _forecast(analysis: Analysis, predictions: Predictions) -> tuple[Result, Cha
     plan = predictions.plan
     plan = plan if plan.interval is not None else replace(plan, interval=Interval())
     result, _ = tables.forecast(analysis, plan, "month", None, predictions.models)
-    table = result.frame.iloc[:-1]  # the periods, not the total row
-    chart = Chart("forecast", "forecast_chart", {
+    return _titled(result, "forecast"), forecast_chart(result)
+
+
+def forecast_chart(forecast: Result) -> Chart:
+    """The existing customers' expected revenue per period, with its bounds (``ltv forecast``'s
+    table)."""
+    table = forecast.frame.iloc[:-1]  # the periods, not the total row
+    return Chart("forecast", "forecast_chart", {
         "periods": list(table["period"]), "revenue": table["revenue"].to_numpy() / 100,
         "low": table["revenue_low"].to_numpy() / 100, "high": table["revenue_high"].to_numpy() / 100,
     })  # fmt: skip
-    return _titled(result, "forecast"), chart
 
 
 def _data_quality(analysis: Analysis, loaded: Loaded) -> Section:

@@ -19,7 +19,7 @@ from ltvcli.render.formats import OutputFormat, extension_format
 from ltvcli.render.i18n import LANGUAGES
 
 if TYPE_CHECKING:
-    from ltvcli.results import Result
+    from ltvcli.results import Chart, Result
     from ltvcli.schema.report import LoadReport
 
 CONTEXT = {"help_option_names": ["-h", "--help"], "max_content_width": 100}
@@ -221,6 +221,17 @@ DiscountRate = Annotated[
         rich_help_panel=MODEL,
     ),
 ]
+Plot = Annotated[
+    str | None,
+    typer.Option(
+        "--plot",
+        help="Write the command's charts to this folder, SVG and PNG (predict: whether to "
+        "believe the model — actual vs expected repeat purchases in the last 90 days or "
+        "--holdout, by calibration purchases, P(alive) over every history; forecast: revenue "
+        "per period with its bounds).",
+        rich_help_panel=OUTPUT,
+    ),
+]
 IntervalLevel = Annotated[
     float | None,
     typer.Option(
@@ -358,6 +369,27 @@ def show_document(
     terminal = sys.stdout.isatty()
     fmt = choose_format(fmt, output, terminal)
     emit_document(document, results, fmt, output, sys.stdout, terminal, Words(language(), None))
+
+
+def write_charts(folder: str, charts: "list[Chart]", quiet: bool) -> None:
+    """Each chart as NAME.svg and NAME.png in ``folder`` (made when missing), in the run's
+    language; one line on stderr says so (not with ``quiet``)."""
+    from pathlib import Path
+
+    from ltvcli.io.atomic import atomic_output
+    from ltvcli.render.i18n import Words
+    from ltvcli.render.report.charts import draw
+
+    words = Words(language(), None)
+    Path(folder).mkdir(parents=True, exist_ok=True)
+    for chart in charts:
+        for fmt in ("svg", "png"):
+            name = Path(folder) / f"{chart.title.replace('_', '-')}.{fmt}"
+            with atomic_output(name, "wb") as handle:
+                handle.write(draw(chart, words, fmt))
+    if not quiet:
+        say(Message("wrote {charts} to {folder}", charts=words.plural(len(charts), "charts"),
+                    folder=folder))  # fmt: skip
 
 
 def files_or_stdin(files: list[str] | None) -> list[str]:

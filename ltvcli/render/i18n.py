@@ -269,12 +269,14 @@ PLURALS = {
         "rows": {"one": "row", "other": "rows"},
         "days": {"one": "day", "other": "days"},
         "orders": {"one": "order", "other": "orders"},
+        "charts": {"one": "chart", "other": "charts"},
     },
     "ru": {
         "customers": {"one": "клиент", "few": "клиента", "many": "клиентов", "other": "клиента"},
         "rows": {"one": "строка", "few": "строки", "many": "строк", "other": "строки"},
         "days": {"one": "день", "few": "дня", "many": "дней", "other": "дня"},
         "orders": {"one": "заказ", "few": "заказа", "many": "заказов", "other": "заказа"},
+        "charts": {"one": "график", "few": "графика", "many": "графиков", "other": "графика"},
     },
 }
 

@@ -115,3 +115,13 @@ def test_predict_plot_writes_the_diagnostic_charts(run_cli, tmp_path):
     )
     assert all(p.stat().st_size > 5_000 for p in folder.iterdir())
     assert (folder / "tracking-weekly.svg").read_text().startswith("<?xml")
+
+
+def test_forecast_plot_writes_its_chart_quietly_with_q(run_cli, tmp_path):
+    result = run_cli("forecast", ORDERS, "--plot", str(tmp_path), "-q", "-f", "csv")
+    assert result.exit_code == 0 and result.stderr == ""
+    assert sorted(p.name for p in tmp_path.iterdir()) == [
+        "forecast-chart.png",
+        "forecast-chart.svg",
+    ]
+    assert _csv(result).iloc[-1]["period"] == "(total)"  # the table still comes out

@@ -10,7 +10,6 @@ from ltvcli.cli.common import (
     Bootstrap,
     Columns,
     Debug,
-    DiscountRate,
     Excel,
     Format,
     Horizon,
@@ -19,12 +18,14 @@ from ltvcli.cli.common import (
     ModelName,
     Output,
     Period,
+    Plot,
     Quiet,
     Seed,
     TimeUnit,
     comma_list,
     command,
     show,
+    write_charts,
 )
 from ltvcli.cli.errors import say
 from ltvcli.cli.groups import analysis_options, forecast_plan
@@ -50,8 +51,8 @@ def forecast(
     bootstrap: Bootstrap = 0,
     seed: Seed = 0,
     time_unit: TimeUnit = "week",
-    discount_rate: DiscountRate = 0.0,
     columns: Columns = None,
+    plot: Plot = None,
     fmt: Format = None,
     output: Output = None,
     excel: Excel = False,
@@ -70,16 +71,21 @@ def forecast(
         ltv forecast orders.csv
         ltv forecast orders.csv --horizon 2y --period quarter --new-customers observed
         ltv forecast orders.csv --new-customers 300/month -o forecast.xlsx
+        ltv forecast orders.csv --plot charts/
     """
     from ltvcli import tables
     from ltvcli.models.forecast import parse_new_customers
 
-    plan = forecast_plan(model, horizon, discount_rate, interval, bootstrap, seed, time_unit)
+    plan = forecast_plan(model, horizon, 0.0, interval, bootstrap, seed, time_unit)
     newcomers = parse_new_customers(new_customers)
     result = analysis.run()
     table, models = tables.forecast(result, plan, period, newcomers)
     if not quiet:
         for note in models.notes:
             say(note)
+    if plot:
+        from ltvcli.report import forecast_chart
+
+        write_charts(plot, [forecast_chart(table)], quiet)
     table = tables.select_columns(table, comma_list(columns, "--columns"))
     show(table, fmt, output, result.as_of_date, excel=excel, lang=lang)

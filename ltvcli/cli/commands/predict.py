@@ -19,6 +19,7 @@ from ltvcli.cli.common import (
     Lang,
     ModelName,
     Output,
+    Plot,
     Quiet,
     Seed,
     Sort,
@@ -27,6 +28,7 @@ from ltvcli.cli.common import (
     command,
     show,
     show_document,
+    write_charts,
 )
 from ltvcli.cli.errors import language, say
 from ltvcli.cli.groups import analysis_options, forecast_plan
@@ -82,16 +84,7 @@ def predict(
             rich_help_panel=MODEL,
         ),
     ] = None,
-    plot: Annotated[
-        str | None,
-        typer.Option(
-            "--plot",
-            help="Write the charts that show whether to believe the model to this folder (SVG "
-            "and PNG): actual vs expected repeat purchases (in the last --holdout, 90d by "
-            "default), per customer by calibration purchases, P(alive) over every history.",
-            rich_help_panel=OUTPUT,
-        ),
-    ] = None,
+    plot: Plot = None,
     fmt: Format = None,
     output: Output = None,
     excel: Excel = False,
@@ -161,7 +154,7 @@ def predict(
         return
     if plot:
         check = checks.get(model) or _check(prepared, end, model, time_unit, quiet)
-        _plot(plot, result, models, check)
+        _plot(plot, result, models, check, quiet)
         return
     show(
         tables.predictions(result, table, models, plan, sort, top),
@@ -190,22 +183,9 @@ def _check(
         return None
 
 
-def _plot(folder: str, analysis: "Analysis", models: "Models", check: "Holdout | None") -> None:
-    """Each diagnostic chart as NAME.svg and NAME.png in ``folder`` (made when missing)."""
-    from pathlib import Path
-
-    from ltvcli.io.atomic import atomic_output
-    from ltvcli.render.i18n import Words
-    from ltvcli.render.report.charts import draw
+def _plot(
+    folder: str, analysis: "Analysis", models: "Models", check: "Holdout | None", quiet: bool
+) -> None:
     from ltvcli.report import diagnostic_charts
 
-    words = Words(language(), None)
-    Path(folder).mkdir(parents=True, exist_ok=True)
-    charts = diagnostic_charts(analysis, models, check)
-    for chart in charts:
-        for fmt in ("svg", "png"):
-            with atomic_output(
-                Path(folder) / f"{chart.title.replace('_', '-')}.{fmt}", "wb"
-            ) as out:
-                out.write(draw(chart, words, fmt))
-    say(Message("wrote {n} charts to {folder}", n=len(charts), folder=folder))
+    write_charts(folder, diagnostic_charts(analysis, models, check), quiet)
