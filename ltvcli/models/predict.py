@@ -280,9 +280,10 @@ def expected_order_value(
 
 @dataclass
 class DrawnValues:
-    """The customers' expected values under each parameter draw (--interval): P(alive),
-    expected orders and the orders that count for LTV once per distinct history (x, t_x, T),
-    the predicted LTV in blocks of customers (memory: draws × block)."""
+    """The customers' expected values under each parameter draw (--interval), evaluated once per
+    distinct history (x, t_x, T) in blocks of histories: the bounds of P(alive) and expected
+    orders right away, the orders that count for LTV kept (draws × histories) for the
+    predicted LTV, which is made in blocks of customers (memory: draws × block)."""
 
     draws: Draws
     plan: Interval
@@ -290,9 +291,9 @@ class DrawnValues:
     own_mean: np.ndarray
     kept: float  # the margin rate, or 1
     history: np.ndarray  # each customer's distinct history
-    alive: np.ndarray  # [draws, histories]
-    orders: np.ndarray
-    value: np.ndarray
+    alive: tuple[np.ndarray, np.ndarray]  # low and high per history
+    orders: tuple[np.ndarray, np.ndarray]
+    value: np.ndarray  # [draws, histories]
 
     @classmethod
     def evaluate(
@@ -308,12 +309,24 @@ class DrawnValues:
         own_mean: np.ndarray,
     ) -> DrawnValues:
         data, _, history = compress(summary.x, summary.t_x, summary.T)
-        per_draw = [
-            _expectations(module, params, horizon_days, unit, discount_rate, *data)
-            for params in draws.count
-        ]
-        alive, orders, value = (np.array(part) for part in zip(*per_draw, strict=True))
-        return cls(draws, plan, summary, own_mean, kept, history, alive, orders, value)
+        value = np.empty((len(draws.count), len(data[0])))
+        alive: list[np.ndarray] = []
+        orders: list[np.ndarray] = []
+        for block in chunks(len(data[0])):
+            part = tuple(d[block] for d in data)
+            per_draw = [
+                _expectations(module, params, horizon_days, unit, discount_rate, *part)
+                for params in draws.count
+            ]
+            a, o, v = (np.array(values) for values in zip(*per_draw, strict=True))
+            alive.append(np.quantile(a, plan.quantiles, axis=0))
+            orders.append(np.quantile(o, plan.quantiles, axis=0))
+            value[:, block] = v
+        a_low, a_high = np.concatenate(alive, axis=1)
+        o_low, o_high = np.concatenate(orders, axis=1)
+        return cls(
+            draws, plan, summary, own_mean, kept, history, (a_low, a_high), (o_low, o_high), value
+        )
 
     def predicted(self) -> Iterator[tuple[slice, np.ndarray]]:
         """Blocks of customers and their predicted LTV (currency) under each draw."""
@@ -326,9 +339,8 @@ class DrawnValues:
     def customer_bounds(self) -> dict[str, tuple[np.ndarray, np.ndarray]]:
         """Each customer's bounds of P(alive), expected orders and predicted LTV (cents)."""
 
-        def per_customer(samples: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-            low, high = np.quantile(samples, self.plan.quantiles, axis=0)
-            return low[self.history], high[self.history]
+        def per_customer(bounds: tuple[np.ndarray, np.ndarray]) -> tuple[np.ndarray, np.ndarray]:
+            return bounds[0][self.history], bounds[1][self.history]
 
         low, high = bounds((values for _, values in self.predicted()), self.plan)
         return {
