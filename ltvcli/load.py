@@ -12,7 +12,7 @@ from ltvcli.messages import Message
 from ltvcli.options import LoadOptions
 from ltvcli.schema import identity
 from ltvcli.schema.orders import file_wide, rows_from_raw, to_orders
-from ltvcli.schema.report import LoadReport, shape, skip_text
+from ltvcli.schema.report import LoadReport, shape
 
 
 @dataclass
@@ -51,7 +51,9 @@ def check_strict(report: LoadReport, options: LoadOptions) -> None:
         first = bad[0]
         raise InputError(
             Message(
-                "{reason}: {value}", reason=skip_text(first.reason), value=shape(first.value or "")
+                "{reason}: {value}",
+                reason=Message.literal(first.reason),
+                value=shape(first.value or ""),
             ),
             file=first.file,
             row=first.row,
@@ -63,7 +65,7 @@ def check_strict(report: LoadReport, options: LoadOptions) -> None:
 def no_orders_error(report: LoadReport, names: list[str]) -> InputError:
     reasons = Message.joined(
         [
-            Message("{reason}: {n:,}", reason=skip_text(r), n=n)
+            Message("{reason}: {n:,}", reason=Message.literal(r), n=n)
             for r, n in report.skipped.most_common(3)
         ]
     )

@@ -37,6 +37,14 @@ class Message(str):
         return self
 
     @classmethod
+    def literal(cls, text: str) -> Message:
+        """``text`` as it is (braces too), said from the catalog when it has an entry: a word of
+        ltv's that travels as plain text, such as a skip reason counted by its text."""
+        if isinstance(text, Message):
+            return text
+        return cls(text.replace("{", "{{").replace("}", "}}"))
+
+    @classmethod
     def joined(cls, items: Sequence[str], separator: str = ", ") -> Message:
         """``items`` one after another, each said in the language when the whole is."""
         escaped = separator.replace("{", "{{").replace("}", "}}")

@@ -356,8 +356,7 @@ def cohorts(
         table = cohort_matrix(cells, metric)
         ages = [c for c in table.columns if c.isdigit()]
         cell_kinds = cell_kinds | dict.fromkeys(ages, cell_kinds[metric])
-        metric_words = labels(COHORT_METRICS)[metric].lower()
-        notes.append(Message(_CELLS_NOTES[period], metric=metric_words))
+        notes.append(Message(_CELLS_NOTES[period], metric=Message(_CELL_WORDS[metric])))
     if table["cac"].isna().all():
         table = table.drop(columns=["cac", "payback_age"])
     if not analysis.margin_known and long:
@@ -574,6 +573,13 @@ _NEWCOMER_NOTES = {
         "(LTV:CAC {ratio:g})"
     ),
 }
+# What a cohort matrix's cells hold, as its note says it (the matrix metrics of ltv cohorts).
+_CELL_WORDS = {
+    "retention": template("retention"), "active": template("active customers"),
+    "orders": template("orders"), "net_revenue": template("net revenue"),
+    "margin": template("margin"), "ltv_cumulative": template("cumulative LTV"),
+    "ltv_cumulative_margin": template("cumulative LTV on margin"),
+}  # fmt: skip
 _HORIZONS = {"d": template("{n}d"), "w": template("{n}w"), "m": template("{n}m"), "y": template("{n}y")}  # fmt: skip
 
 

@@ -22,6 +22,7 @@ import pandas as pd
 from ltvcli.definition import Metric
 from ltvcli.errors import ConfigError
 from ltvcli.messages import Message, template
+from ltvcli.models.newcomer import order_value
 from ltvcli.models.predict import (
     Forecast,
     Models,
@@ -144,7 +145,8 @@ def forecast_table(
         table["expected_margin"] = table["revenue"] * rate
     if new_customers is not None:
         acquisition = _acquisition(analysis, new_customers)
-        newcomers = _newcomers(models, acquisition, edges, unit, summary)
+        buyers = customers[customers["orders"] > 0]
+        newcomers = _newcomers(models, acquisition, edges, unit, buyers)
         table = pd.concat([table, newcomers], axis=1)
         table["total_revenue"] = table["revenue"] + table["acquired_revenue"]
         notes.append(
@@ -252,7 +254,7 @@ def _acquisition(analysis: Analysis, new_customers: float | str) -> Acquisition:
 
 
 def _newcomers(
-    models: Models, acquisition: Acquisition, edges: np.ndarray, unit: float, summary: Summary
+    models: Models, acquisition: Acquisition, edges: np.ndarray, unit: float, buyers: pd.DataFrame
 ) -> pd.DataFrame:
     """New customers' orders and revenue per period: customers acquired each day of the horizon,
     each with a first order and then E[X(t)] repeat purchases (the conditional expectation of a
@@ -269,18 +271,9 @@ def _newcomers(
     ])  # fmt: skip
     repeat = np.diff(cumulative)
     first = acquisition.per_day * np.diff(edges)
-    mean_spend = _population_spend(models, summary)
+    mean_spend = order_value(models.spend, buyers)
     return pd.DataFrame({
         "acquired": first,
         "acquired_orders": first + repeat,
         "acquired_revenue": first * acquisition.first_order + repeat * mean_spend,
     })  # fmt: skip
-
-
-def _population_spend(models: Models, summary: Summary) -> float:
-    """A new customer's expected order value: Gamma-Gamma's p·γ/(q − 1), else the repeat
-    customers' average."""
-    if models.spend is not None:
-        p, q, gamma = models.spend.vector()
-        return float(p * gamma / (q - 1))
-    return float(np.nanmean(summary.m))

@@ -26,11 +26,17 @@ def expected_spend(params: np.ndarray, x: np.ndarray, m: np.ndarray) -> np.ndarr
     """Expected value of a customer's future order, shrunk from their mean towards the
     population's (the population mean p·γ/(q − 1) for customers without repeat purchases)."""
     p, q, g = params
-    population = p * g / (q - 1)
+    population = population_spend(params)
     with np.errstate(invalid="ignore", divide="ignore"):
         own = p * (g + m * x) / (p * x + q - 1)
     spend: np.ndarray = np.where(x > 0, own, population)
     return spend
+
+
+def population_spend(params: np.ndarray) -> float:
+    """The expected order value of a customer with no repeat purchase yet: p·γ/(q − 1)."""
+    p, q, g = params
+    return float(p * g / (q - 1))
 
 
 def gradient(params: np.ndarray, x: np.ndarray, m: np.ndarray) -> np.ndarray:

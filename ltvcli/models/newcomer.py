@@ -17,14 +17,9 @@ import numpy as np
 import pandas as pd
 
 from ltvcli.definition import Metric
-from ltvcli.models.fit import FitError
-from ltvcli.models.predict import (
-    Forecast,
-    Models,
-    discounted_orders,
-    expected_purchases,
-    fit_models,
-)
+from ltvcli.models import gammagamma
+from ltvcli.models.fit import FitError, Fitted
+from ltvcli.models.predict import Forecast, Models, expectations, fit_models
 from ltvcli.models.summary import UNIT_DAYS, summarise
 
 NEWCOMER_COLUMNS = (
@@ -53,21 +48,20 @@ def newcomer_value(
         models, own = fit_models(summarise(buyers, plan.unit), plan.model), True
     except FitError:
         models, own = population, False
-    unit = UNIT_DAYS[models.unit]
-    params = models.count.vector()
     zero = np.zeros(1)
-    if plan.discount_rate:
-        orders = discounted_orders(
-            models.module, params, plan.days, unit, plan.discount_rate, zero, zero, zero
-        )[0]
-    else:
-        orders = expected_purchases(models.module, params, plan.days / unit, zero, zero, zero)[0]
-    spend = models.spend if models.spend is not None else population.spend
-    if spend is not None:
-        p, q, gamma = spend.vector()
-        order_value = float(p * gamma / (q - 1))
-    else:  # no spend model anywhere: the group's average order value
-        order_value = float(buyers["net_revenue"].sum() / buyers["orders"].sum()) / 100
+    _, _, orders = expectations(
+        models.module, models.count.vector(), plan.days, UNIT_DAYS[models.unit],
+        plan.discount_rate, zero, zero, zero,
+    )  # fmt: skip
+    value = order_value(models.spend or population.spend, buyers)
     first = float(buyers["_first_day_cents"].mean()) / 100
     kept = 1.0 if margin_rate is None else margin_rate
-    return Newcomer((first + float(orders) * order_value) * kept, own)
+    return Newcomer((first + float(orders[0]) * value) * kept, own)
+
+
+def order_value(spend: Fitted | None, buyers: pd.DataFrame) -> float:
+    """A new customer's expected order value (currency): Gamma-Gamma's population mean, else,
+    without a spend model, the ``buyers``' average order value."""
+    if spend is not None:
+        return gammagamma.population_spend(spend.vector())
+    return float(buyers["net_revenue"].sum() / buyers["orders"].sum()) / 100

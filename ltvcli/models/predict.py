@@ -207,7 +207,7 @@ def score(
     own_mean = base["net_revenue"].to_numpy() / 100 / base["orders"].to_numpy()
     kept = 1.0 if margin_rate is None else margin_rate
     spend = models.spend.vector() if models.spend is not None else None
-    alive, expected_orders, value = _expectations(
+    alive, expected_orders, value = expectations(
         module, params, horizon_days, unit, discount_rate, x, t_x, T
     )
     aov = expected_order_value(spend, x, summary.m, own_mean)
@@ -246,7 +246,7 @@ def score(
     return table
 
 
-def _expectations(
+def expectations(
     module: ModuleType,
     params: np.ndarray,
     horizon_days: int,
@@ -315,7 +315,7 @@ class DrawnValues:
         for block in chunks(len(data[0])):
             part = tuple(d[block] for d in data)
             per_draw = [
-                _expectations(module, params, horizon_days, unit, discount_rate, *part)
+                expectations(module, params, horizon_days, unit, discount_rate, *part)
                 for params in draws.count
             ]
             a, o, v = (np.array(values) for values in zip(*per_draw, strict=True))

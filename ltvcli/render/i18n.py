@@ -18,8 +18,7 @@ from functools import cache
 from typing import TYPE_CHECKING, cast
 
 from ltvcli.fields import FIELD_WORDS
-from ltvcli.messages import translate
-from ltvcli.schema.report import Skip, skip_text
+from ltvcli.messages import Message, translate
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -495,10 +494,8 @@ VALUES_RU = {
     "iso": "ISO (2024-12-30)", "iso-slash": "2024/12/30", "dotted": "30.12.2024",
     "slashed": "30/12/2024 или 12/30/2024", "day-month-name": "30 декабря 2024",
     "month-name-day": "Dec 30, 2024", "compact": "20241230", "in-text": "дата внутри текста",
-    "dd/mm/yyyy": "дд/мм/гггг", "mm/dd/yyyy": "мм/дд/гггг",
 }  # fmt: skip
 
-_SKIPS = set(Skip)  # said from the catalog (``ltvcli.schema.report.skip_text``)
 # Skip.unparseable(value) reasons of other fields: "unparseable <field>"
 _UNPARSEABLE = "unparseable "
 
@@ -597,8 +594,9 @@ class Words:
             return text
         if text in VALUES_RU:
             return VALUES_RU[text]
-        if text in _SKIPS:
-            return translate(skip_text(text), self.lang)
+        said = translate(Message.literal(text), self.lang)  # skip reasons, day orders...
+        if said != text:
+            return said
         if text.startswith(_UNPARSEABLE):
             field = text.removeprefix(_UNPARSEABLE)
             return f"нераспознанное поле «{self.field(field)}»"

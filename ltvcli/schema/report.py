@@ -18,7 +18,8 @@ MAX_EXAMPLES = 5
 class Skip(StrEnum):
     """Why the loader skipped rows, as printed (a member is its text: counts keyed by it read
     as the text; written as a ``Message`` so that the catalog holds its translation, which
-    ``skip_text`` finds). The readers' own reasons (blank lines, short rows) are plain text."""
+    ``Message.literal`` finds). The readers' own reasons (blank lines, short rows) are
+    Messages or plain text."""
 
     UNPARSEABLE_DATE = Message("unparseable date")
     UNPARSEABLE_AMOUNT = Message("unparseable amount")
@@ -51,13 +52,6 @@ class Skip(StrEnum):
         return cls(f"{value} out of range")
 
 
-def skip_text(reason: str) -> Message:
-    """A reason rows were skipped for, as a message said in the run's language."""
-    if isinstance(reason, Message):
-        return reason
-    return Message(reason.replace("{", "{{").replace("}", "}}"))
-
-
 def other_currency(currency: str) -> str:
     """The reason of orders in another currency than --currency (it names the currency)."""
     return Message("other currency than {currency}", currency=currency)
@@ -82,7 +76,7 @@ class Example:
 
     def say(self, lang: str) -> str:
         """``orders.csv: row 3: column "Дата": unparseable date: '31/13/2024'`` in ``lang``."""
-        reason = skip_text(self.reason)
+        reason = Message.literal(self.reason)
         if self.value is not None:
             reason = Message("{reason}: {value}", reason=reason, value=shape(self.value))
         return located(reason, lang, self.file, self.row, self.column or None)
