@@ -30,7 +30,11 @@ browser:
 	  (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null) || \
 	  echo "make: could not install chromium; the browser test will be skipped" >&2
 
-bench: $(VENV)/.dev  ## time ltv against DuckDB (BENCH_SIZES=1e6,1e7 BENCH_ROUNDS=5 BENCH_SCALE=1e6,1e7,1e8 LTV_BENCH_DIR=/tmp/ltv-bench)
+$(VENV)/.bench: $(VENV)/.dev
+	$(BIN)/python -m pip install --quiet -e '.[dev,bench]'
+	@touch $@
+
+bench: $(VENV)/.bench  ## time ltv against DuckDB (BENCH_SIZES=1e6,1e7 BENCH_ROUNDS=5 BENCH_SCALE=1e6,1e7,1e8 LTV_BENCH_DIR=/tmp/ltv-bench)
 	$(BIN)/python bench/run.py
 
 test: lint browser  ## lint, then the whole test suite

@@ -11,6 +11,8 @@ from __future__ import annotations
 import numpy as np
 from scipy.special import betaln, digamma, expit, gammaln, hyp2f1
 
+from ltvcli.models.summary import count_grid
+
 PARAMS = ("r", "alpha", "a", "b")
 START = np.array([1.0, 1.0, 1.0, 1.0])
 
@@ -19,13 +21,18 @@ def _parts(
     params: np.ndarray, x: np.ndarray, t_x: np.ndarray, T: np.ndarray, shift: int
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """The log-likelihood's two terms (alive at T, dropped out after the last purchase) and the
-    Beta argument of the second (1.0 where it does not exist)."""
+    weight of the first (P(alive)); the Beta functions once per purchase count."""
     r, alpha, a, b = params
-    can_drop = (x + shift) > 0
-    b_dropped = np.where(can_drop, b + x + shift - 1, 1.0)
-    still = betaln(a, b + x + shift) - (r + x) * np.log(alpha + T)
-    dropped = np.where(can_drop, betaln(a + 1, b_dropped) - (r + x) * np.log(alpha + t_x), -np.inf)
-    return still, dropped, b_dropped
+    k, at = count_grid(x)
+    can_drop = (k + shift) > 0
+    with np.errstate(invalid="ignore"):
+        beta_still = betaln(a, b + k + shift)
+        beta_dropped = np.where(
+            can_drop, betaln(a + 1, np.where(can_drop, b + k + shift - 1, 1.0)), -np.inf
+        )
+    still = at(beta_still) - (r + x) * np.log(alpha + T)
+    dropped = at(beta_dropped) - (r + x) * np.log(alpha + t_x)
+    return still, dropped, expit(still - dropped)
 
 
 def log_likelihood(
@@ -33,7 +40,8 @@ def log_likelihood(
 ) -> np.ndarray:
     r, alpha, a, b = params
     still, dropped, _ = _parts(params, x, t_x, T, shift)
-    common = gammaln(r + x) - gammaln(r) + r * np.log(alpha) - betaln(a, b)
+    k, at = count_grid(x)
+    common = at(gammaln(r + k)) - gammaln(r) + r * np.log(alpha) - betaln(a, b)
     value: np.ndarray = common + np.logaddexp(still, dropped)
     return value
 
@@ -42,9 +50,7 @@ def p_alive(
     params: np.ndarray, x: np.ndarray, t_x: np.ndarray, T: np.ndarray, shift: int
 ) -> np.ndarray:
     """The share of the likelihood in which the customer is still alive."""
-    still, dropped, _ = _parts(params, x, t_x, T, shift)
-    alive: np.ndarray = expit(still - dropped)
-    return alive
+    return _parts(params, x, t_x, T, shift)[2]
 
 
 def expected(
@@ -61,31 +67,37 @@ def expected(
     return value
 
 
-def gradient(
+def log_likelihood_and_gradient(
     params: np.ndarray, x: np.ndarray, t_x: np.ndarray, T: np.ndarray, shift: int
-) -> np.ndarray:
-    """d log-likelihood / d (r, alpha, a, b), one column per customer."""
+) -> tuple[np.ndarray, np.ndarray]:
+    """The log-likelihood of each customer and its derivatives by (r, alpha, a, b), one column
+    per customer: the fit needs both at every step, and they share every term."""
     r, alpha, a, b = params
-    _, _, b_dropped = _parts(params, x, t_x, T, shift)
-    w_still = p_alive(params, x, t_x, T, shift)
+    still, dropped, w_still = _parts(params, x, t_x, T, shift)
     w_dropped = 1 - w_still
+    k, at = count_grid(x)
+    log_still, log_dropped = np.log(alpha + T), np.log(alpha + t_x)
+    value = (
+        at(gammaln(r + k)) - gammaln(r) + r * np.log(alpha) - betaln(a, b)
+        + np.logaddexp(still, dropped)
+    )  # fmt: skip
     d_r = (
-        digamma(r + x) - digamma(r) + np.log(alpha)
-        - w_still * np.log(alpha + T) - w_dropped * np.log(alpha + t_x)
+        at(digamma(r + k)) - digamma(r) + np.log(alpha)
+        - w_still * log_still - w_dropped * log_dropped
     )  # fmt: skip
     d_alpha = r / alpha - (r + x) * (w_still / (alpha + T) + w_dropped / (alpha + t_x))
-    abx = digamma(a + b + x + shift)
+    abx = at(digamma(a + b + k + shift))
     d_a = (
-        digamma(a + b)
-        - digamma(a)
-        + w_still * (digamma(a) - abx)
+        digamma(a + b) - digamma(a) + w_still * (digamma(a) - abx)
         + w_dropped * (digamma(a + 1) - abx)
-    )
+    )  # fmt: skip
+    with np.errstate(invalid="ignore"):
+        b_dropped = at(digamma(np.where(k + shift > 0, b + k + shift - 1, 1.0)))
     d_b = (
         digamma(a + b) - digamma(b)
-        + w_still * (digamma(b + x + shift) - abx) + w_dropped * (digamma(b_dropped) - abx)
+        + w_still * (at(digamma(b + k + shift)) - abx) + w_dropped * (b_dropped - abx)
     )  # fmt: skip
-    return np.array([d_r, d_alpha, d_a, d_b])
+    return value, np.array([d_r, d_alpha, d_a, d_b])
 
 
 def future(

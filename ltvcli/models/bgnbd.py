@@ -14,5 +14,5 @@ START = betageo.START
 log_likelihood = partial(betageo.log_likelihood, shift=0)
 p_alive = partial(betageo.p_alive, shift=0)
 expected = partial(betageo.expected, shift=0)
-gradient = partial(betageo.gradient, shift=0)
+log_likelihood_and_gradient = partial(betageo.log_likelihood_and_gradient, shift=0)
 future = partial(betageo.future, shift=0)

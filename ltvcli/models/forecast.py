@@ -148,7 +148,6 @@ def forecast_table(
         buyers = customers[customers["orders"] > 0]
         newcomers = _newcomers(models, acquisition, edges, unit, buyers)
         table = pd.concat([table, newcomers], axis=1)
-        table["total_revenue"] = table["revenue"] + table["acquired_revenue"]
         notes.append(
             Message(
                 "new customers: {n:.1f} a day ({source}), first order {value:,.2f}",
@@ -156,15 +155,21 @@ def forecast_table(
                 value=acquisition.first_order,
             )
         )  # fmt: skip
+    # money in cents before the totals, so each total is the sum of the cents shown above it
+    for key in ("revenue", "revenue_low", "revenue_high", "expected_margin", "acquired_revenue"):
+        if key in table:
+            table[key] = np.round(table[key].astype(float) * 100).astype(np.int64)
+    totals = {k: round(float(v) * 100) if k in MONEY_BOUNDS else v for k, v in totals.items()}
+    if "acquired_revenue" in table:
+        table["total_revenue"] = table["revenue"] + table["acquired_revenue"]
     for key in table.columns:
         if key not in totals:
             totals[key] = table[key].sum()
     table = pd.concat([table, pd.DataFrame([totals])], ignore_index=True)
-    for key in ("revenue", "revenue_low", "revenue_high", "expected_margin", "acquired_revenue",
-                "total_revenue"):  # fmt: skip
-        if key in table:
-            table[key] = np.round(table[key].astype(float) * 100).astype(np.int64)
     return table, models, notes
+
+
+MONEY_BOUNDS = ("revenue_low", "revenue_high")  # a total's bounds come from whole simulated futures
 
 
 @dataclass

@@ -7,19 +7,15 @@ from __future__ import annotations
 import numpy as np
 from scipy.special import digamma, gammaln
 
+from ltvcli.models.summary import count_grid
+
 NAME = "gammagamma"
 PARAMS = ("p", "q", "gamma")
 START = np.array([1.0, 1.0, 1.0])
 
 
 def log_likelihood(params: np.ndarray, x: np.ndarray, m: np.ndarray) -> np.ndarray:
-    p, q, g = params
-    px = p * x
-    value: np.ndarray = (
-        gammaln(px + q) - gammaln(px) - gammaln(q) + q * np.log(g)
-        + (px - 1) * np.log(m) + px * np.log(x) - (px + q) * np.log(g + m * x)
-    )  # fmt: skip
-    return value
+    return log_likelihood_and_gradient(params, x, m)[0]
 
 
 def expected_spend(params: np.ndarray, x: np.ndarray, m: np.ndarray) -> np.ndarray:
@@ -39,12 +35,23 @@ def population_spend(params: np.ndarray) -> float:
     return float(p * g / (q - 1))
 
 
-def gradient(params: np.ndarray, x: np.ndarray, m: np.ndarray) -> np.ndarray:
-    """d log-likelihood / d (p, q, gamma), one column per customer."""
+def log_likelihood_and_gradient(
+    params: np.ndarray, x: np.ndarray, m: np.ndarray
+) -> tuple[np.ndarray, np.ndarray]:
+    """The log-likelihood of each customer and its derivatives by (p, q, gamma), one column per
+    customer; the functions of x once per purchase count."""
     p, q, g = params
+    k, at = count_grid(x)
+    log_m, log_x, log_gmx = np.log(m), np.log(x), np.log(g + m * x)
     px = p * x
-    shared = digamma(px + q)
-    d_p = x * (shared - digamma(px) + np.log(m) + np.log(x) - np.log(g + m * x))
-    d_q = shared - digamma(q) + np.log(g) - np.log(g + m * x)
+    with np.errstate(divide="ignore", invalid="ignore"):  # k = 0 is on the grid, never a row
+        by_count = gammaln(p * k + q) - gammaln(p * k), digamma(p * k + q), digamma(p * k)
+    value = (
+        at(by_count[0]) - gammaln(q) + q * np.log(g)
+        + (px - 1) * log_m + px * log_x - (px + q) * log_gmx
+    )  # fmt: skip
+    shared = at(by_count[1])
+    d_p = x * (shared - at(by_count[2]) + log_m + log_x - log_gmx)
+    d_q = shared - digamma(q) + np.log(g) - log_gmx
     d_g = q / g - (px + q) / (g + m * x)
-    return np.array([d_p, d_q, d_g])
+    return value, np.array([d_p, d_q, d_g])

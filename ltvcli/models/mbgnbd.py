@@ -14,5 +14,5 @@ START = betageo.START
 log_likelihood = partial(betageo.log_likelihood, shift=1)
 p_alive = partial(betageo.p_alive, shift=1)
 expected = partial(betageo.expected, shift=1)
-gradient = partial(betageo.gradient, shift=1)
+log_likelihood_and_gradient = partial(betageo.log_likelihood_and_gradient, shift=1)
 future = partial(betageo.future, shift=1)

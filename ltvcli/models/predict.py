@@ -146,7 +146,7 @@ def fit_models(summary: Summary, model: str = "bgnbd") -> Models:
     data, weights, _ = compress(summary.x, summary.t_x, summary.T)
     count = maximise(
         module.NAME, module.PARAMS, module.log_likelihood, data, weights, module.START,
-        getattr(module, "gradient", None),
+        getattr(module, "log_likelihood_and_gradient", None),
     )  # fmt: skip
     notes: list[str] = []
     if not count.converged:
@@ -175,10 +175,11 @@ def fit_spend(summary: Summary, notes: list[str]) -> Fitted | None:
         notes.append(Message("too few repeat customers with positive spend for the spend model; "
                              "expected order value is each customer's own average"))  # fmt: skip
         return None
-    data, weights, _ = compress(summary.x[usable], summary.m[usable])
+    # (x, m) pairs are nearly all distinct (m is a mean of money): no compression
+    data, weights = (summary.x[usable], summary.m[usable]), np.ones(int(usable.sum()))
     spend = maximise(
         gammagamma.NAME, gammagamma.PARAMS, gammagamma.log_likelihood, data, weights,
-        gammagamma.START, gammagamma.gradient,
+        gammagamma.START, gammagamma.log_likelihood_and_gradient,
     )  # fmt: skip
     if spend.params["q"] <= 1:
         notes.append(Message("the spend model's q ≤ 1 has no finite mean; expected order value "

@@ -93,7 +93,7 @@ def _bootstrap(
 ) -> Draws:
     """Refit on ``n`` resamples of the customers: multinomial weights on distinct histories."""
     data, weights, _ = compress(summary.x, summary.t_x, summary.T)
-    gradient = getattr(module, "gradient", None)
+    gradient = getattr(module, "log_likelihood_and_gradient", None)
     counts = np.array([
         _refit(count, module.log_likelihood, gradient, data, weights, rng) for _ in range(n)
     ])  # fmt: skip
@@ -102,7 +102,7 @@ def _bootstrap(
         usable = (summary.x > 0) & (summary.m > 0)
         spend_data, spend_weights, _ = compress(summary.x[usable], summary.m[usable])
         spends = np.array([
-            _refit(spend, gammagamma.log_likelihood, gammagamma.gradient, spend_data,
+            _refit(spend, gammagamma.log_likelihood, gammagamma.log_likelihood_and_gradient, spend_data,
                    spend_weights, rng)
             for _ in range(n)
         ])  # fmt: skip

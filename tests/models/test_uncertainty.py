@@ -55,7 +55,13 @@ def _total_interval(seed: int, bootstrap: int = 0) -> tuple[float, float, float]
     x, t_x, T, future = simulate.bgnbd_and_future(600, 0.5, 4.0, 0.8, 2.5, 26.0, seed)
     data, weights, _ = compress(x, t_x, T)
     fit = maximise(
-        "bgnbd", bgnbd.PARAMS, bgnbd.log_likelihood, data, weights, bgnbd.START, bgnbd.gradient
+        "bgnbd",
+        bgnbd.PARAMS,
+        bgnbd.log_likelihood,
+        data,
+        weights,
+        bgnbd.START,
+        bgnbd.log_likelihood_and_gradient,
     )
     summary = Summary(x, t_x, T, np.full(len(x), np.nan), np.arange(len(x)), "week")
     plan = Interval(0.9, draws=200, bootstrap=bootstrap, seed=seed)
@@ -85,7 +91,13 @@ def test_without_a_covariance_the_draws_are_the_estimate():
     x, t_x, T, _ = simulate.bgnbd_and_future(300, 0.5, 4.0, 0.8, 2.5, 1.0, 1)
     data, weights, _ = compress(x, t_x, T)
     fit = maximise(
-        "bgnbd", bgnbd.PARAMS, bgnbd.log_likelihood, data, weights, bgnbd.START, bgnbd.gradient
+        "bgnbd",
+        bgnbd.PARAMS,
+        bgnbd.log_likelihood,
+        data,
+        weights,
+        bgnbd.START,
+        bgnbd.log_likelihood_and_gradient,
     )
     fit.covariance = None
     summary = Summary(x, t_x, T, np.full(len(x), np.nan), np.arange(len(x)), "week")

@@ -1,0 +1,68 @@
+"""The analytic gradients the fits use agree with differences of the log-likelihood, and the
+special functions evaluated once per purchase count give the per-row values."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from ltvcli.models import bgnbd, gammagamma, mbgnbd
+from ltvcli.models.summary import count_grid
+
+
+def _histories(n: int = 5000, seed: int = 1) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    rng = np.random.default_rng(seed)
+    T = rng.uniform(1, 78, n)
+    x = rng.poisson(2.0, n).astype(float)
+    t_x = np.where(x > 0, rng.uniform(0, 1, n) * T, 0.0)
+    return x, t_x, T
+
+
+def _numeric(loglik, params: np.ndarray, data, h: float = 1e-6) -> np.ndarray:
+    columns = []
+    for i in range(len(params)):
+        step = np.zeros(len(params))
+        step[i] = h * params[i]
+        columns.append(
+            (loglik(params + step, *data) - loglik(params - step, *data)) / (2 * step[i])
+        )
+    return np.array(columns)
+
+
+@pytest.mark.parametrize("module", [bgnbd, mbgnbd])
+@pytest.mark.parametrize("params", [[0.24, 4.4, 0.79, 2.4], [2.0, 0.5, 3.0, 0.7]])
+def test_the_beta_geometric_gradient_is_the_slope_of_the_likelihood(module, params):
+    params, data = np.array(params), _histories()
+    value, gradient = module.log_likelihood_and_gradient(params, *data)
+    assert np.allclose(value, module.log_likelihood(params, *data))
+    assert np.allclose(
+        gradient, _numeric(module.log_likelihood, params, data), rtol=1e-5, atol=1e-7
+    )
+
+
+def test_the_gamma_gamma_gradient_is_the_slope_of_the_likelihood():
+    rng = np.random.default_rng(2)
+    x = rng.integers(1, 30, 5000).astype(float)
+    m = rng.gamma(3.0, 20.0, 5000)
+    params = np.array([6.2, 3.4, 15.4])
+    value, gradient = gammagamma.log_likelihood_and_gradient(params, x, m)
+    assert np.allclose(value, gammagamma.log_likelihood(params, x, m))
+    assert np.allclose(
+        gradient, _numeric(gammagamma.log_likelihood, params, (x, m)), rtol=1e-5, atol=1e-6
+    )
+
+
+def test_functions_of_the_count_are_the_same_on_the_grid_as_per_row():
+    x, t_x, T = _histories()
+    grid, _ = count_grid(x)
+    assert len(grid) == x.max() + 1  # evaluated once per count
+    params = np.array([0.24, 4.4, 0.79, 2.4])
+    on_grid = mbgnbd.log_likelihood(params, x, t_x, T)
+    # fewer than 1,024 rows are evaluated row by row
+    per_row = np.concatenate([
+        mbgnbd.log_likelihood(params, x[i : i + 500], t_x[i : i + 500], T[i : i + 500])
+        for i in range(0, len(x), 500)
+    ])  # fmt: skip
+    assert np.allclose(on_grid, per_row, rtol=1e-12)
+    fractional = x + 0.5
+    assert count_grid(fractional)[0] is fractional  # not whole numbers: as they are
