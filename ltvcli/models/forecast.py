@@ -159,7 +159,7 @@ def forecast_table(
     for key in ("revenue", "revenue_low", "revenue_high", "expected_margin", "acquired_revenue"):
         if key in table:
             table[key] = np.round(table[key].astype(float) * 100).astype(np.int64)
-    totals = {k: round(float(v) * 100) if k in MONEY_BOUNDS else v for k, v in totals.items()}
+    totals |= {k: round(float(totals[k]) * 100) for k in MONEY_BOUNDS if k in totals}  # type: ignore[arg-type]
     if "acquired_revenue" in table:
         table["total_revenue"] = table["revenue"] + table["acquired_revenue"]
     for key in table.columns:
