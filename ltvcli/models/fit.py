@@ -1,14 +1,17 @@
-"""Maximum likelihood for every model: log-parameters, weights, a fallback optimiser, checks.
+"""Maximum likelihood for every model: log-parameters, weights, groups, a fallback optimiser.
 
-The optimiser works on the logarithms of the (positive) parameters and on the mean log-likelihood
-per customer, so the scale is the same for 100 customers or a million. L-BFGS-B goes first;
-Nelder-Mead polishes its answer (and replaces it when it failed). Standard errors come from a
-numerical Hessian of the total log-likelihood in log-parameters, by the delta method.
+The optimiser works on φ: the logarithms of the (positive) parameters, then the covariates'
+effects (``ltvcli.models.covariates``; none without covariates), and on the mean log-likelihood
+per customer, so the scale is the same for 100 customers or a million. Customers in a group
+share the parameters exp(M_g · φ). L-BFGS-B goes first (with the model's gradient, else central
+differences); Nelder-Mead replaces its answer when it failed. Standard errors come from a
+numerical Hessian of the total log-likelihood in φ, by the delta method for the parameters.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
+from itertools import pairwise
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -25,24 +28,48 @@ WARM_START_ROWS = 50_000
 
 @dataclass
 class Fitted:
-    """A fitted model: named parameters and how much to trust them."""
+    """A fitted model: named parameters (at the reference levels when there are covariates),
+    the covariates' effects, and how much to trust them."""
 
     model: str
     params: dict[str, float]
     log_likelihood: float
     customers: int
     converged: bool
-    std_errors: dict[str, float | None] = field(default_factory=dict)
+    std_errors: dict[str, float | None] = field(default_factory=dict)  # of params and effects
     tried: list[str] = field(default_factory=list)
-    # of the log-parameters: the inverse Hessian of the total log-likelihood (None: singular)
+    # of φ = (log-parameters, effects): the inverse Hessian of the total log-likelihood
+    # (None: singular)
     covariance: np.ndarray | None = None
+    effects: dict[str, float] = field(default_factory=dict)
 
     @property
     def aic(self) -> float:
-        return 2 * len(self.params) - 2 * self.log_likelihood
+        return 2 * (len(self.params) + len(self.effects)) - 2 * self.log_likelihood
 
     def vector(self) -> np.ndarray:
         return np.array(list(self.params.values()))
+
+    def phi(self) -> np.ndarray:
+        """(log-parameters, effects): what the optimiser and the parameter draws work on."""
+        return np.concatenate([np.log(self.vector()), list(self.effects.values())])
+
+
+@dataclass(frozen=True)
+class Grouping:
+    """Groups of rows with their own parameters: exp(maps[g] · φ) for the rows of group g."""
+
+    group: np.ndarray  # each row's group
+    maps: np.ndarray  # [groups, parameters, len(φ)]
+    effects: tuple[str, ...]  # the names of φ's entries after the log-parameters
+
+    @classmethod
+    def single(cls, rows: int, k: int) -> Grouping:
+        """Every row in one group, φ = the log-parameters."""
+        return cls(np.zeros(rows, dtype=np.intp), np.eye(k)[None], ())
+
+    def subset(self, rows: np.ndarray) -> Grouping:
+        return Grouping(self.group[rows], self.maps, self.effects)
 
 
 class FitError(LtvError):
@@ -57,40 +84,56 @@ def maximise(
     weights: np.ndarray,
     start: np.ndarray,
     with_gradient: WithGradient | None = None,
+    grouping: Grouping | None = None,
 ) -> Fitted:
     """Maximum likelihood; ``with_gradient`` (each row's log-likelihood and its derivatives by
-    the parameters, in one pass) when the model has one."""
+    the parameters, in one pass) when the model has one; ``grouping`` when covariates move the
+    parameters of groups of rows."""
     from scipy.optimize import minimize
 
+    k = len(start)
+    grouping = grouping or Grouping.single(len(weights), k)
     total = float(weights.sum())
+    parts = _parts(data, weights, grouping)
 
-    def negative(log_params: np.ndarray) -> float:
-        params = np.exp(np.clip(log_params, -30, 30))
+    def thetas(phi: np.ndarray) -> np.ndarray:
+        logs: np.ndarray = grouping.maps @ phi
+        return np.exp(np.clip(logs, -30, 30))
+
+    def negative(phi: np.ndarray) -> float:
         with np.errstate(all="ignore"):
-            value = -float(weights @ loglik(params, *data)) / total
+            value = sum(
+                float(w @ loglik(theta, *rows))
+                for (rows, w), theta in zip(parts, thetas(phi), strict=True)
+            )
+        value = -value / total
         return value if np.isfinite(value) else 1e10
 
-    def negative_and_slope(log_params: np.ndarray) -> tuple[float, np.ndarray]:
+    def negative_and_slope(phi: np.ndarray) -> tuple[float, np.ndarray]:
         assert with_gradient is not None, "used only with a gradient"
-        params = np.exp(np.clip(log_params, -30, 30))
+        value, grad = 0.0, np.zeros(len(phi))
         with np.errstate(all="ignore"):
-            rows, grad = with_gradient(params, *data)
-            value = -float(weights @ rows) / total
-            grad = -(grad @ weights) * params / total
+            for (rows, w), theta, m in zip(parts, thetas(phi), grouping.maps, strict=True):
+                values, slopes = with_gradient(theta, *rows)
+                value += float(w @ values)
+                grad += m.T @ ((slopes @ w) * theta)  # by log θ_g, then by φ
         if not np.isfinite(value):
-            return 1e10, np.zeros_like(grad)
-        return value, np.where(np.isfinite(grad), grad, 0.0)
+            return 1e10, np.zeros(len(phi))
+        return -value / total, np.where(np.isfinite(grad), -grad / total, 0.0)
 
-    def slope(log_params: np.ndarray) -> np.ndarray:
-        return negative_and_slope(log_params)[1]
+    def slope(phi: np.ndarray) -> np.ndarray:
+        return negative_and_slope(phi)[1]
 
-    # the optimiser's variables y: log-parameters = origin + basis @ y
-    origin, basis = np.log(start), np.eye(len(start))
+    # the optimiser's variables y: φ = origin + basis @ y
+    origin = np.concatenate([np.log(start), np.zeros(len(grouping.effects))])
+    basis = np.eye(len(origin))
     if len(weights) > WARM_START_ROWS:
         pick = np.random.default_rng(0).choice(len(weights), WARM_START_ROWS, replace=False)
         rows = tuple(d[pick] for d in data)
-        warm = maximise(model, names, loglik, rows, weights[pick], start, with_gradient)
-        origin, basis = np.log(warm.vector()), _preconditioner(warm)
+        warm = maximise(
+            model, names, loglik, rows, weights[pick], start, with_gradient, grouping.subset(pick)
+        )
+        origin, basis = warm.phi(), _preconditioner(warm)
 
     def objective(y: np.ndarray) -> float:
         return negative(origin + basis @ y)
@@ -101,7 +144,7 @@ def maximise(
 
     tried = []
     best = None
-    attempts = [("L-BFGS-B", {"maxiter": 3000, "ftol": 1e-15, "gtol": 1e-10})]
+    attempts = [("L-BFGS-B", {"maxiter": 3000, "ftol": 1e-13, "gtol": 1e-9})]
     attempts.append(
         ("Nelder-Mead", {"maxiter": 20000, "xatol": 1e-9, "fatol": 1e-13, "adaptive": True})
     )
@@ -109,7 +152,7 @@ def maximise(
         analytic = with_gradient is not None and method == "L-BFGS-B"
         result = minimize(
             objective_and_slope if analytic else objective,
-            np.zeros(len(start)) if best is None else best.x,
+            np.zeros(len(origin)) if best is None else best.x,
             jac=True if analytic else ("3-point" if method == "L-BFGS-B" else None),
             method=method,
             options=options,
@@ -128,7 +171,7 @@ def maximise(
             )
         )  # fmt: skip
     optimum = origin + basis @ best.x
-    params = np.exp(optimum)
+    params = np.exp(optimum[:k])
     converged = any("converged" in t for t in tried) and bool(np.all(np.isfinite(params)))
     hessian = (
         _hessian(slope, optimum)
@@ -136,28 +179,49 @@ def maximise(
         else _hessian_from_values(negative, optimum)
     )
     covariance = _covariance(hessian * total)
+    errors = _std_errors(covariance, optimum, k)
     return Fitted(
         model=model,
         params=dict(zip(names, map(float, params), strict=True)),
         log_likelihood=float(-best.fun * total),
         customers=int(total),
         converged=converged,
-        std_errors=dict(zip(names, _std_errors(covariance, params), strict=True)),
+        std_errors=dict(zip((*names, *grouping.effects), errors, strict=True)),
         tried=tried,
         covariance=covariance,
+        effects=dict(zip(grouping.effects, map(float, optimum[k:]), strict=True)),
     )
+
+
+def _parts(
+    data: tuple[np.ndarray, ...], weights: np.ndarray, grouping: Grouping
+) -> list[tuple[tuple[np.ndarray, ...], np.ndarray]]:
+    """The rows and weights of each group (all of them, uncopied, when there is one group)."""
+    if len(grouping.maps) == 1:
+        return [(data, weights)]
+    return [
+        (tuple(d[i] for d in data), weights[i]) for i in members(grouping.group, len(grouping.maps))
+    ]
+
+
+def members(group: np.ndarray, groups: int) -> list[np.ndarray]:
+    """The positions of each group's rows, for groups numbered 0..groups − 1."""
+    order = np.argsort(group, kind="stable")
+    bounds = np.searchsorted(group[order], np.arange(groups + 1))
+    return [order[a:b] for a, b in pairwise(bounds)]
 
 
 def _preconditioner(warm: Fitted) -> np.ndarray:
     """A basis in which the mean log-likelihood near the warm start is round (its Hessian the
     identity), so the optimiser's first steps are already Newton's: the Cholesky factor of the
     warm fit's covariance per customer."""
+    size = len(warm.params) + len(warm.effects)
     if warm.covariance is None:
-        return np.eye(len(warm.params))
+        return np.eye(size)
     try:
         factor: np.ndarray = np.linalg.cholesky(warm.covariance * warm.customers)
     except np.linalg.LinAlgError:
-        return np.eye(len(warm.params))
+        return np.eye(size)
     return factor
 
 
@@ -198,11 +262,11 @@ def _covariance(hessian: np.ndarray) -> np.ndarray | None:
     return covariance if np.all(np.isfinite(covariance)) else None
 
 
-def _std_errors(covariance: np.ndarray | None, params: np.ndarray) -> list[float | None]:
-    """Delta method: the covariance in log-parameters, scaled back to the parameters."""
+def _std_errors(covariance: np.ndarray | None, optimum: np.ndarray, k: int) -> list[float | None]:
+    """Of the parameters by the delta method (the covariance is of their logarithms), of the
+    effects as they are."""
     if covariance is None:
-        return [None] * len(params)
+        return [None] * len(optimum)
     variances = np.diag(covariance)
-    return [
-        float(p * np.sqrt(v)) if v > 0 else None for p, v in zip(params, variances, strict=True)
-    ]
+    scale = np.concatenate([np.exp(optimum[:k]), np.ones(len(optimum) - k)])
+    return [float(c * np.sqrt(v)) if v > 0 else None for c, v in zip(scale, variances, strict=True)]

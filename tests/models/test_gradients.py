@@ -6,7 +6,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from ltvcli.models import bgnbd, gammagamma, mbgnbd
+from ltvcli.models import bgnbd, gammagamma, mbgnbd, pareto
 from ltvcli.models.summary import count_grid
 
 
@@ -37,6 +37,20 @@ def test_the_beta_geometric_gradient_is_the_slope_of_the_likelihood(module, para
     assert np.allclose(value, module.log_likelihood(params, *data))
     assert np.allclose(
         gradient, _numeric(module.log_likelihood, params, data), rtol=1e-5, atol=1e-7
+    )
+
+
+@pytest.mark.parametrize(
+    "params", [[0.55, 10.58, 0.61, 11.67], [2.0, 50.0, 0.3, 0.5], [0.3, 2.0, 0.5, 200.0]]
+)
+def test_the_pareto_gradient_is_the_slope_of_the_likelihood(params):
+    """Exact in alpha and beta, central differences of the integral in r and s: both agree
+    with differences of the whole likelihood, whichever of alpha and beta is larger."""
+    params, data = np.array(params), _histories()
+    value, gradient = pareto.log_likelihood_and_gradient(params, *data)
+    assert np.allclose(value, pareto.log_likelihood(params, *data))
+    assert np.allclose(
+        gradient, _numeric(pareto.log_likelihood, params, data), rtol=1e-5, atol=1e-7
     )
 
 
