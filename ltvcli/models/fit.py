@@ -11,8 +11,8 @@ numerical Hessian of the total log-likelihood in φ, by the delta method for the
 from __future__ import annotations
 
 from collections.abc import Callable
-from itertools import pairwise
 from dataclasses import dataclass, field
+from itertools import pairwise
 
 import numpy as np
 
