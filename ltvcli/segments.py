@@ -87,7 +87,7 @@ def segment_keys(analysis: Analysis, by: list[str], period: str = "month") -> pd
     if not (buyer := c["orders"] > 0).all():
         c = c[buyer]
     out = {}
-    for name in (_resolve(n, c) for n in by):
+    for name in (resolve_column(n, c) for n in by):
         if name == "rfm":
             out["rfm"] = rfm_scores(c)["rfm_segment"].astype(object)
         elif name == "frequency":
@@ -122,7 +122,7 @@ def segment_keys(analysis: Analysis, by: list[str], period: str = "month") -> pd
     return pd.DataFrame(out, index=c.index)
 
 
-def _resolve(name: str, customers: pd.DataFrame) -> str:
+def resolve_column(name: str, customers: pd.DataFrame) -> str:
     """``--by город`` finds the column ``Город``: header spelling does not matter."""
     from ltvcli.fields import normalise_header
 

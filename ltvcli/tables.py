@@ -9,6 +9,7 @@ CLI shows these, ``ltvcli.report`` composes them, and a library user gets what `
 from __future__ import annotations
 
 import datetime as dt
+import math
 from dataclasses import replace
 from typing import TYPE_CHECKING, cast
 
@@ -492,11 +493,16 @@ def model_summary(models: Models, as_of: dt.date) -> tuple[dict[str, object], li
         for name, value in part.params.items():
             rows.append({"model": part.model, "parameter": name, "value": value,
                          "std_error": part.std_errors.get(name)})  # fmt: skip
+        for name, value in part.effects.items():
+            rows.append({"model": part.model, "parameter": name, "value": value,
+                         "std_error": part.std_errors.get(name),
+                         "multiplier": math.exp(value)})  # fmt: skip
     column_kinds = {
         "model": "text",
         "parameter": "text",
         "value": "precise",
         "std_error": "precise",
+        "multiplier": "number",
     }
     notes: list[str] = [
         Message(
@@ -506,7 +512,23 @@ def model_summary(models: Models, as_of: dt.date) -> tuple[dict[str, object], li
             aic=models.count.aic, customers=models.count.customers, unit=models.unit,
         )
     ]  # fmt: skip
-    table = Result(pd.DataFrame(rows), column_kinds, title="Model", notes=notes)
+    if models.design is not None:
+        references = ", ".join(
+            f"{c}={r}" for c, r in zip(models.design.columns, models.design.references, strict=True)
+        )
+        notes.append(
+            Message(
+                "covariates: each effect's multiplier is exp(value), against customers with "
+                "{references}: of the mean purchase rate (purchase), of the mean dropout "
+                "(dropout; BG/NBD: of a and b of the dropout chance), of the mean order value "
+                "(spend); an effect within 2 standard errors of 0 may be chance",
+                references=references,
+            )
+        )
+    frame = pd.DataFrame(rows)
+    if "multiplier" not in frame:
+        del column_kinds["multiplier"]
+    table = Result(frame, column_kinds, title="Model", notes=notes)
     return describe(models, as_of), [table]
 
 

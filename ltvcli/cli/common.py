@@ -253,6 +253,15 @@ Bootstrap = Annotated[
         rich_help_panel=MODEL,
     ),
 ]
+Covariates = Annotated[
+    str | None,
+    typer.Option(
+        "--covariates",
+        help="Customer columns of the first order (channel,city...) whose levels move the "
+        "models' purchase, dropout and spend parameters; --summary shows each effect.",
+        rich_help_panel=MODEL,
+    ),
+]
 TargetRatio = Annotated[
     float,
     typer.Option(

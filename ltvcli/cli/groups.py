@@ -20,6 +20,7 @@ from ltvcli.cli.common import (
     INPUT,
     MAPPING,
     Bootstrap,
+    Covariates,
     DiscountRate,
     Files,
     Horizon,
@@ -143,6 +144,7 @@ FORECAST_FLAGS: Flags = {
     "bootstrap": (Bootstrap, 0),
     "seed": (Seed, 0),
     "target_ratio": (TargetRatio, 3.0),
+    "covariates": (Covariates, None),
 }
 
 
@@ -209,6 +211,7 @@ def forecast_plan(
     seed: int = 0,
     unit: str = "week",
     target_ratio: float = 3.0,
+    covariates: str | None = None,
 ) -> "Forecast":
     """The forecast flags as a ``Forecast``, checked now (usage errors before any work)."""
     from ltvcli.errors import ConfigError
@@ -224,8 +227,14 @@ def forecast_plan(
         raise ConfigError(
             Message("--bootstrap draws the bounds of --interval: give --interval 0.9")
         )
+    columns = tuple(c.strip() for c in (covariates or "").split(",") if c.strip())
+    if columns and interval is not None:
+        raise ConfigError(
+            Message("--interval draws the parameters of a model without covariates: leave out "
+                    "--covariates or --interval")
+        )  # fmt: skip
     bounds = Interval(interval, bootstrap=bootstrap, seed=seed) if interval is not None else None
-    return Forecast(model, horizon, discount_rate, unit, bounds, target_ratio)
+    return Forecast(model, horizon, discount_rate, unit, bounds, target_ratio, columns)
 
 
 def _forecast(values: dict[str, object], command: dict[str, object]) -> "Forecast | None":
@@ -239,6 +248,7 @@ def _forecast(values: dict[str, object], command: dict[str, object]) -> "Forecas
         cast(int, values["bootstrap"]),
         cast(int, values["seed"]),
         target_ratio=cast(float, values["target_ratio"]),
+        covariates=cast(str | None, values["covariates"]),
     )
 
 

@@ -15,6 +15,9 @@ from ltvcli.models.summary import count_grid
 
 PARAMS = ("r", "alpha", "a", "b")
 START = np.array([1.0, 1.0, 1.0, 1.0])
+# what covariates move (ltvcli.models.covariates): the purchase rate's scale α (down: more
+# purchases), and a and b of the dropout chance (up: a is more dropout, b less)
+COVARIATES = (("alpha", "purchase", -1), ("a", "dropout (a)", 1), ("b", "dropout (b)", 1))
 
 
 def _parts(

@@ -10,6 +10,7 @@ from ltvcli.models import betageo
 NAME = "bgnbd"
 PARAMS = betageo.PARAMS
 START = betageo.START
+COVARIATES = betageo.COVARIATES
 
 log_likelihood = partial(betageo.log_likelihood, shift=0)
 p_alive = partial(betageo.p_alive, shift=0)

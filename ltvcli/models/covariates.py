@@ -16,13 +16,16 @@ In log-parameters the map is linear: log θ_g = M_g · φ, φ = (log θ at the r
 from __future__ import annotations
 
 from dataclasses import dataclass
+from types import ModuleType
 
 import numpy as np
 import pandas as pd
 
+from ltvcli.customers import attribute_columns
 from ltvcli.errors import ConfigError
 from ltvcli.messages import Message
-from ltvcli.models.fit import members
+from ltvcli.models.fit import Fitted
+from ltvcli.segments import resolve_column
 
 MIN_LEVEL = 50  # customers a level needs to have an effect of its own
 MAX_LEVELS = 20  # levels with an effect per column; the rest are "(other)"
@@ -31,85 +34,107 @@ OTHER, NONE = "(other)", "(none)"
 
 @dataclass(frozen=True)
 class Design:
-    """The customers' groups and each group's indicators."""
+    """The covariates' columns, each one's reference level and the levels with an effect."""
 
     columns: tuple[str, ...]
     references: tuple[str, ...]  # the reference level of each column
-    names: tuple[str, ...]  # one per indicator: "channel=yandex_direct"
-    indicators: np.ndarray  # [groups, indicators] of 0/1
-    group: np.ndarray  # each customer's group
+    levels: tuple[tuple[str, ...], ...]  # the other levels of each column, "(other)" among them
 
-    def members(self) -> list[np.ndarray]:
-        """The positions of each group's customers."""
-        return members(self.group, len(self.indicators))
+    @property
+    def names(self) -> tuple[str, ...]:
+        """One per indicator: "channel=yandex_direct"."""
+        return tuple(
+            f"{column}={level}"
+            for column, levels in zip(self.columns, self.levels, strict=True)
+            for level in levels
+        )
+
+    def code(self, customers: pd.DataFrame) -> tuple[np.ndarray, np.ndarray]:
+        """The groups of ``customers``: each group's indicators [groups, indicators] and each
+        customer's group. A level not seen in the fit counts as "(other)" when the column has
+        it, else as the reference."""
+        for column in self.columns:
+            if column not in customers.columns:
+                raise ConfigError(
+                    Message("the model's covariate {column!r} is not in this file", column=column)
+                )
+        codes = []
+        for column, reference, levels in zip(
+            self.columns, self.references, self.levels, strict=True
+        ):
+            text = _text(customers[column])
+            unseen = OTHER if OTHER in levels else reference
+            text = text.where(text.isin([reference, *levels]), unseen)
+            codes.append(pd.Categorical(text, categories=[reference, *levels]).codes)
+        combos, group = np.unique(np.column_stack(codes), axis=0, return_inverse=True)
+        indicators = np.zeros((len(combos), len(self.names)))
+        offset = 0
+        for column_codes, levels in zip(combos.T, self.levels, strict=True):
+            coded = column_codes > 0  # the reference level is all zeros
+            indicators[np.flatnonzero(coded), offset + column_codes[coded] - 1] = 1.0
+            offset += len(levels)
+        return indicators, group.ravel()
 
 
-@dataclass(frozen=True)
-class Effects:
-    """Which parameters of a model covariates move: (parameter, process, sign) each."""
+def effect_names(module: ModuleType, design: Design) -> tuple[str, ...]:
+    """The effects of a model's covariates, process by process: "purchase: channel=vk"."""
+    return tuple(
+        f"{process}: {name}" for _, process, _ in module.COVARIATES for name in design.names
+    )
 
-    params: tuple[str, ...]  # the model's parameters, in order
-    moved: tuple[tuple[str, str, int], ...]
 
-    def names(self, design: Design) -> tuple[str, ...]:
-        """The effects' names, process by process: "purchase: channel=yandex_direct"."""
-        return tuple(f"{process}: {name}" for _, process, _ in self.moved for name in design.names)
+def maps(module: ModuleType, indicators: np.ndarray) -> np.ndarray:
+    """M_g of groups with these indicators [groups, parameters, parameters + effects]:
+    log θ_g = M_g · φ, each of the model's ``COVARIATES`` (parameter, process, sign) adding
+    sign × its effects of the group's levels to the parameter's logarithm."""
+    k, m = len(module.PARAMS), indicators.shape[1]
+    out = np.zeros((len(indicators), k, k + m * len(module.COVARIATES)))
+    out[:, np.arange(k), np.arange(k)] = 1.0
+    for block, (param, _, sign) in enumerate(module.COVARIATES):
+        out[:, module.PARAMS.index(param), k + block * m : k + (block + 1) * m] = sign * indicators
+    return out
 
-    def maps(self, design: Design) -> np.ndarray:
-        """M_g for every group [groups, parameters, parameters + effects]: log θ_g = M_g · φ."""
-        k, m = len(self.params), len(design.names)
-        maps = np.zeros((len(design.indicators), k, k + m * len(self.moved)))
-        maps[:, np.arange(k), np.arange(k)] = 1.0
-        for block, (param, _, sign) in enumerate(self.moved):
-            row = self.params.index(param)
-            maps[:, row, k + block * m : k + (block + 1) * m] = sign * design.indicators
-        return maps
+
+def parameters(fit: Fitted, module: ModuleType, indicators: np.ndarray) -> np.ndarray:
+    """Each group's parameters [groups, parameters] under a fit with covariates."""
+    values: np.ndarray = np.exp(maps(module, indicators) @ fit.phi())
+    return values
 
 
 def design(customers: pd.DataFrame, columns: tuple[str, ...]) -> Design:
-    """The design of ``customers`` (those the model is fitted on) for ``columns``."""
-    missing = [c for c in columns if c not in customers.columns]
-    if missing:
-        known = [c for c in customers.columns if not c.startswith("_")]
+    """The levels of ``columns`` (attributes of the first order; header spelling does not
+    matter) among ``customers``, those the model is fitted on."""
+    columns = tuple(_attribute(customers, name) for name in columns)
+    references, kept = [], []
+    for column in columns:
+        text = _text(customers[column])
+        counts = text.value_counts()
+        large = list(counts[counts >= MIN_LEVEL].index[:MAX_LEVELS]) or [counts.index[0]]
+        pooled = int(counts.sum() - counts[large].sum())
+        references.append(str(large[0]))
+        # too few left over to pool: they count as the reference
+        kept.append(tuple(map(str, large[1:])) + ((OTHER,) if pooled >= MIN_LEVEL else ()))
+    return Design(columns, tuple(references), tuple(kept))
+
+
+def _attribute(customers: pd.DataFrame, name: str) -> str:
+    """The attribute column ``name`` stands for. Only the first order's attributes: a column
+    ltv computes from the purchases (orders, revenue, status) would explain the purchases by
+    themselves."""
+    column = resolve_column(name, customers)
+    attributes = attribute_columns(customers)
+    if column not in attributes:
         raise ConfigError(
             Message(
-                "--covariates: no customer column {column!r}; the first order's attributes are "
-                "among: {known}",
-                column=missing[0], known=", ".join(known),
+                "--covariates: {name!r} is not an attribute column of the first order; these "
+                "are: {attributes}",
+                name=name, attributes=", ".join(attributes) or Message("none in this file"),
             )
         )  # fmt: skip
-    coded, references, names, widths = [], [], [], []
-    for column in columns:
-        levels = _levels(customers[column])
-        counts = levels.value_counts()
-        reference = str(counts.index[0])
-        kept = [str(v) for v in counts.index[1:] if v != reference]
-        coded.append(pd.Categorical(levels, categories=[reference, *kept]).codes)
-        references.append(reference)
-        names.extend(f"{column}={level}" for level in kept)
-        widths.append(len(kept))
-    combos, group = np.unique(np.column_stack(coded), axis=0, return_inverse=True)
-    indicators = np.zeros((len(combos), len(names)))
-    offset = 0
-    for column_codes, width in zip(combos.T, widths, strict=True):
-        coded_here = column_codes > 0  # the reference level is all zeros
-        indicators[np.flatnonzero(coded_here), offset + column_codes[coded_here] - 1] = 1.0
-        offset += width
-    return Design(tuple(columns), tuple(references), tuple(names), indicators, group.ravel())
+    return column
 
 
-def _levels(values: pd.Series) -> pd.Series:
-    """The column's levels: empty → "(none)", small or beyond the largest → "(other)"."""
-    text = values.astype("string").fillna(NONE).str.strip().replace("", NONE)
-    counts = text.value_counts()
-    kept = counts[counts >= MIN_LEVEL].index[:MAX_LEVELS]
-    pooled = text.where(text.isin(kept), OTHER)
-    if (pooled == OTHER).sum() < MIN_LEVEL and len(kept):
-        pooled = pooled.replace(OTHER, str(counts.index[0]))  # too few to pool: the reference
-    return pooled
-
-
-def split(values: np.ndarray, maps: np.ndarray) -> np.ndarray:
-    """Each group's parameters [groups, parameters] from φ = (log θ, effects)."""
-    logs: np.ndarray = maps @ values
-    return np.exp(logs)
+def _text(values: pd.Series) -> pd.Series:
+    """A column's values as levels: text, empty → "(none)"."""
+    text: pd.Series = values.astype("string").str.strip().fillna(NONE).replace("", NONE)
+    return text

@@ -97,8 +97,8 @@ def maximise(
     parts = _parts(data, weights, grouping)
 
     def thetas(phi: np.ndarray) -> np.ndarray:
-        logs: np.ndarray = grouping.maps @ phi
-        return np.exp(np.clip(logs, -30, 30))
+        values: np.ndarray = np.exp(np.clip(grouping.maps @ phi, -30, 30))
+        return values
 
     def negative(phi: np.ndarray) -> float:
         with np.errstate(all="ignore"):

@@ -12,6 +12,8 @@ from ltvcli.models.summary import count_grid
 NAME = "gammagamma"
 PARAMS = ("p", "q", "gamma")
 START = np.array([1.0, 1.0, 1.0])
+# what covariates move (ltvcli.models.covariates): γ, the scale of the mean order value
+COVARIATES = (("gamma", "spend", 1),)
 
 
 def log_likelihood(params: np.ndarray, x: np.ndarray, m: np.ndarray) -> np.ndarray:

@@ -10,6 +10,7 @@ from ltvcli.models import betageo
 NAME = "mbgnbd"
 PARAMS = betageo.PARAMS
 START = betageo.START
+COVARIATES = betageo.COVARIATES
 
 log_likelihood = partial(betageo.log_likelihood, shift=1)
 p_alive = partial(betageo.p_alive, shift=1)

@@ -13,6 +13,9 @@ from ltvcli.models.summary import compress
 NAME = "pareto"
 PARAMS = ("r", "alpha", "s", "beta")
 START = np.array([1.0, 1.0, 1.0, 1.0])
+# what covariates move (ltvcli.models.covariates): the purchase rate's scale α and the dropout
+# rate's scale β (down: more purchases, more dropout)
+COVARIATES = (("alpha", "purchase", -1), ("beta", "dropout", -1))
 
 
 def _log_a0(

@@ -20,7 +20,9 @@ import pandas as pd
 from ltvcli.definition import Metric
 from ltvcli.messages import Message
 from ltvcli.models import bgnbd, gammagamma, mbgnbd, pareto
-from ltvcli.models.fit import FitError, Fitted, maximise
+from ltvcli.models.covariates import Design, effect_names, maps, parameters
+from ltvcli.models.covariates import design as covariate_design
+from ltvcli.models.fit import FitError, Fitted, Grouping, maximise, members
 from ltvcli.models.summary import UNIT_DAYS, Summary, compress, summarise
 from ltvcli.models.uncertainty import Draws, Interval, bounds, chunks, parameter_draws
 
@@ -72,6 +74,24 @@ class Models:
     notes: list[str]
     # the customers' values under parameter draws, from the last scoring with --interval
     drawn: DrawnValues | None = None
+    design: Design | None = None  # --covariates: the levels the parameters depend on
+
+    def groups(
+        self, customers: pd.DataFrame
+    ) -> list[tuple[np.ndarray, np.ndarray, np.ndarray | None]]:
+        """(positions, purchase-model parameters, spend-model parameters) of each group of
+        ``customers`` with the same parameters: all of them in one without covariates."""
+        spend = self.spend.vector() if self.spend is not None else None
+        if self.design is None:
+            return [(np.arange(len(customers)), self.count.vector(), spend)]
+        indicators, group = self.design.code(customers)
+        counts = parameters(self.count, self.module, indicators)
+        spends = (
+            parameters(self.spend, gammagamma, indicators)
+            if self.spend is not None
+            else [None] * len(indicators)
+        )
+        return list(zip(members(group, len(indicators)), counts, spends, strict=True))
 
     @property
     def module(self) -> ModuleType:
@@ -88,6 +108,7 @@ class Forecast:
     unit: str = "week"
     interval: Interval | None = None  # --interval: bounds, and how they are drawn
     target_ratio: float = 3.0  # --target-ratio: the LTV:CAC the most to pay per customer aims at
+    covariates: tuple[str, ...] = ()  # --covariates: first-order attributes moving the parameters
 
     @property
     def label(self) -> str:
@@ -114,7 +135,10 @@ def forecast_customers(
     analysis: Analysis, plan: Forecast, models: Models | None = None
 ) -> tuple[pd.DataFrame, Models]:
     """Fit (unless ``models`` are given) and score the customers of ``analysis``."""
-    models = models or fit_models(summarise(analysis.customers, plan.unit), plan.model)
+    if models is None:
+        summary = summarise(analysis.customers, plan.unit)
+        attributes = analysis.customers.iloc[summary.rows] if plan.covariates else None
+        models = fit_models(summary, plan.model, attributes, plan.covariates)
     rate = margin_rate(analysis.customers, analysis.settings.margin, analysis.margin_known)
     days, _ = parse_horizon(plan.horizon)
     table = score(
@@ -124,8 +148,15 @@ def forecast_customers(
     return table, models
 
 
-def fit_models(summary: Summary, model: str = "bgnbd") -> Models:
-    """Fit ``model`` to (x, t_x, T) and Gamma-Gamma to the repeat customers' spend."""
+def fit_models(
+    summary: Summary,
+    model: str = "bgnbd",
+    attributes: pd.DataFrame | None = None,
+    covariates: tuple[str, ...] = (),
+) -> Models:
+    """Fit ``model`` to (x, t_x, T) and Gamma-Gamma to the repeat customers' spend; with
+    ``covariates``, columns of ``attributes`` (the summarised customers' rows) move the
+    parameters (``ltvcli.models.covariates``)."""
     if model not in MODELS:
         raise FitError(
             Message(
@@ -143,10 +174,20 @@ def fit_models(summary: Summary, model: str = "bgnbd") -> Models:
             )
         )  # fmt: skip
     module = MODELS[model]
-    data, weights, _ = compress(summary.x, summary.t_x, summary.T)
+    design, grouping = None, None
+    group = np.zeros(len(summary))
+    if covariates and attributes is not None:
+        design = covariate_design(attributes, covariates)
+        indicators, codes = design.code(attributes)
+        group = codes.astype(float)
+    data, weights, _ = compress(summary.x, summary.t_x, summary.T, group)
+    if design is not None:
+        grouping = Grouping(
+            data[3].astype(np.intp), maps(module, indicators), effect_names(module, design)
+        )
     count = maximise(
-        module.NAME, module.PARAMS, module.log_likelihood, data, weights, module.START,
-        getattr(module, "log_likelihood_and_gradient", None),
+        module.NAME, module.PARAMS, module.log_likelihood, data[:3], weights, module.START,
+        module.log_likelihood_and_gradient, grouping,
     )  # fmt: skip
     notes: list[str] = []
     if not count.converged:
@@ -156,11 +197,18 @@ def fit_models(summary: Summary, model: str = "bgnbd") -> Models:
                 model=model, tried="; ".join(count.tried),
             )
         )  # fmt: skip
-    spend = fit_spend(summary, notes)
-    return Models(count, spend, summary.unit, notes)
+    spend_groups = None
+    if design is not None:
+        spend_groups = Grouping(
+            codes, maps(gammagamma, indicators), effect_names(gammagamma, design)
+        )
+    spend = fit_spend(summary, notes, spend_groups)
+    return Models(count, spend, summary.unit, notes, design=design)
 
 
-def fit_spend(summary: Summary, notes: list[str]) -> Fitted | None:
+def fit_spend(
+    summary: Summary, notes: list[str], grouping: Grouping | None = None
+) -> Fitted | None:
     repeat = summary.x > 0
     usable = repeat & (summary.m > 0)
     if (excluded := int((repeat & ~usable).sum())) > 0:
@@ -175,12 +223,28 @@ def fit_spend(summary: Summary, notes: list[str]) -> Fitted | None:
         notes.append(Message("too few repeat customers with positive spend for the spend model; "
                              "expected order value is each customer's own average"))  # fmt: skip
         return None
+    means = summary.m[usable]
+    if np.ptp(means) <= 1e-9 * np.abs(means).max():
+        notes.append(Message("every repeat customer's orders have the same mean value (one price?): "
+                             "the spend model has nothing to learn; expected order value is each "
+                             "customer's own average"))  # fmt: skip
+        return None
     # (x, m) pairs are nearly all distinct (m is a mean of money): no compression
-    data, weights = (summary.x[usable], summary.m[usable]), np.ones(int(usable.sum()))
+    data, weights = (summary.x[usable], means), np.ones(int(usable.sum()))
     spend = maximise(
         gammagamma.NAME, gammagamma.PARAMS, gammagamma.log_likelihood, data, weights,
         gammagamma.START, gammagamma.log_likelihood_and_gradient,
+        grouping.subset(np.flatnonzero(usable)) if grouping is not None else None,
     )  # fmt: skip
+    if not spend.converged:
+        notes.append(
+            Message(
+                "the spend model did not converge ({tried}); expected order value is each "
+                "customer's own average",
+                tried="; ".join(spend.tried),
+            )
+        )
+        return None
     if spend.params["q"] <= 1:
         notes.append(Message("the spend model's q ≤ 1 has no finite mean; expected order value "
                              "is each customer's own average"))  # fmt: skip
@@ -201,19 +265,21 @@ def score(
     With ``interval``: each customer's bounds of P(alive), expected orders and predicted LTV
     over the parameter draws (``ltvcli.models.uncertainty``)."""
     summary = summarise(customers, models.unit)
-    module, params = models.module, models.count.vector()
+    module = models.module
     unit = UNIT_DAYS[models.unit]
     x, t_x, T = summary.x, summary.t_x, summary.T
     base = customers.iloc[summary.rows]
     own_mean = base["net_revenue"].to_numpy() / 100 / base["orders"].to_numpy()
     kept = 1.0 if margin_rate is None else margin_rate
-    spend = models.spend.vector() if models.spend is not None else None
-    alive, expected_orders, value = expectations(
-        module, params, horizon_days, unit, discount_rate, x, t_x, T
-    )
-    aov = expected_order_value(spend, x, summary.m, own_mean)
+    alive, expected_orders, value, aov, rate = (np.empty(len(summary)) for _ in range(5))
+    for rows, params, spend in models.groups(base):
+        alive[rows], expected_orders[rows], value[rows] = expectations(
+            module, params, horizon_days, unit, discount_rate, x[rows], t_x[rows], T[rows]
+        )
+        aov[rows] = expected_order_value(spend, x[rows], summary.m[rows], own_mean[rows])
+        # purchases per time unit of a customer who is alive: the posterior mean (r+x)/(α+T)
+        rate[rows] = (params[0] + x[rows]) / (params[1] + T[rows])
     predicted = value * aov * kept
-    rate = _posterior_rate(models, x, T)
     with np.errstate(divide="ignore"):
         wait_days = np.where((alive >= 0.5) & (rate > 0), unit / rate, np.nan)
     next_order = np.datetime64(as_of, "D") + np.ceil(np.nan_to_num(wait_days)).astype(
@@ -467,10 +533,3 @@ def discounted_orders(
         total += (cumulative - previous) / (1 + rate) ** (end / 365.25)
         previous = cumulative
     return total
-
-
-def _posterior_rate(models: Models, x: np.ndarray, T: np.ndarray) -> np.ndarray:
-    """Purchases per time unit of a customer who is alive: the Gamma posterior mean (r+x)/(α+T)."""
-    r, alpha = models.count.params["r"], models.count.params["alpha"]
-    rate: np.ndarray = (r + x) / (alpha + T)
-    return rate

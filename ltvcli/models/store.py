@@ -16,6 +16,7 @@ import numpy as np
 from ltvcli.errors import ConfigError
 from ltvcli.io.atomic import atomic_output
 from ltvcli.messages import Message
+from ltvcli.models.covariates import Design
 from ltvcli.models.fit import Fitted
 from ltvcli.models.predict import MODELS, Models
 from ltvcli.models.summary import UNIT_DAYS
@@ -27,6 +28,16 @@ def describe(models: Models, as_of: dt.date | None = None) -> dict[str, object]:
     """The model summary: parameters, standard errors, log-likelihood, AIC, customers, unit."""
     out = _fitted(models.count) | {"time_unit": models.unit, "as_of": _day_text(as_of)}
     out["spend"] = _fitted(models.spend) if models.spend else None
+    design = models.design
+    out["covariates"] = (
+        None
+        if design is None
+        else {
+            "columns": list(design.columns),
+            "references": list(design.references),
+            "levels": [list(levels) for levels in design.levels],
+        }
+    )
     return out
 
 
@@ -46,6 +57,16 @@ def load(path: str) -> Models:
         count = _restore(data)
         spend = _restore(data["spend"]) if data.get("spend") else None
         fitted = _stored_day(data.get("as_of"))
+        covariates = data.get("covariates")
+        design = (
+            Design(
+                tuple(map(str, covariates["columns"])),
+                tuple(map(str, covariates["references"])),
+                tuple(tuple(map(str, levels)) for levels in covariates["levels"]),
+            )
+            if covariates
+            else None
+        )
     except FileNotFoundError:
         raise ConfigError(Message("{path}: no such model file", path=path)) from None
     except (ValueError, KeyError, TypeError, json.JSONDecodeError):
@@ -53,7 +74,7 @@ def load(path: str) -> Models:
             Message("{path}: not a model file written by ltv predict --save-model", path=path)
         ) from None
     note = Message("model from {path} (fitted as of {fitted})", path=path, fitted=fitted)
-    return Models(count, spend, data["time_unit"], [note])
+    return Models(count, spend, data["time_unit"], [note], design=design)
 
 
 def _day_text(day: dt.date | None) -> str | None:
@@ -80,6 +101,7 @@ def _fitted(fit: Fitted) -> dict[str, object]:
         "customers": fit.customers,
         "converged": fit.converged,
         "covariance": None if fit.covariance is None else fit.covariance.tolist(),
+        "effects": fit.effects,
     }
 
 
@@ -93,4 +115,5 @@ def _restore(data: dict[str, Any]) -> Fitted:  # parsed JSON: checked by its use
         converged=bool(data["converged"]),
         std_errors=data.get("std_errors", {}),
         covariance=np.array(data["covariance"]) if data.get("covariance") else None,
+        effects={k: float(v) for k, v in data.get("effects", {}).items()},
     )

@@ -59,3 +59,16 @@ def test_compressing_identical_rows_changes_nothing():
     assert compressed.log_likelihood == pytest.approx(full.log_likelihood, abs=1e-6)
     for name in bgnbd.PARAMS:
         assert compressed.params[name] == pytest.approx(full.params[name], rel=1e-4)
+
+
+def test_one_price_leaves_the_spend_model_out_with_a_note():
+    """A service with one price: every repeat customer's mean order is the same, and the spend
+    model has nothing to learn (its fit would run away to infinite parameters)."""
+    from ltvcli.models.predict import fit_models
+    from ltvcli.models.summary import Summary
+
+    x, t_x, T = simulate.bgnbd(3000, 0.5, 4.0, 0.8, 2.5, seed=15)
+    m = np.where(x > 0, 100.0, np.nan)
+    models = fit_models(Summary(x, t_x, T, m, np.arange(len(x)), "week"), "bgnbd")
+    assert models.spend is None
+    assert any("same mean value" in note for note in models.notes)

@@ -1,6 +1,7 @@
 """``ltv predict``: P(alive), expected orders, predicted LTV; the model summary; the holdout check."""
 
 import datetime as dt
+from dataclasses import replace
 from typing import TYPE_CHECKING, Annotated
 
 import typer
@@ -10,6 +11,7 @@ from ltvcli.cli.common import (
     MODEL,
     OUTPUT,
     Bootstrap,
+    Covariates,
     Debug,
     DiscountRate,
     Excel,
@@ -52,6 +54,7 @@ def predict(
     interval: IntervalLevel = None,
     bootstrap: Bootstrap = 0,
     seed: Seed = 0,
+    covariates: Covariates = None,
     holdout: Annotated[
         str | None,
         typer.Option(
@@ -104,6 +107,7 @@ def predict(
 
         ltv predict orders.csv --horizon 12m --sort predicted_ltv_12m --top 20
         ltv predict orders.csv --interval 0.9 --top 20
+        ltv predict orders.csv --covariates channel,city --summary
         ltv predict orders.csv --summary --format json
         ltv predict orders.csv --holdout 90d --model auto
         ltv predict orders.csv --save-model model.json
@@ -128,6 +132,18 @@ def predict(
             )
         )
     parse_horizon(horizon)  # a bad horizon is a usage error before any work
+    plan = forecast_plan(
+        model if model != "auto" else "bgnbd", horizon, discount_rate, interval, bootstrap, seed,
+        time_unit, covariates=covariates,
+    )  # fmt: skip
+    given = {"--holdout": holdout, "--model auto": model == "auto", "--plot": plot,
+             "--model-file": model_file}  # fmt: skip
+    clash = next((flag for flag, value in given.items() if value), None)
+    if plan.covariates and clash:
+        raise ConfigError(
+            Message("--covariates cannot be combined with {flag} (the holdout check and the "
+                    "charts use models without covariates; a model file has its own)", flag=clash)
+        )  # fmt: skip
     prepared = analysis.prepare()
     result = analysis.run(prepared)
     end = result.as_of_date
@@ -142,7 +158,7 @@ def predict(
         if holdout:
             show_document(*tables.holdout(checks, model), fmt, output, end)
             return
-    plan = forecast_plan(model, horizon, discount_rate, interval, bootstrap, seed, time_unit)
+    plan = replace(plan, model=model)
     table, models = forecast_customers(result, plan, store.load(model_file) if model_file else None)
     if save_model:
         store.save(models, save_model, end)
