@@ -529,6 +529,9 @@ def model_summary(models: Models, as_of: dt.date) -> tuple[dict[str, object], li
     if "multiplier" not in frame:
         del column_kinds["multiplier"]
     table = Result(frame, column_kinds, title="Model", notes=notes)
+    table.priority = ("model", "parameter", "value", "multiplier")  # a reader's effect first
+    table.labels |= {"model": "Model", "parameter": "Parameter", "value": "Value",
+                     "std_error": "Standard error", "multiplier": "Multiplier"}  # fmt: skip
     return describe(models, as_of), [table]
 
 

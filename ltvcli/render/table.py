@@ -84,7 +84,13 @@ def print_table(
         if hidden := [c.name for c in columns if shown and c not in shown]:
             ways = "--columns all, -f csv" if result.choosable else "-f csv"
             notes.insert(
-                0, words("hidden_columns", n=len(hidden), names=", ".join(hidden), ways=ways)
+                0,
+                words(
+                    "hidden_columns",
+                    n=words.plural(len(hidden), "columns"),
+                    names=", ".join(hidden),
+                    ways=ways,
+                ),
             )
         if terminal and len(result.frame) > TERMINAL_ROWS:
             rows = (

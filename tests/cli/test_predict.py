@@ -163,3 +163,59 @@ def test_at_risk_is_one_definition_with_predict(run_cli, tmp_path):
     run_cli("report", ORDERS, "--predict", "-q", "-o", str(report))
     calls = json.loads(report.read_text())["sections"]["call_list"]["call_list"]
     assert calls and all(row["p_alive"] < 0.5 for row in calls)
+
+
+def test_covariates_show_each_effect_in_the_summary(run_cli):
+    result = run_cli("predict", ORDERS, "--covariates", "Channel,city", "--summary", "-f", "json")
+    assert result.exit_code == 0, result.stderr
+    summary = result.json
+    assert summary["covariates"]["columns"] == ["channel", "city"]  # header spelling resolved
+    assert summary["covariates"]["references"] == ["organic", "Moscow"]  # the most common
+    names = list(summary["effects"])
+    assert "purchase: channel=yandex_direct" in names and "dropout (b): city=Kazan" in names
+    assert all(summary["std_errors"][n] > 0 for n in names)
+    spend = summary["spend"]["effects"]
+    assert set(spend) == {n.replace("purchase", "spend") for n in names if n.startswith("purchase")}
+    table = run_cli("predict", ORDERS, "--covariates", "channel", "--summary", "-f", "csv").stdout
+    assert "purchase: channel=instagram" in table and "multiplier" in table.splitlines()[0]
+
+
+def test_a_saved_model_with_covariates_scores_new_data_the_same(run_cli, tmp_path):
+    model = tmp_path / "model.json"
+    fitted = run_cli("predict", ORDERS, "--covariates", "channel", "--save-model", model, "-f",
+                     "csv", "-q")  # fmt: skip
+    reused = run_cli("predict", ORDERS, "--model-file", model, "-f", "csv", "-q")
+    plain = run_cli("predict", ORDERS, "-f", "csv", "-q")
+    assert fitted.exit_code == reused.exit_code == 0, reused.stderr
+    assert reused.stdout == fitted.stdout != plain.stdout
+
+
+@pytest.mark.parametrize(
+    ("args", "words"),
+    [
+        (["--covariates", "orders"], "not an attribute column of the first order"),
+        (["--covariates", "channel", "--interval", "0.9"], "leave out --covariates or --interval"),
+        (["--covariates", "channel", "--holdout", "90d"], "cannot be combined with --holdout"),
+        (["--covariates", "channel", "--model", "auto"], "cannot be combined with --model auto"),
+    ],
+)
+def test_covariates_refuse_what_they_cannot_do(run_cli, args, words):
+    result = run_cli("predict", ORDERS, *args)
+    assert result.exit_code == 2
+    assert words in result.stderr and "Traceback" not in result.stderr
+
+
+def test_segments_predict_with_covariates_are_the_customers_means(run_cli):
+    import pandas as pd
+
+    customers = pd.DataFrame(
+        run_cli("predict", ORDERS, "--covariates", "channel", "-f", "json", "-q").json
+    )
+    channels = pd.DataFrame(run_cli("customers", ORDERS, "-f", "json", "-q").json)
+    merged = customers.merge(channels[["customer", "channel"]], on="customer")
+    segments = run_cli("segments", ORDERS, "--by", "channel", "--predict", "--covariates",
+                       "channel", "-f", "json", "-q").json  # fmt: skip
+    means = merged.groupby("channel")["predicted_ltv_12m"].mean()
+    for row in segments:
+        if row["channel"] in means:
+            assert row["predicted_ltv_12m"] == pytest.approx(means[row["channel"]], abs=0.01)

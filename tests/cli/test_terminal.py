@@ -69,7 +69,7 @@ def test_segments_fit_with_the_key_and_whole_numbers(columns):
         assert row[1] == f"{segment['customers']:,}"
         assert f"{segment['net_revenue']:,.2f}" in row  # the most important money, whole
     flat = " ".join(screen.split())
-    hidden = re.search(r"(\d+) more columns \(([^)]*)\)", flat)
+    hidden = re.search(r"(\d+) columns? hidden \(([^)]*)\)", flat)
     assert hidden and "--columns all, -f csv or -o FILE.xlsx" in flat
     names = [n.strip() for n in hidden[2].split(",")]
     assert int(hidden[1]) == len(names) == len(expected[0]) - len(rows[0])
@@ -81,7 +81,7 @@ def test_a_pipe_keeps_every_column():
         [str(LTV), "segments", ORDERS, "--by", "city", "-q", "-f", "table"],
         capture_output=True, check=True, text=True,
     ).stdout  # fmt: skip
-    assert "more columns" not in piped
+    assert "hidden (" not in piped
     assert len(body_rows(piped)[0]) == 28  # the city and 27 metrics (NPS needs --customers)
 
 
@@ -92,7 +92,7 @@ def test_customers_fit_and_every_column_asked_for_shows_as_records():
     assert len(rows) == 3 and all("@example.com" in r[0] for r in rows)
     assert all(_WHOLE.match(c) or re.match(r"\d{4}-\d\d-\d\d$", c) for r in rows for c in r[1:-1])
     records = on_terminal("segments", ORDERS, "--by", "city", "--columns", "all", columns=80)
-    assert "more columns" not in records and "│" not in records
+    assert "hidden (" not in records and "│" not in records
     assert re.search(r"^Historical LTV \(mean\)\s+14,904\.88\s*$", records, re.M)
     assert records.count("Moscow") == 1 and "Net revenue" in records
 
@@ -161,6 +161,6 @@ def test_wide_characters_count_twice(tmp_path):
 def test_predictions_keep_their_place_on_a_narrow_terminal():
     screen = on_terminal("customers", ORDERS, "--predict", "--top", "3", columns=100)
     flat = " ".join(screen.split())
-    hidden = re.search(r"more columns \(([^)]*)\)", flat)[1].split(", ")
+    hidden = re.search(r"columns? hidden \(([^)]*)\)", flat)[1].split(", ")
     assert "p_alive" not in hidden and "predicted_ltv_12m" not in hidden  # at their horizon
     assert "P(alive)" in screen
