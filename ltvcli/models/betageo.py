@@ -11,7 +11,7 @@ from __future__ import annotations
 import numpy as np
 from scipy.special import betaln, digamma, expit, gammaln, hyp2f1
 
-from ltvcli.models.summary import count_grid
+from ltvcli.models.summary import count_grid, pairs
 
 PARAMS = ("r", "alpha", "a", "b")
 START = np.array([1.0, 1.0, 1.0, 1.0])
@@ -57,16 +57,26 @@ def p_alive(
 
 
 def expected(
-    params: np.ndarray, t: float, x: np.ndarray, t_x: np.ndarray, T: np.ndarray, shift: int
+    params: np.ndarray,
+    t: float | np.ndarray,
+    x: np.ndarray,
+    t_x: np.ndarray,
+    T: np.ndarray,
+    shift: int,
 ) -> np.ndarray:
-    """Expected purchases in the next ``t`` time units, given the history."""
+    """Expected purchases in the next ``t`` time units, given the history; the hypergeometric
+    term once per distinct (x, T) when ``t`` is one number."""
     r, alpha, a, b = params
-    z = t / (alpha + T + t)
-    scale = (alpha + T) / (alpha + T + t)
-    n = a + b + x + shift - 1
+    if np.ndim(t) == 0:
+        x_at, T_at, spread = pairs(x, T)
+    else:
+        x_at, T_at, spread = x, T, slice(None)
+    z = t / (alpha + T_at + t)
+    scale = (alpha + T_at) / (alpha + T_at + t)
+    n = a + b + x_at + shift - 1
     with np.errstate(over="ignore", invalid="ignore"):
-        tail = 1 - scale ** (r + x) * hyp2f1(r + x, b + x + shift, n, z)
-        value: np.ndarray = n / (a - 1) * tail * p_alive(params, x, t_x, T, shift)
+        tail = 1 - scale ** (r + x_at) * hyp2f1(r + x_at, b + x_at + shift, n, z)
+        value: np.ndarray = (n / (a - 1) * tail)[spread] * p_alive(params, x, t_x, T, shift)
     return value
 
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 import numpy as np
 from scipy.special import digamma, expit, gammaln, hyp2f1
 
-from ltvcli.models.summary import compress
+from ltvcli.models.summary import pairs
 
 NAME = "pareto"
 PARAMS = ("r", "alpha", "s", "beta")
@@ -35,7 +35,7 @@ def _log_a0(
 def _log_term(params: np.ndarray, x: np.ndarray, tau: np.ndarray, more_x: int) -> np.ndarray:
     """log of 2F1(r+s+x, b; r+s+x+1; (big − small)/(big + τ)) / (big + τ)^(r+s+x)."""
     r, alpha, s, beta = params
-    x_pairs, tau_pairs, spread = _pairs(x, tau)
+    x_pairs, tau_pairs, spread = pairs(x, tau)
     x_pairs = x_pairs + more_x
     big, small = max(alpha, beta), min(alpha, beta)
     second = r + x_pairs if alpha < beta else s + 1
@@ -44,24 +44,6 @@ def _log_term(params: np.ndarray, x: np.ndarray, tau: np.ndarray, more_x: int) -
         f = np.log(hyp2f1(rsx, second, rsx + 1, (big - small) / (big + tau_pairs)))
     term: np.ndarray = (f - rsx * np.log(big + tau_pairs))[spread]
     return term
-
-
-_PAIRS: dict[tuple[int, int], tuple[np.ndarray, ...]] = {}
-PAIRS_KEPT = 3_000_000  # rows whose pairs are kept between calls (about 72 bytes a row)
-
-
-def _pairs(x: np.ndarray, tau: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """The distinct (x, τ) pairs and each row's position among them. A fit evaluates the same
-    rows tens of times: the latest answers are kept, by the arrays' identity (the arrays are
-    held too, so an identity is never reused while it is kept)."""
-    kept = _PAIRS.get((id(x), id(tau)))
-    if kept is not None and kept[0] is x and kept[1] is tau:
-        return kept[2], kept[3], kept[4]
-    (x_pairs, tau_pairs), _, spread = compress(x, tau)
-    _PAIRS[(id(x), id(tau))] = (x, tau, x_pairs, tau_pairs, spread)
-    while len(_PAIRS) > 1 and sum(len(v[0]) for v in _PAIRS.values()) > PAIRS_KEPT:
-        _PAIRS.pop(next(iter(_PAIRS)))
-    return x_pairs, tau_pairs, spread
 
 
 def log_likelihood(params: np.ndarray, x: np.ndarray, t_x: np.ndarray, T: np.ndarray) -> np.ndarray:

@@ -88,3 +88,23 @@ def count_grid(x: np.ndarray) -> tuple[np.ndarray, Callable[[np.ndarray], np.nda
 
 def _same(values: np.ndarray) -> np.ndarray:
     return values
+
+
+_PAIRS: dict[tuple[int, int], tuple[np.ndarray, ...]] = {}
+PAIRS_KEPT = 3_000_000  # rows whose pairs are kept between calls (about 72 bytes a row)
+
+
+def pairs(x: np.ndarray, tau: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """The distinct (x, τ) pairs and each row's position among them: the hypergeometric terms
+    of the models depend on a row only through (x, t_x) or (x, T), and a million customers
+    have some tens of thousands of pairs. A fit evaluates the same rows tens of times: the
+    latest answers are kept, by the arrays' identity (the arrays are held too, so an identity
+    is never reused while it is kept)."""
+    kept = _PAIRS.get((id(x), id(tau)))
+    if kept is not None and kept[0] is x and kept[1] is tau:
+        return kept[2], kept[3], kept[4]
+    (x_pairs, tau_pairs), _, spread = compress(x, tau)
+    _PAIRS[(id(x), id(tau))] = (x, tau, x_pairs, tau_pairs, spread)
+    while len(_PAIRS) > 1 and sum(len(v[0]) for v in _PAIRS.values()) > PAIRS_KEPT:
+        _PAIRS.pop(next(iter(_PAIRS)))
+    return x_pairs, tau_pairs, spread
