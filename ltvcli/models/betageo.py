@@ -70,7 +70,7 @@ def expected(
     if np.ndim(t) == 0:
         x_at, T_at, spread = pairs(x, T)
     else:
-        x_at, T_at, spread = x, T, slice(None)
+        x_at, T_at, spread = x, T, np.arange(len(x))
     z = t / (alpha + T_at + t)
     scale = (alpha + T_at) / (alpha + T_at + t)
     n = a + b + x_at + shift - 1
