@@ -56,7 +56,7 @@ def report_predictions(
     end = analysis.as_of_date
     try:
         cutoff = holdout_cutoff(holdout, end)
-        check = holdout_check(loaded, settings, cutoff, end, plan.model, plan.unit)
+        check = holdout_check(loaded, settings, cutoff, end, plan.model, plan.unit, plan.covariates)
     except FitError:
         check = None
     return Predictions(table, models, check, plan)
@@ -246,9 +246,13 @@ def _predictions(analysis: Analysis, predictions: Predictions) -> Section:
     params = pd.DataFrame([{"model": models.count.model, **models.count.params,
                             "log_likelihood": models.count.log_likelihood}])  # fmt: skip
     param_kinds = dict.fromkeys(params.columns, "precise") | {"model": "text"}
+    model = Result(params, param_kinds, title="model")
+    if models.design is not None:  # the covariates' effects: the --summary table, one per row
+        [model] = tables.model_summary(models, analysis.as_of_date)[1]
+        model = replace(model, title="model", notes=model.notes[1:])
     results = [
         Result(summary, kinds(definitions), labels(definitions), "predicted", record=True),
-        Result(params, param_kinds, title="model"),
+        model,
     ]
     text = []
     if holdout is not None:
@@ -288,7 +292,8 @@ def diagnostic_charts(analysis: Analysis, models: Models, holdout: Holdout | Non
             "labels": list(bins["repeat_purchases"]), "actual": bins["actual_mean"].to_numpy(),
             "predicted": bins["predicted_mean"].to_numpy(),
         }))  # fmt: skip
-    purchases, recency, alive = p_alive_grid(models, summarise(analysis.customers, models.unit))
+    summary = summarise(analysis.customers, models.unit)
+    purchases, recency, alive = p_alive_grid(models, summary, analysis.customers.iloc[summary.rows])
     days = np.round(recency * UNIT_DAYS[models.unit])
     charts.append(Chart("matrix", "p_alive_matrix", {"rows": purchases, "recency": days,
                                                      "values": alive}))  # fmt: skip

@@ -228,11 +228,6 @@ def forecast_plan(
             Message("--bootstrap draws the bounds of --interval: give --interval 0.9")
         )
     columns = tuple(c.strip() for c in (covariates or "").split(",") if c.strip())
-    if columns and interval is not None:
-        raise ConfigError(
-            Message("--interval draws the parameters of a model without covariates: leave out "
-                    "--covariates or --interval")
-        )  # fmt: skip
     bounds = Interval(interval, bootstrap=bootstrap, seed=seed) if interval is not None else None
     return Forecast(model, horizon, discount_rate, unit, bounds, target_ratio, columns)
 

@@ -24,7 +24,6 @@ import pandas as pd
 from ltvcli.customers import attribute_columns
 from ltvcli.errors import ConfigError
 from ltvcli.messages import Message
-from ltvcli.models.fit import Fitted
 from ltvcli.segments import resolve_column
 
 MIN_LEVEL = 50  # customers a level needs to have an effect of its own
@@ -93,12 +92,6 @@ def maps(module: ModuleType, indicators: np.ndarray) -> np.ndarray:
     for block, (param, _, sign) in enumerate(module.COVARIATES):
         out[:, module.PARAMS.index(param), k + block * m : k + (block + 1) * m] = sign * indicators
     return out
-
-
-def parameters(fit: Fitted, module: ModuleType, indicators: np.ndarray) -> np.ndarray:
-    """Each group's parameters [groups, parameters] under a fit with covariates."""
-    values: np.ndarray = np.exp(maps(module, indicators) @ fit.phi())
-    return values
 
 
 def design(customers: pd.DataFrame, columns: tuple[str, ...]) -> Design:

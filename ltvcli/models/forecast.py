@@ -120,10 +120,14 @@ def forecast_table(
     totals: dict[str, object] = {"period": "(total)", "days": horizon_days}
     if plan.interval is not None:
         rng = np.random.default_rng(plan.interval.seed)
-        draws = parameter_draws(module, models.count, models.spend, summary, plan.interval, rng)
+        base = customers.iloc[summary.rows]
+        draws = parameter_draws(
+            module, models.count, models.spend, summary, plan.interval, rng, models.levels(base)
+        )
         lengths = np.diff(edges) / unit
         orders, revenue = [], []
-        for counts, money in futures(module, draws, summary, own_mean, lengths, rng):
+        groups = models.groups(base)
+        for counts, money in futures(module, draws, summary, own_mean, lengths, rng, groups):
             orders.append(counts.sum(axis=1))
             revenue.append(money.sum(axis=1))
         for key, sims in (("repeat_orders", np.array(orders)), ("revenue", np.array(revenue))):
@@ -191,19 +195,22 @@ def expect(analysis: Analysis, plan: Forecast, period: str, models: Models | Non
     expectation at the period's ends; times the expected order value for the revenue."""
     customers = analysis.customers
     summary = summarise(customers, plan.unit)
-    models = models or fit_models(summary, plan.model)
-    module, params = models.module, models.count.vector()
+    base = customers.iloc[summary.rows]
+    models = models or fit_models(summary, plan.model, base, plan.covariates)
     unit = UNIT_DAYS[models.unit]
     edges, labels = _periods(int(analysis.as_of), plan.days, period)
     x, t_x, T = summary.x, summary.t_x, summary.T
-    base = customers.iloc[summary.rows]
     own_mean = base["net_revenue"].to_numpy() / 100 / base["orders"].to_numpy()
-    spend = models.spend.vector() if models.spend is not None else None
-    aov = expected_order_value(spend, x, summary.m, own_mean)
-    cumulative = np.array([
-        expected_purchases(module, params, end / unit, x, t_x, T) if end else np.zeros(len(x))
-        for end in edges
-    ])  # fmt: skip
+    aov = np.empty(len(summary))
+    cumulative = np.zeros((len(edges), len(summary)))
+    for group in models.groups(base):
+        rows = group.rows
+        aov[rows] = expected_order_value(group.spend, x[rows], summary.m[rows], own_mean[rows])
+        for at, end in enumerate(edges):
+            if end:
+                cumulative[at, rows] = expected_purchases(
+                    models.module, group.count, end / unit, x[rows], t_x[rows], T[rows]
+                )
     orders = np.diff(cumulative, axis=0)
     return Coming(models, summary, own_mean, edges, labels, orders, orders * aov[None, :])
 
@@ -264,11 +271,19 @@ def _newcomers(
     """New customers' orders and revenue per period: customers acquired each day of the horizon,
     each with a first order and then E[X(t)] repeat purchases (the conditional expectation of a
     customer with no history yet: x = t_x = T = 0)."""
-    module, params = models.module, models.count.vector()
     horizon = int(edges[-1])
     ages = np.arange(horizon + 1, dtype=float)  # days since acquisition
     zero = np.zeros(len(ages))
-    repeat_by_age = expected_purchases(module, params, ages / unit, zero, zero, zero)
+    recent = buyers[buyers["age_days"] < RECENT_DAYS]
+    newest = recent if len(recent) else buyers  # with covariates, their mix of levels
+    repeat_by_age = np.sum(
+        [
+            group.share(len(newest))
+            * expected_purchases(models.module, group.count, ages / unit, zero, zero, zero)
+            for group in models.groups(newest)
+        ],
+        axis=0,
+    )
     acquired = np.arange(horizon) + 0.5  # mid-day acquisitions
     cumulative = np.array([
         acquisition.per_day * np.interp(end - acquired[acquired < end], ages, repeat_by_age).sum()
@@ -276,7 +291,7 @@ def _newcomers(
     ])  # fmt: skip
     repeat = np.diff(cumulative)
     first = acquisition.per_day * np.diff(edges)
-    mean_spend = order_value(models.spend, buyers)
+    mean_spend = order_value(models, newest)
     return pd.DataFrame({
         "acquired": first,
         "acquired_orders": first + repeat,

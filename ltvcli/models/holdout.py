@@ -81,7 +81,13 @@ def holdout_cutoff(text: str, end: dt.date) -> dt.date:
 
 
 def holdout_check(
-    loaded: Loaded, settings: Settings, cutoff: dt.date, end: dt.date, model: str, unit: str
+    loaded: Loaded,
+    settings: Settings,
+    cutoff: dt.date,
+    end: dt.date,
+    model: str,
+    unit: str,
+    covariates: tuple[str, ...] = (),
 ) -> Holdout:
     if cutoff >= end:
         raise FitError(
@@ -90,13 +96,16 @@ def holdout_check(
     calibration = analyse(loaded, replace(settings, as_of=cutoff))
     full = analyse(loaded, replace(settings, as_of=end))
     summary = summarise(calibration.customers, unit)
-    models = fit_models(summary, model)
-    horizon = (end - cutoff).days / UNIT_DAYS[unit]
-    params = models.count.vector()
-    predicted = expected_purchases(
-        models.module, params, horizon, summary.x, summary.t_x, summary.T
-    )
     buyers = calibration.customers.iloc[summary.rows]
+    models = fit_models(summary, model, buyers, covariates)
+    horizon = (end - cutoff).days / UNIT_DAYS[unit]
+    x, t_x, T = summary.x, summary.t_x, summary.T
+    predicted = np.empty(len(summary))
+    for group in models.groups(buyers):
+        rows = group.rows
+        predicted[rows] = expected_purchases(
+            models.module, group.count, horizon, x[rows], t_x[rows], T[rows]
+        )
     actual = _actual(buyers, full.customers)
     return Holdout(
         _report(models, cutoff, end, predicted, actual),
@@ -107,13 +116,18 @@ def holdout_check(
 
 
 def choose_model(
-    loaded: Loaded, settings: Settings, cutoff: dt.date, end: dt.date, unit: str
+    loaded: Loaded,
+    settings: Settings,
+    cutoff: dt.date,
+    end: dt.date,
+    unit: str,
+    covariates: tuple[str, ...] = (),
 ) -> tuple[str, dict[str, Holdout]]:
     """``--model auto``: the model with the smallest per-customer holdout error."""
     checks: dict[str, Holdout] = {}
     for name in MODELS:
         try:
-            checks[name] = holdout_check(loaded, settings, cutoff, end, name, unit)
+            checks[name] = holdout_check(loaded, settings, cutoff, end, name, unit, covariates)
         except FitError:
             continue
     if not checks:
@@ -141,13 +155,18 @@ def tracking(calibration: pd.DataFrame, full: Analysis, models: Models) -> pd.Da
     repeat = days[days["day"].to_numpy() != first_of.reindex(days["owner"]).to_numpy()]
     actual = np.bincount((repeat["day"].to_numpy() - start) // 7, minlength=weeks)[:weeks]
     ends = start + 7 * np.arange(1, weeks + 1)  # each week's end (exclusive)
-    firsts, counts = np.unique(first, return_counts=True)
-    ages = np.clip(ends[None, :] - firsts[:, None] - 1, 0, None).astype(float)  # [firsts, weeks]
-    zero = np.zeros(ages.size)
     unit = UNIT_DAYS[models.unit]
-    params = models.count.vector()
-    by_age = expected_purchases(models.module, params, ages.ravel() / unit, zero, zero, zero)
-    cumulative = counts @ by_age.reshape(ages.shape)
+    cumulative = np.zeros(weeks)
+    for group in models.groups(calibration):
+        firsts, counts = np.unique(first[group.rows], return_counts=True)
+        ages = np.clip(ends[None, :] - firsts[:, None] - 1, 0, None).astype(
+            float
+        )  # [firsts, weeks]
+        zero = np.zeros(ages.size)
+        by_age = expected_purchases(
+            models.module, group.count, ages.ravel() / unit, zero, zero, zero
+        )
+        cumulative += counts @ by_age.reshape(ages.shape)
     week_start = (start + 7 * np.arange(weeks)).astype("datetime64[D]")
     return pd.DataFrame({
         "week": [str(d) for d in week_start],

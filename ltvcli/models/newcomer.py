@@ -18,7 +18,7 @@ import pandas as pd
 
 from ltvcli.definition import Metric
 from ltvcli.models import gammagamma
-from ltvcli.models.fit import FitError, Fitted
+from ltvcli.models.fit import FitError
 from ltvcli.models.predict import Forecast, Models, expectations, fit_models
 from ltvcli.models.summary import UNIT_DAYS, summarise
 
@@ -49,19 +49,28 @@ def newcomer_value(
     except FitError:
         models, own = population, False
     zero = np.zeros(1)
-    _, _, orders = expectations(
-        models.module, models.count.vector(), plan.days, UNIT_DAYS[models.unit],
-        plan.discount_rate, zero, zero, zero,
+    orders = sum(  # with the population's covariates, the mix of the group's levels
+        group.share(len(buyers))
+        * expectations(
+            models.module, group.count, plan.days, UNIT_DAYS[models.unit], plan.discount_rate,
+            zero, zero, zero,
+        )[2][0]
+        for group in models.groups(buyers)
     )  # fmt: skip
-    value = order_value(models.spend or population.spend, buyers)
+    value = order_value(models if models.spend is not None else population, buyers)
     first = float(buyers["_first_day_cents"].mean()) / 100
     kept = 1.0 if margin_rate is None else margin_rate
-    return Newcomer((first + float(orders[0]) * value) * kept, own)
+    return Newcomer((first + float(orders) * value) * kept, own)
 
 
-def order_value(spend: Fitted | None, buyers: pd.DataFrame) -> float:
-    """A new customer's expected order value (currency): Gamma-Gamma's population mean, else,
-    without a spend model, the ``buyers``' average order value."""
-    if spend is not None:
-        return gammagamma.population_spend(spend.vector())
+def order_value(models: Models, buyers: pd.DataFrame) -> float:
+    """A new customer's expected order value (currency): Gamma-Gamma's population mean (with
+    covariates, the mix of the ``buyers``' groups' means), else, without a spend model, the
+    ``buyers``' average order value."""
+    if models.spend is not None:
+        return sum(
+            group.share(len(buyers)) * gammagamma.population_spend(group.spend)
+            for group in models.groups(buyers)
+            if group.spend is not None
+        )
     return float(buyers["net_revenue"].sum() / buyers["orders"].sum()) / 100

@@ -20,11 +20,11 @@ import pandas as pd
 from ltvcli.definition import Metric
 from ltvcli.messages import Message
 from ltvcli.models import bgnbd, gammagamma, mbgnbd, pareto
-from ltvcli.models.covariates import Design, effect_names, maps, parameters
+from ltvcli.models.covariates import Design, effect_names, maps
 from ltvcli.models.covariates import design as covariate_design
 from ltvcli.models.fit import FitError, Fitted, Grouping, maximise, members
 from ltvcli.models.summary import UNIT_DAYS, Summary, compress, summarise
-from ltvcli.models.uncertainty import Draws, Interval, bounds, chunks, parameter_draws
+from ltvcli.models.uncertainty import Draws, Interval, Levels, bounds, chunks, parameter_draws
 
 if TYPE_CHECKING:
     from ltvcli.analysis import Analysis
@@ -76,26 +76,56 @@ class Models:
     drawn: DrawnValues | None = None
     design: Design | None = None  # --covariates: the levels the parameters depend on
 
-    def groups(
-        self, customers: pd.DataFrame
-    ) -> list[tuple[np.ndarray, np.ndarray, np.ndarray | None]]:
-        """(positions, purchase-model parameters, spend-model parameters) of each group of
-        ``customers`` with the same parameters: all of them in one without covariates."""
-        spend = self.spend.vector() if self.spend is not None else None
-        if self.design is None:
-            return [(np.arange(len(customers)), self.count.vector(), spend)]
-        indicators, group = self.design.code(customers)
-        counts = parameters(self.count, self.module, indicators)
-        spends = (
-            parameters(self.spend, gammagamma, indicators)
-            if self.spend is not None
-            else [None] * len(indicators)
-        )
-        return list(zip(members(group, len(indicators)), counts, spends, strict=True))
-
     @property
     def module(self) -> ModuleType:
         return MODELS[self.count.model]
+
+    def groups(self, customers: pd.DataFrame) -> list[Group]:
+        """The groups of ``customers`` with the same parameters: all of them in one without
+        covariates."""
+        k = len(self.count.params)
+        if self.design is None:
+            count_maps = np.eye(k)[None]
+            spend_maps = np.eye(3)[None] if self.spend is not None else None
+            group = np.zeros(len(customers), dtype=np.intp)
+        else:
+            indicators, group = self.design.code(customers)
+            count_maps = maps(self.module, indicators)
+            spend_maps = maps(gammagamma, indicators) if self.spend is not None else None
+        out = []
+        for number, rows in enumerate(members(group, len(count_maps))):
+            count_map = count_maps[number]
+            spend_map = spend_maps[number] if spend_maps is not None else None
+            spend = (
+                np.exp(spend_map @ self.spend.phi())
+                if self.spend is not None and spend_map is not None
+                else None
+            )
+            out.append(
+                Group(rows, count_map, spend_map, np.exp(count_map @ self.count.phi()), spend)
+            )
+        return out
+
+    def levels(self, customers: pd.DataFrame) -> Levels | None:
+        """The covariates' groups of ``customers`` as the bootstrap refits them."""
+        if self.design is None:
+            return None
+        indicators, group = self.design.code(customers)
+        return Levels(group, indicators)
+
+
+@dataclass(frozen=True)
+class Group:
+    """Customers with the same parameters (all of them without covariates)."""
+
+    rows: np.ndarray  # positions among the customers grouped
+    count_map: np.ndarray  # log-parameters = map · φ of the purchase model
+    spend_map: np.ndarray | None
+    count: np.ndarray  # the purchase model's parameters at the estimate
+    spend: np.ndarray | None
+
+    def share(self, total: int) -> float:
+        return len(self.rows) / total if total else 0.0
 
 
 @dataclass(frozen=True)
@@ -272,11 +302,13 @@ def score(
     own_mean = base["net_revenue"].to_numpy() / 100 / base["orders"].to_numpy()
     kept = 1.0 if margin_rate is None else margin_rate
     alive, expected_orders, value, aov, rate = (np.empty(len(summary)) for _ in range(5))
-    for rows, params, spend in models.groups(base):
+    groups = models.groups(base)
+    for group in groups:
+        rows, params = group.rows, group.count
         alive[rows], expected_orders[rows], value[rows] = expectations(
             module, params, horizon_days, unit, discount_rate, x[rows], t_x[rows], T[rows]
         )
-        aov[rows] = expected_order_value(spend, x[rows], summary.m[rows], own_mean[rows])
+        aov[rows] = expected_order_value(group.spend, x[rows], summary.m[rows], own_mean[rows])
         # purchases per time unit of a customer who is alive: the posterior mean (r+x)/(α+T)
         rate[rows] = (params[0] + x[rows]) / (params[1] + T[rows])
     predicted = value * aov * kept
@@ -302,10 +334,13 @@ def score(
     )
     if interval is not None:
         rng = np.random.default_rng(interval.seed)
-        draws = parameter_draws(module, models.count, models.spend, summary, interval, rng)
-        models.drawn = DrawnValues.evaluate(
-            module, draws, interval, horizon_days, unit, discount_rate, kept, summary, own_mean
+        draws = parameter_draws(
+            module, models.count, models.spend, summary, interval, rng, models.levels(base)
         )
+        models.drawn = DrawnValues.evaluate(
+            module, draws, interval, horizon_days, unit, discount_rate, kept, summary, own_mean,
+            groups,
+        )  # fmt: skip
         for key, (low, high) in models.drawn.customer_bounds().items():
             at = list(table.columns).index(key)
             table.insert(at + 1, f"{key}_low", low)
@@ -348,15 +383,17 @@ def expected_order_value(
 @dataclass
 class DrawnValues:
     """The customers' expected values under each parameter draw (--interval), evaluated once per
-    distinct history (x, t_x, T) in blocks of histories: the bounds of P(alive) and expected
-    orders right away, the orders that count for LTV kept (draws × histories) for the
-    predicted LTV, which is made in blocks of customers (memory: draws × block)."""
+    distinct history (x, t_x, T, and the covariates' group) in blocks of histories: the bounds
+    of P(alive) and expected orders right away, the orders that count for LTV kept (draws ×
+    histories) for the predicted LTV, which is made in blocks of customers (memory: draws ×
+    block)."""
 
-    draws: Draws
     plan: Interval
     summary: Summary
     own_mean: np.ndarray
     kept: float  # the margin rate, or 1
+    group: np.ndarray  # each customer's group (``Models.groups``)
+    spends: list[np.ndarray | None]  # each group's spend-model draws
     history: np.ndarray  # each customer's distinct history
     alive: tuple[np.ndarray, np.ndarray]  # low and high per history
     orders: tuple[np.ndarray, np.ndarray]
@@ -374,33 +411,49 @@ class DrawnValues:
         kept: float,
         summary: Summary,
         own_mean: np.ndarray,
+        groups: list[Group],
     ) -> DrawnValues:
-        data, _, history = compress(summary.x, summary.t_x, summary.T)
-        value = np.empty((len(draws.count), len(data[0])))
-        alive: list[np.ndarray] = []
-        orders: list[np.ndarray] = []
-        for block in chunks(len(data[0])):
-            part = tuple(d[block] for d in data)
-            per_draw = [
-                expectations(module, params, horizon_days, unit, discount_rate, *part)
-                for params in draws.count
-            ]
-            a, o, v = (np.array(values) for values in zip(*per_draw, strict=True))
-            alive.append(np.quantile(a, plan.quantiles, axis=0))
-            orders.append(np.quantile(o, plan.quantiles, axis=0))
-            value[:, block] = v
-        a_low, a_high = np.concatenate(alive, axis=1)
-        o_low, o_high = np.concatenate(orders, axis=1)
+        group = np.zeros(len(summary), dtype=np.intp)
+        for number, members_ in enumerate(groups):
+            group[members_.rows] = number
+        drawn = [draws.at(g.count_map, g.spend_map) for g in groups]
+        data, _, history = compress(summary.x, summary.t_x, summary.T, group.astype(float))
+        histories, of_group = data[:3], data[3].astype(np.intp)
+        value = np.empty((len(draws.count), len(of_group)))
+        alive, orders = np.empty((2, len(of_group))), np.empty((2, len(of_group)))
+        for block in chunks(len(of_group)):
+            part = tuple(d[block] for d in histories)
+            a, o = np.empty((2, len(draws.count), len(part[0])))
+            for number in np.unique(of_group[block]):
+                inside = of_group[block] == number
+                rows = part if len(groups) == 1 else tuple(d[inside] for d in part)
+                per_draw = [
+                    expectations(module, params, horizon_days, unit, discount_rate, *rows)
+                    for params in drawn[number][0]
+                ]
+                a[:, inside], o[:, inside], v = (np.array(x) for x in zip(*per_draw, strict=True))
+                value[:, block.start + np.flatnonzero(inside)] = v
+            alive[:, block] = np.quantile(a, plan.quantiles, axis=0)
+            orders[:, block] = np.quantile(o, plan.quantiles, axis=0)
+        spends = [spend for _, spend in drawn]
         return cls(
-            draws, plan, summary, own_mean, kept, history, (a_low, a_high), (o_low, o_high), value
-        )
+            plan, summary, own_mean, kept, group, spends, history, (alive[0], alive[1]),
+            (orders[0], orders[1]), value,
+        )  # fmt: skip
 
     def predicted(self) -> Iterator[tuple[slice, np.ndarray]]:
         """Blocks of customers and their predicted LTV (currency) under each draw."""
-        spends = self.draws.spend if self.draws.spend is not None else [None] * len(self.value)
         for block in chunks(len(self.summary)):
             x, m, own = self.summary.x[block], self.summary.m[block], self.own_mean[block]
-            aov = np.array([expected_order_value(spend, x, m, own) for spend in spends])
+            group = self.group[block]
+            aov = np.empty((len(self.value), len(x)))
+            for number in np.unique(group):
+                inside = group == number
+                spends = self.spends[number]
+                aov[:, inside] = np.array([
+                    expected_order_value(spend, x[inside], m[inside], own[inside])
+                    for spend in (spends if spends is not None else [None] * len(self.value))
+                ])  # fmt: skip
             yield block, self.value[:, self.history[block]] * aov * self.kept
 
     def customer_bounds(self) -> dict[str, tuple[np.ndarray, np.ndarray]]:

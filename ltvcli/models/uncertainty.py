@@ -22,12 +22,17 @@ from __future__ import annotations
 from collections.abc import Iterator
 from dataclasses import dataclass
 from types import ModuleType
+from typing import TYPE_CHECKING
 
 import numpy as np
 
 from ltvcli.models import gammagamma
-from ltvcli.models.fit import Fitted, maximise
+from ltvcli.models.covariates import maps
+from ltvcli.models.fit import Fitted, Grouping, maximise
 from ltvcli.models.summary import Summary, compress
+
+if TYPE_CHECKING:
+    from ltvcli.models.predict import Group
 
 CHUNK = 20_000  # customers per block of draws × customers (memory: draws × CHUNK floats)
 
@@ -49,11 +54,31 @@ class Interval:
 
 @dataclass
 class Draws:
-    """Parameter draws, one row each: the purchase model's and (when fitted) the spend model's."""
+    """Parameter draws, one row each, of φ (log-parameters, then covariate effects): the
+    purchase model's and (when fitted) the spend model's."""
 
     count: np.ndarray
     spend: np.ndarray | None
     source: str  # "covariance", "bootstrap" or "none" (the estimate could not be inverted)
+
+    def at(
+        self, count_map: np.ndarray, spend_map: np.ndarray | None
+    ) -> tuple[np.ndarray, np.ndarray | None]:
+        """The parameter draws [draws, parameters] of customers whose log-parameters are
+        map · φ (``Models.groups``; the identity without covariates)."""
+        count: np.ndarray = np.exp(self.count @ count_map.T)
+        if self.spend is None or spend_map is None:
+            return count, None
+        spend: np.ndarray = np.exp(self.spend @ spend_map.T)
+        return count, spend
+
+
+@dataclass(frozen=True)
+class Levels:
+    """Covariates of the summarised customers: each one's group, and each group's indicators."""
+
+    group: np.ndarray
+    indicators: np.ndarray
 
 
 def parameter_draws(
@@ -63,10 +88,11 @@ def parameter_draws(
     summary: Summary,
     plan: Interval,
     rng: np.random.Generator,
+    levels: Levels | None = None,
 ) -> Draws:
-    """``plan.draws`` parameter vectors (``plan.bootstrap`` refits when asked)."""
+    """``plan.draws`` draws of φ (``plan.bootstrap`` refits when asked)."""
     if plan.bootstrap:
-        return _bootstrap(module, count, spend, summary, plan.bootstrap, rng)
+        return _bootstrap(module, count, spend, summary, plan.bootstrap, rng, levels)
     counts = _normal(count, plan.draws, rng)
     spends = _normal(spend, plan.draws, rng) if spend is not None else None
     singular = count.covariance is None or (spend is not None and spend.covariance is None)
@@ -74,13 +100,11 @@ def parameter_draws(
 
 
 def _normal(fit: Fitted, n: int, rng: np.random.Generator) -> np.ndarray:
-    """Draws of exp(N(log estimate, covariance)); the estimate itself ``n`` times when the
-    covariance is unknown."""
-    centre = np.log(fit.vector())
+    """Draws of N(φ, covariance); φ itself ``n`` times when the covariance is unknown."""
     if fit.covariance is None:
-        return np.tile(fit.vector(), (n, 1))
-    draws = rng.multivariate_normal(centre, fit.covariance, size=n, method="eigh")
-    return np.exp(draws)
+        return np.tile(fit.phi(), (n, 1))
+    draws: np.ndarray = rng.multivariate_normal(fit.phi(), fit.covariance, size=n, method="eigh")
+    return draws
 
 
 def _bootstrap(
@@ -90,42 +114,52 @@ def _bootstrap(
     summary: Summary,
     n: int,
     rng: np.random.Generator,
+    levels: Levels | None,
 ) -> Draws:
     """Refit on ``n`` resamples of the customers: multinomial weights on distinct histories."""
-    data, weights, _ = compress(summary.x, summary.t_x, summary.T)
-    gradient = getattr(module, "log_likelihood_and_gradient", None)
+    group = levels.group if levels is not None else np.zeros(len(summary), dtype=np.intp)
+    data, weights, _ = compress(summary.x, summary.t_x, summary.T, group.astype(float))
+    grouping = _grouping(module, count, data[3].astype(np.intp), levels)
     counts = np.array([
-        _refit(count, module.log_likelihood, gradient, data, weights, rng) for _ in range(n)
+        _refit(count, module, data[:3], weights, grouping, rng) for _ in range(n)
     ])  # fmt: skip
     spends = None
     if spend is not None:
         usable = (summary.x > 0) & (summary.m > 0)
-        spend_data, spend_weights, _ = compress(summary.x[usable], summary.m[usable])
+        spend_data = (summary.x[usable], summary.m[usable])
+        spend_grouping = _grouping(gammagamma, spend, group[usable], levels)
         spends = np.array([
-            _refit(spend, gammagamma.log_likelihood, gammagamma.log_likelihood_and_gradient, spend_data,
-                   spend_weights, rng)
+            _refit(spend, gammagamma, spend_data, np.ones(int(usable.sum())), spend_grouping, rng)
             for _ in range(n)
         ])  # fmt: skip
     return Draws(counts, spends, "bootstrap")
 
 
+def _grouping(
+    module: ModuleType, fit: Fitted, group: np.ndarray, levels: Levels | None
+) -> Grouping | None:
+    if levels is None:
+        return None
+    return Grouping(group, maps(module, levels.indicators), tuple(fit.effects))
+
+
 def _refit(
     fit: Fitted,
-    loglik: object,
-    gradient: object,
+    module: ModuleType,
     data: tuple[np.ndarray, ...],
     weights: np.ndarray,
+    grouping: Grouping | None,
     rng: np.random.Generator,
 ) -> np.ndarray:
     total = int(weights.sum())
     resampled = rng.multinomial(total, weights / total).astype(float)
-    keep = resampled > 0
+    keep = np.flatnonzero(resampled > 0)
     again = maximise(
-        fit.model, tuple(fit.params), loglik,  # type: ignore[arg-type]
-        tuple(d[keep] for d in data), resampled[keep], fit.vector(),
-        gradient,  # type: ignore[arg-type]
+        fit.model, tuple(fit.params), module.log_likelihood, tuple(d[keep] for d in data),
+        resampled[keep], fit.vector(), module.log_likelihood_and_gradient,
+        grouping.subset(keep) if grouping is not None else None,
     )  # fmt: skip
-    return again.vector()
+    return again.phi()
 
 
 def bounds(samples: Iterator[np.ndarray], plan: Interval) -> tuple[np.ndarray, np.ndarray]:
@@ -176,12 +210,21 @@ def futures(
     own_mean: np.ndarray,
     lengths: np.ndarray,
     rng: np.random.Generator,
+    groups: list[Group],
 ) -> Iterator[tuple[np.ndarray, np.ndarray]]:
     """For each parameter draw, one simulated future of every customer: their purchases and
     what those bring (currency), in each of the periods ``lengths`` (time units) — two
-    [periods, customers] arrays."""
+    [periods, customers] arrays; each group of customers with its own parameters."""
     x, t_x, T, m = summary.x, summary.t_x, summary.T, summary.m
-    for n, params in enumerate(draws.count):
-        counts = module.future(params, x, t_x, T, lengths, rng)
-        spend = draws.spend[n] if draws.spend is not None else None
-        yield counts, simulate_spend(spend, counts, x, m, own_mean, rng)
+    drawn = [draws.at(g.count_map, g.spend_map) for g in groups]
+    for n in range(len(draws.count)):
+        counts = np.zeros((len(lengths), len(x)))
+        revenue = np.zeros((len(lengths), len(x)))
+        for group, (count, spend) in zip(groups, drawn, strict=True):
+            rows = group.rows
+            counts[:, rows] = module.future(count[n], x[rows], t_x[rows], T[rows], lengths, rng)
+            revenue[:, rows] = simulate_spend(
+                spend[n] if spend is not None else None, counts[:, rows], x[rows], m[rows],
+                own_mean[rows], rng,
+            )  # fmt: skip
+        yield counts, revenue

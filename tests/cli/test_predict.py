@@ -194,15 +194,44 @@ def test_a_saved_model_with_covariates_scores_new_data_the_same(run_cli, tmp_pat
     ("args", "words"),
     [
         (["--covariates", "orders"], "not an attribute column of the first order"),
-        (["--covariates", "channel", "--interval", "0.9"], "leave out --covariates or --interval"),
-        (["--covariates", "channel", "--holdout", "90d"], "cannot be combined with --holdout"),
-        (["--covariates", "channel", "--model", "auto"], "cannot be combined with --model auto"),
+        (["--covariates", "channel", "--model-file", ORDERS], "a saved model has its own"),
     ],
 )
 def test_covariates_refuse_what_they_cannot_do(run_cli, args, words):
     result = run_cli("predict", ORDERS, *args)
     assert result.exit_code == 2
     assert words in result.stderr and "Traceback" not in result.stderr
+
+
+def test_covariates_with_bounds_holdout_and_forecast(run_cli, tmp_path):
+    """Everything a model without covariates does, a model with them does too."""
+    bounded = run_cli("predict", ORDERS, "--covariates", "channel", "--interval", "0.9",
+                      "-f", "json", "-q").json  # fmt: skip
+    for row in bounded:
+        assert (
+            row["predicted_ltv_12m_low"]
+            <= row["predicted_ltv_12m"]
+            <= row["predicted_ltv_12m_high"]
+        )
+        assert row["p_alive_low"] <= row["p_alive"] <= row["p_alive_high"]
+    boot = run_cli("predict", ORDERS, "--covariates", "channel", "--interval", "0.9",
+                   "--bootstrap", "3", "--top", "5", "-f", "json", "-q")  # fmt: skip
+    assert boot.exit_code == 0, boot.stderr
+    check = run_cli("predict", ORDERS, "--covariates", "channel", "--holdout", "90d", "-f", "json")
+    assert check.exit_code == 0, check.stderr
+    assert check.json["holdout"]["predicted_orders"] > 0
+    forecast = run_cli("forecast", ORDERS, "--covariates", "channel", "--horizon", "6m",
+                       "-f", "json", "-q")  # fmt: skip
+    assert forecast.exit_code == 0, forecast.stderr
+    total = forecast.json[-1]
+    assert total["revenue_low"] <= total["revenue"] <= total["revenue_high"]
+    plots = run_cli("predict", ORDERS, "--covariates", "channel", "--plot", tmp_path, "-q")
+    assert plots.exit_code == 0, plots.stderr
+    assert list(tmp_path.glob("*.svg"))
+    report = run_cli("report", ORDERS, "--predict", "--covariates", "channel", "-o",
+                     tmp_path / "r.html", "-q")  # fmt: skip
+    assert report.exit_code == 0, report.stderr
+    assert "purchase: channel=yandex_direct" in (tmp_path / "r.html").read_text()
 
 
 def test_segments_predict_with_covariates_are_the_customers_means(run_cli):

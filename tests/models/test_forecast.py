@@ -130,7 +130,7 @@ def test_p_alive_grid_is_the_models_p_alive(sample):
 
     summary = summarise(sample.customers, "week")
     models = fit_models(summary)
-    purchases, recency, alive = p_alive_grid(models, summary)
+    purchases, recency, alive = p_alive_grid(models, summary, sample.customers.iloc[summary.rows])
     assert alive.shape == (len(purchases), len(recency)) and purchases[0] == 0
     T = summary.T.max()
     assert alive[0, 0] == pytest.approx(

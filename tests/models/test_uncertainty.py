@@ -9,9 +9,9 @@ from helpers import simulate
 
 from ltvcli.models import bgnbd, gammagamma, mbgnbd, pareto
 from ltvcli.models.fit import maximise
-from ltvcli.models.predict import expected_purchases
+from ltvcli.models.predict import Group, expected_purchases
 from ltvcli.models.summary import Summary, compress
-from ltvcli.models.uncertainty import Draws, Interval, futures, parameter_draws
+from ltvcli.models.uncertainty import Interval, futures, parameter_draws
 
 HISTORIES = (np.array([0.0, 1, 4, 10]), np.array([0.0, 5, 20, 30]), np.array([10.0, 30, 32, 40]))
 
@@ -43,10 +43,9 @@ def test_simulated_spend_averages_to_gamma_gammas_expectation():
     spend = np.array([6.25, 3.74, 15.44])  # the published CDNOW estimates
     x, m = np.repeat([0.0, 2, 8], 50_000), np.repeat([np.nan, 20.0, 60.0], 50_000)
     counts = np.ones((1, len(x)))
-    draws = Draws(np.zeros((1, 4)), spend[None, :], "covariance")
     from ltvcli.models.uncertainty import simulate_spend
 
-    money = simulate_spend(draws.spend[0], counts, x, m, np.zeros(len(x)), np.random.default_rng(3))
+    money = simulate_spend(spend, counts, x, m, np.zeros(len(x)), np.random.default_rng(3))
     expected = gammagamma.expected_spend(spend, x[::50_000], np.nan_to_num(m[::50_000]))
     assert np.allclose(money.reshape(3, -1).mean(axis=1), expected, rtol=0.02)
 
@@ -68,7 +67,9 @@ def _total_interval(seed: int, bootstrap: int = 0) -> tuple[float, float, float]
     rng = np.random.default_rng(seed)
     draws = parameter_draws(bgnbd, fit, None, summary, plan, rng)
     lengths = np.array([26.0])
-    totals = [c.sum() for c, _ in futures(bgnbd, draws, summary, np.ones(len(x)), lengths, rng)]
+    everyone = [Group(np.arange(len(x)), np.eye(4), None, fit.vector(), None)]
+    simulated = futures(bgnbd, draws, summary, np.ones(len(x)), lengths, rng, everyone)
+    totals = [c.sum() for c, _ in simulated]
     low, high = np.quantile(totals, plan.quantiles)
     return low, high, future.sum()
 
@@ -102,4 +103,4 @@ def test_without_a_covariance_the_draws_are_the_estimate():
     fit.covariance = None
     summary = Summary(x, t_x, T, np.full(len(x), np.nan), np.arange(len(x)), "week")
     draws = parameter_draws(bgnbd, fit, None, summary, Interval(draws=5), np.random.default_rng(0))
-    assert draws.source == "none" and np.allclose(draws.count, fit.vector())
+    assert draws.source == "none" and np.allclose(np.exp(draws.count), fit.vector())

@@ -9,6 +9,7 @@ from ltvcli.cli.common import (
     MODEL,
     Bootstrap,
     Columns,
+    Covariates,
     Debug,
     Excel,
     Format,
@@ -50,6 +51,7 @@ def forecast(
     interval: IntervalLevel = 0.9,
     bootstrap: Bootstrap = 0,
     seed: Seed = 0,
+    covariates: Covariates = None,
     time_unit: TimeUnit = "week",
     columns: Columns = None,
     plot: Plot = None,
@@ -76,7 +78,9 @@ def forecast(
     from ltvcli import tables
     from ltvcli.models.forecast import parse_new_customers
 
-    plan = forecast_plan(model, horizon, 0.0, interval, bootstrap, seed, time_unit)
+    plan = forecast_plan(
+        model, horizon, 0.0, interval, bootstrap, seed, time_unit, covariates=covariates
+    )
     newcomers = parse_new_customers(new_customers)
     result = analysis.run()
     table, models = tables.forecast(result, plan, period, newcomers)

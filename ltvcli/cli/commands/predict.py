@@ -41,7 +41,7 @@ if TYPE_CHECKING:
     from ltvcli.analysis import Analysis
     from ltvcli.cli.requests import Prepared
     from ltvcli.models.holdout import Holdout
-    from ltvcli.models.predict import Models
+    from ltvcli.models.predict import Forecast, Models
 
 
 @command(app, "predict", analysis_options)
@@ -136,14 +136,10 @@ def predict(
         model if model != "auto" else "bgnbd", horizon, discount_rate, interval, bootstrap, seed,
         time_unit, covariates=covariates,
     )  # fmt: skip
-    given = {"--holdout": holdout, "--model auto": model == "auto", "--plot": plot,
-             "--model-file": model_file}  # fmt: skip
-    clash = next((flag for flag, value in given.items() if value), None)
-    if plan.covariates and clash:
+    if plan.covariates and model_file:
         raise ConfigError(
-            Message("--covariates cannot be combined with {flag} (the holdout check and the "
-                    "charts use models without covariates; a model file has its own)", flag=clash)
-        )  # fmt: skip
+            Message("--covariates cannot be combined with --model-file: a saved model has its own")
+        )
     prepared = analysis.prepare()
     result = analysis.run(prepared)
     end = result.as_of_date
@@ -152,9 +148,13 @@ def predict(
         cutoff = holdout_cutoff(holdout or "90d", end)
         loaded, settings, _ = prepared
         if model == "auto":
-            model, checks = choose_model(loaded, settings, cutoff, end, time_unit)
+            model, checks = choose_model(loaded, settings, cutoff, end, time_unit, plan.covariates)
         else:
-            checks = {model: holdout_check(loaded, settings, cutoff, end, model, time_unit)}
+            checks = {
+                model: holdout_check(
+                    loaded, settings, cutoff, end, model, time_unit, plan.covariates
+                )
+            }
         if holdout:
             show_document(*tables.holdout(checks, model), fmt, output, end)
             return
@@ -169,7 +169,7 @@ def predict(
         show_document(*tables.model_summary(models, end), fmt, output, end)
         return
     if plot:
-        check = checks.get(model) or _check(prepared, end, model, time_unit, quiet)
+        check = checks.get(model) or _check(prepared, end, plan, quiet)
         _plot(plot, result, models, check, quiet)
         return
     show(
@@ -182,9 +182,7 @@ def predict(
     )
 
 
-def _check(
-    prepared: "Prepared", end: dt.date, model: str, unit: str, quiet: bool
-) -> "Holdout | None":
+def _check(prepared: "Prepared", end: dt.date, plan: "Forecast", quiet: bool) -> "Holdout | None":
     """The holdout check of the last 90 days for the tracking charts; None (and a note) when
     the data is too short for one."""
     from ltvcli.models.fit import FitError
@@ -192,7 +190,8 @@ def _check(
 
     loaded, settings, _ = prepared
     try:
-        return holdout_check(loaded, settings, holdout_cutoff("90d", end), end, model, unit)
+        cutoff = holdout_cutoff("90d", end)
+        return holdout_check(loaded, settings, cutoff, end, plan.model, plan.unit, plan.covariates)
     except FitError as error:
         if not quiet:
             say(Message("no tracking charts: {why}", why=error.say(language())))
