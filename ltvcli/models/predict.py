@@ -220,6 +220,14 @@ def fit_models(
         module.log_likelihood_and_gradient, grouping,
     )  # fmt: skip
     notes: list[str] = []
+    if design is not None:
+        notes.append(
+            Message(
+                "covariates {columns}: {groups} groups of customers with their own parameters "
+                "(--summary shows each level's effect)",
+                columns=", ".join(design.columns), groups=len(indicators),
+            )
+        )  # fmt: skip
     if not count.converged:
         notes.append(
             Message(
