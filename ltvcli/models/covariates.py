@@ -2,8 +2,9 @@
 move a model's parameters, as in CLVTools and PyMC-Marketing.
 
 Each column is coded one-hot against its most common level (the reference, coded all zeros).
-Levels with fewer than ``MIN_LEVEL`` customers, and all but the ``MAX_LEVELS`` largest, are
-pooled into one level "(other)"; an empty value is the level "(none)". An effect ``e`` of a
+Levels with fewer than ``MIN_LEVEL`` customers or ``MIN_REPEAT`` repeat customers (an effect
+none of whose customers came back could not be estimated), and all but the ``MAX_LEVELS``
+largest, are pooled into one level "(other)"; an empty value is the level "(none)". An effect ``e`` of a
 level multiplies one parameter by exp(±e), signed so that exp(e) is the level's multiplier of
 something a user reads: the mean purchase rate (α / exp(e)), the mean dropout (BG/NBD's a and b
 × exp(e) each; Pareto/NBD's β / exp(e)), the mean order value (Gamma-Gamma's γ × exp(e)).
@@ -24,10 +25,12 @@ import pandas as pd
 from ltvcli.customers import attribute_columns
 from ltvcli.errors import ConfigError
 from ltvcli.messages import Message
+from ltvcli.models.fit import FitError
 from ltvcli.segments import resolve_column
 
-MIN_LEVEL = 50  # customers a level needs to have an effect of its own
-MAX_LEVELS = 20  # levels with an effect per column; the rest are "(other)"
+MIN_LEVEL = 50  # customers a level needs to have an effect of its own...
+MIN_REPEAT = 20  # ...with this many repeat customers (dropout and spend are learnt from them)
+MAX_LEVELS = 20  # levels per column, the reference among them; the rest are "(other)"
 OTHER, NONE = "(other)", "(none)"
 
 
@@ -52,16 +55,16 @@ class Design:
         """The groups of ``customers``: each group's indicators [groups, indicators] and each
         customer's group. A level not seen in the fit counts as "(other)" when the column has
         it, else as the reference."""
-        for column in self.columns:
-            if column not in customers.columns:
-                raise ConfigError(
-                    Message("the model's covariate {column!r} is not in this file", column=column)
-                )
         codes = []
         for column, reference, levels in zip(
             self.columns, self.references, self.levels, strict=True
         ):
-            text = _text(customers[column])
+            found = resolve_column(column, customers)  # a saved model's header, spelt anyhow
+            if found not in customers.columns:
+                raise ConfigError(
+                    Message("the model's covariate {column!r} is not in this file", column=column)
+                )
+            text = _text(customers[found])
             unseen = OTHER if OTHER in levels else reference
             text = text.where(text.isin([reference, *levels]), unseen)
             codes.append(pd.Categorical(text, categories=[reference, *levels]).codes)
@@ -94,20 +97,32 @@ def maps(module: ModuleType, indicators: np.ndarray) -> np.ndarray:
     return out
 
 
-def design(customers: pd.DataFrame, columns: tuple[str, ...]) -> Design:
+def design(customers: pd.DataFrame, columns: tuple[str, ...], repeat: np.ndarray) -> Design:
     """The levels of ``columns`` (attributes of the first order; header spelling does not
-    matter) among ``customers``, those the model is fitted on."""
-    columns = tuple(_attribute(customers, name) for name in columns)
+    matter, a column named twice counts once) among ``customers``, those the model is fitted
+    on; ``repeat`` marks the customers with a repeat purchase."""
+    resolved = tuple(dict.fromkeys(_attribute(customers, name) for name in columns))
     references, kept = [], []
-    for column in columns:
-        text = _text(customers[column])
-        counts = text.value_counts()
-        large = list(counts[counts >= MIN_LEVEL].index[:MAX_LEVELS]) or [counts.index[0]]
-        pooled = int(counts.sum() - counts[large].sum())
-        references.append(str(large[0]))
+    for column in resolved:
+        levels = pd.DataFrame({"level": _text(customers[column]).to_numpy(), "repeat": repeat})
+        stats = levels.groupby("level")["repeat"].agg(["size", "sum"]).sort_index()
+        stats = stats.sort_values("size", ascending=False, kind="stable")  # ties: by name
+        enough = (stats["size"] >= MIN_LEVEL) & (stats["sum"] >= MIN_REPEAT)
+        able = [str(level) for level in stats.index[enough][:MAX_LEVELS]]
+        if not able:
+            raise FitError(
+                Message(
+                    "--covariates {column}: no level has {customers} customers with {repeat} "
+                    "repeat customers among them; there is nothing to compare",
+                    column=column, customers=MIN_LEVEL, repeat=MIN_REPEAT,
+                )
+            )  # fmt: skip
+        rest = stats.drop(able)
+        pooled = rest["size"].sum() >= MIN_LEVEL and rest["sum"].sum() >= MIN_REPEAT
+        references.append(able[0])
         # too few left over to pool: they count as the reference
-        kept.append(tuple(map(str, large[1:])) + ((OTHER,) if pooled >= MIN_LEVEL else ()))
-    return Design(columns, tuple(references), tuple(kept))
+        kept.append((*able[1:], *((OTHER,) if pooled else ())))
+    return Design(resolved, tuple(references), tuple(kept))
 
 
 def _attribute(customers: pd.DataFrame, name: str) -> str:

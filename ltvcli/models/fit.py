@@ -130,10 +130,14 @@ def maximise(
     if len(weights) > WARM_START_ROWS:
         pick = np.random.default_rng(0).choice(len(weights), WARM_START_ROWS, replace=False)
         rows = tuple(d[pick] for d in data)
-        warm = maximise(
-            model, names, loglik, rows, weights[pick], start, with_gradient, grouping.subset(pick)
-        )
-        origin, basis = warm.phi(), _preconditioner(warm)
+        try:
+            warm = maximise(
+                model, names, loglik, rows, weights[pick], start, with_gradient,
+                grouping.subset(pick),
+            )  # fmt: skip
+            origin, basis = warm.phi(), _preconditioner(warm)
+        except FitError:
+            pass  # a cold start on all the rows
 
     def objective(y: np.ndarray) -> float:
         return negative(origin + basis @ y)

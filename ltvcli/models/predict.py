@@ -207,7 +207,7 @@ def fit_models(
     design, grouping = None, None
     group = np.zeros(len(summary))
     if covariates and attributes is not None:
-        design = covariate_design(attributes, covariates)
+        design = covariate_design(attributes, covariates, summary.x > 0)
         indicators, codes = design.code(attributes)
         group = codes.astype(float)
     data, weights, _ = compress(summary.x, summary.t_x, summary.T, group)

@@ -91,7 +91,9 @@ def _same(values: np.ndarray) -> np.ndarray:
 
 
 _PAIRS: dict[tuple[int, int], tuple[np.ndarray, ...]] = {}
-PAIRS_KEPT = 3_000_000  # rows whose pairs are kept between calls (about 72 bytes a row)
+# rows whose pairs are kept between calls: 8 bytes a row of their own (the arrays they were made
+# from are held, but a fit holds them anyway), so a fit's every group stays cached
+PAIRS_KEPT = 10_000_000
 
 
 def pairs(x: np.ndarray, tau: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:

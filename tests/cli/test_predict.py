@@ -245,6 +245,7 @@ def test_segments_predict_with_covariates_are_the_customers_means(run_cli):
     segments = run_cli("segments", ORDERS, "--by", "channel", "--predict", "--covariates",
                        "channel", "-f", "json", "-q").json  # fmt: skip
     means = merged.groupby("channel")["predicted_ltv_12m"].mean()
-    for row in segments:
-        if row["channel"] in means:
-            assert row["predicted_ltv_12m"] == pytest.approx(means[row["channel"]], abs=0.01)
+    rows = [row for row in segments if row["channel"] in means]
+    assert len(rows) == len(means) == 5
+    for row in rows:
+        assert row["predicted_ltv_12m"] == pytest.approx(means[row["channel"]], abs=0.01)

@@ -11,8 +11,9 @@ import pandas as pd
 import pytest
 from helpers import simulate
 
-from ltvcli.models import bgnbd, gammagamma, pareto
+from ltvcli.models import bgnbd, gammagamma
 from ltvcli.models.covariates import MIN_LEVEL, NONE, OTHER, design
+from ltvcli.models.fit import FitError
 from ltvcli.models.predict import fit_models, score
 from ltvcli.models.summary import Summary
 
@@ -38,11 +39,15 @@ def _attributes() -> pd.DataFrame:
     return pd.DataFrame({"channel": CHANNEL})
 
 
+def _everyone_repeats(frame: pd.DataFrame) -> np.ndarray:
+    return np.ones(len(frame), dtype=bool)
+
+
 def test_levels_are_coded_against_the_most_common_and_small_ones_pooled():
     values = ["msk"] * 300 + ["spb"] * 200 + ["kzn"] * MIN_LEVEL + ["omsk"] * 30 + ["tver"] * 25
     values += [""] * 10 + [None] * 5
     frame = pd.DataFrame({"city": values})
-    coded = design(frame, ("city",))
+    coded = design(frame, ("city",), _everyone_repeats(frame))
     assert coded.references == ("msk",)
     # omsk and tver (55 customers) are pooled; the 15 without a city go with them
     assert coded.names == ("city=spb", "city=kzn", f"city={OTHER}")
@@ -52,18 +57,33 @@ def test_levels_are_coded_against_the_most_common_and_small_ones_pooled():
     assert by_value["msk"] == (0, 0, 0)
     assert by_value["spb"] == (1, 0, 0)
     assert by_value["tver"] == by_value[None] == (0, 0, 1)
-    # a city the fit never saw is "(other)" when scoring new customers
-    new = coded.code(pd.DataFrame({"city": ["novosibirsk", "spb"]}))
+    # a city the fit never saw is "(other)" when scoring new customers, whatever the header
+    new = coded.code(pd.DataFrame({"City": ["novosibirsk", "spb"]}))
     assert [tuple(new[0][g]) for g in new[1]] == [(0, 0, 1), (1, 0, 0)]
 
 
 def test_too_few_to_pool_count_as_the_reference():
     frame = pd.DataFrame({"city": ["msk"] * 300 + ["spb"] * 200 + ["omsk"] * 10})
-    coded = design(frame, ("city",))
+    coded = design(frame, ("city",), _everyone_repeats(frame))
     assert coded.names == ("city=spb",)
     indicators, group = coded.code(frame)
     assert not indicators[group[-1]].any()  # omsk: the reference's parameters
     assert NONE not in coded.names
+
+
+def test_a_level_without_enough_repeat_customers_is_pooled():
+    """A level none of whose customers came back has no estimable dropout or spend: it goes
+    with the rest, and a column named twice (in any spelling) counts once."""
+    frame = pd.DataFrame({"city": ["msk"] * 300 + ["spb"] * 200 + ["kzn"] * 100})
+    repeat = np.array([True] * 300 + [True] * 200 + [False] * 90 + [True] * 10)
+    coded = design(frame, ("city", "City"), repeat)
+    assert coded.columns == ("city",) and coded.names == ("city=spb",)
+
+
+def test_a_column_without_a_level_to_compare_is_an_error():
+    frame = pd.DataFrame({"city": [f"c{i}" for i in range(600)]})
+    with pytest.raises(FitError, match="nothing to compare"):
+        design(frame, ("city",), _everyone_repeats(frame))
 
 
 def test_bg_nbd_recovers_its_covariate_effects():
@@ -121,21 +141,26 @@ def test_a_column_with_one_level_changes_nothing():
 
 
 def test_each_group_is_scored_with_its_own_parameters():
-    alpha = 4.0 * np.exp(-(0.5 * ADS - 0.4 * VK))
-    x, t_x, T = simulate.bgnbd(len(CHANNEL), 0.5, alpha, 0.8, 2.5, seed=15)
+    channel = np.random.default_rng(16).permutation(CHANNEL)  # groups not in blocks
+    ads, vk = (channel == "ads").astype(float), (channel == "vk").astype(float)
+    alpha = 4.0 * np.exp(-(0.5 * ads - 0.4 * vk))
+    x, t_x, T = simulate.bgnbd(len(channel), 0.5, alpha, 0.8, 2.5, seed=15)
     n = len(x)
+    m = _spend(x, 6.0, 4.0, 15.0 * np.exp(0.3 * ads), seed=15)
     customers = pd.DataFrame({
         "orders": x + 1, "order_days": x + 1, "tenure_days": t_x * 7, "age_days": T * 7,
-        "net_revenue": (x + 1) * 10_000, "margin": np.nan, "_sales_cents": (x + 1) * 10_000,
-        "_first_day_cents": np.full(n, 10_000), "channel": CHANNEL,
+        "net_revenue": np.round(np.nan_to_num(m) * x * 100 + 10_000), "margin": np.nan,
+        "_sales_cents": np.round(np.nan_to_num(m) * x * 100 + 10_000),
+        "_first_day_cents": np.full(n, 10_000), "channel": channel,
     })  # fmt: skip
-    m = _spend(x, 6.0, 4.0, np.full(n, 15.0), seed=15)
-    models = fit_models(_summary(x, t_x, T, m), "bgnbd", _attributes(), ("channel",))
+    summary = _summary(x, t_x, T, m)
+    models = fit_models(summary, "bgnbd", pd.DataFrame({"channel": channel}), ("channel",))
+    assert models.spend is not None
     table = score(customers, models, dt.date(2025, 6, 30), 364)
-    effects = models.count.effects
+    count, spend = models.count.effects, models.spend.effects
     for level in ("organic", "ads", "vk"):
-        rows = CHANNEL == level
-        shift = {k.split(": ")[0]: v for k, v in effects.items() if k.endswith(f"={level}")}
+        rows = channel == level
+        shift = {k.split(": ")[0]: v for k, v in (count | spend).items() if k.endswith(f"={level}")}
         r, alpha, a, b = models.count.vector()
         params = np.array([
             r,
@@ -143,8 +168,12 @@ def test_each_group_is_scored_with_its_own_parameters():
             a * np.exp(shift.get("dropout (a)", 0.0)),
             b * np.exp(shift.get("dropout (b)", 0.0)),
         ])  # fmt: skip
+        p, q, g = models.spend.vector()
+        spend_params = np.array([p, q, g * np.exp(shift.get("spend", 0.0))])
         expected = bgnbd.expected(params, 52, x[rows], t_x[rows], T[rows])
         assert np.allclose(table["expected_orders"].to_numpy()[rows], expected)
         alive = bgnbd.p_alive(params, x[rows], t_x[rows], T[rows])
         assert np.allclose(table["p_alive"].to_numpy()[rows], alive)
-    assert gammagamma.COVARIATES and pareto.COVARIATES  # every model says what covariates move
+        aov = gammagamma.expected_spend(spend_params, x[rows], np.nan_to_num(m[rows]))
+        ltv = np.round(expected * aov * 100)
+        assert np.abs(table["predicted_ltv"].to_numpy()[rows] - ltv).max() <= 1
