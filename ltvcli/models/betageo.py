@@ -64,8 +64,18 @@ def expected(
     T: np.ndarray,
     shift: int,
 ) -> np.ndarray:
-    """Expected purchases in the next ``t`` time units, given the history; the hypergeometric
-    term once per distinct (x, T) when ``t`` is one number."""
+    """Expected purchases in the next ``t`` time units, given the history."""
+    value: np.ndarray = expected_if_alive(params, t, x, T, shift) * p_alive(
+        params, x, t_x, T, shift
+    )
+    return value
+
+
+def expected_if_alive(
+    params: np.ndarray, t: float | np.ndarray, x: np.ndarray, T: np.ndarray, shift: int
+) -> np.ndarray:
+    """Expected purchases in the next ``t`` time units of a customer alive at T; the
+    hypergeometric term once per distinct (x, T) when ``t`` is one number."""
     r, alpha, a, b = params
     if np.ndim(t) == 0:
         x_at, T_at, spread = pairs(x, T)
@@ -76,7 +86,7 @@ def expected(
     n = a + b + x_at + shift - 1
     with np.errstate(over="ignore", invalid="ignore"):
         tail = 1 - scale ** (r + x_at) * hyp2f1(r + x_at, b + x_at + shift, n, z)
-        value: np.ndarray = (n / (a - 1) * tail)[spread] * p_alive(params, x, t_x, T, shift)
+        value: np.ndarray = (n / (a - 1) * tail)[spread]
     return value
 
 

@@ -15,5 +15,6 @@ COVARIATES = betageo.COVARIATES
 log_likelihood = partial(betageo.log_likelihood, shift=0)
 p_alive = partial(betageo.p_alive, shift=0)
 expected = partial(betageo.expected, shift=0)
+expected_if_alive = partial(betageo.expected_if_alive, shift=0)
 log_likelihood_and_gradient = partial(betageo.log_likelihood_and_gradient, shift=0)
 future = partial(betageo.future, shift=0)

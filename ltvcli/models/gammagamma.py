@@ -22,12 +22,12 @@ def log_likelihood(params: np.ndarray, x: np.ndarray, m: np.ndarray) -> np.ndarr
 
 def expected_spend(params: np.ndarray, x: np.ndarray, m: np.ndarray) -> np.ndarray:
     """Expected value of a customer's future order, shrunk from their mean towards the
-    population's (the population mean p·γ/(q − 1) for customers without repeat purchases)."""
+    population's (the population mean p·γ/(q − 1) for customers without repeat purchases).
+    ``params`` may hold draws [3, draws, 1]: one row of values per draw."""
     p, q, g = params
-    population = population_spend(params)
     with np.errstate(invalid="ignore", divide="ignore"):
         own = p * (g + m * x) / (p * x + q - 1)
-    spend: np.ndarray = np.where(x > 0, own, population)
+    spend: np.ndarray = np.where(x > 0, own, p * g / (q - 1))
     return spend
 
 

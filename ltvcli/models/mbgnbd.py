@@ -15,5 +15,6 @@ COVARIATES = betageo.COVARIATES
 log_likelihood = partial(betageo.log_likelihood, shift=1)
 p_alive = partial(betageo.p_alive, shift=1)
 expected = partial(betageo.expected, shift=1)
+expected_if_alive = partial(betageo.expected_if_alive, shift=1)
 log_likelihood_and_gradient = partial(betageo.log_likelihood_and_gradient, shift=1)
 future = partial(betageo.future, shift=1)

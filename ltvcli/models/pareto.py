@@ -121,11 +121,17 @@ def p_alive(params: np.ndarray, x: np.ndarray, t_x: np.ndarray, T: np.ndarray) -
 def expected(
     params: np.ndarray, t: float, x: np.ndarray, t_x: np.ndarray, T: np.ndarray
 ) -> np.ndarray:
+    value: np.ndarray = expected_if_alive(params, t, x, T) * p_alive(params, x, t_x, T)
+    return value
+
+
+def expected_if_alive(
+    params: np.ndarray, t: float | np.ndarray, x: np.ndarray, T: np.ndarray
+) -> np.ndarray:
+    """Expected purchases in the next ``t`` time units of a customer alive at T."""
     r, alpha, s, beta = params
     rate = (r + x) * (beta + T) / (alpha + T) / (s - 1)
-    value: np.ndarray = (
-        rate * (1 - ((beta + T) / (beta + T + t)) ** (s - 1)) * p_alive(params, x, t_x, T)
-    )
+    value: np.ndarray = rate * (1 - ((beta + T) / (beta + T + t)) ** (s - 1))
     return value
 
 

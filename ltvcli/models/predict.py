@@ -369,9 +369,9 @@ def expectations(
     """P(alive), expected orders over the horizon, and the orders that count for the predicted
     LTV (discounted when ``discount_rate``), under one set of parameters."""
     alive = module.p_alive(params, x, t_x, T)
-    orders = expected_purchases(module, params, horizon_days / unit, x, t_x, T)
+    orders = expected_purchases(module, params, horizon_days / unit, x, t_x, T, alive)
     value = (
-        discounted_orders(module, params, horizon_days, unit, discount_rate, x, t_x, T)
+        discounted_orders(module, params, horizon_days, unit, discount_rate, x, t_x, T, alive)
         if discount_rate
         else orders
     )
@@ -449,33 +449,46 @@ class DrawnValues:
             (orders[0], orders[1]), value,
         )  # fmt: skip
 
-    def predicted(self) -> Iterator[tuple[slice, np.ndarray]]:
-        """Blocks of customers and their predicted LTV (currency) under each draw."""
-        for block in chunks(len(self.summary)):
-            x, m, own = self.summary.x[block], self.summary.m[block], self.own_mean[block]
-            group = self.group[block]
+    def predicted(self, rows: np.ndarray | None = None) -> Iterator[tuple[np.ndarray, np.ndarray]]:
+        """Blocks of the customers at ``rows`` (all of them by default) and their predicted
+        LTV (currency) under each draw."""
+        rows = np.arange(len(self.summary)) if rows is None else rows
+        for block in chunks(len(rows)):
+            at = rows[block]
+            x, m, own = self.summary.x[at], self.summary.m[at], self.own_mean[at]
+            group = self.group[at]
             aov = np.empty((len(self.value), len(x)))
             for number in np.unique(group):
                 inside = group == number
-                spends = self.spends[number]
-                aov[:, inside] = np.array([
-                    expected_order_value(spend, x[inside], m[inside], own[inside])
-                    for spend in (spends if spends is not None else [None] * len(self.value))
-                ])  # fmt: skip
-            yield block, self.value[:, self.history[block]] * aov * self.kept
+                spends = self.spends[number]  # [draws, 3]: all draws at once, [3, draws, 1]
+                params = spends.T[:, :, None] if spends is not None else None
+                aov[:, inside] = expected_order_value(params, x[inside], m[inside], own[inside])
+            yield at, self.value[:, self.history[at]] * aov * self.kept
 
     def customer_bounds(self) -> dict[str, tuple[np.ndarray, np.ndarray]]:
-        """Each customer's bounds of P(alive), expected orders and predicted LTV (cents)."""
+        """Each customer's bounds of P(alive), expected orders and predicted LTV (cents).
+
+        A customer without a repeat purchase has their group's order value, so their draws
+        depend on their history alone: one-time buyers (most customers of most shops) are
+        bounded once per distinct history."""
 
         def per_customer(bounds: tuple[np.ndarray, np.ndarray]) -> tuple[np.ndarray, np.ndarray]:
             return bounds[0][self.history], bounds[1][self.history]
 
-        low, high = bounds((values for _, values in self.predicted()), self.plan)
+        low, high = np.empty(len(self.summary)), np.empty(len(self.summary))
+        once, repeat = np.flatnonzero(self.summary.x == 0), np.flatnonzero(self.summary.x > 0)
+        _, first, spread = np.unique(self.history[once], return_index=True, return_inverse=True)
+        part_low, part_high = self._ltv_bounds(once[first])
+        low[once], high[once] = part_low[spread], part_high[spread]
+        low[repeat], high[repeat] = self._ltv_bounds(repeat)
         return {
             "p_alive": per_customer(self.alive),
             "expected_orders": per_customer(self.orders),
             "predicted_ltv": (_cents(low), _cents(high)),
         }
+
+    def _ltv_bounds(self, rows: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        return bounds((values for _, values in self.predicted(rows)), self.plan)
 
     def mean_bounds(self, groups: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         """Bounds of the mean predicted LTV per customer of each group (cents): ``groups``
@@ -562,15 +575,17 @@ def expected_purchases(
     x: np.ndarray,
     t_x: np.ndarray,
     T: np.ndarray,
+    alive: np.ndarray | None = None,
 ) -> np.ndarray:
-    """Conditional expected purchases; where the hypergeometric series overflows (very heavy
-    buyers far in the future) the posterior rate × P(alive) × t stands in."""
-    value: np.ndarray = module.expected(params, t, x, t_x, T)
+    """Conditional expected purchases (``alive``: P(alive), when known already); where the
+    hypergeometric series overflows (very heavy buyers far in the future) the posterior
+    rate × P(alive) × t stands in."""
+    alive = module.p_alive(params, x, t_x, T) if alive is None else alive
+    value: np.ndarray = module.expected_if_alive(params, t, x, T) * alive
     bad = ~np.isfinite(value) | (value < 0)
     if bad.any():
         r, alpha = params[0], params[1]
-        fallback = (r + x) / (alpha + T) * t * module.p_alive(params, x, t_x, T)
-        value = np.where(bad, fallback, value)
+        value = np.where(bad, (r + x) / (alpha + T) * t * alive, value)
     return value
 
 
@@ -583,14 +598,16 @@ def discounted_orders(
     x: np.ndarray,
     t_x: np.ndarray,
     T: np.ndarray,
+    alive: np.ndarray | None = None,
 ) -> np.ndarray:
     """Expected orders in each month of the horizon, discounted to the as-of date."""
+    alive = module.p_alive(params, x, t_x, T) if alive is None else alive
     steps = max(1, math.ceil(horizon_days / 30.4375))
     edges = np.linspace(0, horizon_days, steps + 1)
     total = np.zeros(len(x))
     previous = np.zeros(len(x))
     for end in edges[1:]:
-        cumulative = expected_purchases(module, params, end / unit, x, t_x, T)
+        cumulative = expected_purchases(module, params, end / unit, x, t_x, T, alive)
         total += (cumulative - previous) / (1 + rate) ** (end / 365.25)
         previous = cumulative
     return total

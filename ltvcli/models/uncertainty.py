@@ -164,7 +164,7 @@ def _refit(
 
 def bounds(samples: Iterator[np.ndarray], plan: Interval) -> tuple[np.ndarray, np.ndarray]:
     """Per-column lower and upper quantiles of blocks of [draws, columns] samples."""
-    low, high = [], []
+    low, high = [np.empty(0)], [np.empty(0)]
     for block in samples:
         q = np.quantile(block, plan.quantiles, axis=0)
         low.append(q[0])
