@@ -11,7 +11,7 @@ from __future__ import annotations
 import numpy as np
 from scipy.special import betaln, digamma, expit, gammaln, hyp2f1
 
-from ltvcli.models.summary import count_grid, pairs
+from ltvcli.models.summary import Purchases, count_grid, pairs
 
 PARAMS = ("r", "alpha", "a", "b")
 START = np.array([1.0, 1.0, 1.0, 1.0])
@@ -131,9 +131,9 @@ def future(
     lengths: np.ndarray,
     rng: np.random.Generator,
     shift: int,
-) -> np.ndarray:
-    """One simulated future of every customer: purchases in each of the next periods
-    (``lengths`` in time units), [periods, customers].
+) -> Purchases:
+    """One simulated future of every customer: their purchases in each of the next periods
+    (``lengths`` in time units).
 
     From the posterior: alive at T with P(alive); then a rate λ ~ Gamma(r + x, α + T) and a
     dropout chance p ~ Beta(a, b + x + shift) (the customer survived x + shift purchases). In a
@@ -141,15 +141,17 @@ def future(
     G-th, G ~ Geometric(p): min(M, G) purchases, alive after it when G > M (the geometric
     forgets, so periods chain exactly). Only the customers alive are drawn for."""
     r, alpha, a, b = params
-    counts = np.zeros((len(lengths), len(x)))
     who = np.flatnonzero(rng.random(len(x)) < p_alive(params, x, t_x, T, shift))
     x, T = x[who], T[who]
     rate = rng.gamma(r + x, 1.0 / (alpha + T))
     drop = np.clip(rng.beta(a, b + x + shift), 1e-12, 1.0)
+    bought = []
     for period, length in enumerate(lengths):
         could = rng.poisson(rate * length)
         last = rng.geometric(drop)
-        counts[period, who] = np.minimum(could, last)
+        count = np.minimum(could, last)
+        some = count > 0
+        bought.append((np.full(int(some.sum()), period), who[some], count[some]))
         stay = last > could
         who, rate, drop = who[stay], rate[stay], drop[stay]
-    return counts
+    return Purchases.joined(bought)

@@ -127,9 +127,9 @@ def forecast_table(
         lengths = np.diff(edges) / unit
         orders, revenue = [], []
         groups = models.groups(base)
-        for counts, money in futures(module, draws, summary, own_mean, lengths, rng, groups):
-            orders.append(counts.sum(axis=1))
-            revenue.append(money.sum(axis=1))
+        for simulated, money in futures(module, draws, summary, own_mean, lengths, rng, groups):
+            orders.append(simulated)
+            revenue.append(money)
         for key, sims in (("repeat_orders", np.array(orders)), ("revenue", np.array(revenue))):
             low, high = np.quantile(sims, plan.interval.quantiles, axis=0)
             at = list(table.columns).index(key)
@@ -206,10 +206,12 @@ def expect(analysis: Analysis, plan: Forecast, period: str, models: Models | Non
     for group in models.groups(base):
         rows = group.rows
         aov[rows] = expected_order_value(group.spend, x[rows], summary.m[rows], own_mean[rows])
+        history = x[rows], t_x[rows], T[rows]  # the same arrays at every end: pairs once
+        alive = models.module.p_alive(group.count, *history)
         for at, end in enumerate(edges):
             if end:
                 cumulative[at, rows] = expected_purchases(
-                    models.module, group.count, end / unit, x[rows], t_x[rows], T[rows]
+                    models.module, group.count, end / unit, *history, alive
                 )
     orders = np.diff(cumulative, axis=0)
     return Coming(models, summary, own_mean, edges, labels, orders, orders * aov[None, :])

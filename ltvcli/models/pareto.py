@@ -8,7 +8,7 @@ from __future__ import annotations
 import numpy as np
 from scipy.special import digamma, expit, gammaln, hyp2f1
 
-from ltvcli.models.summary import pairs
+from ltvcli.models.summary import Purchases, pairs
 
 NAME = "pareto"
 PARAMS = ("r", "alpha", "s", "beta")
@@ -142,21 +142,21 @@ def future(
     T: np.ndarray,
     lengths: np.ndarray,
     rng: np.random.Generator,
-) -> np.ndarray:
-    """One simulated future of every customer: purchases in each of the next periods
-    (``lengths`` in time units), [periods, customers].
+) -> Purchases:
+    """One simulated future of every customer: their purchases in each of the next periods
+    (``lengths`` in time units).
 
     From the posterior: alive at T with P(alive); a rate λ ~ Gamma(r + x, α + T) and a dropout
     rate μ ~ Gamma(s, β + T); the remaining lifetime is Exponential(μ) (it forgets); a period's
     purchases are Poisson(λ × the part of it the customer is alive). Only the customers alive
     are drawn for."""
     r, alpha, s, beta = params
-    counts = np.zeros((len(lengths), len(x)))
     who = np.flatnonzero(rng.random(len(x)) < p_alive(params, x, t_x, T))
     x, T = x[who], T[who]
     rate = rng.gamma(r + x, 1.0 / (alpha + T))
     lifetime = rng.exponential(1.0, len(who)) / rng.gamma(s, 1.0 / (beta + T))
     starts = np.concatenate([[0.0], np.cumsum(lengths)[:-1]])
     active = np.clip(lifetime[None, :] - starts[:, None], 0.0, lengths[:, None])
-    counts[:, who] = rng.poisson(rate[None, :] * active)
-    return counts
+    counts = rng.poisson(rate[None, :] * active)
+    period, alive = np.nonzero(counts)
+    return Purchases(period, who[alive], counts[period, alive])

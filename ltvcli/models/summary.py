@@ -110,3 +110,26 @@ def pairs(x: np.ndarray, tau: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.nd
     while len(_PAIRS) > 1 and sum(len(v[0]) for v in _PAIRS.values()) > PAIRS_KEPT:
         _PAIRS.pop(next(iter(_PAIRS)))
     return x_pairs, tau_pairs, spread
+
+
+@dataclass(frozen=True)
+class Purchases:
+    """Simulated purchases, sparse: in ``period``, the customer at position ``who`` made
+    ``count`` of them (most customers make none in most periods; a dense [periods, customers]
+    array of a million customers would be rewritten for every simulated future)."""
+
+    period: np.ndarray
+    who: np.ndarray
+    count: np.ndarray
+
+    @classmethod
+    def joined(cls, parts: list[tuple[np.ndarray, np.ndarray, np.ndarray]]) -> Purchases:
+        period, who, count = (np.concatenate(p) for p in zip(*parts, strict=True))
+        return cls(period, who, count.astype(float))
+
+    def per_period(self, periods: int, weights: np.ndarray | None = None) -> np.ndarray:
+        """Purchases (or ``weights``, one per entry) summed by period."""
+        summed: np.ndarray = np.bincount(
+            self.period, weights=self.count if weights is None else weights, minlength=periods
+        )
+        return summed

@@ -29,7 +29,7 @@ import numpy as np
 from ltvcli.models import gammagamma
 from ltvcli.models.covariates import maps
 from ltvcli.models.fit import Fitted, Grouping, maximise
-from ltvcli.models.summary import Summary, compress
+from ltvcli.models.summary import Purchases, Summary, compress
 
 if TYPE_CHECKING:
     from ltvcli.models.predict import Group
@@ -179,27 +179,25 @@ def chunks(n: int) -> Iterator[slice]:
 
 def simulate_spend(
     spend: np.ndarray | None,
-    counts: np.ndarray,
+    bought: Purchases,
     x: np.ndarray,
     m: np.ndarray,
     own_mean: np.ndarray,
     rng: np.random.Generator,
 ) -> np.ndarray:
-    """What the simulated purchases (``counts``, [periods, customers]) bring, in currency.
+    """What each entry of the simulated purchases brings, in currency.
 
     Gamma-Gamma: a customer's mean-spend parameter ν ~ Gamma(q + p·x, γ + m·x) (their posterior),
     and n purchases bring Gamma(p·n, ν), a sum of n Gamma(p, ν) order values. Without the spend
     model, each purchase brings the customer's own average order value. Only the customers with
     purchases are drawn for."""
     if spend is None:
-        value: np.ndarray = counts * own_mean[None, :]
+        value: np.ndarray = bought.count * own_mean[bought.who]
         return value
     p, q, gamma = spend
-    period, who = np.nonzero(counts)
-    buyers, at = np.unique(who, return_inverse=True)
+    buyers, at = np.unique(bought.who, return_inverse=True)
     nu = rng.gamma(q + p * x[buyers], 1.0 / (gamma + np.nan_to_num(m[buyers]) * x[buyers]))
-    revenue = np.zeros(counts.shape)
-    revenue[period, who] = rng.gamma(p * counts[period, who], 1.0 / nu[at])
+    revenue: np.ndarray = rng.gamma(p * bought.count, 1.0 / nu[at])
     return revenue
 
 
@@ -212,19 +210,18 @@ def futures(
     rng: np.random.Generator,
     groups: list[Group],
 ) -> Iterator[tuple[np.ndarray, np.ndarray]]:
-    """For each parameter draw, one simulated future of every customer: their purchases and
-    what those bring (currency), in each of the periods ``lengths`` (time units) — two
-    [periods, customers] arrays; each group of customers with its own parameters."""
+    """For each parameter draw, one simulated future of every customer, summed: the purchases
+    and what they bring (currency) in each of the periods ``lengths`` (time units); each group
+    of customers with its own parameters."""
     x, t_x, T, m = summary.x, summary.t_x, summary.T, summary.m
     drawn = [draws.at(g.count_map, g.spend_map) for g in groups]
+    histories = [(x[g.rows], t_x[g.rows], T[g.rows], m[g.rows], own_mean[g.rows]) for g in groups]
     for n in range(len(draws.count)):
-        counts = np.zeros((len(lengths), len(x)))
-        revenue = np.zeros((len(lengths), len(x)))
-        for group, (count, spend) in zip(groups, drawn, strict=True):
-            rows = group.rows
-            counts[:, rows] = module.future(count[n], x[rows], t_x[rows], T[rows], lengths, rng)
-            revenue[:, rows] = simulate_spend(
-                spend[n] if spend is not None else None, counts[:, rows], x[rows], m[rows],
-                own_mean[rows], rng,
-            )  # fmt: skip
-        yield counts, revenue
+        orders, revenue = np.zeros(len(lengths)), np.zeros(len(lengths))
+        for (count, spend), (xs, t_xs, Ts, ms, owns) in zip(drawn, histories, strict=True):
+            bought = module.future(count[n], xs, t_xs, Ts, lengths, rng)
+            money = simulate_spend(spend[n] if spend is not None else None, bought, xs, ms, owns,
+                                   rng)  # fmt: skip
+            orders += bought.per_period(len(lengths))
+            revenue += bought.per_period(len(lengths), money)
+        yield orders, revenue

@@ -29,7 +29,9 @@ def test_simulated_futures_average_to_the_closed_form_expectation(module, params
     (alive or not, own rate, own dropout) against the hypergeometric formula."""
     x, t_x, T = (np.repeat(h, 40_000) for h in HISTORIES)
     lengths = np.array([10.0, 16.0])
-    counts = module.future(params, x, t_x, T, lengths, np.random.default_rng(7))
+    bought = module.future(params, x, t_x, T, lengths, np.random.default_rng(7))
+    counts = np.zeros((len(lengths), len(x)))
+    np.add.at(counts, (bought.period, bought.who), bought.count)
     one = slice(None, None, 40_000)  # each history once
     expected = expected_purchases(module, params, 26.0, x[one], t_x[one], T[one])
     per_history = counts.sum(axis=0).reshape(4, -1)
@@ -42,10 +44,11 @@ def test_simulated_futures_average_to_the_closed_form_expectation(module, params
 def test_simulated_spend_averages_to_gamma_gammas_expectation():
     spend = np.array([6.25, 3.74, 15.44])  # the published CDNOW estimates
     x, m = np.repeat([0.0, 2, 8], 50_000), np.repeat([np.nan, 20.0, 60.0], 50_000)
-    counts = np.ones((1, len(x)))
+    from ltvcli.models.summary import Purchases
     from ltvcli.models.uncertainty import simulate_spend
 
-    money = simulate_spend(spend, counts, x, m, np.zeros(len(x)), np.random.default_rng(3))
+    one_each = Purchases(np.zeros(len(x), dtype=np.intp), np.arange(len(x)), np.ones(len(x)))
+    money = simulate_spend(spend, one_each, x, m, np.zeros(len(x)), np.random.default_rng(3))
     expected = gammagamma.expected_spend(spend, x[::50_000], np.nan_to_num(m[::50_000]))
     assert np.allclose(money.reshape(3, -1).mean(axis=1), expected, rtol=0.02)
 
@@ -69,7 +72,7 @@ def _total_interval(seed: int, bootstrap: int = 0) -> tuple[float, float, float]
     lengths = np.array([26.0])
     everyone = [Group(np.arange(len(x)), np.eye(4), None, fit.vector(), None)]
     simulated = futures(bgnbd, draws, summary, np.ones(len(x)), lengths, rng, everyone)
-    totals = [c.sum() for c, _ in simulated]
+    totals = [orders.sum() for orders, _ in simulated]
     low, high = np.quantile(totals, plan.quantiles)
     return low, high, future.sum()
 
