@@ -8,7 +8,7 @@ import pytest
 from helpers import simulate
 
 from ltvcli.models import bgnbd, gammagamma, mbgnbd, pareto
-from ltvcli.models.fit import maximise
+from ltvcli.models.fit import Fitted, maximise
 from ltvcli.models.predict import Group, expected_purchases
 from ltvcli.models.summary import Summary, compress
 from ltvcli.models.uncertainty import Interval, futures, parameter_draws
@@ -53,19 +53,19 @@ def test_simulated_spend_averages_to_gamma_gammas_expectation():
     assert np.allclose(money.reshape(3, -1).mean(axis=1), expected, rtol=0.02)
 
 
-def _total_interval(seed: int, bootstrap: int = 0) -> tuple[float, float, float]:
-    x, t_x, T, future = simulate.bgnbd_and_future(600, 0.5, 4.0, 0.8, 2.5, 26.0, seed)
+def _fitted(x: np.ndarray, t_x: np.ndarray, T: np.ndarray) -> tuple[Fitted, Summary]:
+    """BG/NBD fitted to these histories, and their summary (no spend)."""
     data, weights, _ = compress(x, t_x, T)
     fit = maximise(
-        "bgnbd",
-        bgnbd.PARAMS,
-        bgnbd.log_likelihood,
-        data,
-        weights,
-        bgnbd.START,
+        "bgnbd", bgnbd.PARAMS, bgnbd.log_likelihood, data, weights, bgnbd.START,
         bgnbd.log_likelihood_and_gradient,
-    )
-    summary = Summary(x, t_x, T, np.full(len(x), np.nan), np.arange(len(x)), "week")
+    )  # fmt: skip
+    return fit, Summary(x, t_x, T, np.full(len(x), np.nan), np.arange(len(x)), "week")
+
+
+def _total_interval(seed: int, bootstrap: int = 0) -> tuple[float, float, float]:
+    x, t_x, T, future = simulate.bgnbd_and_future(600, 0.5, 4.0, 0.8, 2.5, 26.0, seed)
+    fit, summary = _fitted(x, t_x, T)
     plan = Interval(0.9, draws=200, bootstrap=bootstrap, seed=seed)
     rng = np.random.default_rng(seed)
     draws = parameter_draws(bgnbd, fit, None, summary, plan, rng)
@@ -93,17 +93,7 @@ def test_bootstrap_bounds_cover_the_truth_and_are_seeded():
 
 def test_without_a_covariance_the_draws_are_the_estimate():
     x, t_x, T, _ = simulate.bgnbd_and_future(300, 0.5, 4.0, 0.8, 2.5, 1.0, 1)
-    data, weights, _ = compress(x, t_x, T)
-    fit = maximise(
-        "bgnbd",
-        bgnbd.PARAMS,
-        bgnbd.log_likelihood,
-        data,
-        weights,
-        bgnbd.START,
-        bgnbd.log_likelihood_and_gradient,
-    )
+    fit, summary = _fitted(x, t_x, T)
     fit.covariance = None
-    summary = Summary(x, t_x, T, np.full(len(x), np.nan), np.arange(len(x)), "week")
     draws = parameter_draws(bgnbd, fit, None, summary, Interval(draws=5), np.random.default_rng(0))
     assert draws.source == "none" and np.allclose(np.exp(draws.count), fit.vector())
