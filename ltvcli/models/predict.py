@@ -433,14 +433,16 @@ class DrawnValues:
             part = tuple(d[block] for d in histories)
             a, o = np.empty((2, len(draws.count), len(part[0])))
             for number in np.unique(of_group[block]):
-                inside = of_group[block] == number
+                # one group: the block's rows as they are (no copies, the pairs cache holds)
+                inside = (
+                    slice(None) if len(groups) == 1 else np.flatnonzero(of_group[block] == number)
+                )
                 rows = part if len(groups) == 1 else tuple(d[inside] for d in part)
-                per_draw = [
-                    expectations(module, params, horizon_days, unit, discount_rate, *rows)
-                    for params in drawn[number][0]
-                ]
-                a[:, inside], o[:, inside], v = (np.array(x) for x in zip(*per_draw, strict=True))
-                value[:, block.start + np.flatnonzero(inside)] = v
+                columns = block if len(groups) == 1 else block.start + inside
+                for n, params in enumerate(drawn[number][0]):
+                    a[n, inside], o[n, inside], value[n, columns] = expectations(
+                        module, params, horizon_days, unit, discount_rate, *rows
+                    )
             alive[:, block] = np.quantile(a, plan.quantiles, axis=0)
             orders[:, block] = np.quantile(o, plan.quantiles, axis=0)
         spends = [spend for _, spend in drawn]
