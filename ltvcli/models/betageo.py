@@ -137,21 +137,22 @@ def future(
 
     From the posterior: alive at T with P(alive); then a rate λ ~ Gamma(r + x, α + T) and a
     dropout chance p ~ Beta(a, b + x + shift) (the customer survived x + shift purchases). In a
-    period, M ~ Poisson(λ·length) purchases could happen, and the customer drops out after the
-    G-th, G ~ Geometric(p): min(M, G) purchases, alive after it when G > M (the geometric
-    forgets, so periods chain exactly). Only the customers alive are drawn for."""
+    period, M ~ Poisson(λ·length) purchases could happen; the customer drops out after their
+    G-th purchase from now, G ~ Geometric(p): min(M, G) purchases, alive after the period when
+    G > M, with G − M to go (the geometric forgets, so this is the same as a fresh G each
+    period). Only the customers alive are drawn for."""
     r, alpha, a, b = params
     who = np.flatnonzero(rng.random(len(x)) < p_alive(params, x, t_x, T, shift))
     x, T = x[who], T[who]
     rate = rng.gamma(r + x, 1.0 / (alpha + T))
-    drop = np.clip(rng.beta(a, b + x + shift), 1e-12, 1.0)
+    left = rng.geometric(np.clip(rng.beta(a, b + x + shift), 1e-12, 1.0))
     bought = []
     for period, length in enumerate(lengths):
         could = rng.poisson(rate * length)
-        last = rng.geometric(drop)
-        count = np.minimum(could, last)
+        count = np.minimum(could, left)
         some = count > 0
         bought.append((np.full(int(some.sum()), period), who[some], count[some]))
-        stay = last > could
-        who, rate, drop = who[stay], rate[stay], drop[stay]
+        left = left - could
+        stay = left > 0
+        who, rate, left = who[stay], rate[stay], left[stay]
     return Purchases.joined(bought)
