@@ -41,8 +41,13 @@ def _parts(
 def log_likelihood(
     params: np.ndarray, x: np.ndarray, t_x: np.ndarray, T: np.ndarray, shift: int
 ) -> np.ndarray:
-    r, alpha, a, b = params
     still, dropped, _ = _parts(params, x, t_x, T, shift)
+    return _value(params, x, still, dropped)
+
+
+def _value(params: np.ndarray, x: np.ndarray, still: np.ndarray, dropped: np.ndarray) -> np.ndarray:
+    """The log-likelihood from its two terms (``_parts``)."""
+    r, alpha, a, b = params
     k, at = count_grid(x)
     common = at(gammaln(r + k)) - gammaln(r) + r * np.log(alpha) - betaln(a, b)
     value: np.ndarray = common + np.logaddexp(still, dropped)
@@ -100,10 +105,7 @@ def log_likelihood_and_gradient(
     w_dropped = 1 - w_still
     k, at = count_grid(x)
     log_still, log_dropped = np.log(alpha + T), np.log(alpha + t_x)
-    value = (
-        at(gammaln(r + k)) - gammaln(r) + r * np.log(alpha) - betaln(a, b)
-        + np.logaddexp(still, dropped)
-    )  # fmt: skip
+    value = _value(params, x, still, dropped)
     d_r = (
         at(digamma(r + k)) - digamma(r) + np.log(alpha)
         - w_still * log_still - w_dropped * log_dropped

@@ -208,6 +208,14 @@ def _parts(
     ]
 
 
+def numbered(members: list[np.ndarray], rows: int) -> np.ndarray:
+    """Each row's group from the groups' positions (the inverse of ``members``)."""
+    group = np.zeros(rows, dtype=np.intp)
+    for number, positions in enumerate(members):
+        group[positions] = number
+    return group
+
+
 def members(group: np.ndarray, groups: int) -> list[np.ndarray]:
     """The positions of each group's rows, for groups numbered 0..groups − 1."""
     order = np.argsort(group, kind="stable")

@@ -120,13 +120,12 @@ def forecast_table(
     totals: dict[str, object] = {"period": "(total)", "days": horizon_days}
     if plan.interval is not None:
         rng = np.random.default_rng(plan.interval.seed)
-        base = customers.iloc[summary.rows]
+        groups = models.groups(customers.iloc[summary.rows])
         draws = parameter_draws(
-            module, models.count, models.spend, summary, plan.interval, rng, models.levels(base)
+            module, models.count, models.spend, summary, plan.interval, rng, groups
         )
         lengths = np.diff(edges) / unit
         orders, revenue = [], []
-        groups = models.groups(base)
         for simulated, money in futures(module, draws, summary, own_mean, lengths, rng, groups):
             orders.append(simulated)
             revenue.append(money)

@@ -47,12 +47,26 @@ def _log_term(params: np.ndarray, x: np.ndarray, tau: np.ndarray, more_x: int) -
 
 
 def log_likelihood(params: np.ndarray, x: np.ndarray, t_x: np.ndarray, T: np.ndarray) -> np.ndarray:
-    r, alpha, s, beta = params
-    common = gammaln(r + x) - gammaln(r) + r * np.log(alpha) + s * np.log(beta)
-    alive = -(r + x) * np.log(alpha + T) - s * np.log(beta + T)
-    died = np.log(s) - np.log(r + s + x) + _log_a0(params, x, t_x, T)
-    value: np.ndarray = common + np.logaddexp(alive, died)
+    alive, died, _ = _terms(params, x, t_x, T)
+    value: np.ndarray = _common(params, x) + np.logaddexp(alive, died)
     return value
+
+
+def _common(params: np.ndarray, x: np.ndarray) -> np.ndarray:
+    r, alpha, s, beta = params
+    common: np.ndarray = gammaln(r + x) - gammaln(r) + r * np.log(alpha) + s * np.log(beta)
+    return common
+
+
+def _terms(
+    params: np.ndarray, x: np.ndarray, t_x: np.ndarray, T: np.ndarray
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """The log-likelihood's two terms but the common factor (alive at T; died between t_x and
+    T, s·I) and log I."""
+    r, alpha, s, beta = params
+    log_i = _log_integral(params, x, t_x, T)
+    alive = -(r + x) * np.log(alpha + T) - s * np.log(beta + T)
+    return alive, np.log(s) + log_i, log_i
 
 
 def log_likelihood_and_gradient(
@@ -66,15 +80,12 @@ def log_likelihood_and_gradient(
     the hypergeometric function, whose derivatives by them have no closed form: central
     differences of log I (relative step 1e-5; error ~1e-10)."""
     r, alpha, s, beta = params
-    log_i = _log_integral(params, x, t_x, T)
-    common = gammaln(r + x) - gammaln(r) + r * np.log(alpha) + s * np.log(beta)
-    alive = -(r + x) * np.log(alpha + T) - s * np.log(beta + T)
-    died = np.log(s) + log_i
-    value = common + np.logaddexp(alive, died)
+    alive, died, log_i = _terms(params, x, t_x, T)
+    value = _common(params, x) + np.logaddexp(alive, died)
     w_alive = expit(alive - died)
     w_died = 1 - w_alive
     with np.errstate(invalid="ignore", over="ignore"):
-        more_x = np.exp(_log_a0(params, x, t_x, T, 1) - np.log(r + s + x + 1) - log_i)
+        more_x = np.exp(_log_integral(params, x, t_x, T, more_x=1) - log_i)
         more_s = np.exp(_log_integral(params + np.array([0, 0, 1, 0]), x, t_x, T) - log_i)
         by_r, by_s = (
             (_log_integral(params + step, x, t_x, T) - _log_integral(params - step, x, t_x, T))
@@ -101,21 +112,19 @@ def log_likelihood_and_gradient(
     return value, np.array([d_r, d_alpha, d_s, d_beta])
 
 
-def _log_integral(params: np.ndarray, x: np.ndarray, t_x: np.ndarray, T: np.ndarray) -> np.ndarray:
-    """log I = log A0 − log(r + s + x)."""
+def _log_integral(
+    params: np.ndarray, x: np.ndarray, t_x: np.ndarray, T: np.ndarray, more_x: int = 0
+) -> np.ndarray:
+    """log I = log A0 − log(r + s + x), at x + ``more_x``."""
     r, _, s, _ = params
-    log_i: np.ndarray = _log_a0(params, x, t_x, T) - np.log(r + s + x)
+    log_i: np.ndarray = _log_a0(params, x, t_x, T, more_x) - np.log(r + s + x + more_x)
     return log_i
 
 
 def p_alive(params: np.ndarray, x: np.ndarray, t_x: np.ndarray, T: np.ndarray) -> np.ndarray:
-    r, alpha, s, beta = params
-    log_odds = (
-        np.log(s) - np.log(r + s + x) + (r + x) * np.log(alpha + T) + s * np.log(beta + T)
-        + _log_a0(params, x, t_x, T)
-    )  # fmt: skip
-    alive: np.ndarray = expit(-log_odds)
-    return alive
+    alive, died, _ = _terms(params, x, t_x, T)
+    share: np.ndarray = expit(alive - died)
+    return share
 
 
 def expected(

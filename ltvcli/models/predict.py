@@ -22,9 +22,9 @@ from ltvcli.messages import Message
 from ltvcli.models import bgnbd, gammagamma, mbgnbd, pareto
 from ltvcli.models.covariates import Design, effect_names, maps
 from ltvcli.models.covariates import design as covariate_design
-from ltvcli.models.fit import FitError, Fitted, Grouping, maximise, members
+from ltvcli.models.fit import FitError, Fitted, Grouping, maximise, members, numbered
 from ltvcli.models.summary import UNIT_DAYS, Summary, compress, summarise
-from ltvcli.models.uncertainty import Draws, Interval, Levels, bounds, chunks, parameter_draws
+from ltvcli.models.uncertainty import Draws, Interval, bounds, chunks, parameter_draws
 
 if TYPE_CHECKING:
     from ltvcli.analysis import Analysis
@@ -105,13 +105,6 @@ class Models:
                 Group(rows, count_map, spend_map, np.exp(count_map @ self.count.phi()), spend)
             )
         return out
-
-    def levels(self, customers: pd.DataFrame) -> Levels | None:
-        """The covariates' groups of ``customers`` as the bootstrap refits them."""
-        if self.design is None:
-            return None
-        indicators, group = self.design.code(customers)
-        return Levels(group, indicators)
 
 
 @dataclass(frozen=True)
@@ -342,9 +335,7 @@ def score(
     )
     if interval is not None:
         rng = np.random.default_rng(interval.seed)
-        draws = parameter_draws(
-            module, models.count, models.spend, summary, interval, rng, models.levels(base)
-        )
+        draws = parameter_draws(module, models.count, models.spend, summary, interval, rng, groups)
         models.drawn = DrawnValues.evaluate(
             module, draws, interval, horizon_days, unit, discount_rate, kept, summary, own_mean,
             groups,
@@ -421,9 +412,7 @@ class DrawnValues:
         own_mean: np.ndarray,
         groups: list[Group],
     ) -> DrawnValues:
-        group = np.zeros(len(summary), dtype=np.intp)
-        for number, members_ in enumerate(groups):
-            group[members_.rows] = number
+        group = numbered([g.rows for g in groups], len(summary))
         drawn = [draws.at(g.count_map, g.spend_map) for g in groups]
         data, _, history = compress(summary.x, summary.t_x, summary.T, group.astype(float))
         histories, of_group = data[:3], data[3].astype(np.intp)

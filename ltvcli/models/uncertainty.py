@@ -27,8 +27,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from ltvcli.models import gammagamma
-from ltvcli.models.covariates import maps
-from ltvcli.models.fit import Fitted, Grouping, maximise
+from ltvcli.models.fit import Fitted, Grouping, maximise, numbered
 from ltvcli.models.summary import Purchases, Summary, compress
 
 if TYPE_CHECKING:
@@ -73,14 +72,6 @@ class Draws:
         return count, spend
 
 
-@dataclass(frozen=True)
-class Levels:
-    """Covariates of the summarised customers: each one's group, and each group's indicators."""
-
-    group: np.ndarray
-    indicators: np.ndarray
-
-
 def parameter_draws(
     module: ModuleType,
     count: Fitted,
@@ -88,11 +79,12 @@ def parameter_draws(
     summary: Summary,
     plan: Interval,
     rng: np.random.Generator,
-    levels: Levels | None = None,
+    groups: list[Group],
 ) -> Draws:
-    """``plan.draws`` draws of φ (``plan.bootstrap`` refits when asked)."""
+    """``plan.draws`` draws of φ (``plan.bootstrap`` refits, of the customers in ``groups``,
+    when asked)."""
     if plan.bootstrap:
-        return _bootstrap(module, count, spend, summary, plan.bootstrap, rng, levels)
+        return _bootstrap(module, count, spend, summary, plan.bootstrap, rng, groups)
     counts = _normal(count, plan.draws, rng)
     spends = _normal(spend, plan.draws, rng) if spend is not None else None
     singular = count.covariance is None or (spend is not None and spend.covariance is None)
@@ -114,12 +106,14 @@ def _bootstrap(
     summary: Summary,
     n: int,
     rng: np.random.Generator,
-    levels: Levels | None,
+    groups: list[Group],
 ) -> Draws:
-    """Refit on ``n`` resamples of the customers: multinomial weights on distinct histories."""
-    group = levels.group if levels is not None else np.zeros(len(summary), dtype=np.intp)
+    """Refit on ``n`` resamples of the customers: multinomial weights on distinct histories
+    (of each group, with its parameters' map)."""
+    group = numbered([g.rows for g in groups], len(summary))
     data, weights, _ = compress(summary.x, summary.t_x, summary.T, group.astype(float))
-    grouping = _grouping(module, count, data[3].astype(np.intp), levels)
+    count_maps = np.stack([g.count_map for g in groups])
+    grouping = Grouping(data[3].astype(np.intp), count_maps, tuple(count.effects))
     counts = np.array([
         _refit(count, module, data[:3], weights, grouping, rng) for _ in range(n)
     ])  # fmt: skip
@@ -127,7 +121,8 @@ def _bootstrap(
     if spend is not None:
         usable = (summary.x > 0) & (summary.m > 0)
         spend_data = (summary.x[usable], summary.m[usable])
-        spend_grouping = _grouping(gammagamma, spend, group[usable], levels)
+        spend_maps = np.stack([g.spend_map for g in groups if g.spend_map is not None])
+        spend_grouping = Grouping(group[usable], spend_maps, tuple(spend.effects))
         spends = np.array([
             _refit(spend, gammagamma, spend_data, np.ones(int(usable.sum())), spend_grouping, rng)
             for _ in range(n)
@@ -135,20 +130,12 @@ def _bootstrap(
     return Draws(counts, spends, "bootstrap")
 
 
-def _grouping(
-    module: ModuleType, fit: Fitted, group: np.ndarray, levels: Levels | None
-) -> Grouping | None:
-    if levels is None:
-        return None
-    return Grouping(group, maps(module, levels.indicators), tuple(fit.effects))
-
-
 def _refit(
     fit: Fitted,
     module: ModuleType,
     data: tuple[np.ndarray, ...],
     weights: np.ndarray,
-    grouping: Grouping | None,
+    grouping: Grouping,
     rng: np.random.Generator,
 ) -> np.ndarray:
     total = int(weights.sum())
@@ -157,7 +144,7 @@ def _refit(
     again = maximise(
         fit.model, tuple(fit.params), module.log_likelihood, tuple(d[keep] for d in data),
         resampled[keep], fit.vector(), module.log_likelihood_and_gradient,
-        grouping.subset(keep) if grouping is not None else None,
+        grouping.subset(keep),
     )  # fmt: skip
     return again.phi()
 

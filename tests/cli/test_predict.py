@@ -219,12 +219,16 @@ def test_covariates_with_bounds_holdout_and_forecast(run_cli, tmp_path):
     assert boot.exit_code == 0, boot.stderr
     check = run_cli("predict", ORDERS, "--covariates", "channel", "--holdout", "90d", "-f", "json")
     assert check.exit_code == 0, check.stderr
-    assert check.json["holdout"]["predicted_orders"] > 0
+    plain_check = run_cli("predict", ORDERS, "--holdout", "90d", "-f", "json").json["holdout"]
+    # the covariates' model, not the plain one, made the holdout's predictions
+    assert 0 < check.json["holdout"]["predicted_orders"] != plain_check["predicted_orders"]
     forecast = run_cli("forecast", ORDERS, "--covariates", "channel", "--horizon", "6m",
                        "-f", "json", "-q")  # fmt: skip
     assert forecast.exit_code == 0, forecast.stderr
     total = forecast.json[-1]
     assert total["revenue_low"] <= total["revenue"] <= total["revenue_high"]
+    plain = run_cli("forecast", ORDERS, "--horizon", "6m", "-f", "json", "-q").json[-1]
+    assert total["revenue"] != plain["revenue"]
     plots = run_cli("predict", ORDERS, "--covariates", "channel", "--plot", tmp_path, "-q")
     assert plots.exit_code == 0, plots.stderr
     assert list(tmp_path.glob("*.svg"))

@@ -68,9 +68,9 @@ def _total_interval(seed: int, bootstrap: int = 0) -> tuple[float, float, float]
     fit, summary = _fitted(x, t_x, T)
     plan = Interval(0.9, draws=200, bootstrap=bootstrap, seed=seed)
     rng = np.random.default_rng(seed)
-    draws = parameter_draws(bgnbd, fit, None, summary, plan, rng)
-    lengths = np.array([26.0])
     everyone = [Group(np.arange(len(x)), np.eye(4), None, fit.vector(), None)]
+    draws = parameter_draws(bgnbd, fit, None, summary, plan, rng, everyone)
+    lengths = np.array([26.0])
     simulated = futures(bgnbd, draws, summary, np.ones(len(x)), lengths, rng, everyone)
     totals = [orders.sum() for orders, _ in simulated]
     low, high = np.quantile(totals, plan.quantiles)
@@ -95,5 +95,8 @@ def test_without_a_covariance_the_draws_are_the_estimate():
     x, t_x, T, _ = simulate.bgnbd_and_future(300, 0.5, 4.0, 0.8, 2.5, 1.0, 1)
     fit, summary = _fitted(x, t_x, T)
     fit.covariance = None
-    draws = parameter_draws(bgnbd, fit, None, summary, Interval(draws=5), np.random.default_rng(0))
+    everyone = [Group(np.arange(len(x)), np.eye(4), None, fit.vector(), None)]
+    draws = parameter_draws(
+        bgnbd, fit, None, summary, Interval(draws=5), np.random.default_rng(0), everyone
+    )
     assert draws.source == "none" and np.allclose(np.exp(draws.count), fit.vector())
