@@ -460,14 +460,29 @@ ATTRIBUTES = {
         "item",
         "item name",
         "lineitem name",
-        "sku",
         "service",
         "товар",
         "наименование",
+        "наименование товара",
+        "название товара",
         "номенклатура",
         "продукт",
         "услуга",
+        "artikelbezeichnung",
+    ),
+    "sku": (
+        "sku",
+        "lineitem sku",
+        "product sku",
+        "item sku",
+        "product code",
+        "item code",
+        "article",
         "артикул",
+        "код товара",
+        "код номенклатуры",
+        "артикул поставщика",
+        "artikelnummer",
     ),
     "name": (
         "customer name",
@@ -482,6 +497,36 @@ ATTRIBUTES = {
     ),
     "email": ("email", "e-mail", "customer email", "billing email", "email billing"),
     "phone": ("phone", "billing phone", "телефон", "мобильный телефон", "contact phone number"),
+}
+
+# Columns that order lines (``ltvcli.schema.lines``) read besides the attributes: a line's unit
+# price, and a cell that packs every item of an order (BigCommerce, Tilda).
+LINE_WORDS = {
+    "price": (
+        "lineitem price",
+        "price",
+        "unit price",
+        "item price",
+        "product price",
+        "цена",
+        "цена за единицу",
+        "цена за ед.",
+        "preis",
+        "einzelpreis",
+    ),
+    "packed": (
+        "product details",
+        "products",
+        "order items",
+        "line items",
+        "items ordered",
+        "payment",
+        "товары",
+        "состав заказа",
+        "позиции заказа",
+        "корзина",
+        "заказ",
+    ),
 }
 
 FIELD_BY_NAME = {f.name: f for f in FIELDS}
@@ -554,6 +599,8 @@ def match(field: str, header: str) -> tuple[int, str] | None:
         return EXACT + 1000 - rank, Message(
             'header "{header}" is a known name for it', header=header
         )
+    if h in _ATTRIBUTE_KIND:
+        return None  # "Product type" is a category, not the row's type: only exact names here
     found = _partial_matches(h).get(field)
     if found is None:
         return None
@@ -612,6 +659,14 @@ for _kind, _names in ATTRIBUTES.items():
         _ATTRIBUTE_KIND.setdefault(normalise_header(_n), _kind)
 
 
+_LINE_KIND = {normalise_header(n): kind for kind, names in LINE_WORDS.items() for n in names}
+
+
 def attribute_kind(header: str) -> str | None:
     """The attribute a passed-through column holds (city, channel, ...), if it is a known one."""
     return _ATTRIBUTE_KIND.get(normalise_header(header))
+
+
+def line_kind(header: str) -> str | None:
+    """What a passed-through column says about order lines (``LINE_WORDS``), if anything."""
+    return _LINE_KIND.get(normalise_header(header))

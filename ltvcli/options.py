@@ -64,6 +64,9 @@ class LoadOptions(ReadOptions):
     phone_region: str | None = None
     date_range: str | None = None  # "FROM:TO", either side may be empty (docs/input.md, Ranges)
     strict: bool = False
+    # Order lines kept for the product analyses, with the columns a flag named for their slots
+    keep_lines: bool = False
+    line_columns: dict[str, str] = field(default_factory=dict)
 
     @property
     def read(self) -> ReadOptions:
@@ -80,6 +83,8 @@ class LoadOptions(ReadOptions):
             link=not self.no_link,
             phone_region=self.phone_region,
             date_range=parse_date_range(self.date_range),
+            keep_lines=self.keep_lines,
+            line_columns=tuple(self.line_columns.items()),
         )
 
 

@@ -612,3 +612,59 @@ def horizon_words(label: str) -> str:
     """A horizon label (``12m``) said in the language of the message it is in."""
     number, unit = label[:-1], label[-1:]
     return Message(_HORIZONS[unit], n=number) if number.isdigit() and unit in _HORIZONS else label
+
+
+PRODUCT_PRIORITY = (
+    "customers", "net_revenue", "revenue_share", "repurchase_rate", "repurchase_median_days",
+    "first_customers", "first_ltv_12m", "first_repeat_rate", "first_confidence", "due_customers",
+)  # fmt: skip
+
+
+def products(analysis: Analysis, slot: str, top: int | None = None) -> Result:
+    """``ltv products``: a row per product (SKU, category), largest revenue first; ``top``
+    keeps the first rows (the total row stays)."""
+    from ltvcli.products import PRODUCT_METRICS, VALUE_DAYS, product_table
+
+    table = product_table(analysis, slot)
+    shown = len(table) - 1
+    notes: list[str] = [
+        Message(
+            "as of {day}; a product's revenue is its lines' share of their orders' net revenue; "
+            "12-month LTV counts customers whose first order is {days}+ days old",
+            day=analysis.as_of_date,
+            days=VALUE_DAYS,
+        )
+    ]
+    if top is not None and top < shown:
+        table = pd.concat([table.head(top), table.tail(1)], ignore_index=True)
+        notes.append(Message("the {top} of {n:,} largest by net revenue shown", top=top, n=shown))
+    result = _result(table, PRODUCT_METRICS, "Products", notes, priority=PRODUCT_PRIORITY)
+    result.total_row = True
+    return result
+
+
+def journey(
+    analysis: Analysis, slot: str, top: int | None = None
+) -> tuple[dict[str, object], list[Result]]:
+    """``ltv products --journey``: what the 2nd order held given the 1st, and the commonest
+    paths of the first three orders, as a document (JSON) and as two tables."""
+    from ltvcli.products import PATH_METRICS, TRANSITION_METRICS, paths, transitions
+
+    moves = transitions(analysis, slot)
+    roads = paths(analysis, slot, top or 20)
+    if top is not None:
+        moves = moves.head(top)
+    note = Message("as of {day}; by {slot}", day=analysis.as_of_date, slot=slot)
+    tables = [
+        _result(moves, TRANSITION_METRICS, "Second order, given the first", [note]),
+        _result(roads, PATH_METRICS, "First three orders", []),
+    ]
+    tables[1].labels["path"] = "Path"
+    tables[0].labels |= {"from": "1st order", "to": "2nd order"}
+    document: dict[str, object] = {
+        "as_of": analysis.as_of_date.isoformat(),
+        "by": slot,
+        "transitions": moves.to_dict("records"),
+        "paths": roads.to_dict("records"),
+    }
+    return document, tables

@@ -12,6 +12,7 @@ from ltvcli.cli.commands import (  # noqa: F401  (registration)
     inspect,
     intervals,
     predict,
+    products,
     report,
     segments,
 )

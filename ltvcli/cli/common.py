@@ -150,6 +150,38 @@ Top = Annotated[
         "--top", min=1, help="Keep the first N rows (after sorting).", rich_help_panel=OUTPUT
     ),
 ]
+ProductColumn = Annotated[
+    str | None,
+    typer.Option(
+        "--product-column",
+        help="Column with the product of each order line.",
+        rich_help_panel="Input",
+    ),
+]
+SkuColumn = Annotated[
+    str | None,
+    typer.Option(
+        "--sku-column",
+        help="Column with the SKU (article) of each order line.",
+        rich_help_panel="Input",
+    ),
+]
+CategoryColumn = Annotated[
+    str | None,
+    typer.Option(
+        "--category-column",
+        help="Column with the category of each order line.",
+        rich_help_panel="Input",
+    ),
+]
+
+
+def line_columns(product: str | None, sku: str | None, category: str | None) -> dict[str, str]:
+    """The order-line columns the flags name (the others are found by their headers)."""
+    named = {"product": product, "sku": sku, "category": category}
+    return {slot: column for slot, column in named.items() if column}
+
+
 Columns = Annotated[
     str | None,
     typer.Option(

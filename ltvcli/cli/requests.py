@@ -6,7 +6,7 @@ from __future__ import annotations
 import sys
 from collections.abc import Iterator
 from contextlib import ExitStack, contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, cast
 
 from ltvcli.cli.common import flag_parameter, warn_skipped
@@ -38,6 +38,7 @@ class LoadRequest:
     files: list[str]
     flags: dict[str, object]
     quiet: bool = False
+    lines: dict[str, str] | None = None  # order lines kept, with the columns flags named
 
     def options(self) -> LoadOptions:
         from ltvcli.options import load_options
@@ -48,12 +49,15 @@ class LoadRequest:
         columns = {
             f.name: cast(str | None, flags.pop(flag_parameter(f.flag))) for f in FIELDS if f.flag
         }
-        return load_options(
+        options = load_options(
             cast(str | None, flags.pop("config")),
             columns,
             names=tuple(n.strip() for n in names.split(",")) if names else None,
             **flags,
         )
+        if self.lines is None:
+            return options
+        return replace(options, keep_lines=True, line_columns=self.lines)
 
     def load(self) -> Loaded:
         """Load the orders, write ``--rejects`` and warn on stderr about skipped rows."""

@@ -23,8 +23,10 @@ import pyarrow as pa
 from pandas.api.types import union_categoricals
 
 from ltvcli.engine.days import DayNumber, day_numbers
+from ltvcli.engine.lines import Lines, combine_lines, lines_of
 from ltvcli.fields import attribute_kind
 from ltvcli.schema.identity import integer_keys
+from ltvcli.schema.lines import LINES
 from ltvcli.schema.orders import ORDER_COLUMNS, earliest, sequence_keys
 
 CONTACT_WORDS = ("name", "email", "e-mail", "phone", "имя", "фио", "телефон", "почта", "контакт")
@@ -68,6 +70,7 @@ class Reduced:
     gaps: np.ndarray
     ledger: Ledger | None  # None when not kept (the streaming engine keeps it on request)
     has_cost: bool
+    lines: Lines | None = None  # the order lines, when the orders kept them
 
 
 def reduce_orders(
@@ -177,7 +180,11 @@ def reduce_orders(
         cost_cents=cost,
         is_order=sale_s,
     )
-    return Reduced(frame, gap_owner, gaps, ledger, has_cost)
+    lines = None
+    if LINES in orders:
+        sale_number = np.where(sale_s, np.arange(len(perm)) - starts[code_s], -1)
+        lines = lines_of(orders, perm, code_s, day_s, sale_number, gross - refund)
+    return Reduced(frame, gap_owner, gaps, ledger, has_cost, lines)
 
 
 class _End:
@@ -382,12 +389,20 @@ def combine(pieces: list[Reduced]) -> Reduced:
                 for name in ("day", "net_cents", "cost_cents", "is_order")
             },
         )
+    lines = None
+    kept = [p.lines for p in pieces if p.lines is not None]
+    if len(kept) == len(pieces):
+        owners_of = [
+            rank[k.frame["owner"].to_numpy() + o] for k, o in zip(kept, offsets, strict=True)
+        ]
+        lines = combine_lines(kept, owners_of)
     return Reduced(
         _concat(frames, order),
         gap_owner[by_gap],
         gaps,
         ledger,
         any(p.has_cost for p in pieces),
+        lines,
     )
 
 

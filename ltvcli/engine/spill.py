@@ -85,11 +85,18 @@ def to_arrow(frame: pd.DataFrame) -> pa.Table:
 
 def to_frame(table: pa.Table, plain: tuple[str, ...]) -> pd.DataFrame:
     """Back to pandas with the frame's dtypes: integers nullable (Int64) except ``plain`` ones."""
-    frame: pd.DataFrame = table.to_pandas(types_mapper={pa.int64(): pd.Int64Dtype()}.get)
+    frame: pd.DataFrame = table.to_pandas(types_mapper=_pandas_type)
     for name in plain:
         if name in frame.columns:
             frame[name] = frame[name].to_numpy(np.int64)
     return frame
+
+
+def _pandas_type(kind: pa.DataType) -> object:
+    """Integers nullable; lists (order lines) stay Arrow lists rather than arrays of objects."""
+    if kind == pa.int64():
+        return pd.Int64Dtype()
+    return pd.ArrowDtype(kind) if pa.types.is_list(kind) else None
 
 
 class SpillFiles:

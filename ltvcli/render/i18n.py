@@ -357,7 +357,7 @@ LABELS_RU = {
     "reason": "Причина", "rows": "Строк", "file": "Файл", "field": "Поле",
     "column": "Столбец", "key": "Показатель", "formula": "Формула",
     # attributes of customers (ltvcli.fields.ATTRIBUTES)
-    "city": "Город", "channel": "Канал", "category": "Категория", "product": "Товар",
+    "city": "Город", "channel": "Канал", "category": "Категория", "product": "Товар", "sku": "Артикул",
     "name": "Имя", "email": "Эл. почта", "phone": "Телефон",
 }  # fmt: skip
 

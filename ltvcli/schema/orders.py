@@ -30,7 +30,7 @@ import pyarrow.compute as pc
 from ltvcli.fields import FIELD_WORDS, FIELDS, SUMMARY_CELL
 from ltvcli.io.raw import RawTable
 from ltvcli.messages import Message
-from ltvcli.schema import identity
+from ltvcli.schema import identity, lines
 from ltvcli.schema import statuses as st
 from ltvcli.schema.dates import parse_dates, plausible_window
 from ltvcli.schema.detect import DetectionError, Mapping, date_in_text, detect_columns
@@ -63,6 +63,9 @@ class NormaliseOptions:
     stated_currency: str | None = None  # the one currency the files state, for rows without
     # money columns whose order lines differ, so are summed per order (None: decided per call)
     line_money: frozenset[str] | None = None
+    # Order lines kept (``ltvcli.schema.lines``), with the columns a flag named for their slots
+    keep_lines: bool = False
+    line_columns: tuple[tuple[str, str], ...] = ()
 
 
 @dataclass(frozen=True)
@@ -249,12 +252,35 @@ def rows_from_raw(
     for name, attribute_job in attribute_jobs.items():
         # a column named like an internal one (status, kind...) keeps its values
         frame[name if name not in frame else f"{name}_column"] = attribute_job.result()
+    if options.keep_lines:
+        frame[lines.LINES] = _row_lines(table, mapping, options, decimal_comma, used)
     rows = pd.DataFrame(frame, copy=False)
     rows = rows[~bad] if bad.any() else rows
     repeats = col("order_id") and _id_repeats(table.column(col("order_id")), id_jobs["order_id"])
     source.lines_differ = lines_differ(rows) if repeats else []
     comma = {".": False, ",": True}.get(source.decimal_mark) if source.decimal_mark else None
     return rows, Decisions(mapping, parsed.dayfirst, comma)
+
+
+def _row_lines(
+    table: pa.Table, mapping: Mapping, options: NormaliseOptions, comma: bool, used: set[str]
+) -> pd.Series:
+    """Each row's order lines (``ltvcli.schema.lines``); units and price parsed like money."""
+    free = [c for c in table.column_names if c not in used]
+    columns = lines.line_columns(free, dict(options.line_columns))
+
+    def number(column: str | None) -> np.ndarray | None:
+        if column is None:
+            return None
+        cents = parse_money(table.column(column), comma).cents
+        return np.asarray(cents.to_numpy(zero_copy_only=False), dtype=float)
+
+    quantity = mapping.column("quantity")
+    units = number(quantity)
+    array = lines.row_lines(
+        table, columns, None if units is None else units / 100, number(columns.get("price"))
+    )
+    return lines.series(array, None)
 
 
 def _id_repeats(column: pa.ChunkedArray, as_text: Future[pa.Array | None]) -> bool:
@@ -349,7 +375,7 @@ def to_orders(rows: pd.DataFrame, options: NormaliseOptions, report: LoadReport)
         rows["currency"] = rows["currency"].fillna(options.stated_currency)
     if has_repeats(pa.array(rows["order_id"], pa.string())):
         # The same line twice (overlapping exports): equal in every cell, wherever it was read.
-        cells = [c for c in rows.columns if c not in ("_file", "_row")]
+        cells = [c for c in rows.columns if c not in ("_file", "_row", lines.LINES)]
         dup = rows["order_id"].notna() & rows.duplicated(subset=cells, keep="first")
         report.skip(Skip.DUPLICATE_ROW, int(dup.sum()))
         rows = rows[~dup.to_numpy()]
@@ -358,7 +384,11 @@ def to_orders(rows: pd.DataFrame, options: NormaliseOptions, report: LoadReport)
     report.skip(Skip.NOT_A_SALE, int(not_sale.sum()))
     rows = rows[~not_sale]
     refund_row = refund_rows(rows)
-    sales = _collapse(rows[~refund_row], report, options.line_money)
+    line_money = options.line_money
+    differ = set(lines_differ(rows[~refund_row]) if line_money is None else line_money)
+    if lines.LINES in rows and "amount_cents" in differ:
+        rows[lines.LINES] = lines.with_line_amounts(rows[lines.LINES], rows["amount_cents"])
+    sales = _collapse(rows[~refund_row], report, differ)
     sales = _apply_status(sales, options, report, refund_target(rows[refund_row]))
     refunds = _attach_refunds(rows[refund_row], sales, report)
     orders = pd.concat([sales, refunds], ignore_index=True) if len(refunds) else sales
@@ -387,12 +417,11 @@ def refund_target(rows: pd.DataFrame) -> pd.Series:
 _MONEY = ("amount_cents", "refund_cents", "cost_cents")
 
 
-def _collapse(
-    rows: pd.DataFrame, report: LoadReport, line_money: frozenset[str] | None
-) -> pd.DataFrame:
+def _collapse(rows: pd.DataFrame, report: LoadReport, differ: set[str]) -> pd.DataFrame:
     """One row per order id; rows without an id are orders of their own. Money that differs
-    between the lines of some order of the input (``line_money``) is summed per order, else
+    between the lines of some order of the input (``differ``) is summed per order, else
     taken once: a decision for the whole input, so a partition of it decides the same.
+    Kept order lines (``_items``) are concatenated in row order.
 
     The order is dated by its earliest line; any other cell is that of its earliest line that
     has one, ties to the smallest value (``earliest``): the same whatever order the lines
@@ -404,7 +433,6 @@ def _collapse(
     multi = rows[has_id]
     groups = multi.groupby("order_id", sort=False)
     summed = {}
-    differ = set(lines_differ(rows) if line_money is None else line_money)
     for money in _MONEY:
         if multi[money].notna().any():
             if money in differ:
@@ -420,13 +448,17 @@ def _collapse(
                     Message("amount: order total taken once per order (lines repeat it)")
                 )
 
-    first = groups.first()
+    kept = multi.drop(columns=lines.LINES) if lines.LINES in multi else multi
+    first = kept.groupby(multi["order_id"], sort=False).first()
+    if lines.LINES in multi:
+        number = groups.ngroup().to_numpy()
+        first[lines.LINES] = lines.concatenated(multi[lines.LINES], number, len(first)).array
     for money, total in summed.items():
         first[money] = total
     first["_lines"] = groups.size()
     first["_row"] = groups["_row"].min()
     first["ordered_at"] = groups["ordered_at"].min()
-    _settle_lines(multi, first, groups.ngroup().to_numpy())
+    _settle_lines(kept, first, groups.ngroup().to_numpy())
     first = first.reset_index()
     return pd.concat([first, rows[~has_id]], ignore_index=True)
 
@@ -574,10 +606,25 @@ def _attach_refunds(refunds: pd.DataFrame, sales: pd.DataFrame, report: LoadRepo
     no_customer = refunds["customer"].isna() | refunds["ordered_at"].isna() | amount.isna()
     report.skip(Skip.REFUND_UNATTACHED, int(no_customer.sum()))
     refunds = refunds[~no_customer.to_numpy()].copy()
+    if lines.LINES in refunds and len(by_order):
+        refunds[lines.LINES] = _refund_lines(refunds, target[~no_customer], by_order)
     refunds["gross_cents"] = 0
     refunds["refund_cents"] = amount[~no_customer].abs().astype("int64")
     refunds["is_order"] = False
     return _finish(refunds)
+
+
+def _refund_lines(refunds: pd.DataFrame, target: pd.Series, sales: pd.DataFrame) -> pd.Series:
+    """A refund row's lines: its own when it names what was returned, else those of the order
+    it refunds (its money is then split over that order's lines)."""
+    found = sales.index.get_indexer(pd.Index(target))
+    borrow = ~lines.named(refunds[lines.LINES]) & (found >= 0)
+    if not borrow.any():
+        return refunds[lines.LINES]
+    own = lines.list_array(refunds[lines.LINES])
+    theirs = lines.list_array(sales[lines.LINES]).take(pa.array(np.maximum(found, 0)))
+    chosen = pc.if_else(pa.array(borrow), theirs, own)
+    return lines.series(chosen, refunds.index)
 
 
 def _finish(frame: pd.DataFrame) -> pd.DataFrame:
