@@ -107,7 +107,8 @@ def slot_of(analysis: Analysis, by: str | None) -> str:
 def order_lines(analysis: Analysis) -> Lines:
     """The analysis' order lines (the commands that need them ask the load to keep them)."""
     lines = analysis.reduced.lines
-    assert lines is not None, "the products commands load with keep_lines"
+    if lines is None:
+        raise ConfigError(Message("order lines were not kept: load with keep_lines=True"))
     return lines
 
 
@@ -340,6 +341,7 @@ def paths(analysis: Analysis, slot: str, top: int = 20) -> pd.DataFrame:
 def main_category(analysis: Analysis, slot: str = "category") -> pd.Series:
     """Each customer's category with the largest share of their spend (net revenue of sale
     lines); ties to the alphabetically first; "(none)" for customers without lines of one."""
+    slot = slot_of(analysis, slot)  # a file without categories says so
     frame = order_lines(analysis).frame
     sales = frame[(frame["order"] >= 0).to_numpy() & frame[slot].notna().to_numpy()]
     spend = (
@@ -357,24 +359,37 @@ def main_category(analysis: Analysis, slot: str = "category") -> pd.Series:
     return out
 
 
-def due_dates(analysis: Analysis, slot: str, product: str) -> pd.DataFrame:
-    """For the customers who bought ``product``: the day they last bought it and the day they
-    are due to buy it again (that day + the product's median repurchase interval)."""
+DUE_COLUMNS: tuple[Metric, ...] = (
+    Metric("last_bought", "Last bought", "date", "the customer's last purchase day of the --due-product"),
+    Metric("due", "Due again", "date", "last_bought + the product's median days until bought again (repurchase_median_days); empty when under half ever rebuy it"),
+    Metric("due_in_days", "Due in, days", "count", "due − the as-of day (negative: overdue)"),
+)  # fmt: skip
+
+
+def due_dates(analysis: Analysis, product: str) -> pd.DataFrame:
+    """For the customers who bought ``product`` (a product, else a SKU, else a category of the
+    lines): the day they last bought it and the day they are due to buy it again (that day
+    + its median repurchase interval), indexed like the customer table."""
     frame = order_lines(analysis).frame
-    key = _keys(frame[slot])
-    sale = (frame["order"] >= 0).to_numpy()
-    bought = _purchases(frame[sale], key[sale])
-    if product not in set(bought.pairs["key"].astype(str)):
+    slot = next((s for s in SLOTS if (frame[s] == product).any()), None)
+    if slot is None:
         raise ConfigError(
-            Message("--due-product: no {slot} {name!r} in the order lines", slot=slot, name=product)
+            Message(
+                "--due-product: no product, SKU or category {name!r} in the orders", name=product
+            )
         )
+    sale = (frame["order"] >= 0).to_numpy()
+    key = _keys(frame[slot])
+    bought = _purchases(frame[sale], key[sale])
     median = repurchase_quantiles(bought, analysis.as_of)["repurchase_median_days"].get(product)
     mine = bought.pairs[bought.pairs["key"].astype(str) == product]
-    out = pd.DataFrame(index=analysis.customers.index)
     last = pd.Series(mine["last"].to_numpy(), index=mine["owner"].to_numpy())
-    out["last_bought"] = last.map(day_date)
-    if median is not None and not np.isnan(median):
-        out["due"] = (last + int(median)).map(day_date)
-    else:
-        out["due"] = None
-    return out
+    known = median is not None and not np.isnan(median)
+    due = last + int(median) if known else pd.Series(np.nan, index=last.index)
+    return pd.DataFrame(
+        {
+            "last_bought": last.map(day_date),
+            "due": due.map(lambda d: None if np.isnan(d) else day_date(int(d))),
+            "due_in_days": (due - analysis.as_of).astype("Int64"),
+        }
+    )

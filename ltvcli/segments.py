@@ -12,7 +12,9 @@ acquisition city, channel, category) or of a derived key:
 - ``orders``: order-count bands ``ORDER_BANDS`` (the column ``order_count``);
 - ``ltv-tier``: top 20 % / middle 30 % / bottom 50 % of customers by historical LTV;
 - ``cohort``: the first-order month (``--period``: week, month, quarter, year);
-- ``status``: new / active / at-risk / lapsed.
+- ``status``: new / active / at-risk / lapsed;
+- ``main-category``: the category with the largest share of the customer's spend, from the
+  order lines (``ltvcli.products.main_category``).
 """
 
 from __future__ import annotations
@@ -35,10 +37,11 @@ from ltvcli.errors import ConfigError
 from ltvcli.messages import Message
 from ltvcli.metrics import KPI_COLUMNS, METRIC_BY_KEY, kpis
 from ltvcli.periods import PERIODS, period_labels
+from ltvcli.products import main_category
 from ltvcli.settings import Settings
 
 TOTAL, OTHER, NONE = "(total)", "(other)", "(none)"
-DERIVED = ("rfm", "frequency", "orders", "ltv-tier", "cohort", "status")
+DERIVED = ("rfm", "frequency", "orders", "ltv-tier", "cohort", "status", "main-category")
 
 ORDER_BANDS = ((1, 1, "1 order"), (2, 2, "2 orders"), (3, 4, "3-4 orders"),
                (5, 9, "5-9 orders"), (10, None, "10+ orders"))  # fmt: skip
@@ -103,6 +106,8 @@ def segment_keys(analysis: Analysis, by: list[str], period: str = "month") -> pd
             )
         elif name == "status":
             out["status"] = c["status"].astype(object)
+        elif name == "main-category":
+            out["main_category"] = main_category(analysis).loc[c.index]
         elif name in c.columns and not name.startswith("_"):
             out[name] = c[name].astype(object).where(c[name].notna() & (c[name] != ""), NONE)
         else:

@@ -143,8 +143,11 @@ def customers(
     rfm: bool = False,
     columns: list[str] | None = None,
     forecast: Forecast | None = None,
+    due_product: str | None = None,
 ) -> Result:
-    """``ltv customers``: filtered, sorted, with RFM scores and predictions when asked."""
+    """``ltv customers``: filtered, sorted, with RFM scores and predictions when asked; with
+    ``due_product``, only its buyers, with when they last bought it and are due again (the
+    due day nearest the as-of day first, unless ``sort`` says otherwise)."""
     columns, priority = _chosen(columns, _at_horizon(CUSTOMER_PRIORITY, forecast))
     extra = RFM_COLUMNS if rfm else ()
     predictions = None
@@ -159,6 +162,15 @@ def customers(
         table = table.join(rfm_scores(table[table["orders"] > 0]))
     if forecast is not None and predictions is not None:
         table = table.join(forecast.columns(predictions))
+    if due_product is not None:
+        from ltvcli.products import DUE_COLUMNS, due_dates
+
+        due = due_dates(analysis, due_product)
+        table = table.loc[due.index].join(due)
+        extra += DUE_COLUMNS
+        if sort is None:
+            nearest = table["due_in_days"].abs().astype("float").fillna(np.inf).to_numpy()
+            table = table.iloc[np.argsort(nearest, kind="stable")]
     shown = columns or (
         visible_columns(analysis.customers, analysis.margin_known)
         + [m.key for m in extra if m.key in table.columns]
@@ -668,3 +680,35 @@ def journey(
         "paths": roads.to_dict("records"),
     }
     return document, tables
+
+
+DRIVER_PRIORITY = (
+    "customers", "confidence", "ltv_12m_lift", "ltv_12m", "repeat_lift", "repeat_rate",
+    "ltv_12m_low", "ltv_12m_high", "mature_customers",
+)  # fmt: skip
+
+
+def drivers(analysis: Analysis, min_customers: int, top: int | None = None) -> Result:
+    """``ltv drivers``: every first-order attribute value by its lift in 12-month LTV."""
+    from ltvcli.drivers import DRIVER_METRICS, driver_table
+    from ltvcli.products import VALUE_DAYS
+
+    table = driver_table(analysis, min_customers)
+    notes: list[str] = [
+        Message(
+            "as of {day}; values of the first order with {n}+ customers (--min-customers); "
+            "12-month LTV over customers whose first order is {days}+ days old; a lift whose "
+            "interval holds everyone's value may be chance",
+            day=analysis.as_of_date,
+            n=min_customers,
+            days=VALUE_DAYS,
+        )
+    ]
+    shown = len(table) - 1
+    if top is not None and top < shown:
+        table = pd.concat([table.head(top), table.tail(1)], ignore_index=True)
+        notes.append(Message("the {top} of {n:,} largest lifts shown", top=top, n=shown))
+    result = _result(table, DRIVER_METRICS, "Drivers", notes, priority=DRIVER_PRIORITY)
+    result.labels |= {"attribute": "Attribute", "value": "Value"}
+    result.total_row = True
+    return result

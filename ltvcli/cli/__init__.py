@@ -8,6 +8,7 @@ from ltvcli.cli.commands import (  # noqa: F401  (registration)
     cohorts,
     compute,
     customers,
+    drivers,
     forecast,
     inspect,
     intervals,

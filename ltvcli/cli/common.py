@@ -196,7 +196,8 @@ By = Annotated[
     typer.Option(
         "--by",
         help="Segment by attribute column(s), comma-separated, or a derived key: rfm, frequency "
-        "(purchases a month), orders (order count), ltv-tier, cohort, status.",
+        "(purchases a month), orders (order count), ltv-tier, cohort, status, main-category "
+        "(the category of most of the customer's spend, from the order lines).",
         rich_help_panel="Analysis",
     ),
 ]

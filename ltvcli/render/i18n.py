@@ -325,6 +325,7 @@ LABELS_RU = {
     "returned_90d": "Вернулись за 90 дней", "returned_180d": "Вернулись за 180 дней",
     "returned_365d": "Вернулись за 365 дней",
     # cohorts and trend
+    "main_category": "Основная категория",
     "cohort": "Когорта", "age": "Возраст", "period": "Период", "active": "Активные",
     "retention": "Удержание", "ltv_cumulative": "Накопленный LTV",
     "ltv_cumulative_margin": "Накопленный LTV по марже", "payback_age": "Окупаемость, периодов",

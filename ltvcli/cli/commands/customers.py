@@ -52,6 +52,15 @@ def customers(
         ),
     ] = False,
     columns: Columns = None,
+    due_product: Annotated[
+        str | None,
+        typer.Option(
+            "--due-product",
+            help="Only the buyers of this product (or SKU, or category), with when they last "
+            "bought it and are due to buy it again.",
+            rich_help_panel=OUTPUT,
+        ),
+    ] = None,
     forecast: "Forecast | None" = None,
     fmt: Format = None,
     output: Output = None,
@@ -75,10 +84,13 @@ def customers(
         ltv customers orders.csv -o customers.parquet
         ltv customers orders.csv --rfm --columns customer,r_score,f_score,m_score,rfm_segment
         ltv customers orders.csv --columns customer,orders,net_revenue,status -f csv
+        ltv customers orders.csv --due-product "Sencha 100 g" --columns customer,email,due
     """
     from ltvcli import tables
 
-    if not (status or sort or top or rfm or forecast is not None):
+    if due_product is not None:
+        analysis.load.lines = {}
+    elif not (status or sort or top or rfm or forecast is not None):
         with analysis.stream_customers(fmt, output) as stream:
             if stream is not None:  # more customers than memory holds: a slice at a time
                 table = tables.customer_slices(stream, comma_list(columns, "--columns"))
@@ -87,5 +99,7 @@ def customers(
     result = analysis.run()
     wanted = comma_list(columns, "--columns")
     statuses = comma_list(status, "--status")
-    table = tables.customers(result, statuses, sort, ascending, top, rfm, wanted, forecast)
+    table = tables.customers(
+        result, statuses, sort, ascending, top, rfm, wanted, forecast, due_product
+    )
     show(table, fmt, output, result.as_of_date, excel=excel, lang=lang)

@@ -90,6 +90,9 @@ def segments(
 
     alerts = alerts_from(fail_if_any, compare_to, SEGMENT_METRICS, "--fail-if-any", rows=True)
 
+    keys = comma_list(by, "--by")
+    if keys and "main-category" in keys:
+        analysis.load.lines = {}
     result = analysis.run()
     joined = []
     if customers_file:
@@ -102,7 +105,6 @@ def segments(
                 total=len(result.customers),
             )
         )
-    keys = comma_list(by, "--by")
     wanted = comma_list(columns, "--columns")
     full = tables.segments(result, keys, period, min_customers, None, forecast)
     full.notes[:0] = joined  # what the join matched, before the table's own notes
