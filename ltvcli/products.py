@@ -384,8 +384,7 @@ def due_dates(analysis: Analysis, product: str) -> pd.DataFrame:
     median = repurchase_quantiles(bought, analysis.as_of)["repurchase_median_days"].get(product)
     mine = bought.pairs[bought.pairs["key"].astype(str) == product]
     last = pd.Series(mine["last"].to_numpy(), index=mine["owner"].to_numpy())
-    known = median is not None and not np.isnan(median)
-    due = last + int(median) if known else pd.Series(np.nan, index=last.index)
+    due = last + median if median is not None else pd.Series(np.nan, index=last.index)
     return pd.DataFrame(
         {
             "last_bought": last.map(day_date),
