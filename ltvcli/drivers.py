@@ -58,9 +58,9 @@ def driver_table(analysis: Analysis, min_customers: int = DEFAULT_MIN_CUSTOMERS)
     base = everyone.iloc[0]
     table["ltv_12m_lift"] = _lift(table["ltv_12m"], base["ltv_12m"])
     table["repeat_lift"] = _lift(table["repeat_rate"], base["repeat_rate"])
-    keys = table.index.to_series().str.split("\x1f", n=1, expand=True)
-    table.insert(0, "value", keys[1] if len(table) else [])
-    table.insert(0, "attribute", keys[0] if len(table) else [])
+    pairs = [str(name).split("\x1f", 1) for name in table.index]
+    table.insert(0, "value", [value for _, value in pairs])
+    table.insert(0, "attribute", [attribute for attribute, _ in pairs])
     table = table.sort_values(
         ["ltv_12m_lift", "repeat_lift", "customers"],
         ascending=False,

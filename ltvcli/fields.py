@@ -599,7 +599,7 @@ def match(field: str, header: str) -> tuple[int, str] | None:
         return EXACT + 1000 - rank, Message(
             'header "{header}" is a known name for it', header=header
         )
-    if h in _ATTRIBUTE_KIND:
+    if h in _ATTRIBUTE_KIND or _LINE_KIND.get(h) == "packed":
         return None  # "Product type" is a category, not the row's type: only exact names here
     found = _partial_matches(h).get(field)
     if found is None:

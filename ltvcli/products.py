@@ -278,7 +278,8 @@ def group_values(
             "ltv_12m_low": ltv_low,
             "ltv_12m_high": ltv_high,
         }
-    return pd.DataFrame.from_dict(rows, orient="index")
+    columns = ["customers", *(m.key for m in VALUE_METRICS)]
+    return pd.DataFrame.from_dict(rows, orient="index", columns=columns)
 
 
 def transitions(analysis: Analysis, slot: str) -> pd.DataFrame:

@@ -627,9 +627,10 @@ def horizon_words(label: str) -> str:
 
 
 PRODUCT_PRIORITY = (
-    "customers", "net_revenue", "revenue_share", "repurchase_rate", "repurchase_median_days",
-    "first_customers", "first_ltv_12m", "first_repeat_rate", "first_confidence", "due_customers",
+    "customers", "net_revenue", "repurchase_rate", "repurchase_median_days", "first_ltv_12m",
+    "revenue_share", "first_confidence", "first_repeat_rate", "first_customers", "due_customers",
 )  # fmt: skip
+SLOT_LABELS = {"product": "Product", "sku": "SKU", "category": "Category"}
 
 
 def products(analysis: Analysis, slot: str, top: int | None = None) -> Result:
@@ -651,6 +652,7 @@ def products(analysis: Analysis, slot: str, top: int | None = None) -> Result:
         table = pd.concat([table.head(top), table.tail(1)], ignore_index=True)
         notes.append(Message("the {top} of {n:,} largest by net revenue shown", top=top, n=shown))
     result = _result(table, PRODUCT_METRICS, "Products", notes, priority=PRODUCT_PRIORITY)
+    result.labels[slot] = SLOT_LABELS[slot]
     result.total_row = True
     return result
 

@@ -13,6 +13,8 @@ COMMANDS = (
     ["intervals", "-f", "json"],
     ["cohorts", "--long", "-f", "csv"],
     ["cohorts", "--trend", "-f", "csv"],
+    ["products", "-f", "json"],
+    ["drivers", "-f", "json"],
 )
 
 
@@ -30,6 +32,8 @@ def test_command_on_export(run_cli, write, name, command):
         records = record["by_currency"].values() if "by_currency" in record else [record]
         assert sum(r["customers"] for r in records) == customers
         assert round(sum(r["net_revenue"] for r in records) * 100) == net
+    if command[0] == "products":  # the lines' shares add up to the orders' net revenue
+        assert round(result.json[-1]["net_revenue"] * 100) == net
 
 
 @pytest.mark.parametrize("name", CASES)

@@ -120,6 +120,9 @@ def test_a_long_table_keeps_its_total_row(tmp_path):
         ["cohorts", "--trend"],
         ["predict", "--top", "5", "--interval", "0.9"],
         ["forecast", "--new-customers", "observed"],
+        ["products"],
+        ["drivers", "--top", "8"],
+        ["segments", "--by", "main-category"],
     ],
 )
 def test_every_table_in_russian(args):

@@ -27,16 +27,19 @@ HORIZON = re.compile(r"_\d+[dwmy](?=_low$|_high$|$)")  # predicted_ltv_12m_low: 
 def metric_keys() -> set[str]:
     from ltvcli.cohorts import COHORT_METRICS, PREDICTED_CELLS, TREND_METRICS
     from ltvcli.customers import CUSTOMER_COLUMNS
+    from ltvcli.drivers import DRIVER_METRICS
     from ltvcli.intervals import INTERVAL_METRICS
     from ltvcli.metrics import METRICS
     from ltvcli.models.forecast import FORECAST_METRICS
     from ltvcli.models.holdout import HOLDOUT_METRICS
     from ltvcli.models.newcomer import NEWCOMER_COLUMNS
     from ltvcli.models.predict import MEAN_BOUNDS, PREDICTED_KPIS, PREDICTION_COLUMNS
+    from ltvcli.products import DUE_COLUMNS, PATH_METRICS, PRODUCT_METRICS, TRANSITION_METRICS
     from ltvcli.segments import SEGMENT_METRICS
 
     groups = (METRICS, SEGMENT_METRICS, CUSTOMER_COLUMNS, INTERVAL_METRICS, COHORT_METRICS,
-              TREND_METRICS, HOLDOUT_METRICS, PREDICTION_COLUMNS, PREDICTED_KPIS, FORECAST_METRICS, MEAN_BOUNDS, NEWCOMER_COLUMNS, PREDICTED_CELLS)  # fmt: skip
+              TREND_METRICS, HOLDOUT_METRICS, PREDICTION_COLUMNS, PREDICTED_KPIS, FORECAST_METRICS, MEAN_BOUNDS, NEWCOMER_COLUMNS, PREDICTED_CELLS,
+              PRODUCT_METRICS, TRANSITION_METRICS, PATH_METRICS, DRIVER_METRICS, DUE_COLUMNS)  # fmt: skip
     return {m.key for group in groups for m in group}
 
 

@@ -172,3 +172,120 @@ def _records(sql: str) -> list[dict]:
     relation = duckdb.sql(sql)
     names = relation.columns
     return [dict(zip(names, row, strict=True)) for row in relation.fetchall()]
+
+
+# Line-level orders (``write_lines``): one row per item, the amount is the line's own money, a
+# negative row returns one product of an order (same order id), at most one order a day.
+PRODUCTS = (("beans", "coffee"), ("espresso", "coffee"), ("sencha", "tea"), ("grinder", "gear"))
+
+
+def write_lines(path: Path, seed: int, customers: int = 60) -> Path:
+    """A random line-level export: each customer orders on distinct days, 1–3 lines an order
+    (a product at most once an order), now and then a line returned later."""
+    import numpy as np
+
+    rng = np.random.default_rng(seed)
+    rows = ["order_id,customer,date,amount,product,category,quantity"]
+    number = 0
+    for c in range(customers):
+        days = np.sort(rng.choice(900, size=int(rng.integers(1, 7)), replace=False))
+        for day in days:
+            number += 1
+            picked = rng.choice(len(PRODUCTS), size=int(rng.integers(1, 4)), replace=False)
+            for p in picked:
+                product, category = PRODUCTS[p]
+                units = int(rng.integers(1, 4))
+                cents = int(rng.integers(100, 500_000))
+                date = START + dt.timedelta(days=int(day))
+                rows.append(f"O{number},c{c},{date},{cents / 100:.2f},{product},{category},{units}")
+                if rng.random() < 0.1:  # returned later, in part
+                    back = date + dt.timedelta(days=int(rng.integers(0, 30)))
+                    part = int(rng.integers(1, cents + 1))
+                    rows.append(f"O{number},c{c},{back},{-part / 100:.2f},{product},{category},-1")
+    path.write_text("\n".join(rows) + "\n")
+    return path
+
+
+def _lines(path: Path) -> str:
+    return f"""
+        l as (
+          select order_id as o, customer as c, cast(date as date) as d,
+                 cast(round(cast(amount as double) * 100) as bigint) as cents, product, category,
+                 cast(quantity as double) as units, cast(amount as double) > 0 as sale
+          from read_csv('{path}', header=true, all_varchar=true)
+        ),
+        sales as (select * from l where sale),
+        as_of as materialized (select max(d) as day from l),
+        orders as (
+          select c, o, min(d) as d, row_number() over (partition by c order by min(d)) - 1 as k
+          from sales group by c, o
+        ),
+        buyer as (
+          select c, sum(cents) as net, count(distinct o) filter (where sale) as n,
+                 min(d) filter (where sale) as first_day
+          from l group by c
+        ),
+        first_year as (
+          select l.c, sum(l.cents) as net12
+          from l join buyer using (c) where l.d - buyer.first_day < 365 group by l.c
+        )"""
+
+
+def products(path: Path, by: str = "product") -> list[dict]:
+    """Per product (or category): what ``ltv products`` shows, bar the Kaplan–Meier days."""
+    sql = f"""
+        with {_lines(path)},
+        bought as (select distinct {by} as key, c, d from sales),
+        again as (
+          select key, count(*) filter (where times >= 2) as again
+          from (select key, c, count(*) as times from bought group by key, c) group by key
+        ),
+        firsts as (
+          select distinct s.{by} as key, s.c
+          from sales s join orders using (c, o) where orders.k = 0
+        ),
+        first_value as (
+          select key, count(*) as first_customers, avg((n >= 2)::int) as first_repeat_rate,
+                 avg(net) as first_ltv_historical,
+                 count(*) filter (where (select day from as_of) - first_day >= 365)
+                   as first_mature_customers,
+                 avg(net12) filter (where (select day from as_of) - first_day >= 365)
+                   as first_ltv_12m
+          from firsts join buyer using (c) join first_year using (c) group by key
+        )
+        select {by} as key, count(distinct c) filter (where sale) as customers,
+               count(distinct o) filter (where sale) as orders,
+               sum(units) filter (where sale) as units, sum(cents) as net_revenue,
+               any_value(again.again) / count(distinct c) filter (where sale) as repurchase_rate,
+               any_value(first_customers) as first_customers,
+               any_value(first_repeat_rate) as first_repeat_rate,
+               any_value(first_ltv_historical) as first_ltv_historical,
+               any_value(first_mature_customers) as first_mature_customers,
+               any_value(first_ltv_12m) as first_ltv_12m
+        from l join again on again.key = l.{by} left join first_value on first_value.key = l.{by}
+        group by {by} order by {by}
+    """
+    return _records(sql)
+
+
+def transitions(path: Path, by: str = "category") -> list[dict]:
+    """Customers per (what the 1st order held, what the 2nd held)."""
+    sql = f"""
+        with {_lines(path)},
+        held as (select distinct s.{by} as key, s.c, orders.k from sales s join orders using (c, o)
+                 where orders.k < 2)
+        select a.key as "from", b.key as "to", count(*) as customers
+        from held a join held b on a.c = b.c and a.k = 0 and b.k = 1
+        group by all order by all
+    """
+    return _records(sql)
+
+
+def main_categories(path: Path) -> list[dict]:
+    """Each customer's category of most spend (sale lines), ties to the first by name."""
+    sql = f"""
+        with {_lines(path)},
+        spend as (select c, category, sum(cents) as spend from l where sale group by c, category)
+        select c, arg_min(category, (-spend, category)) as main from spend group by c order by c
+    """
+    return _records(sql)

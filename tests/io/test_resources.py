@@ -108,7 +108,7 @@ def _reference_match(field: str, header: str):
     synonyms = tuple(fields.normalise_header(s) for s in fields.FIELD_BY_NAME[field].synonyms)
     if h in synonyms:
         return fields.EXACT + 1000 - synonyms.index(h), f'header "{header}" is a known name for it'
-    if fields.attribute_kind(header):
+    if fields.attribute_kind(header) or fields.line_kind(header) == "packed":
         return None  # a known attribute ("Product type") is no other field's partial match
     for rank, syn in enumerate(synonyms):
         if len(syn) >= 4 and re.search(rf"(?<!\w){re.escape(syn)}(?!\w)", h):
