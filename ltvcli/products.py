@@ -186,43 +186,60 @@ def _keys(text: pd.Series) -> pd.Series:
 def repurchase_quantiles(bought: _Purchases, as_of: int) -> pd.DataFrame:
     """Per product: the Kaplan–Meier 25th, 50th and 75th percentiles of the days between
     consecutive purchase days of one customer, each customer's last purchase censored at
-    the as-of day (still waiting, not "never")."""
-    days = bought.days
-    same = (days["key"].to_numpy() == np.roll(days["key"].to_numpy(), 1)) & (
-        days["owner"].to_numpy() == np.roll(days["owner"].to_numpy(), 1)
-    )
-    same[:1] = False
-    gap = days["day"].to_numpy() - np.roll(days["day"].to_numpy(), 1)
-    events = pd.DataFrame({"key": days["key"][same], "time": gap[same], "event": 1})
-    censored = pd.DataFrame(
-        {"key": bought.pairs["key"], "time": as_of - bought.pairs["last"].to_numpy(), "event": 0}
-    )
-    return km_quantiles(pd.concat([events, censored], ignore_index=True), (0.25, 0.5, 0.75))
-
-
-def km_quantiles(data: pd.DataFrame, quantiles: tuple[float, ...]) -> pd.DataFrame:
-    """Per ``key``: the first ``time`` at which the Kaplan–Meier share that had the event
-    reaches each quantile (NaN if it never does). ``event`` 1 is an event, 0 a censoring; at
-    a tie, the censored are still at risk."""
-    counts = data.groupby(["key", "time"], observed=True)["event"].agg(["sum", "size"])
-    counts = counts.reset_index()
-    group_size = counts.groupby("key", observed=True)["size"].transform("sum")
-    before = counts.groupby("key", observed=True)["size"].cumsum() - counts["size"]
-    at_risk = (group_size - before).to_numpy(float)
-    survive = 1 - counts["sum"].to_numpy(float) / at_risk
-    with np.errstate(divide="ignore"):
-        log_survive = pd.Series(np.log(survive))
-    counts["s"] = np.exp(log_survive.groupby(counts["key"].to_numpy()).cumsum().to_numpy())
+    the as-of day (still waiting, not "never"); NaN where the share never gets there."""
+    steps = _not_yet_again(bought, as_of)
     names = {
         0.25: "repurchase_p25_days",
         0.5: "repurchase_median_days",
         0.75: "repurchase_p75_days",
     }
     out = {}
-    for q in quantiles:
-        reached = counts[counts["s"] <= 1 - q + 1e-12]
-        out[names[q]] = reached.groupby("key", observed=True)["time"].min().astype(float)
+    for share, name in names.items():
+        reached = steps[steps["s"] <= 1 - share + 1e-12]
+        out[name] = reached.groupby("key", observed=True)["time"].min().astype(float)
     return pd.DataFrame(out)
+
+
+def repurchase_curves(
+    analysis: Analysis, slot: str, keys: list[str], days: int
+) -> dict[str, np.ndarray]:
+    """The Kaplan–Meier share of each of ``keys``' buyers who bought it again within 0 to
+    ``days`` days of a purchase (the same estimate as ``repurchase_quantiles``)."""
+    frame = order_lines(analysis).frame
+    sale = (frame["order"] >= 0).to_numpy()
+    steps = _not_yet_again(_purchases(frame[sale], _keys(frame[slot])[sale]), analysis.as_of)
+    curves = {}
+    for key in keys:
+        mine = steps[steps["key"].astype(str) == key]
+        at = np.searchsorted(mine["time"].to_numpy(), np.arange(days + 1), side="right") - 1
+        survive = np.r_[1.0, mine["s"].to_numpy()][at + 1]
+        curves[key] = 1 - survive
+    return curves
+
+
+def _not_yet_again(bought: _Purchases, as_of: int) -> pd.DataFrame:
+    """Kaplan–Meier steps per product: ``key``, ``time`` (days since a purchase, ascending) and
+    ``s``, the share not yet bought again by then. Events are the gaps between one customer's
+    consecutive purchase days; each customer's last purchase is censored at the as-of day; at
+    a tie the censored are still at risk."""
+    days = bought.days
+    key, owner, day = (days[c].to_numpy() for c in ("key", "owner", "day"))
+    same = np.r_[False, (key[1:] == key[:-1]) & (owner[1:] == owner[:-1])]
+    gap = np.r_[0, np.diff(day)]
+    events = pd.DataFrame({"key": days["key"][same], "time": gap[same], "event": 1})
+    censored = pd.DataFrame(
+        {"key": bought.pairs["key"], "time": as_of - bought.pairs["last"].to_numpy(), "event": 0}
+    )
+    data = pd.concat([events, censored], ignore_index=True)
+    counts = data.groupby(["key", "time"], observed=True)["event"].agg(["sum", "size"])
+    counts = counts.reset_index()
+    group_size = counts.groupby("key", observed=True)["size"].transform("sum")
+    before = counts.groupby("key", observed=True)["size"].cumsum() - counts["size"]
+    survive = 1 - counts["sum"].to_numpy(float) / (group_size - before).to_numpy(float)
+    with np.errstate(divide="ignore"):
+        log_survive = pd.Series(np.log(survive))
+    counts["s"] = np.exp(log_survive.groupby(counts["key"].to_numpy()).cumsum().to_numpy())
+    return counts[["key", "time", "s"]]
 
 
 def first_buyers(frame: pd.DataFrame, key: pd.Series) -> pd.DataFrame:

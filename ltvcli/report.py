@@ -30,6 +30,10 @@ from ltvcli.segments import SEGMENT_METRICS, default_keys
 from ltvcli.settings import Settings
 
 CALL_LIST_SIZE = 25
+PRODUCTS_SHOWN = 15
+PRODUCT_COLUMNS = ("customers", "net_revenue", "revenue_share", "repurchase_rate",
+                   "repurchase_median_days", "due_customers", "first_customers",
+                   "first_repeat_rate", "first_ltv_12m", "first_confidence")  # fmt: skip
 SEGMENT_COLUMNS = ("customers", "customer_share", "net_revenue", "aov", "repeat_rate",
                    "ltv_historical", "ltv_formula", "cac", "ltv_cac_ratio", "at_risk_share")  # fmt: skip
 
@@ -78,6 +82,7 @@ def build_report(
         _cohorts(analysis, period),
         _intervals(analysis),
         _trend(analysis),
+        *_products(analysis),
         _call_list(analysis, predictions),
     ]
     if predictions is not None:
@@ -198,6 +203,27 @@ def _intervals(analysis: Analysis) -> Section:
     )
     chart = Chart("steps", "return_curve", {"x": days, "y": share})
     return Section("intervals", "intervals", [result], [chart])
+
+
+def _products(analysis: Analysis) -> list[Section]:
+    """By category (else product, else SKU) when the orders have lines that name one: the
+    largest by revenue with their first-order value, how soon the top five are bought again,
+    and what the second order holds given the first."""
+    from ltvcli.products import repurchase_curves
+    from ltvcli.schema.lines import SLOTS
+
+    lines = analysis.reduced.lines
+    named = [] if lines is None else [s for s in SLOTS if lines.frame[s].notna().any()]
+    if not named:
+        return []
+    slot = "category" if "category" in named else named[0]
+    table = _titled(tables.products(analysis, slot, top=PRODUCTS_SHOWN), "products")
+    table = replace(table, frame=table.frame[[slot, *PRODUCT_COLUMNS]])
+    top = [str(key) for key in table.frame[slot].iloc[:-1].head(5)]
+    curves = repurchase_curves(analysis, slot, top, 365)
+    chart = Chart("shares", "repurchase_curves", {"x": np.arange(366), "curves": curves})
+    _, (moves, _paths) = tables.journey(analysis, slot, top=PRODUCTS_SHOWN)
+    return [Section("products", "products", [table, _titled(moves, "journey")], [chart])]
 
 
 def _trend(analysis: Analysis) -> Section:

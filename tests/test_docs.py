@@ -7,12 +7,14 @@ from helpers.paths import ROOT
 
 from ltvcli.cohorts import COHORT_METRICS, PREDICTED_CELLS, TREND_METRICS
 from ltvcli.customers import CUSTOMER_COLUMNS, RFM_COLUMNS
+from ltvcli.drivers import DRIVER_METRICS
 from ltvcli.intervals import INTERVAL_METRICS
 from ltvcli.metrics import METRICS
 from ltvcli.models.forecast import FORECAST_METRICS
 from ltvcli.models.holdout import HOLDOUT_METRICS
 from ltvcli.models.newcomer import NEWCOMER_COLUMNS
 from ltvcli.models.predict import MEAN_BOUNDS, PREDICTED_KPIS, PREDICTION_COLUMNS
+from ltvcli.products import DUE_COLUMNS, PATH_METRICS, PRODUCT_METRICS, TRANSITION_METRICS
 from ltvcli.segments import SEGMENT_METRICS
 
 
@@ -33,6 +35,11 @@ def test_every_definition_is_documented():
         MEAN_BOUNDS,
         NEWCOMER_COLUMNS,
         PREDICTED_CELLS,
+        PRODUCT_METRICS,
+        TRANSITION_METRICS,
+        PATH_METRICS,
+        DRIVER_METRICS,
+        DUE_COLUMNS,
     )
     missing = [m.key for r in registries for m in r if f"| `{m.key}` | {m.label} |" not in doc]
     assert missing == []
@@ -48,6 +55,8 @@ def test_readme_shows_every_command(run_cli):
         "cohorts",
         "predict",
         "forecast",
+        "products",
+        "drivers",
         "inspect",
     ):
         assert f"ltv {command} " in readme

@@ -29,6 +29,7 @@ SECTIONS = (
     "cohorts",
     "intervals",
     "trend",
+    "products",
     "call_list",
     "data_quality",
     "definitions",
@@ -56,7 +57,7 @@ def test_html_has_every_section_and_needs_no_network(html_report):
     assert '<section id="segments_channel">' in text and '<section id="segments_city">' in text
     assert "LTV:CAC is 6.6: acquisition pays off." in text
     assert "<script" not in text and not re.search(r'(src|href)="(https?:)?//', text)
-    assert text.count("<svg") == 10 and "@media print" in text
+    assert text.count("<svg") == 11 and "@media print" in text
 
 
 def test_data_is_escaped_in_html_and_neutralised_in_xlsx(run_cli, write, tmp_path):
@@ -106,6 +107,27 @@ def test_xlsx_markdown_and_json(run_cli, tmp_path):
         6.648, abs=1e-3
     )
     assert len(data["sections"]["call_list"]["call_list"]) == 25
+
+
+def test_products_section_of_a_line_level_export(run_cli, tmp_path):
+    """By category: the largest with their first-order value, the repurchase curves of the
+    top five, and the journey; a report of orders that name no product has no such section."""
+    lines = str(SAMPLE / "order_lines.csv")
+    assert run_cli("report", lines, "-o", tmp_path / "r.json", "-q").exit_code == 0
+    section = json.loads((tmp_path / "r.json").read_text())["sections"]["products"]
+    products = run_cli("products", lines, "--by", "category", "-f", "json", "-q").json
+    shown = {k: products[0][k] for k in ("category", "net_revenue", "first_ltv_12m")}
+    assert {k: section["products"][0][k] for k in shown} == shown
+    assert section["products"][-1]["category"] == "(total)"
+    journey = run_cli("products", lines, "--by", "category", "--journey", "-f", "json", "-q")
+    assert section["journey"][0] == journey.json["transitions"][0]
+    assert run_cli("report", lines, "--lang", "ru", "-o", tmp_path / "r.html", "-q").exit_code == 0
+    html = (tmp_path / "r.html").read_text()
+    assert '<section id="products">' in html and "Доля купивших снова" in html
+    plain = tmp_path / "plain.csv"
+    plain.write_text("customer,date,amount\na,2024-01-01,10\nb,2024-01-02,20\na,2024-02-01,5\n")
+    assert run_cli("report", plain, "-o", tmp_path / "p.json", "-q").exit_code == 0
+    assert "products" not in json.loads((tmp_path / "p.json").read_text())["sections"]
 
 
 def test_same_input_same_report(run_cli, tmp_path):

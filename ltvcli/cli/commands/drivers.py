@@ -9,6 +9,7 @@ from ltvcli.cli.app import app
 from ltvcli.cli.common import (
     ANALYSIS,
     CategoryColumn,
+    Columns,
     Debug,
     Excel,
     Format,
@@ -18,6 +19,7 @@ from ltvcli.cli.common import (
     Quiet,
     SkuColumn,
     Top,
+    comma_list,
     command,
     line_columns,
     show,
@@ -43,6 +45,7 @@ def drivers(
     sku_column: SkuColumn = None,
     category_column: CategoryColumn = None,
     top: Top = None,
+    columns: Columns = None,
     fmt: Format = None,
     output: Output = None,
     excel: Excel = False,
@@ -67,5 +70,7 @@ def drivers(
 
     analysis.load.lines = line_columns(product_column, sku_column, category_column)
     result = analysis.run()
-    table = tables.drivers(result, min_customers, top)
+    table = tables.select_columns(
+        tables.drivers(result, min_customers, top), comma_list(columns, "--columns")
+    )
     show(table, fmt, output, result.as_of_date, excel=excel, lang=lang)

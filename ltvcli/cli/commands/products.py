@@ -9,6 +9,7 @@ from ltvcli.cli.app import app
 from ltvcli.cli.common import (
     ANALYSIS,
     CategoryColumn,
+    Columns,
     Debug,
     Excel,
     Format,
@@ -18,6 +19,7 @@ from ltvcli.cli.common import (
     Quiet,
     SkuColumn,
     Top,
+    comma_list,
     command,
     line_columns,
     show,
@@ -50,6 +52,7 @@ def products(
     sku_column: SkuColumn = None,
     category_column: CategoryColumn = None,
     top: Top = None,
+    columns: Columns = None,
     fmt: Format = None,
     output: Output = None,
     excel: Excel = False,
@@ -84,5 +87,7 @@ def products(
     if journey:
         show_document(*tables.journey(result, slot, top), fmt, output, result.as_of_date)
     else:
-        table = tables.products(result, slot, top)
+        table = tables.select_columns(
+            tables.products(result, slot, top), comma_list(columns, "--columns")
+        )
         show(table, fmt, output, result.as_of_date, excel=excel, lang=lang)

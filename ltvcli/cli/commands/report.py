@@ -88,6 +88,7 @@ def report(
         )
     report_format(output)  # a bad extension is a usage error before any work
     fill_output(output, dt.date.today())  # and so is a bad template
+    analysis.load.lines = {}  # the products section, when the orders name products
     prepared = analysis.prepare()
     result = analysis.run(prepared)
     if result.customers["currency"].nunique() > 1:

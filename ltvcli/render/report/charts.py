@@ -120,6 +120,17 @@ def _steps(ax: Axes, data: ChartData, words: Words) -> None:
     ax.set_xlabel(words("days"))
 
 
+def _shares(ax: Axes, data: ChartData, words: Words) -> None:
+    """Several step curves of a share over days (repurchase of the top categories)."""
+    for i, (name, share) in enumerate(data["curves"].items()):
+        ax.step(data["x"], share, where="post", color=COLOURS[i % len(COLOURS)], label=name)
+    ax.set_ylim(0, 1)
+    ax.yaxis.set_major_formatter(lambda v, _: words.tick(v, rate=True))
+    ax.set_xlabel(words("days"))
+    if data["curves"]:
+        ax.legend(fontsize=7, frameon=False)
+
+
 def _trend(ax: Axes, data: ChartData, words: Words) -> None:
     periods = list(data["periods"])
     positions = np.arange(len(periods))
@@ -185,5 +196,5 @@ def _matrix(ax: Axes, data: ChartData, words: Words) -> None:
 DRAWINGS = {
     "histogram": _histogram, "bars": _bars, "heatmap": _heatmap, "curves": _curves,
     "steps": _steps, "trend": _trend, "forecast": _forecast, "tracking": _tracking,
-    "pairs": _pairs, "matrix": _matrix,
+    "pairs": _pairs, "matrix": _matrix, "shares": _shares,
 }  # fmt: skip
