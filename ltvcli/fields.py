@@ -519,7 +519,6 @@ LINE_WORDS = {
         "products",
         "order items",
         "line items",
-        "items ordered",
         "payment",
         "товары",
         "состав заказа",

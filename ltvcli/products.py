@@ -73,10 +73,10 @@ PATH_METRICS: tuple[Metric, ...] = (
 )  # fmt: skip
 
 
-def slot_of(analysis: Analysis, by: str | None) -> str:
-    """``--by``: product, sku or category, or the header of the column that holds one; by
-    default the first of them the lines have."""
-    from ltvcli.fields import attribute_kind
+def slot_of(analysis: Analysis, by: str | None, named: dict[str, str] | None = None) -> str:
+    """``--by``: product, sku or category, or the header of the column that holds one (by its
+    name, or the one ``named`` gives a slot); by default the first of them the lines have."""
+    from ltvcli.fields import attribute_kind, normalise_header
 
     frame = order_lines(analysis).frame
     if by is None:
@@ -87,7 +87,8 @@ def slot_of(analysis: Analysis, by: str | None) -> str:
                 hint=Message("name one: --product-column, --sku-column or --category-column"),
             )
         return found[0]
-    kind = by if by in SLOTS else attribute_kind(by)
+    flagged = {normalise_header(column): slot for slot, column in (named or {}).items()}
+    kind = by if by in SLOTS else flagged.get(normalise_header(by)) or attribute_kind(by)
     if kind not in SLOTS:
         raise ConfigError(
             Message(
@@ -99,7 +100,9 @@ def slot_of(analysis: Analysis, by: str | None) -> str:
     if frame[kind].isna().all():
         raise InputError(
             Message("no {slot} column in the orders", slot=kind),
-            hint=Message("name it: --{slot}-column NAME", slot=kind),
+            hint=Message(
+                "ltv products and ltv drivers take its header: --{slot}-column NAME", slot=kind
+            ),
         )
     return kind
 
@@ -109,6 +112,10 @@ def order_lines(analysis: Analysis) -> Lines:
     lines = analysis.reduced.lines
     if lines is None:
         raise ConfigError(Message("order lines were not kept: load with keep_lines=True"))
+    if analysis.customers["currency"].nunique() > 1:
+        raise ConfigError(
+            Message("orders in several currencies: pass --currency to look at one of them")
+        )
     return lines
 
 
@@ -162,6 +169,7 @@ def _product_stats(analysis: Analysis, frame: pd.DataFrame, key: pd.Series) -> p
             "net_revenue": frame.groupby(key, observed=True)["net_cents"].sum(),
         }
     )
+    table.index = table.index.astype(object)
     for count in ("customers", "orders"):
         table[count] = table[count].fillna(0).astype("int64")
     table["units"] = table["units"].fillna(0.0)
@@ -193,11 +201,14 @@ def repurchase_quantiles(bought: _Purchases, as_of: int) -> pd.DataFrame:
         0.5: "repurchase_median_days",
         0.75: "repurchase_p75_days",
     }
-    out = {}
+    # plain keys: pandas cannot reindex categoricals whose code widths differ (128+ products)
+    key = steps["key"].astype(object)
+    out = pd.DataFrame(index=pd.Index(key.unique(), dtype=object))
     for share, name in names.items():
-        reached = steps[steps["s"] <= 1 - share + 1e-12]
-        out[name] = reached.groupby("key", observed=True)["time"].min().astype(float)
-    return pd.DataFrame(out)
+        reached = (steps["s"] <= 1 - share + 1e-12).to_numpy()
+        first = steps["time"][reached].groupby(key[reached]).min()
+        out[name] = first.reindex(out.index).to_numpy(dtype=float, na_value=np.nan)
+    return out
 
 
 def repurchase_curves(

@@ -223,7 +223,8 @@ def _products(analysis: Analysis) -> list[Section]:
     curves = repurchase_curves(analysis, slot, top, 365)
     chart = Chart("shares", "repurchase_curves", {"x": np.arange(366), "curves": curves})
     _, (moves, _paths) = tables.journey(analysis, slot, top=PRODUCTS_SHOWN)
-    return [Section("products", "products", [table, _titled(moves, "journey")], [chart])]
+    shown = [table, _titled(moves, "journey")] if len(moves.frame) else [table]
+    return [Section("products", "products", shown, [chart])]
 
 
 def _trend(analysis: Analysis) -> Section:

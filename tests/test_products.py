@@ -207,3 +207,15 @@ def test_due_dates_add_the_median_interval(write):
     by_customer = dict(zip(analysis.customers.loc[due.index, "customer"], due["due"], strict=True))
     assert {k: str(v) for k, v in by_customer.items()} == {"a": "2024-01-31", "b": "2024-01-25"}
     assert due["due_in_days"].tolist() == [-1, -7]  # as of 2024-02-01
+
+
+def test_cart_numbers_and_lines_that_are_no_items():
+    from ltvcli.schema.lines import parse_packed
+
+    items = parse_packed("1. Кофе - 2 x 1,200.50 = 2,401.00\n2. Доставка: 1 x 100\nИтого: 2 501")
+    assert items == [
+        {"product": "Кофе", "sku": None, "category": None, "units": 2.0, "value": 240100}
+    ]
+    assert parse_packed("Чай, 3 x 1 200,50")[0]["value"] == 360150
+    big = parse_packed("Product Qty: 1, Product Name: Desk, Product Total Price: 1,234.5000")
+    assert big[0]["value"] == 123450

@@ -125,4 +125,8 @@ def _lines_array(column: pd.Series, perm: np.ndarray) -> pa.ListArray:
 
 
 def _categorical(text: pa.Array) -> pd.Categorical:
-    return pd.Categorical(text.to_numpy(zero_copy_only=False))
+    """Text as a categorical whose categories are plain objects even when every value is
+    missing (partitions' categoricals are united, and their categories must be alike)."""
+    values = text.to_numpy(zero_copy_only=False).astype(object)
+    present = values[pd.notna(values)]
+    return pd.Categorical(values, categories=pd.Index(pd.unique(present), dtype=object))

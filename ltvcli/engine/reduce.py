@@ -182,9 +182,32 @@ def reduce_orders(
     )
     lines = None
     if LINES in orders:
-        sale_number = np.where(sale_s, np.arange(len(perm)) - starts[code_s], -1)
-        lines = lines_of(orders, perm, code_s, day_s, sale_number, gross - refund)
+        lines = lines_of(
+            orders,
+            perm,
+            code_s,
+            day_s,
+            _sale_numbers(orders, perm, code_s, sale_s, starts),
+            gross - refund,
+        )
     return Reduced(frame, gap_owner, gaps, ledger, has_cost, lines)
+
+
+def _sale_numbers(
+    orders: pd.DataFrame,
+    perm: np.ndarray,
+    code_s: np.ndarray,
+    sale_s: np.ndarray,
+    starts: np.ndarray,
+) -> np.ndarray:
+    """Each sorted row's number among its customer's sales (0: the first order), -1 for refund
+    rows: in the sequence the first-order attributes use (time of day, then order id), so that
+    "the first order" of the order lines is the one whose city and channel the customer has."""
+    keys = [key[perm] for key in sequence_keys(orders[["ordered_at", "order_id"]])]
+    ranked = np.lexsort([*reversed(keys), ~sale_s, code_s])
+    number = np.empty(len(perm), dtype=np.int64)
+    number[ranked] = np.arange(len(perm)) - starts[code_s[ranked]]
+    return np.where(sale_s, number, -1)
 
 
 class _End:

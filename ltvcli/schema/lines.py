@@ -23,7 +23,9 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from ltvcli.fields import attribute_kind, line_kind
+from ltvcli.errors import ConfigError
+from ltvcli.fields import attribute_kind, line_kind, normalise_header
+from ltvcli.messages import Message
 
 LINES = "_items"  # the list column of order lines, on rows and on orders
 UNITS = "_units"  # the parsed quantity column, while rows become lines
@@ -40,15 +42,31 @@ LINE = pa.struct(
 LINE_LIST = pa.list_(LINE)
 
 
-def line_columns(columns: list[str], chosen: dict[str, str]) -> dict[str, str]:
+def line_columns(columns: list[str], chosen: dict[str, str], every: list[str]) -> dict[str, str]:
     """The column each slot (product, SKU, category) and the price and packed cells come from:
-    ``chosen`` (a flag named it) first, else the first column whose header names that kind."""
-    found = dict(chosen)
+    the one a flag named (``chosen``, among ``every`` column, header spelling aside) first,
+    else the first of the free ``columns`` whose header names that kind."""
+    found = {slot: _named(slot, name, every) for slot, name in chosen.items()}
     for column in columns:
         kind = attribute_kind(column) if attribute_kind(column) in SLOTS else line_kind(column)
         if kind and kind not in found:
             found[kind] = column
     return found
+
+
+def _named(slot: str, name: str, columns: list[str]) -> str:
+    wanted = normalise_header(name)
+    for column in columns:
+        if column == name or normalise_header(column) == wanted:
+            return column
+    raise ConfigError(
+        Message(
+            "--{slot}-column: no column {name!r} (columns: {columns})",
+            slot=slot,
+            name=name,
+            columns=", ".join(columns),
+        )
+    )
 
 
 def row_lines(
@@ -67,7 +85,7 @@ def row_lines(
     packed = columns.get("packed")
     if packed is None:
         return pa.ListArray.from_arrays(pa.array(offsets), items)
-    cells = table.column(packed).to_pylist()
+    cells = table.column(packed).cast(pa.string()).to_pylist()
     unpacked = [parse_packed(c) if c else [] for c in cells]
     if sum(1 for u in unpacked if u) < max(1, sum(1 for c in cells if c) // 2):
         return pa.ListArray.from_arrays(pa.array(offsets), items)  # not a packed column
@@ -154,12 +172,15 @@ def _floats(values: np.ndarray) -> pa.Array:
 _BIGCOMMERCE_KEY = re.compile(r"(?:^|,\s*)Product ([A-Za-z ]+?):\s*")
 # A cart written as text, one item per line: "1. Coffee 250 g - 2 x 650 = 1300" (Tilda and
 # hand-made forms; "х" and "×" as the times sign, ":" or a dash before the quantity).
+_NUMBER = r"\d(?:[\d\s\u00a0.,]*\d)?"
 _CART_ITEM = re.compile(
-    r"^\s*(?:\d+[.)]\s*)?(?P<name>.+?)\s*(?:[-–—:]|,)\s*(?P<qty>\d+(?:[.,]\d+)?)\s*"
-    r"(?:шт\.?|pcs\.?)?\s*[xх×*]\s*(?P<price>\d[\d\s\u00a0]*(?:[.,]\d{1,4})?)"
-    r"(?:\s*(?:=\s*(?P<total>\d[\d\s\u00a0]*(?:[.,]\d{1,4})?)))?",
+    rf"^\s*(?:\d+[.)]\s*)?(?P<name>.+?)\s*(?:[-–—:]|,)\s*(?P<qty>\d+(?:[.,]\d+)?)\s*"
+    rf"(?:шт\.?|pcs\.?)?\s*[xх×*]\s*(?P<price>{_NUMBER})(?:\s*=\s*(?P<total>{_NUMBER}))?",
     re.IGNORECASE,
 )
+# Cart lines that are not items: their money is the order's, shared by its items.
+_NOT_ITEMS = ("итого", "total", "сумма", "sum", "subtotal", "доставка", "delivery", "shipping",
+              "скидка", "discount", "промокод", "promo")  # fmt: skip
 
 
 def parse_packed(cell: str) -> list[dict[str, object]]:
@@ -169,7 +190,7 @@ def parse_packed(cell: str) -> list[dict[str, object]]:
     items = []
     for text in re.split(r"[\n;]+", cell):
         match = _CART_ITEM.match(text)
-        if match and not text.lower().lstrip().startswith(("итого", "total", "сумма", "sum")):
+        if match and not text.lower().lstrip(" 0123456789.)").startswith(_NOT_ITEMS):
             units = _number(match["qty"])
             price = _number(match["price"])
             total = _number(match["total"]) if match["total"] else None
@@ -211,7 +232,17 @@ def _item(
 
 
 def _number(text: str) -> float | None:
-    cleaned = re.sub(r"[\s\u00a0]", "", text or "").replace(",", ".")
+    """A number as carts and BigCommerce write it: "1 200,50", "1,200.50", "25.0000", "1200"
+    (the last of "." and "," is the decimal mark when both are there; a lone "," before
+    exactly three digits groups thousands)."""
+    cleaned = re.sub(r"[\s\u00a0]", "", text or "")
+    if "," in cleaned and "." in cleaned:
+        mark = "," if cleaned.rfind(",") > cleaned.rfind(".") else "."
+        cleaned = cleaned.replace("." if mark == "," else ",", "").replace(",", ".")
+    elif re.fullmatch(r"\d{1,3}(,\d{3})+", cleaned):
+        cleaned = cleaned.replace(",", "")
+    else:
+        cleaned = cleaned.replace(",", ".")
     try:
         return float(Decimal(cleaned))
     except (InvalidOperation, ValueError):

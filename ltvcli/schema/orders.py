@@ -267,7 +267,7 @@ def _row_lines(
 ) -> pd.Series:
     """Each row's order lines (``ltvcli.schema.lines``); units and price parsed like money."""
     free = [c for c in table.column_names if c not in used]
-    columns = lines.line_columns(free, dict(options.line_columns))
+    columns = lines.line_columns(free, dict(options.line_columns), table.column_names)
 
     def number(column: str | None) -> np.ndarray | None:
         if column is None:

@@ -201,3 +201,95 @@ def test_products_xlsx(run_cli, tmp_path):
     sheet = load_workbook(out).active
     assert sheet["A1"].value == "Product"
     assert json.dumps(sheet.max_row) == "18"
+
+
+def test_many_products_few_bought_again(run_cli, write):
+    """Over 127 products (wider category codes) and a percentile no product reaches."""
+    rows = ["customer,date,amount,product"]
+    rows += [f"c{i},2024-01-01,10,P{i}" for i in range(130)]
+    rows += ["c1,2024-01-01,10,P0", "c2,2024-01-01,10,P0", "c3,2024-01-01,10,P0"]
+    rows += ["c0,2024-02-01,10,P0"]  # one of P0's four buyers came back: a quarter, not half
+    path = write("many.csv", "\n".join(rows) + "\n")
+    result = run_cli("products", path, "-f", "json", "-q")
+    assert result.exit_code == 0, result.stderr
+    assert len(result.json) == 131
+    due = run_cli("customers", path, "--due-product", "P0", "-f", "json", "-q")
+    assert due.exit_code == 0 and len(due.json) == 4
+    assert {r["due"] for r in due.json} == {None}  # under half ever rebuy it: no due day
+
+
+def test_a_slot_blank_in_one_partition_streams(run_cli, write):
+    text = "customer,date,amount,product,category\n" + "".join(
+        f"c{i},2024-01-0{1 + i % 9},10,P{i % 3},{'tea' if i % 2 else ''}\n" for i in range(40)
+    )
+    path = write("blank.csv", text)
+    memory = run_cli("segments", path, "--by", "main-category", "-f", "csv", "-q")
+    streamed = run_cli(
+        "segments", path, "--by", "main-category", "-f", "csv", "-q", "--engine", "stream"
+    )
+    assert memory.exit_code == 0 and streamed.stdout == memory.stdout
+
+
+def test_numbers_in_a_packed_header_column(run_cli, tmp_path):
+    """A typed column whose header could name a packed cell ("Payment", "Заказ") is no cart."""
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    table = pa.table(
+        {"Email": ["a@x", "b@x", "a@x"], "Date": ["2024-01-01", "2024-01-02", "2024-02-01"],
+         "Total": [10.0, 20.0, 5.0], "Payment": [1, 2, 3], "Category": ["tea", "pot", "tea"]}
+    )  # fmt: skip
+    pq.write_table(table, tmp_path / "typed.parquet")
+    result = run_cli("products", tmp_path / "typed.parquet", "-f", "json", "-q")
+    assert result.exit_code == 0, result.stderr
+    assert {r["category"]: r["customers"] for r in result.json} == {
+        "tea": 1,
+        "pot": 1,
+        "(total)": 2,
+    }
+    report = run_cli("report", tmp_path / "typed.parquet", "-o", tmp_path / "r.json", "-q")
+    assert report.exit_code == 0, report.stderr
+
+
+def test_several_currencies_need_one(run_cli, write):
+    path = write(
+        "cur.csv",
+        "customer,date,amount,currency,product\na,2024-01-01,100,USD,Tea\n"
+        "b,2024-01-02,5000,RUB,Tea\n",
+    )
+    result = run_cli("products", path, "-q")
+    assert result.exit_code == 2
+    assert "pass --currency" in result.stderr
+    one = run_cli("products", path, "--currency", "RUB", "-f", "json", "-q")
+    assert one.json[0]["net_revenue"] == 5000
+
+
+def test_first_order_is_the_earlier_of_one_day(run_cli, write):
+    """Two orders on one day listed late first: the 09:00 one is the first order, for the
+    journey as for the first-order channel."""
+    path = write(
+        "day.csv",
+        "Order ID,Email,Date,Total,Product,Source\n"
+        "2,a@x,2024-01-01 11:00,10.00,Pot,late\n"
+        "1,a@x,2024-01-01 09:00,20.00,Spoon,early\n"
+        "3,a@x,2024-02-01 09:00,20.00,Tea,other\n",
+    )
+    journey = run_cli("products", path, "--journey", "-f", "json", "-q").json
+    assert journey["paths"][0]["path"] == "Spoon → Pot → Tea"
+    drivers = run_cli("drivers", path, "--min-customers", "1", "-f", "json", "-q").json
+    firsts = {(r["attribute"], r["value"]) for r in drivers[:-1]}
+    assert firsts == {("product", "Spoon"), ("Source", "early")}
+
+
+def test_line_column_flags_take_any_spelling_and_name_the_by(run_cli, write):
+    path = write("t.csv", "customer,date,amount,Item Title\na,2024-01-01,10,Tea\n")
+    bad = run_cli("products", path, "--product-column", "Nope", "-q")
+    assert bad.exit_code == 2 and bad.stderr.strip().splitlines() == [
+        "ltv: error: --product-column: no column 'Nope' (columns: customer, date, amount, "
+        "Item Title)"
+    ]
+    for args in (["--product-column", "item title"], ["--product-column", "Item Title",
+                                                        "--by", "Item Title"]):  # fmt: skip
+        result = run_cli("products", path, *args, "-f", "json", "-q")
+        assert result.exit_code == 0, result.stderr
+        assert result.json[0]["product"] == "Tea"

@@ -121,7 +121,7 @@ def test_a_long_table_keeps_its_total_row(tmp_path):
         ["predict", "--top", "5", "--interval", "0.9"],
         ["forecast", "--new-customers", "observed"],
         ["products"],
-        ["drivers", "--top", "8"],
+        ["drivers", "--top", "8", "--columns", "customers,ltv_12m,ltv_12m_lift,repeat_lift"],
         ["segments", "--by", "main-category"],
     ],
 )

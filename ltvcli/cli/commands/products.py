@@ -81,9 +81,10 @@ def products(
     from ltvcli import tables
     from ltvcli.products import slot_of
 
-    analysis.load.lines = line_columns(product_column, sku_column, category_column)
+    named = line_columns(product_column, sku_column, category_column)
+    analysis.load.lines = named
     result = analysis.run()
-    slot = slot_of(result, by)
+    slot = slot_of(result, by, named)
     if journey:
         show_document(*tables.journey(result, slot, top), fmt, output, result.as_of_date)
     else:
