@@ -86,7 +86,7 @@ def last_day_within(stamps: pd.Series, settings: Settings) -> DayNumber | None:
     """The last day of these rows inside --since/--until (None when none is): orders are dated
     by one of their rows, so this bounds the orders' last day from above."""
     day = day_numbers(stamps)
-    keep = stamps.notna().to_numpy()
+    keep = stamps.notna().to_numpy().copy()  # pandas may hand out a read-only view
     if settings.since:
         keep &= day >= day_number(settings.since)
     if settings.until:

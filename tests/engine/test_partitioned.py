@@ -192,6 +192,7 @@ def test_cli_stream_engine_prints_what_memory_prints(run_cli, tmp_path):
         ["intervals", "-f", "json"],
         ["cohorts", "--long", "-f", "csv"],
         ["compute", "-f", "json", "--spend", str(SAMPLE / "spend.csv")],
+        ["compute", "-f", "json", "--since", "2024-01-01", "--until", "2025-03-31"],
     ):
         memory = run_cli(command[0], path, *command[1:], "-q", "--engine", "memory")
         streamed = run_cli(
