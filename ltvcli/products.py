@@ -128,14 +128,31 @@ class _Purchases:
 
 
 def _purchases(sales: pd.DataFrame, key: pd.Series) -> _Purchases:
-    days = (
-        pd.DataFrame({"key": key, "owner": sales["owner"], "day": sales["day"]})
-        .drop_duplicates()
-        .sort_values(["key", "owner", "day"], kind="stable")
+    """The distinct (product, customer, day) of ``sales`` in that order, by one sort of
+    integer codes (no hashing of text), and per (product, customer) the last day and count."""
+    codes = key.cat.codes.to_numpy().astype(np.int64)
+    owner = sales["owner"].to_numpy()
+    day = sales["day"].to_numpy()
+    order = np.lexsort((day, owner, codes))
+    codes, owner, day = codes[order], owner[order], day[order]
+    pair_starts = np.r_[True, (codes[1:] != codes[:-1]) | (owner[1:] != owner[:-1])]
+    new = pair_starts | np.r_[True, day[1:] != day[:-1]]
+    codes, owner, day, pair_starts = codes[new], owner[new], day[new], pair_starts[new]
+    categories = key.cat.categories
+    days = pd.DataFrame(
+        {"key": pd.Categorical.from_codes(codes, categories=categories), "owner": owner, "day": day}
     )
-    grouped = days.groupby(["key", "owner"], sort=False, observed=True)["day"]
-    pairs = grouped.agg(last="max", times="size").reset_index()
-    return _Purchases(days.reset_index(drop=True), pairs)
+    first = np.flatnonzero(pair_starts)
+    last = np.r_[first[1:], len(codes)] - 1
+    pairs = pd.DataFrame(
+        {
+            "key": pd.Categorical.from_codes(codes[first], categories=categories),
+            "owner": owner[first],
+            "last": day[last],
+            "times": last - first + 1,
+        }
+    )
+    return _Purchases(days, pairs)
 
 
 def product_table(analysis: Analysis, slot: str) -> pd.DataFrame:

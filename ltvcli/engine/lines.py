@@ -127,6 +127,7 @@ def _lines_array(column: pd.Series, perm: np.ndarray) -> pa.ListArray:
 def _categorical(text: pa.Array) -> pd.Categorical:
     """Text as a categorical whose categories are plain objects even when every value is
     missing (partitions' categoricals are united, and their categories must be alike)."""
-    values = text.to_numpy(zero_copy_only=False).astype(object)
-    present = values[pd.notna(values)]
-    return pd.Categorical(values, categories=pd.Index(pd.unique(present), dtype=object))
+    encoded = text.dictionary_encode()
+    codes = encoded.indices.fill_null(-1).to_numpy(zero_copy_only=False).astype(np.int64)
+    names = pd.Index(encoded.dictionary.to_pylist(), dtype=object)
+    return pd.Categorical.from_codes(codes, categories=names)

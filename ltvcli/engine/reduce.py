@@ -202,11 +202,18 @@ def _sale_numbers(
 ) -> np.ndarray:
     """Each sorted row's number among its customer's sales (0: the first order), -1 for refund
     rows: in the sequence the first-order attributes use (time of day, then order id), so that
-    "the first order" of the order lines is the one whose city and channel the customer has."""
-    keys = [key[perm] for key in sequence_keys(orders[["ordered_at", "order_id"]])]
-    ranked = np.lexsort([*reversed(keys), ~sale_s, code_s])
-    number = np.empty(len(perm), dtype=np.int64)
-    number[ranked] = np.arange(len(perm)) - starts[code_s[ranked]]
+    "the first order" of the order lines is the one whose city and channel the customer has.
+    The sort has sales in day order already; only a customer's sales of one day (few) are put
+    in sequence again."""
+    number = np.arange(len(perm)) - starts[code_s]
+    day = day_numbers(orders["ordered_at"].take(perm))
+    tie = sale_s[1:] & sale_s[:-1] & (code_s[1:] == code_s[:-1]) & (day[1:] == day[:-1])
+    if tie.any():
+        rows = np.flatnonzero(np.r_[tie, False] | np.r_[False, tie])  # sorted positions
+        run = np.cumsum(~np.r_[False, tie][rows])  # one number per customer's day
+        keys = sequence_keys(orders[["ordered_at", "order_id"]].take(perm[rows]))
+        order = np.lexsort([*reversed(keys), run])
+        number[rows[order]] = number[rows]
     return np.where(sale_s, number, -1)
 
 
