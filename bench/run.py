@@ -57,7 +57,11 @@ def tasks(data: Path, out: Path) -> dict[str, tuple[list[str], list[str]]]:
 
 
 def check_agreement(data: Path, out: Path) -> None:
-    """The two customer tables agree on every shared column (money to the cent)."""
+    """The two customer tables agree on every shared column (money to the cent), and so do
+    the two segment tables."""
+    import io
+
+    import pandas as pd
     import pyarrow.parquet as pq
 
     commands = tasks(data, out)["customers"]
@@ -67,15 +71,33 @@ def check_agreement(data: Path, out: Path) -> None:
     ref = pq.read_table(out / "ref.parquet").to_pandas()
     ref = ref.set_index(ref["customer_id"].astype(str))
     ours = ours.loc[ref.index]
-    for column in ("first_order", "last_order", "orders", "net_revenue", "cost", "margin",
-                   "recency_days", "order_days", "median_interval_days", "city", "channel"):  # fmt: skip
-        a, b = ours[column], ref[column]
-        if column in ("net_revenue", "cost", "margin"):
-            a, b = a.astype(float).round(2), b.astype(float).round(2)
+    for column in ("first_order", "last_order", "orders", "gross_revenue", "net_revenue", "cost",
+                   "margin", "aov", "recency_days", "age_days", "tenure_days", "order_days",
+                   "mean_interval_days", "median_interval_days", "days_to_second_order", "city",
+                   "channel", "category"):  # fmt: skip
+        _same(data, column, ours[column], ref[column])
+    segments = {}
+    for side, cmd in zip(("ltv", "ref"), tasks(data, out)["segments --by city"], strict=True):
+        text = subprocess.run(cmd, check=True, capture_output=True, text=True).stdout
+        segments[side] = pd.read_csv(io.StringIO(text)).set_index("city")
+    mine = segments["ltv"].drop("(total)").loc[segments["ref"].index]
+    for column in ("customers", "orders", "net_revenue", "aov", "ltv_historical_median",
+                   "median_interval_days"):  # fmt: skip
+        _same(data, f"segments {column}", mine[column], segments["ref"][column])
+    print(f"{data.name}: customer and segment tables agree ({len(ref):,} customers)", flush=True)
+
+
+def _same(data: Path, name: str, a, b) -> None:  # noqa: ANN001  (two pandas Series)
+    """Equal as text, numbers compared at 1e-9 (money to the cent), missing equal missing."""
+    import pandas as pd
+
+    if pd.api.types.is_numeric_dtype(a) or pd.api.types.is_numeric_dtype(b):
+        a, b = pd.to_numeric(a).astype(float), pd.to_numeric(b).astype(float)
+        same = ((a - b).abs() <= 1e-9 + 1e-12 * b.abs()) | (a.isna() & b.isna())
+    else:
         same = (a.astype(str) == b.astype(str)) | (a.isna() & b.isna())
-        if not same.all():
-            raise SystemExit(f"{data.name}: ltv and the reference differ in {column}")
-    print(f"{data.name}: customer tables agree ({len(ref):,} customers)", flush=True)
+    if not same.all():
+        raise SystemExit(f"{data.name}: ltv and the reference differ in {name}")
 
 
 def bench(data: Path, rounds: int, out: Path) -> list[dict]:

@@ -1,7 +1,8 @@
 """Repeat-purchase intervals: the gaps between orders, the time to a second order, and the share of
 customers who come back within N days.
 
-The return shares are Kaplan–Meier estimates (``scipy.stats.ecdf`` on right-censored data): a
+The return shares are Kaplan–Meier estimates (``ltvcli.survival``, as ``scipy.stats.ecdf`` on
+right-censored data): a
 customer who has not ordered again is censored at their age (as_of − first order), so someone
 who joined last week counts as "not yet known", not as "did not return". Percentiles interpolate
 linearly between order statistics.
@@ -9,13 +10,12 @@ linearly between order statistics.
 
 from __future__ import annotations
 
-from typing import Any
-
 import numpy as np
 import pandas as pd
 
 from ltvcli.analysis import Analysis
 from ltvcli.definition import Metric
+from ltvcli.survival import kaplan_meier, quantiles, share_at
 
 RETURN_DAYS = (30, 60, 90, 180, 365)
 
@@ -53,40 +53,29 @@ def interval_stats(customers: pd.DataFrame, gaps: np.ndarray) -> dict[str, objec
     returned = return_curve(customers)
     if returned is not None:
         out["second_order_km_median_days"] = km_median(returned)
-        for d in RETURN_DAYS:
-            out[f"returned_{d}d"] = float(1 - returned.evaluate(d))
+        back = 1 - share_at(returned, np.asarray(RETURN_DAYS))
+        out |= {f"returned_{d}d": float(b) for d, b in zip(RETURN_DAYS, back, strict=True)}
     return {m.key: out.get(m.key) for m in INTERVAL_METRICS}
 
 
-def return_curve(customers: pd.DataFrame) -> Any:
-    """Kaplan–Meier survival of "not yet back" (``scipy.stats`` ECDF result's ``sf``), or None."""
-    from scipy import stats
-
+def return_curve(customers: pd.DataFrame) -> pd.DataFrame | None:
+    """The Kaplan–Meier curve of "not yet back" (``ltvcli.survival``): a customer with a second
+    order day is an event at the days to it, one without is censored at their age; None for
+    no customers."""
     second = customers["days_to_second_order"].to_numpy(dtype=float)
     age = customers["age_days"].to_numpy(dtype=float, na_value=np.nan)
     came_back = ~np.isnan(second)
-    censored = age[~came_back]
-    if not came_back.any() and not len(censored):
+    time = np.where(came_back, second, age)
+    known = ~np.isnan(time)
+    if not known.any():
         return None
-    if not came_back.any():
-        return _NeverBack()
-    data = stats.CensoredData(uncensored=second[came_back], right=censored)
-    return stats.ecdf(data).sf
+    return kaplan_meier(np.zeros(int(known.sum()), dtype=np.int64), time[known], came_back[known])
 
 
-def km_median(sf: Any) -> float | None:
+def km_median(curve: pd.DataFrame) -> float | None:
     """First day where the share still not back falls to 50 % or below."""
-    if isinstance(sf, _NeverBack):
-        return None
-    below = np.flatnonzero(sf.probabilities <= 0.5)
-    return float(sf.quantiles[below[0]]) if len(below) else None
-
-
-class _NeverBack:
-    """The survival curve of a group where nobody has come back (yet)."""
-
-    def evaluate(self, _days: float) -> float:
-        return 1.0
+    median = quantiles(curve, 0.5).iloc[0]
+    return None if np.isnan(median) else float(median)
 
 
 def interval_table(analysis: Analysis, by: list[str] | None, period: str = "month") -> pd.DataFrame:

@@ -24,6 +24,7 @@ from ltvcli.engine.lines import Lines
 from ltvcli.errors import ConfigError, InputError
 from ltvcli.messages import Message
 from ltvcli.schema.lines import SLOTS
+from ltvcli.survival import kaplan_meier, quantiles, share_at
 
 NONE = "(none)"
 TOTAL = "(total)"
@@ -212,20 +213,13 @@ def repurchase_quantiles(bought: _Purchases, as_of: int) -> pd.DataFrame:
     """Per product: the Kaplan–Meier 25th, 50th and 75th percentiles of the days between
     consecutive purchase days of one customer, each customer's last purchase censored at
     the as-of day (still waiting, not "never"); NaN where the share never gets there."""
-    steps = _not_yet_again(bought, as_of)
+    curves = _not_yet_again(bought, as_of)
     names = {
         0.25: "repurchase_p25_days",
         0.5: "repurchase_median_days",
         0.75: "repurchase_p75_days",
     }
-    # plain keys: pandas cannot reindex categoricals whose code widths differ (128+ products)
-    key = steps["key"].astype(object)
-    out = pd.DataFrame(index=pd.Index(key.unique(), dtype=object))
-    for share, name in names.items():
-        reached = (steps["s"] <= 1 - share + 1e-12).to_numpy()
-        first = steps["time"][reached].groupby(key[reached]).min()
-        out[name] = first.reindex(out.index).to_numpy(dtype=float, na_value=np.nan)
-    return out
+    return pd.DataFrame({name: quantiles(curves, 1 - share) for share, name in names.items()})
 
 
 def repurchase_curves(
@@ -235,39 +229,25 @@ def repurchase_curves(
     ``days`` days of a purchase (the same estimate as ``repurchase_quantiles``)."""
     frame = order_lines(analysis).frame
     sale = (frame["order"] >= 0).to_numpy()
-    steps = _not_yet_again(_purchases(frame[sale], _keys(frame[slot])[sale]), analysis.as_of)
-    curves = {}
-    for key in keys:
-        mine = steps[steps["key"].astype(str) == key]
-        at = np.searchsorted(mine["time"].to_numpy(), np.arange(days + 1), side="right") - 1
-        survive = np.r_[1.0, mine["s"].to_numpy()][at + 1]
-        curves[key] = 1 - survive
-    return curves
+    curves = _not_yet_again(_purchases(frame[sale], _keys(frame[slot])[sale]), analysis.as_of)
+    span = np.arange(days + 1)
+    return {key: 1 - share_at(curves[curves["key"] == key], span) for key in keys}
 
 
 def _not_yet_again(bought: _Purchases, as_of: int) -> pd.DataFrame:
-    """Kaplan–Meier steps per product: ``key``, ``time`` (days since a purchase, ascending) and
-    ``s``, the share not yet bought again by then. Events are the gaps between one customer's
-    consecutive purchase days; each customer's last purchase is censored at the as-of day; at
-    a tie the censored are still at risk."""
+    """Kaplan–Meier curves per product (``ltvcli.survival``): the events are the gaps between
+    one customer's consecutive purchase days of it; each customer's last purchase of it is
+    censored at the as-of day."""
     days = bought.days
     key, owner, day = (days[c].to_numpy() for c in ("key", "owner", "day"))
     same = np.r_[False, (key[1:] == key[:-1]) & (owner[1:] == owner[:-1])]
     gap = np.r_[0, np.diff(day)]
-    events = pd.DataFrame({"key": days["key"][same], "time": gap[same], "event": 1})
-    censored = pd.DataFrame(
-        {"key": bought.pairs["key"], "time": as_of - bought.pairs["last"].to_numpy(), "event": 0}
+    pairs = bought.pairs
+    return kaplan_meier(
+        np.r_[key[same].astype(object), pairs["key"].to_numpy().astype(object)],
+        np.r_[gap[same], as_of - pairs["last"].to_numpy()],
+        np.r_[np.ones(int(same.sum()), dtype=bool), np.zeros(len(pairs), dtype=bool)],
     )
-    data = pd.concat([events, censored], ignore_index=True)
-    counts = data.groupby(["key", "time"], observed=True)["event"].agg(["sum", "size"])
-    counts = counts.reset_index()
-    group_size = counts.groupby("key", observed=True)["size"].transform("sum")
-    before = counts.groupby("key", observed=True)["size"].cumsum() - counts["size"]
-    survive = 1 - counts["sum"].to_numpy(float) / (group_size - before).to_numpy(float)
-    with np.errstate(divide="ignore"):
-        log_survive = pd.Series(np.log(survive))
-    counts["s"] = np.exp(log_survive.groupby(counts["key"].to_numpy()).cumsum().to_numpy())
-    return counts[["key", "time", "s"]]
 
 
 def first_buyers(frame: pd.DataFrame, key: pd.Series) -> pd.DataFrame:

@@ -28,6 +28,7 @@ from ltvcli.models.predict import PREDICTION_COLUMNS, Forecast, Models
 from ltvcli.results import Chart, Report, Result, Section
 from ltvcli.segments import SEGMENT_METRICS, default_keys
 from ltvcli.settings import Settings
+from ltvcli.survival import share_at
 
 CALL_LIST_SIZE = 25
 PRODUCTS_SHOWN = 15
@@ -196,11 +197,7 @@ def _intervals(analysis: Analysis) -> Section:
     buyers = analysis.customers[analysis.customers["orders"] > 0]
     curve = return_curve(buyers)
     days = np.arange(0, 366)
-    share = (
-        1 - np.array([curve.evaluate(d) for d in days])
-        if curve is not None
-        else np.zeros(len(days))
-    )
+    share = 1 - share_at(curve, days) if curve is not None else np.zeros(len(days))
     chart = Chart("steps", "return_curve", {"x": days, "y": share})
     return Section("intervals", "intervals", [result], [chart])
 
