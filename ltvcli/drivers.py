@@ -20,9 +20,9 @@ from ltvcli.engine.reduce import CONTACT_WORDS
 from ltvcli.fields import attribute_kind, line_kind
 from ltvcli.products import NONE, VALUE_METRICS, first_buyers, group_values, order_lines
 from ltvcli.schema.lines import SLOTS
+from ltvcli.settings import DRIVER_MIN_CUSTOMERS
 
 EVERYONE = "(all customers)"
-DEFAULT_MIN_CUSTOMERS = 10
 
 DRIVER_METRICS: tuple[Metric, ...] = (
     Metric("customers", "Customers", "count", "customers whose first order had this value"),
@@ -32,7 +32,7 @@ DRIVER_METRICS: tuple[Metric, ...] = (
 )  # fmt: skip
 
 
-def driver_table(analysis: Analysis, min_customers: int = DEFAULT_MIN_CUSTOMERS) -> pd.DataFrame:
+def driver_table(analysis: Analysis, min_customers: int = DRIVER_MIN_CUSTOMERS) -> pd.DataFrame:
     """One row per (attribute, value) with at least ``min_customers`` customers, the largest
     12-month LTV lift first (groups too young for one last, by repeat lift); then everyone."""
     frame = order_lines(analysis).frame

@@ -14,6 +14,7 @@ from ltvcli.errors import ConfigError
 from ltvcli.messages import Message
 
 Attr = Literal["first", "last", "mode"]
+DRIVER_MIN_CUSTOMERS = 10  # ltv drivers leaves out first-order values with fewer customers
 LTV_BASES = ("formula-margin", "formula-revenue", "historical-margin", "historical-revenue")
 
 

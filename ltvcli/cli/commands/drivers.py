@@ -26,7 +26,7 @@ from ltvcli.cli.common import (
 )
 from ltvcli.cli.groups import analysis_options
 from ltvcli.cli.requests import AnalysisRequest
-from ltvcli.drivers import DEFAULT_MIN_CUSTOMERS
+from ltvcli.settings import DRIVER_MIN_CUSTOMERS
 
 
 @command(app, "drivers", analysis_options)
@@ -40,7 +40,7 @@ def drivers(
             help="Leave out values with fewer first-order customers.",
             rich_help_panel=ANALYSIS,
         ),
-    ] = DEFAULT_MIN_CUSTOMERS,
+    ] = DRIVER_MIN_CUSTOMERS,
     product_column: ProductColumn = None,
     sku_column: SkuColumn = None,
     category_column: CategoryColumn = None,
