@@ -384,11 +384,7 @@ def to_orders(rows: pd.DataFrame, options: NormaliseOptions, report: LoadReport)
     report.skip(Skip.NOT_A_SALE, int(not_sale.sum()))
     rows = rows[~not_sale]
     refund_row = refund_rows(rows)
-    line_money = options.line_money
-    differ = set(lines_differ(rows[~refund_row]) if line_money is None else line_money)
-    if lines.LINES in rows and "amount_cents" in differ:
-        rows[lines.LINES] = lines.with_line_amounts(rows[lines.LINES], rows["amount_cents"])
-    sales = _collapse(rows[~refund_row], report, differ)
+    sales = _collapse(rows[~refund_row], report, options.line_money)
     sales = _apply_status(sales, options, report, refund_target(rows[refund_row]))
     refunds = _attach_refunds(rows[refund_row], sales, report)
     orders = pd.concat([sales, refunds], ignore_index=True) if len(refunds) else sales
@@ -417,11 +413,14 @@ def refund_target(rows: pd.DataFrame) -> pd.Series:
 _MONEY = ("amount_cents", "refund_cents", "cost_cents")
 
 
-def _collapse(rows: pd.DataFrame, report: LoadReport, differ: set[str]) -> pd.DataFrame:
+def _collapse(
+    rows: pd.DataFrame, report: LoadReport, line_money: frozenset[str] | None
+) -> pd.DataFrame:
     """One row per order id; rows without an id are orders of their own. Money that differs
-    between the lines of some order of the input (``differ``) is summed per order, else
+    between the lines of some order of the input (``line_money``) is summed per order, else
     taken once: a decision for the whole input, so a partition of it decides the same.
-    Kept order lines (``_items``) are concatenated in row order.
+    Kept order lines (``_items``) are concatenated in row order, each valued at its row's
+    amount when the amount is line money.
 
     The order is dated by its earliest line; any other cell is that of its earliest line that
     has one, ties to the smallest value (``earliest``): the same whatever order the lines
@@ -429,6 +428,9 @@ def _collapse(rows: pd.DataFrame, report: LoadReport, differ: set[str]) -> pd.Da
     rows = rows.assign(_lines=1)
     if not has_repeats(pa.array(rows["order_id"], pa.string())):
         return rows
+    differ = set(lines_differ(rows) if line_money is None else line_money)
+    if lines.LINES in rows and "amount_cents" in differ:
+        rows[lines.LINES] = lines.with_line_amounts(rows[lines.LINES], rows["amount_cents"])
     has_id = rows["order_id"].notna()
     multi = rows[has_id]
     groups = multi.groupby("order_id", sort=False)
