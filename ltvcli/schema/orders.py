@@ -305,7 +305,7 @@ def lines_differ(rows: pd.DataFrame) -> list[str]:
     if not has_repeats(pa.array(sales["order_id"], pa.string())):
         return []
     multi = sales[sales["order_id"].notna()]
-    groups = multi.groupby("order_id", sort=False)
+    groups = multi.groupby(order_keys(multi["order_id"], multi["customer"], shared_ids(multi)))
     return [
         money
         for money in _MONEY
@@ -433,10 +433,12 @@ def _collapse(
         rows[lines.LINES] = lines.with_line_amounts(rows[lines.LINES], rows["amount_cents"])
     has_id = rows["order_id"].notna()
     multi = rows[has_id]
-    groups = multi.groupby("order_id", sort=False)
+    key = order_keys(multi["order_id"], multi["customer"], shared_ids(multi))
+    groups = multi.groupby(key, sort=False)
     summed = {}
+    several = bool((groups.size() > 1).any())  # an order of two lines or more: a decision to say
     for money in _MONEY:
-        if multi[money].notna().any():
+        if several and multi[money].notna().any():
             if money in differ:
                 summed[money] = groups[money].sum(min_count=1)
                 report.notes.append(
@@ -451,7 +453,7 @@ def _collapse(
                 )
 
     kept = multi.drop(columns=lines.LINES) if lines.LINES in multi else multi
-    first = kept.groupby(multi["order_id"], sort=False).first()
+    first = kept.groupby(key, sort=False).first()
     if lines.LINES in multi:
         number = groups.ngroup().to_numpy()
         first[lines.LINES] = lines.concatenated(multi[lines.LINES], number, len(first)).array
@@ -461,8 +463,28 @@ def _collapse(
     first["_row"] = groups["_row"].min()
     first["ordered_at"] = groups["ordered_at"].min()
     _settle_lines(kept, first, groups.ngroup().to_numpy())
-    first = first.reset_index()
+    first = first.reset_index(drop=True)
     return pd.concat([first, rows[~has_id]], ignore_index=True)
+
+
+def shared_ids(rows: pd.DataFrame) -> pd.Index:
+    """Order ids that rows of several customers carry: two shops' order 1001, two systems'
+    numbering in one run. Those are different orders (as the streaming engine, which splits
+    rows by customer, finds too)."""
+    named = rows["order_id"].notna() & rows["customer"].notna()
+    pairs = rows.loc[named, ["order_id", "customer"]].drop_duplicates()
+    shared: pd.Index = pd.Index(pairs["order_id"][pairs["order_id"].duplicated()].unique())
+    return shared
+
+
+def order_keys(ids: pd.Series, customers: pd.Series, shared: pd.Index) -> pd.Series:
+    """Each row's order: its id, and for an id several customers carry (``shared_ids``), the id
+    with the customer (a row without one stays with the bare id)."""
+    if shared.empty:
+        return ids.rename("_order")
+    apart = (ids.isin(shared) & customers.notna()).to_numpy()
+    qualified = ids.astype(object).where(~apart, ids.astype(str) + "\x1f" + customers.astype(str))
+    return qualified.rename("_order")
 
 
 def _settle_lines(lines: pd.DataFrame, orders: pd.DataFrame, order: np.ndarray) -> None:
@@ -596,8 +618,11 @@ def _attach_refunds(refunds: pd.DataFrame, sales: pd.DataFrame, report: LoadRepo
     if refunds.empty:
         return _empty_orders()
     refunds = refunds.copy()
-    target = refund_target(refunds)
-    by_order = sales.dropna(subset=["order_id"]).drop_duplicates("order_id").set_index("order_id")
+    sold = sales.dropna(subset=["order_id"])
+    shared = shared_ids(sold)
+    target = order_keys(refund_target(refunds), refunds["customer"], shared)
+    by_order = sold.set_index(order_keys(sold["order_id"], sold["customer"], shared))
+    by_order = by_order[~by_order.index.duplicated()]
     linked = target.map(by_order["customer"]) if len(by_order) else target.map(lambda _: None)
     refunds["customer"] = linked.fillna(refunds["customer"])
     if len(by_order):
