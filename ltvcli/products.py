@@ -26,6 +26,8 @@ from ltvcli.messages import Message
 from ltvcli.schema.lines import SLOTS
 from ltvcli.survival import kaplan_meier, quantiles, share_at
 
+# The slots as said to people (notes, errors); the catalog translates them.
+SLOT_WORDS = {"product": Message("product"), "sku": Message("SKU"), "category": Message("category")}
 NONE = "(none)"
 TOTAL = "(total)"
 VALUE_DAYS = 365  # the window of "12-month LTV": days from the first order
@@ -100,7 +102,7 @@ def slot_of(analysis: Analysis, by: str | None, named: dict[str, str] | None = N
         )
     if frame[kind].isna().all():
         raise InputError(
-            Message("no {slot} column in the orders", slot=kind),
+            Message("no {slot} column in the orders", slot=SLOT_WORDS[kind]),
             hint=Message(
                 "ltv products and ltv drivers take its header: --{slot}-column NAME", slot=kind
             ),

@@ -62,6 +62,7 @@ PREDICTION_PRIORITY = (
     "orders", "p_alive", "predicted_ltv", "predicted_ltv_low", "predicted_ltv_high",
     "expected_orders", "total_ltv", "expected_next_order", "net_revenue",
 )  # fmt: skip
+DUE_PRIORITY = ("due", "due_in_days", "last_bought")  # what --due-product asks for, first
 FORECAST_PRIORITY = (
     "repeat_orders", "revenue", "revenue_low", "revenue_high", "total_revenue",
     "acquired_revenue", "expected_margin", "days",
@@ -148,7 +149,8 @@ def customers(
     """``ltv customers``: filtered, sorted, with RFM scores and predictions when asked; with
     ``due_product``, only its buyers, with when they last bought it and are due again (the
     due day nearest the as-of day first, unless ``sort`` says otherwise)."""
-    columns, priority = _chosen(columns, _at_horizon(CUSTOMER_PRIORITY, forecast))
+    own = DUE_PRIORITY + CUSTOMER_PRIORITY if due_product is not None else CUSTOMER_PRIORITY
+    columns, priority = _chosen(columns, _at_horizon(own, forecast))
     extra = RFM_COLUMNS if rfm else ()
     predictions = None
     if forecast is not None:
@@ -662,13 +664,13 @@ def journey(
 ) -> tuple[dict[str, object], list[Result]]:
     """``ltv products --journey``: what the 2nd order held given the 1st, and the commonest
     paths of the first three orders, as a document (JSON) and as two tables."""
-    from ltvcli.products import PATH_METRICS, TRANSITION_METRICS, paths, transitions
+    from ltvcli.products import PATH_METRICS, SLOT_WORDS, TRANSITION_METRICS, paths, transitions
 
     moves = transitions(analysis, slot)
     roads = paths(analysis, slot, top or 20)
     if top is not None:
         moves = moves.head(top)
-    note = Message("as of {day}; by {slot}", day=analysis.as_of_date, slot=slot)
+    note = Message("as of {day}; by {slot}", day=analysis.as_of_date, slot=SLOT_WORDS[slot])
     tables = [
         _result(moves, TRANSITION_METRICS, "Second order, given the first", [note]),
         _result(roads, PATH_METRICS, "First three orders", []),

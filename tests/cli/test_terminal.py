@@ -167,3 +167,12 @@ def test_predictions_keep_their_place_on_a_narrow_terminal():
     hidden = re.search(r"columns? hidden \(([^)]*)\)", flat)[1].split(", ")
     assert "p_alive" not in hidden and "predicted_ltv_12m" not in hidden  # at their horizon
     assert "P(alive)" in screen
+
+
+def test_due_product_shows_the_due_days_first():
+    lines = str(SAMPLE / "order_lines.csv")
+    screen = on_terminal(
+        "customers", lines, "--due-product", "TE-SEN-100", "--top", "3", columns=80
+    )
+    assert max(len(line) for line in screen.splitlines()) <= 80
+    assert "Due again" in screen and "2025-06-30" in screen
