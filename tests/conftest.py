@@ -11,7 +11,9 @@ import pytest
 from hypothesis import settings
 from typer.testing import CliRunner
 
-from ltvcli.cli import app
+from ltvcli.cli import application
+
+app = application()  # every command registered
 
 # CI runs the property tests with a fixed seed (HYPOTHESIS_PROFILE=ci in .ci/run), so a run is
 # reproducible; locally every run explores new examples.

@@ -22,6 +22,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from ltvcli.io.atomic import alive, hold_sigterm, release_sigterm
+from ltvcli.schema.casts import try_cast
 
 _OPTIONS = pa.ipc.IpcWriteOptions(compression="lz4")
 MAX_OPEN = 64  # files kept open for appending, far below the usual limit of 256 or 1024
@@ -58,9 +59,8 @@ def _all_plain(customers: pa.Array) -> np.ndarray | None:
         return None
     if pc.max(pc.binary_length(customers)).as_py() > 18:
         return None
-    try:
-        numbers = pc.cast(customers, pa.int64())
-    except (pa.ArrowInvalid, pa.ArrowNotImplementedError):
+    numbers = try_cast(customers, pa.int64())
+    if numbers is None:
         return None
     first = pc.utf8_slice_codeunits(customers, 0, 1)
     if pc.any(pc.is_in(first, value_set=pa.array(["0", "+", "-", ""]))).as_py():

@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
+from functools import partial
 
 import numpy as np
 import pandas as pd
@@ -27,6 +28,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from ltvcli.messages import Message, template
+from ltvcli.schema.casts import attempt, try_cast
 
 _TIME = r"(?:[T ,]+(?P<H>\d{1,2}):(?P<M>\d{2})(?::(?P<S>\d{2})(?:[.,](?P<f>\d{1,9}))?)?\s*(?P<ampm>[AaPp]\.?[Mm]\.?)?)?"
 _ZONE = r"\s*(?P<tz>Z|UTC|GMT|[+-]\d{2}:?\d{2}|[+-]\d{2})?"
@@ -199,12 +201,11 @@ _COMMON = (
 def _common_formats(text: pa.Array) -> ParsedDates | None:
     """Most exports write one plain format; Arrow parses those whole columns at C speed."""
     for shape, fmt in _COMMON:
-        try:
-            if fmt is None:
-                stamps = pc.cast(text, pa.timestamp("s"))
-            else:
-                stamps = pc.strptime(text, format=fmt, unit="s", error_is_null=False)
-        except (pa.ArrowInvalid, pa.ArrowNotImplementedError):
+        if fmt is None:
+            stamps = try_cast(text, pa.timestamp("s"))
+        else:
+            stamps = attempt(partial(pc.strptime, format=fmt, unit="s", error_is_null=False), text)
+        if stamps is None:
             continue
         values = stamps.to_numpy(zero_copy_only=False).astype("datetime64[s]")
         if (values < np.datetime64("1900-01-01")).any():

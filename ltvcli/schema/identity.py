@@ -23,6 +23,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from ltvcli.messages import Message
+from ltvcli.schema.casts import try_cast
 from ltvcli.schema.report import LoadReport, Skip
 
 KINDS = ("id", "email", "phone", "name")  # strongest first
@@ -201,9 +202,8 @@ def _plain_integers(values: pa.Array) -> pa.Array | None:
     """The numbers of a column of plain integer ids (digits only), else None."""
     if values.null_count == len(values):
         return None
-    try:
-        numbers = pc.cast(values, pa.int64())
-    except (pa.ArrowInvalid, pa.ArrowNotImplementedError):
+    numbers = try_cast(values, pa.int64())
+    if numbers is None:
         return None
     if pc.any(pc.starts_with(values, "+")).as_py() or pc.any(pc.starts_with(values, "-")).as_py():
         return None

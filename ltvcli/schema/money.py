@@ -23,6 +23,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from ltvcli.messages import Message
+from ltvcli.schema.casts import try_cast
 
 CURRENCY_TOKENS = {
     "₽": "RUB", "руб": "RUB", "р": "RUB", "rub": "RUB", "rur": "RUB",
@@ -129,9 +130,8 @@ def _plain_decimals(values: pa.Array, mark: str = ".") -> ParsedMoney | None:
     the careful path. A number beyond the bound (``1e20``, ``1234567890123456.78``) is out of
     range, whatever its decimals.
     """
-    try:
-        numbers = pc.cast(values, pa.float64())
-    except (pa.ArrowInvalid, pa.ArrowNotImplementedError):
+    numbers = try_cast(values, pa.float64())
+    if numbers is None:
         return None
     missing = numbers.is_null().to_numpy(zero_copy_only=False)
     amounts = pc.fill_null(numbers, 0.0).to_numpy(zero_copy_only=False)

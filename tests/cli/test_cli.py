@@ -10,6 +10,7 @@ import pytest
 from helpers.paths import LTV, SAMPLE
 
 import ltvcli
+from ltvcli.cli import COMMANDS
 from ltvcli.errors import ExitCode
 from ltvcli.metrics import METRICS
 
@@ -258,3 +259,26 @@ def test_shell_completion_completes_commands_and_flags():
 
     assert complete("ltv seg") == ["segments"]
     assert complete("ltv segments --memory-l") == ["--memory-limit"]
+
+
+def test_a_command_loads_only_itself_and_what_it_uses():
+    """Start-up: ``ltv compute`` builds no other command and imports neither SciPy nor
+    matplotlib; ``ltv --help`` still lists every command."""
+    script = (
+        "import sys; from ltvcli.cli import main\n"
+        "try: main()\n"
+        "except SystemExit: pass\n"
+        "print(' '.join(sorted(m for m in sys.modules if m.startswith(('ltvcli.cli.commands.', 'scipy', 'matplotlib')))), file=sys.stderr)"
+    )  # fmt: skip
+
+    def loaded(*args: str) -> tuple[str, set[str]]:
+        done = subprocess.run(
+            [sys.executable, "-c", script, *args], capture_output=True, text=True, check=True
+        )
+        return done.stdout, set(done.stderr.split())
+
+    _, modules = loaded("compute", str(SAMPLE / "orders.csv"), "-q")
+    assert modules == {"ltvcli.cli.commands.compute"}
+    shown, modules = loaded("--help")
+    assert {m.rsplit(".", 1)[-1] for m in modules} == set(COMMANDS)
+    assert all(name in shown for name in COMMANDS)

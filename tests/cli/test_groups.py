@@ -8,12 +8,14 @@ import inspect
 import pytest
 import typer.main
 
-from ltvcli.cli import app
+from ltvcli.cli import application
 from ltvcli.cli.common import flag_parameter
 from ltvcli.cli.groups import LOAD_FLAGS, analysis_options, input_options
 from ltvcli.cli.requests import LoadRequest
 from ltvcli.fields import FIELDS
 from ltvcli.options import MAPPED_FIELDS
+
+app = application()  # every command registered
 
 MAPPED = [f for f in FIELDS if f.flag]
 INPUT_COMMANDS = ("compute", "customers", "segments", "intervals", "cohorts", "predict", "forecast", "report", "inspect")  # fmt: skip

@@ -40,11 +40,11 @@ SECTIONS = (
 def html_report(tmp_path_factory):
     from typer.testing import CliRunner
 
-    from ltvcli.cli import app
+    from ltvcli.cli import application
 
     path = tmp_path_factory.mktemp("report") / "report.html"
     result = CliRunner().invoke(
-        app, ["report", ORDERS, "--spend", SPEND, "--lang", "en", "-o", str(path)]
+        application(), ["report", ORDERS, "--spend", SPEND, "--lang", "en", "-o", str(path)]
     )
     assert result.exit_code == 0, result.output
     return path

@@ -56,7 +56,7 @@ def reports(tmp_path_factory):
     """The Russian report in every format: plain, and with --spend and --predict."""
     from typer.testing import CliRunner
 
-    from ltvcli.cli import app
+    from ltvcli.cli import application
 
     folder = tmp_path_factory.mktemp("ru")
     made = {}
@@ -70,11 +70,15 @@ def reports(tmp_path_factory):
             if (name != "plain" and ext == "json") or (name == "russian_file" and ext != "md"):
                 continue
             path = folder / f"{name}.{ext}"
-            result = CliRunner().invoke(app, ["report", *args, "--lang", "ru", "-o", str(path)])
+            result = CliRunner().invoke(
+                application(), ["report", *args, "--lang", "ru", "-o", str(path)]
+            )
             assert result.exit_code == 0, result.output
             made[name, ext] = path
     english = folder / "en.json"
-    result = CliRunner().invoke(app, ["report", ORDERS, "--lang", "en", "-o", str(english)])
+    result = CliRunner().invoke(
+        application(), ["report", ORDERS, "--lang", "en", "-o", str(english)]
+    )
     assert result.exit_code == 0, result.output
     made["en", "json"] = english
     return made
