@@ -2,9 +2,15 @@
 
 from __future__ import annotations
 
+import mmap
 from dataclasses import dataclass, field
 
 import pyarrow as pa
+
+# A whole input's bytes: a local uncompressed file is mapped rather than read (no copy of it in
+# memory; ``ltvcli.io.sources.read_source``). Readers slice it, search it and hand it to Arrow,
+# which a map and bytes both allow.
+Bytes = bytes | mmap.mmap
 
 
 @dataclass(frozen=True)

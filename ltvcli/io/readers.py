@@ -8,7 +8,7 @@ import pyarrow as pa
 
 from ltvcli.errors import InputError
 from ltvcli.io.delimited import read_delimited
-from ltvcli.io.raw import RawTable, ReadOptions
+from ltvcli.io.raw import Bytes, RawTable, ReadOptions
 from ltvcli.io.sources import expand, is_dataset_dir, read_source
 from ltvcli.io.workbooks import read_workbook
 from ltvcli.messages import Message
@@ -33,7 +33,7 @@ def read_inputs(paths: list[str], options: ReadOptions) -> list[RawTable]:
             tables.append(read_workbook(source.data, source.name, options))
         else:
             refuse_html(source.data, source.name)
-            tables.append(read_delimited(source.data, source.name, options))
+            tables.append(read_delimited(source.data, source.name, options, source.path))
     return tables
 
 
@@ -109,7 +109,7 @@ def parquet_raw(table: pa.Table, name: str, files: int, first_row: int = 1) -> R
     return RawTable(name=name, table=table, first_row=first_row, detected=detected)
 
 
-def refuse_html(data: bytes, name: str) -> None:
+def refuse_html(data: Bytes, name: str) -> None:
     """Bitrix and other admin panels save HTML tables with an .xls name."""
     head = data[:2048].lstrip().lower()
     if head.startswith((b"<html", b"<!doctype html", b"<table", b"<?xml")):

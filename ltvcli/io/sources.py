@@ -12,6 +12,7 @@ import glob
 import gzip
 import io
 import lzma
+import mmap
 import os
 import sys
 import zlib
@@ -25,6 +26,7 @@ import pyarrow as pa
 
 from ltvcli.errors import InputError, os_reason
 from ltvcli.io import remote
+from ltvcli.io.raw import Bytes
 from ltvcli.messages import Message
 
 if TYPE_CHECKING:
@@ -93,9 +95,10 @@ class Source:
     """One input: a display name for messages, its bytes and its format."""
 
     name: str
-    data: bytes
+    data: Bytes
     format: str  # "csv", "parquet", "xlsx" or "xls"
     compression: str | None = None
+    path: str | None = None  # when ``data`` maps a local file: Arrow may read the file itself
 
 
 def expand(paths: list[str]) -> list[str]:
@@ -173,12 +176,24 @@ def damage_reported(opened: Opened) -> Iterator[None]:
 
 
 def read_source(path: str, input_format: str | None = None) -> Source:
-    """Read one file (or stdin) into memory, decompressed, with its format decided."""
+    """Read one file (or stdin) into memory, decompressed, with its format decided. A local
+    uncompressed file is mapped instead: reading 735 MB into fresh memory took three times as
+    long as the page cache's copy, and doubled the memory it takes."""
     opened = open_input(path)
     with closing(opened), damage_reported(opened):
-        data = opened.stream.read()
-    fmt = input_format or sniff_format(data, opened.name)
-    return Source(name=opened.name, data=data, format=fmt, compression=opened.compression)
+        mapped = _mapped(opened.stored) if opened.stored else None
+        data = opened.stream.read() if mapped is None else mapped
+    fmt = input_format or sniff_format(data[:16], opened.name)
+    return Source(opened.name, data, fmt, opened.compression, opened.stored if mapped else None)
+
+
+def _mapped(path: str) -> mmap.mmap | None:
+    """The file mapped read-only, or None when it cannot be (empty, a pipe's path)."""
+    try:
+        with open(path, "rb") as file:
+            return mmap.mmap(file.fileno(), 0, access=mmap.ACCESS_READ)
+    except (OSError, ValueError):
+        return None
 
 
 def sniff_format(data: bytes, name: str) -> str:

@@ -51,7 +51,7 @@ from ltvcli.io.sources import (
     open_input,
     sniff_format,
 )
-from ltvcli.io.text import SAMPLE_BYTES, detect_encoding, without_bom
+from ltvcli.io.text import SAMPLE_BYTES, detect_encoding
 from ltvcli.io.workbooks import read_workbook
 from ltvcli.messages import Message
 
@@ -473,7 +473,7 @@ class _Utf8(io.RawIOBase):
         chunk = self._raw.read(_DECODE_BLOCK)
         self._eof = not chunk
         if not self._started and not self.passthrough:
-            chunk = without_bom(chunk)  # a UTF-8 mark before text in another encoding
+            chunk = chunk.removeprefix(codecs.BOM_UTF8)  # a UTF-8 mark before other text
         if self.passthrough:
             out = chunk
         else:

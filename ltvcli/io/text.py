@@ -10,6 +10,7 @@ from __future__ import annotations
 import codecs
 
 from ltvcli.errors import InputError
+from ltvcli.io.raw import Bytes
 from ltvcli.messages import Message
 
 _BOMS = (
@@ -20,9 +21,10 @@ _BOMS = (
 SAMPLE_BYTES = 1 << 20
 
 
-def detect_encoding(data: bytes, name: str) -> str:
+def detect_encoding(data: Bytes, name: str) -> str:
     """Return the encoding of ``data``: from a BOM, else UTF-8 if valid, else cp1251. A UTF-8
     mark before Windows-1251 text (an editor added it to an old export) is cp1251."""
+    data = data[: SAMPLE_BYTES + 4]  # as bytes: the sample, and whether more follows it
     for bom, encoding in _BOMS:
         if data.startswith(bom) and (bom != codecs.BOM_UTF8 or _utf8(data[3:SAMPLE_BYTES], data)):
             return encoding
@@ -49,8 +51,8 @@ def _utf8(sample: bytes, data: bytes) -> bool:
     return True
 
 
-def without_bom(data: bytes) -> bytes:
-    return data[len(codecs.BOM_UTF8) :] if data.startswith(codecs.BOM_UTF8) else data
+def without_bom(data: Bytes) -> Bytes:
+    return data[len(codecs.BOM_UTF8) :] if data[:3] == codecs.BOM_UTF8 else data
 
 
 _CP1251_PUNCTUATION = frozenset(b"\xa0\xab\xbb\x96\x97\xb9\x93\x94\x84\x85\x88\xb0\xa7\x91\x92")
@@ -66,14 +68,14 @@ def _looks_like_cp1251(sample: bytes) -> bool:
     return typical / len(high) > 0.9 and controls == 0
 
 
-def to_utf8(data: bytes, encoding: str, name: str) -> bytes:
+def to_utf8(data: Bytes, encoding: str, name: str) -> Bytes:
     """Return ``data`` as UTF-8 bytes without a BOM (the form the CSV parser reads)."""
     if encoding in ("utf-8", "utf8"):
         return data
     if encoding == "utf-8-sig":
         return without_bom(data)
     try:
-        return without_bom(data).decode(encoding).lstrip("\ufeff").encode("utf-8")
+        return str(without_bom(data), encoding).lstrip("\ufeff").encode("utf-8")
     except LookupError:
         raise InputError(
             Message("unknown encoding {encoding!r}", encoding=encoding), file=name

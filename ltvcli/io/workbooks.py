@@ -11,7 +11,7 @@ import pyarrow as pa
 
 from ltvcli.errors import InputError
 from ltvcli.io.delimited import find_header, is_data, unique_names
-from ltvcli.io.raw import RawTable, ReadOptions
+from ltvcli.io.raw import Bytes, RawTable, ReadOptions
 from ltvcli.messages import Message
 
 if TYPE_CHECKING:
@@ -20,7 +20,7 @@ if TYPE_CHECKING:
 _HEAD_ROWS = 60
 
 
-def read_workbook(data: bytes, name: str, options: ReadOptions) -> RawTable:
+def read_workbook(data: Bytes, name: str, options: ReadOptions) -> RawTable:
     from python_calamine import CalamineError, CalamineWorkbook
 
     try:

@@ -182,3 +182,25 @@ def test_a_damaged_compressed_file_is_named_damaged_by_both_readers(write, kind,
             load_orders(path)
         else:
             analyse_files([path], LoadOptions(), engine=Engine("stream", partitions=2))
+
+
+@pytest.mark.parametrize("encoding", ["utf-8", "utf-8-sig", "cp1251"])
+def test_a_mapped_file_reads_as_its_bytes_on_stdin(tmp_path, monkeypatch, encoding):
+    """A local file is mapped and parsed by Arrow from the file; stdin is read into memory:
+    the same rows either way (a title line, a quoted newline, Cyrillic)."""
+    import io
+    import sys
+
+    from ltvcli.io.raw import ReadOptions
+    from ltvcli.io.readers import read_inputs
+    from ltvcli.io.sources import read_source
+
+    text = 'Выгрузка заказов\norder_id,email,date,amount,note\n1,a@x.ru,2024-01-05,"1,50","две\nстроки"\n2,b@x.ru,2024-02-05,3.00,Москва\n'
+    path = tmp_path / "orders.csv"
+    path.write_bytes(text.encode(encoding))
+    assert read_source(str(path)).path == str(path)  # mapped, not read
+    mapped = read_inputs([str(path)], ReadOptions())[0].table
+    monkeypatch.setattr(sys, "stdin", io.TextIOWrapper(io.BytesIO(text.encode(encoding))))
+    piped = read_inputs(["-"], ReadOptions())[0].table
+    assert mapped.equals(piped) and mapped.num_rows == 2
+    assert mapped.column("note").to_pylist() == ["две\nстроки", "Москва"]
