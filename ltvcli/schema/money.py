@@ -162,7 +162,7 @@ def _whole_cents(amounts: np.ndarray) -> np.ndarray | None:
     np.subtract(scaled, cents, out=scaled)
     if not (np.abs(scaled, out=scaled) < 1e-6).all():
         return None  # NaN, infinities and sub-cent values take the careful path
-    whole = scaled.view(np.int64)  # the scratch again, now for the answer
+    whole: np.ndarray = scaled.view(np.int64)  # the scratch again, now for the answer
     np.copyto(whole, cents, casting="unsafe")
     return whole
 
