@@ -282,3 +282,34 @@ def test_a_command_loads_only_itself_and_what_it_uses():
     shown, modules = loaded("--help")
     assert {m.rsplit(".", 1)[-1] for m in modules} == set(COMMANDS)
     assert all(name in shown for name in COMMANDS)
+
+
+def _glibc() -> bool:
+    import ctypes
+
+    try:
+        return sys.platform.startswith("linux") and hasattr(ctypes.CDLL(None), "mallopt")
+    except OSError:
+        return False
+
+
+@pytest.mark.skipif(not _glibc(), reason="glibc's heap, seen in /proc")
+def test_large_arrays_come_from_the_heap_that_keeps_freed_memory():
+    """``keep_freed_memory``: an array of 80 MB lies in the heap (glibc would map it apart),
+    so the memory of a freed one is reused rather than zeroed afresh by the kernel."""
+    script = (
+        "import sys\n"
+        "import numpy as np\n"
+        "from ltvcli.cli import keep_freed_memory\n"
+        "if sys.argv[1] == 'kept': keep_freed_memory()\n"
+        "a = np.ones(10_000_000)\n"
+        "heap = [[int(x, 16) for x in l.split()[0].split('-')] for l in open('/proc/self/maps') if l.rstrip().endswith('[heap]')]\n"
+        "print(min(l for l, _ in heap) <= a.ctypes.data < max(h for _, h in heap))"
+    )  # fmt: skip
+
+    def in_heap(mode: str) -> str:
+        done = subprocess.run([sys.executable, "-c", script, mode], capture_output=True, text=True)
+        assert done.returncode == 0, done.stderr
+        return done.stdout.strip()
+
+    assert (in_heap("kept"), in_heap("default")) == ("True", "False")
