@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING, cast
 
 from ltvcli.cli.common import flag_parameter, warn_skipped
 from ltvcli.cli.errors import say
+from ltvcli.cli.memory import reuse_freed_memory
 from ltvcli.fields import FIELDS
 from ltvcli.messages import Message
 
@@ -63,6 +64,7 @@ class LoadRequest:
         """Load the orders, write ``--rejects`` and warn on stderr about skipped rows."""
         from ltvcli.load import load_orders
 
+        reuse_freed_memory()  # the whole run is in memory
         loaded = load_orders(self.files, self.options())
         self.finish(loaded.report)
         return loaded

@@ -14,6 +14,7 @@ import io
 import lzma
 import mmap
 import os
+import stat
 import sys
 import zlib
 from collections.abc import Callable, Iterator
@@ -188,8 +189,11 @@ def read_source(path: str, input_format: str | None = None) -> Source:
 
 
 def _mapped(path: str) -> mmap.mmap | None:
-    """The file mapped read-only, or None when it cannot be (empty, a pipe's path)."""
+    """A regular file mapped read-only, else None: an empty file cannot be mapped, and a named
+    pipe opened a second time would wait for a writer that has gone."""
     try:
+        if not stat.S_ISREG(os.stat(path).st_mode) or os.path.getsize(path) == 0:
+            return None
         with open(path, "rb") as file:
             return mmap.mmap(file.fileno(), 0, access=mmap.ACCESS_READ)
     except (OSError, ValueError):

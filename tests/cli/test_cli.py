@@ -295,14 +295,14 @@ def _glibc() -> bool:
 
 @pytest.mark.skipif(not _glibc(), reason="glibc's heap, seen in /proc")
 def test_memory_is_reused_from_the_heap_in_small_pages():
-    """``tune_memory``: an array of 80 MB lies in the heap (glibc would map it apart), so the
-    memory of a freed one is reused rather than zeroed afresh by the kernel; and the process
+    """``ltvcli.cli.memory``: an array of 80 MB lies in the heap (glibc would map it apart), so
+    the memory of a freed one is reused rather than zeroed afresh by the kernel; and the process
     takes no transparent huge pages (2 MB zeroed at each first touch)."""
     script = (
         "import sys\n"
         "import numpy as np\n"
-        "from ltvcli.cli import tune_memory\n"
-        "if sys.argv[1] == 'tuned': tune_memory()\n"
+        "from ltvcli.cli.memory import no_huge_pages, reuse_freed_memory\n"
+        "if sys.argv[1] == 'tuned': no_huge_pages(); reuse_freed_memory()\n"
         "a = np.ones(10_000_000)\n"
         "heap = [[int(x, 16) for x in l.split()[0].split('-')] for l in open('/proc/self/maps') if l.rstrip().endswith('[heap]')]\n"
         "thp = [l.split()[1] for l in open('/proc/self/status') if l.startswith('THP_enabled')]\n"

@@ -204,3 +204,32 @@ def test_a_mapped_file_reads_as_its_bytes_on_stdin(tmp_path, monkeypatch, encodi
     piped = read_inputs(["-"], ReadOptions())[0].table
     assert mapped.equals(piped) and mapped.num_rows == 2
     assert mapped.column("note").to_pylist() == ["две\nстроки", "Москва"]
+
+
+@pytest.mark.skipif(not hasattr(__import__("os"), "mkfifo"), reason="named pipes")
+def test_a_named_pipe_whose_writer_has_finished_is_read(tmp_path):
+    """A named pipe is read, not mapped: opening it a second time would wait forever for a
+    writer that has already written everything and gone."""
+    import os
+    import subprocess
+    import sys
+
+    fifo = tmp_path / "orders.csv"
+    os.mkfifo(fifo)
+    text = "order_id,email,date,amount\n1,a@x.ru,2024-01-05,10.00\n2,b@x.ru,2024-02-05,3.00\n"
+    script = (
+        "import sys\n"
+        "from ltvcli.io.raw import ReadOptions\n"
+        "from ltvcli.io.readers import read_inputs\n"
+        "print(read_inputs([sys.argv[1]], ReadOptions())[0].table.num_rows)"
+    )
+    reader = subprocess.Popen(
+        [sys.executable, "-c", script, str(fifo)], stdout=subprocess.PIPE, text=True
+    )
+    try:
+        with open(fifo, "w") as writer:  # opens once the reader has; closed before it reads on
+            writer.write(text)
+        out, _ = reader.communicate(timeout=60)
+    finally:
+        reader.kill()
+    assert out.strip() == "2"
