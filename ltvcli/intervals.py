@@ -1,10 +1,10 @@
 """Repeat-purchase intervals: the gaps between orders, the time to a second order, and the share of
 customers who come back within N days.
 
-The return shares are Kaplan–Meier estimates (``ltvcli.survival``, as ``scipy.stats.ecdf`` on
-right-censored data): a
-customer who has not ordered again is censored at their age (as_of − first order), so someone
-who joined last week counts as "not yet known", not as "did not return". Percentiles interpolate
+The return shares are Kaplan–Meier estimates (``ltvcli.survival``, the estimate
+``scipy.stats.ecdf`` gives on right-censored data): a customer who has not ordered again is
+censored at their age (as_of − first order), so someone who joined last week counts as "not
+yet known", not as "did not return". Percentiles interpolate
 linearly between order statistics.
 """
 

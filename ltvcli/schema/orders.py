@@ -20,7 +20,7 @@ import datetime as dt
 import re
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, replace
-from typing import cast
+from typing import TYPE_CHECKING, Any, cast
 
 import numpy as np
 import pandas as pd
@@ -37,6 +37,9 @@ from ltvcli.schema.detect import DetectionError, Mapping, date_in_text, detect_c
 from ltvcli.schema.identity import integer_keys
 from ltvcli.schema.money import parse_money
 from ltvcli.schema.report import Example, KeyColumn, LoadReport, Skip, Source, other_currency
+
+if TYPE_CHECKING:
+    from pandas.api.typing import DataFrameGroupBy
 
 ORDER_COLUMNS = (
     "customer", "order_id", "ordered_at", "gross_cents", "refund_cents", "cost_cents",
@@ -305,7 +308,11 @@ def lines_differ(rows: pd.DataFrame) -> list[str]:
     if not has_repeats(pa.array(sales["order_id"], pa.string())):
         return []
     multi = sales[sales["order_id"].notna()]
-    groups = multi.groupby(order_keys(multi["order_id"], multi["customer"], shared_ids(multi)))
+    return _differing(multi, multi.groupby(_orders_of(multi), sort=False))
+
+
+def _differing(multi: pd.DataFrame, groups: DataFrameGroupBy[Any, bool]) -> list[str]:
+    """``lines_differ`` of sales rows that all have an order id, grouped by their order."""
     return [
         money
         for money in _MONEY
@@ -428,13 +435,14 @@ def _collapse(
     rows = rows.assign(_lines=1)
     if not has_repeats(pa.array(rows["order_id"], pa.string())):
         return rows
-    differ = set(lines_differ(rows) if line_money is None else line_money)
-    if lines.LINES in rows and "amount_cents" in differ:
-        rows[lines.LINES] = lines.with_line_amounts(rows[lines.LINES], rows["amount_cents"])
     has_id = rows["order_id"].notna()
     multi = rows[has_id]
-    key = order_keys(multi["order_id"], multi["customer"], shared_ids(multi))
+    key = _orders_of(multi)
     groups = multi.groupby(key, sort=False)
+    differ = set(_differing(multi, groups) if line_money is None else line_money)
+    if lines.LINES in rows and "amount_cents" in differ:
+        rows[lines.LINES] = lines.with_line_amounts(rows[lines.LINES], rows["amount_cents"])
+        multi = rows[has_id]  # the same rows with their lines valued; ``groups`` reads money
     summed = {}
     several = bool((groups.size() > 1).any())  # an order of two lines or more: a decision to say
     for money in _MONEY:
@@ -454,15 +462,15 @@ def _collapse(
 
     kept = multi.drop(columns=lines.LINES) if lines.LINES in multi else multi
     first = kept.groupby(key, sort=False).first()
+    number = groups.ngroup().to_numpy()
     if lines.LINES in multi:
-        number = groups.ngroup().to_numpy()
         first[lines.LINES] = lines.concatenated(multi[lines.LINES], number, len(first)).array
     for money, total in summed.items():
         first[money] = total
     first["_lines"] = groups.size()
     first["_row"] = groups["_row"].min()
     first["ordered_at"] = groups["ordered_at"].min()
-    _settle_lines(kept, first, groups.ngroup().to_numpy())
+    _settle_lines(kept, first, number)
     first = first.reset_index(drop=True)
     return pd.concat([first, rows[~has_id]], ignore_index=True)
 
@@ -475,6 +483,11 @@ def shared_ids(rows: pd.DataFrame) -> pd.Index:
     pairs = rows.loc[named, ["order_id", "customer"]].drop_duplicates()
     shared: pd.Index = pd.Index(pairs["order_id"][pairs["order_id"].duplicated()].unique())
     return shared
+
+
+def _orders_of(rows: pd.DataFrame) -> pd.Series:
+    """The order of each row that has an order id (``order_keys``)."""
+    return order_keys(rows["order_id"], rows["customer"], shared_ids(rows))
 
 
 def order_keys(ids: pd.Series, customers: pd.Series, shared: pd.Index) -> pd.Series:
