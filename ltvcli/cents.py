@@ -55,3 +55,10 @@ def round_cents(value: float) -> int | None:
     if value is None or not np.isfinite(value):
         return None
     return int(np.sign(value) * np.floor(abs(value) + 0.5))
+
+
+def model_cents(values: np.ndarray) -> np.ndarray:
+    """A model's estimates in currency (floats) to the nearest cent; NaN (nothing to estimate)
+    to 0. Estimates are not sums of money, so no half-up rule applies."""
+    cents: np.ndarray = np.round(np.nan_to_num(values) * 100).astype(np.int64)
+    return cents

@@ -42,7 +42,8 @@ from ltvcli.segments import SEGMENT_METRICS, TOTAL, Bounds, default_keys, segmen
 
 if TYPE_CHECKING:  # the models (and SciPy) are imported only by the tables that predict
     from ltvcli.models.holdout import Holdout
-    from ltvcli.models.predict import DrawnValues, Forecast, Models
+    from ltvcli.models.predict import Forecast, Models
+    from ltvcli.models.spread import DeltaValues, DrawnValues
 
 SEGMENT_MARGIN_COLUMNS = ["margin", "ltv_historical_margin", "ltv_formula_margin"]
 SEGMENT_PREDICTIONS = ("p_alive", "predicted_ltv", "total_ltv")
@@ -284,7 +285,7 @@ def _at_horizon(priority: tuple[str, ...], forecast: Forecast | None) -> tuple[s
     return tuple(horizon_key(k, forecast.label) for k in priority)
 
 
-def _mean_bounds(drawn: DrawnValues, scored: pd.Index, label: str) -> Bounds:
+def _mean_bounds(drawn: DrawnValues | DeltaValues, scored: pd.Index, label: str) -> Bounds:
     """Each segment's bounds of the mean predicted LTV per customer over the parameter draws,
     and the total row's (``segment_table``'s ``bounds``)."""
     from ltvcli.models.predict import MEAN_BOUNDS, horizon_key

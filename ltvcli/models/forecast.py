@@ -22,15 +22,9 @@ import pandas as pd
 from ltvcli.definition import Metric
 from ltvcli.errors import ConfigError
 from ltvcli.messages import Message, template
+from ltvcli.models.expected import expected_order_value, expected_purchases
 from ltvcli.models.newcomer import order_value
-from ltvcli.models.predict import (
-    Forecast,
-    Models,
-    expected_order_value,
-    expected_purchases,
-    fit_models,
-    margin_rate,
-)
+from ltvcli.models.predict import Forecast, Models, fit_models, margin_rate
 from ltvcli.models.summary import UNIT_DAYS, Summary, summarise
 from ltvcli.models.uncertainty import futures, parameter_draws
 from ltvcli.periods import ordinal_labels, period_ordinals

@@ -19,8 +19,9 @@ from ltvcli.analysis import Analysis, analyse
 from ltvcli.definition import Metric
 from ltvcli.load import Loaded
 from ltvcli.messages import Message
+from ltvcli.models.expected import expected_purchases
 from ltvcli.models.fit import FitError
-from ltvcli.models.predict import MODELS, Models, expected_purchases, fit_models
+from ltvcli.models.predict import MODELS, Models, fit_models
 from ltvcli.models.summary import UNIT_DAYS, summarise
 from ltvcli.settings import Settings
 

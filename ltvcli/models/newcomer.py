@@ -18,8 +18,9 @@ import pandas as pd
 
 from ltvcli.definition import Metric
 from ltvcli.models import gammagamma
+from ltvcli.models.expected import expectations
 from ltvcli.models.fit import FitError
-from ltvcli.models.predict import Forecast, Models, expectations, fit_models
+from ltvcli.models.predict import Forecast, Models, fit_models
 from ltvcli.models.summary import UNIT_DAYS, summarise
 
 NEWCOMER_COLUMNS = (

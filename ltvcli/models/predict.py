@@ -8,8 +8,6 @@ order value × margin rate, discounted at the annual ``discount_rate`` to the as
 from __future__ import annotations
 
 import datetime as dt
-import math
-from collections.abc import Iterator
 from dataclasses import dataclass, replace
 from types import ModuleType
 from typing import TYPE_CHECKING
@@ -17,14 +15,17 @@ from typing import TYPE_CHECKING
 import numpy as np
 import pandas as pd
 
+from ltvcli.cents import model_cents
 from ltvcli.definition import Metric
 from ltvcli.messages import Message
 from ltvcli.models import bgnbd, gammagamma, mbgnbd, pareto
 from ltvcli.models.covariates import Design, effect_names, maps
 from ltvcli.models.covariates import design as covariate_design
-from ltvcli.models.fit import FitError, Fitted, Grouping, maximise, members, numbered
-from ltvcli.models.summary import UNIT_DAYS, Summary, compress, summarise
-from ltvcli.models.uncertainty import Draws, Interval, bounds, chunks, parameter_draws
+from ltvcli.models.expected import expectations, expected_order_value
+from ltvcli.models.fit import FitError, Fitted, Grouping, maximise, members
+from ltvcli.models.spread import DeltaValues, DrawnValues, spread
+from ltvcli.models.summary import UNIT_DAYS, Summary, summarise
+from ltvcli.models.uncertainty import Interval
 
 if TYPE_CHECKING:
     from ltvcli.analysis import Analysis
@@ -72,8 +73,9 @@ class Models:
     spend: Fitted | None
     unit: str
     notes: list[str]
-    # the customers' values under parameter draws, from the last scoring with --interval
-    drawn: DrawnValues | None = None
+    # the customers' values under the parameters' uncertainty, from the last scoring with
+    # --interval
+    drawn: DrawnValues | DeltaValues | None = None
     design: Design | None = None  # --covariates: the levels the parameters depend on
 
     @property
@@ -158,15 +160,15 @@ def forecast_customers(
     analysis: Analysis, plan: Forecast, models: Models | None = None
 ) -> tuple[pd.DataFrame, Models]:
     """Fit (unless ``models`` are given) and score the customers of ``analysis``."""
+    summary = summarise(analysis.customers, models.unit if models else plan.unit)
     if models is None:
-        summary = summarise(analysis.customers, plan.unit)
         attributes = analysis.customers.iloc[summary.rows] if plan.covariates else None
         models = fit_models(summary, plan.model, attributes, plan.covariates)
     rate = margin_rate(analysis.customers, analysis.settings.margin, analysis.margin_known)
     days, _ = parse_horizon(plan.horizon)
     table = score(
         analysis.customers, models, analysis.as_of_date, days, plan.discount_rate, rate,
-        plan.interval,
+        plan.interval, summary,
     )  # fmt: skip
     return table, models
 
@@ -203,7 +205,7 @@ def fit_models(
         design = covariate_design(attributes, covariates, summary.x > 0)
         indicators, codes = design.code(attributes)
         group = codes.astype(float)
-    data, weights, _ = compress(summary.x, summary.t_x, summary.T, group)
+    data, weights, _ = summary.histories(group)
     if design is not None:
         grouping = Grouping(
             data[3].astype(np.intp), maps(module, indicators), effect_names(module, design)
@@ -291,11 +293,13 @@ def score(
     discount_rate: float = 0.0,
     margin_rate: float | None = None,
     interval: Interval | None = None,
+    summary: Summary | None = None,
 ) -> pd.DataFrame:
     """The predictions of every customer with an order, indexed like ``customers``; cents.
     With ``interval``: each customer's bounds of P(alive), expected orders and predicted LTV
-    over the parameter draws (``ltvcli.models.uncertainty``)."""
-    summary = summarise(customers, models.unit)
+    under the parameters' uncertainty (``ltvcli.models.spread``). ``summary``: the customers'
+    own, when the caller has it (the fit's, whose distinct histories are then reused)."""
+    summary = summarise(customers, models.unit) if summary is None else summary
     module = models.module
     unit = UNIT_DAYS[models.unit]
     x, t_x, T = summary.x, summary.t_x, summary.T
@@ -321,7 +325,7 @@ def score(
     next_order[np.isnan(wait_days)] = np.datetime64("NaT")
     on_margin = margin_rate is not None and base["margin"].notna().all()
     historical = base["margin"] if on_margin else base["net_revenue"]
-    predicted_cents = _cents(predicted)
+    predicted_cents = model_cents(predicted)
     table = pd.DataFrame(
         {
             "p_alive": alive,
@@ -334,12 +338,9 @@ def score(
         index=base.index,
     )
     if interval is not None:
-        rng = np.random.default_rng(interval.seed)
-        draws = parameter_draws(module, models.count, models.spend, summary, interval, rng, groups)
-        models.drawn = DrawnValues.evaluate(
-            module, draws, interval, horizon_days, unit, discount_rate, kept, summary, own_mean,
-            groups,
-        )  # fmt: skip
+        models.drawn = spread(
+            models, interval, summary, own_mean, groups, (horizon_days, unit, discount_rate), kept
+        )
         for key, (low, high) in models.drawn.customer_bounds().items():
             at = list(table.columns).index(key)
             table.insert(at + 1, f"{key}_low", low)
@@ -347,167 +348,11 @@ def score(
     return table
 
 
-def expectations(
-    module: ModuleType,
-    params: np.ndarray,
-    horizon_days: int,
-    unit: float,
-    discount_rate: float,
-    x: np.ndarray,
-    t_x: np.ndarray,
-    T: np.ndarray,
-) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """P(alive), expected orders over the horizon, and the orders that count for the predicted
-    LTV (discounted when ``discount_rate``), under one set of parameters."""
-    alive = module.p_alive(params, x, t_x, T)
-    orders = expected_purchases(module, params, horizon_days / unit, x, t_x, T, alive)
-    value = (
-        discounted_orders(module, params, horizon_days, unit, discount_rate, x, t_x, T, alive)
-        if discount_rate
-        else orders
-    )
-    return alive, orders, value
-
-
-def expected_order_value(
-    spend: np.ndarray | None, x: np.ndarray, m: np.ndarray, own_mean: np.ndarray
-) -> np.ndarray:
-    """Expected order value: Gamma-Gamma's, else the customer's own average."""
-    if spend is not None:
-        return gammagamma.expected_spend(spend, x, np.nan_to_num(m))
-    aov: np.ndarray = np.where(x > 0, m, own_mean)
-    return aov
-
-
-@dataclass
-class DrawnValues:
-    """The customers' expected values under each parameter draw (--interval), evaluated once per
-    distinct history (x, t_x, T, and the covariates' group) in blocks of histories: the bounds
-    of P(alive) and expected orders right away, the orders that count for LTV kept (draws ×
-    histories) for the predicted LTV, which is made in blocks of customers (memory: draws ×
-    block)."""
-
-    plan: Interval
-    summary: Summary
-    own_mean: np.ndarray
-    kept: float  # the margin rate, or 1
-    group: np.ndarray  # each customer's group (``Models.groups``)
-    spends: list[np.ndarray | None]  # each group's spend-model draws
-    history: np.ndarray  # each customer's distinct history
-    alive: tuple[np.ndarray, np.ndarray]  # low and high per history
-    orders: tuple[np.ndarray, np.ndarray]
-    value: np.ndarray  # [draws, histories]
-
-    @classmethod
-    def evaluate(
-        cls,
-        module: ModuleType,
-        draws: Draws,
-        plan: Interval,
-        horizon_days: int,
-        unit: float,
-        discount_rate: float,
-        kept: float,
-        summary: Summary,
-        own_mean: np.ndarray,
-        groups: list[Group],
-    ) -> DrawnValues:
-        group = numbered([g.rows for g in groups], len(summary))
-        drawn = [draws.at(g.count_map, g.spend_map) for g in groups]
-        data, _, history = compress(summary.x, summary.t_x, summary.T, group.astype(float))
-        histories, of_group = data[:3], data[3].astype(np.intp)
-        value = np.empty((len(draws.count), len(of_group)))
-        alive, orders = np.empty((2, len(of_group))), np.empty((2, len(of_group)))
-        for block in chunks(len(of_group)):
-            part = tuple(d[block] for d in histories)
-            a, o = np.empty((2, len(draws.count), len(part[0])))
-            for number in np.unique(of_group[block]):
-                # one group: the block's rows as they are (no copies, the pairs cache holds)
-                inside = (
-                    slice(None) if len(groups) == 1 else np.flatnonzero(of_group[block] == number)
-                )
-                rows = part if len(groups) == 1 else tuple(d[inside] for d in part)
-                columns = block if len(groups) == 1 else block.start + inside
-                for n, params in enumerate(drawn[number][0]):
-                    a[n, inside], o[n, inside], value[n, columns] = expectations(
-                        module, params, horizon_days, unit, discount_rate, *rows
-                    )
-            alive[:, block] = np.quantile(a, plan.quantiles, axis=0)
-            orders[:, block] = np.quantile(o, plan.quantiles, axis=0)
-        spends = [spend for _, spend in drawn]
-        return cls(
-            plan, summary, own_mean, kept, group, spends, history, (alive[0], alive[1]),
-            (orders[0], orders[1]), value,
-        )  # fmt: skip
-
-    def predicted(self, rows: np.ndarray | None = None) -> Iterator[tuple[np.ndarray, np.ndarray]]:
-        """Blocks of the customers at ``rows`` (all of them by default) and their predicted
-        LTV (currency) under each draw."""
-        rows = np.arange(len(self.summary)) if rows is None else rows
-        for block in chunks(len(rows)):
-            at = rows[block]
-            x, m, own = self.summary.x[at], self.summary.m[at], self.own_mean[at]
-            group = self.group[at]
-            aov = np.empty((len(self.value), len(x)))
-            for number in np.unique(group):
-                inside = group == number
-                spends = self.spends[number]  # [draws, 3]: all draws at once, [3, draws, 1]
-                params = spends.T[:, :, None] if spends is not None else None
-                aov[:, inside] = expected_order_value(params, x[inside], m[inside], own[inside])
-            yield at, self.value[:, self.history[at]] * aov * self.kept
-
-    def customer_bounds(self) -> dict[str, tuple[np.ndarray, np.ndarray]]:
-        """Each customer's bounds of P(alive), expected orders and predicted LTV (cents).
-
-        A customer without a repeat purchase has their group's order value, so their draws
-        depend on their history alone: one-time buyers (most customers of most shops) are
-        bounded once per distinct history."""
-
-        def per_customer(bounds: tuple[np.ndarray, np.ndarray]) -> tuple[np.ndarray, np.ndarray]:
-            return bounds[0][self.history], bounds[1][self.history]
-
-        low, high = np.empty(len(self.summary)), np.empty(len(self.summary))
-        once, repeat = np.flatnonzero(self.summary.x == 0), np.flatnonzero(self.summary.x > 0)
-        _, first, spread = np.unique(self.history[once], return_index=True, return_inverse=True)
-        part_low, part_high = self._ltv_bounds(once[first])
-        low[once], high[once] = part_low[spread], part_high[spread]
-        low[repeat], high[repeat] = self._ltv_bounds(repeat)
-        return {
-            "p_alive": per_customer(self.alive),
-            "expected_orders": per_customer(self.orders),
-            "predicted_ltv": (_cents(low), _cents(high)),
-        }
-
-    def _ltv_bounds(self, rows: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-        return bounds((values for _, values in self.predicted(rows)), self.plan)
-
-    def mean_bounds(self, groups: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-        """Bounds of the mean predicted LTV per customer of each group (cents): ``groups``
-        numbers each scored customer's group (0, 1, ...; −1 in none)."""
-        from scipy.sparse import csr_matrix
-
-        n = int(groups.max()) + 1 if len(groups) else 0
-        sums = np.zeros((len(self.value), n))
-        for block, values in self.predicted():
-            codes = groups[block]
-            inside = codes >= 0
-            member = csr_matrix(
-                (np.ones(int(inside.sum())), (np.flatnonzero(inside), codes[inside])),
-                shape=(len(codes), n),
-            )
-            sums += np.asarray(member.T.dot(values.T).T)
-        counts = np.bincount(groups[groups >= 0], minlength=n)
-        low, high = np.quantile(sums / np.maximum(counts, 1), self.plan.quantiles, axis=0)
-        return _cents(low), _cents(high)
-
-
-def _cents(values: np.ndarray) -> np.ndarray:
-    cents: np.ndarray = np.round(np.nan_to_num(values) * 100).astype(np.int64)
-    return cents
-
-
 def predicted_kpis(
-    predictions: pd.DataFrame, cac: int | None, label: str, drawn: DrawnValues | None = None
+    predictions: pd.DataFrame,
+    cac: int | None,
+    label: str,
+    drawn: DrawnValues | DeltaValues | None = None,
 ) -> dict[str, object]:
     """The headline numbers a forecast adds to ``ltv compute`` (money in cents); with
     ``drawn`` (--interval), the bounds of the mean predicted LTV."""
@@ -519,7 +364,7 @@ def predicted_kpis(
         f"predicted_ltv_{label}": divide_cents(int(predictions["predicted_ltv"].sum()), n)
     }
     if drawn is not None:
-        [low], [high] = drawn.mean_bounds(np.zeros(len(drawn.history), dtype=np.int64))
+        [low], [high] = drawn.mean_bounds(np.zeros(n, dtype=np.int64))
         kpis |= {f"predicted_ltv_{label}_low": int(low), f"predicted_ltv_{label}_high": int(high)}
     return kpis | {
         "total_ltv": total,
@@ -557,48 +402,3 @@ def margin_rate(
         net = float(customers["net_revenue"].sum())
         return float(customers["margin"].sum()) / net if net else None
     return None
-
-
-def expected_purchases(
-    module: ModuleType,
-    params: np.ndarray,
-    t: float | np.ndarray,
-    x: np.ndarray,
-    t_x: np.ndarray,
-    T: np.ndarray,
-    alive: np.ndarray | None = None,
-) -> np.ndarray:
-    """Conditional expected purchases (``alive``: P(alive), when known already); where the
-    hypergeometric series overflows (very heavy buyers far in the future) the posterior
-    rate × P(alive) × t stands in."""
-    alive = module.p_alive(params, x, t_x, T) if alive is None else alive
-    value: np.ndarray = module.expected_if_alive(params, t, x, T) * alive
-    bad = ~np.isfinite(value) | (value < 0)
-    if bad.any():
-        r, alpha = params[0], params[1]
-        value = np.where(bad, (r + x) / (alpha + T) * t * alive, value)
-    return value
-
-
-def discounted_orders(
-    module: ModuleType,
-    params: np.ndarray,
-    horizon_days: int,
-    unit: float,
-    rate: float,
-    x: np.ndarray,
-    t_x: np.ndarray,
-    T: np.ndarray,
-    alive: np.ndarray | None = None,
-) -> np.ndarray:
-    """Expected orders in each month of the horizon, discounted to the as-of date."""
-    alive = module.p_alive(params, x, t_x, T) if alive is None else alive
-    steps = max(1, math.ceil(horizon_days / 30.4375))
-    edges = np.linspace(0, horizon_days, steps + 1)
-    total = np.zeros(len(x))
-    previous = np.zeros(len(x))
-    for end in edges[1:]:
-        cumulative = expected_purchases(module, params, end / unit, x, t_x, T, alive)
-        total += (cumulative - previous) / (1 + rate) ** (end / 365.25)
-        previous = cumulative
-    return total

@@ -9,12 +9,14 @@ left out, as the Gamma-Gamma model requires), in currency units.
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
 
 UNIT_DAYS = {"day": 1.0, "week": 7.0, "month": 365.25 / 12}
+# distinct rows, their counts, each row's among them (``compress``)
+Compressed = tuple[tuple[np.ndarray, ...], np.ndarray, np.ndarray]
 
 
 @dataclass
@@ -25,9 +27,18 @@ class Summary:
     m: np.ndarray  # NaN where x = 0
     rows: np.ndarray  # positions in the customer table
     unit: str
+    # the last ``histories``: the fit and the scoring of the same customers ask for the same
+    _histories: tuple[np.ndarray, Compressed] | None = field(default=None, repr=False)
 
     def __len__(self) -> int:
         return len(self.x)
+
+    def histories(self, group: np.ndarray) -> Compressed:
+        """The distinct (x, t_x, T, group) rows, their counts and each customer's among them
+        (``compress``); ``group`` numbers the customers' groups of parameters."""
+        if self._histories is None or not np.array_equal(self._histories[0], group):
+            self._histories = (group, compress(self.x, self.t_x, self.T, group))
+        return self._histories[1]
 
 
 def summarise(customers: pd.DataFrame, unit: str = "week") -> Summary:
@@ -49,13 +60,15 @@ def summarise(customers: pd.DataFrame, unit: str = "week") -> Summary:
     )
 
 
-def compress(*columns: np.ndarray) -> tuple[tuple[np.ndarray, ...], np.ndarray, np.ndarray]:
+def compress(*columns: np.ndarray) -> Compressed:
     """Identical rows once, with their counts as weights, and the map back to every row.
 
     Each column is numbered by value, and the numbers are packed into one int64 per row, so
-    finding the distinct rows is one 1-D sort (``np.unique(axis=0)`` is many times slower).
+    finding the distinct rows is one 1-D pass (``np.unique(axis=0)`` is many times slower);
+    pandas numbers values by hashing, three times faster than ``np.unique``'s sort, in the same
+    (sorted) order.
     """
-    codes, values = zip(*(np.unique(c, return_inverse=True)[::-1] for c in columns), strict=True)
+    codes, values = zip(*(_numbered(c) for c in columns), strict=True)
     if np.prod([float(len(v)) for v in values]) >= 2.0**62:
         stacked = np.column_stack(columns)
         unique, inverse, counts = np.unique(
@@ -65,10 +78,19 @@ def compress(*columns: np.ndarray) -> tuple[tuple[np.ndarray, ...], np.ndarray, 
     key = np.zeros(len(columns[0]), dtype=np.int64)
     for code, value in zip(codes, values, strict=True):
         key = key * len(value) + code
-    _, first, inverse, counts = np.unique(
-        key, return_index=True, return_inverse=True, return_counts=True
-    )
-    return tuple(c[first] for c in columns), counts.astype(float), inverse.ravel()
+    inverse, keys = _numbered(key)
+    distinct = []
+    for value in reversed(values):
+        keys, code = np.divmod(keys, len(value))
+        distinct.append(value[code])
+    counts = np.bincount(inverse, minlength=len(distinct[0]) if distinct else 0)
+    return tuple(reversed(distinct)), counts.astype(float), inverse
+
+
+def _numbered(values: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Each value's number among the distinct values, and the distinct values, sorted."""
+    codes, distinct = pd.factorize(values, sort=True, use_na_sentinel=False)
+    return codes, np.asarray(distinct)
 
 
 def count_grid(x: np.ndarray) -> tuple[np.ndarray, Callable[[np.ndarray], np.ndarray]]:

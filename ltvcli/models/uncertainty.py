@@ -28,7 +28,7 @@ import numpy as np
 
 from ltvcli.models import gammagamma
 from ltvcli.models.fit import Fitted, Grouping, maximise, numbered
-from ltvcli.models.summary import Purchases, Summary, compress
+from ltvcli.models.summary import Purchases, Summary
 
 if TYPE_CHECKING:
     from ltvcli.models.predict import Group
@@ -44,6 +44,7 @@ class Interval:
     draws: int = 200
     bootstrap: int = 0  # refits on resamples of the customers instead of the covariance
     seed: int = 0
+    method: str = "auto"  # "draws", "delta" or "auto" (``ltvcli.models.spread``)
 
     @property
     def quantiles(self) -> tuple[float, float]:
@@ -111,7 +112,7 @@ def _bootstrap(
     """Refit on ``n`` resamples of the customers: multinomial weights on distinct histories
     (of each group, with its parameters' map)."""
     group = numbered([g.rows for g in groups], len(summary))
-    data, weights, _ = compress(summary.x, summary.t_x, summary.T, group.astype(float))
+    data, weights, _ = summary.histories(group.astype(float))
     count_maps = np.stack([g.count_map for g in groups])
     grouping = Grouping(data[3].astype(np.intp), count_maps, tuple(count.effects))
     counts = np.array([

@@ -15,8 +15,9 @@ from scipy.integrate import quad
 from ltvcli.analysis import analyse
 from ltvcli.load import load_orders
 from ltvcli.models import gammagamma
+from ltvcli.models.expected import expected_purchases
 from ltvcli.models.forecast import forecast_table, parse_new_customers
-from ltvcli.models.predict import Forecast, expected_purchases
+from ltvcli.models.predict import Forecast
 from ltvcli.models.summary import summarise
 from ltvcli.models.uncertainty import Interval
 from ltvcli.options import load_options

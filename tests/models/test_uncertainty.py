@@ -8,8 +8,9 @@ import pytest
 from helpers import simulate
 
 from ltvcli.models import bgnbd, gammagamma, mbgnbd, pareto
+from ltvcli.models.expected import expected_purchases
 from ltvcli.models.fit import Fitted, maximise
-from ltvcli.models.predict import Group, expected_purchases
+from ltvcli.models.predict import Group
 from ltvcli.models.summary import Summary, compress
 from ltvcli.models.uncertainty import Interval, futures, parameter_draws
 
