@@ -131,6 +131,7 @@ def compute(
                 model=models.count.model, horizon=horizon_words(forecast.label),
             )
         )  # fmt: skip
+        notes += _interval_notes(models)
     frame = pd.DataFrame(records, columns=[m.key for m in definitions])
     result = _result(frame, definitions, "Customer lifetime value", notes, record=True)
     return select_columns(result, columns)
@@ -154,12 +155,14 @@ def customers(
     columns, priority = _chosen(columns, _at_horizon(own, forecast))
     extra = RFM_COLUMNS if rfm else ()
     predictions = None
+    notes: list[str] = []
     if forecast is not None:
         from ltvcli.models.predict import forecast_customers, prediction_columns
 
-        predictions, _ = forecast_customers(analysis, forecast)
+        predictions, models = forecast_customers(analysis, forecast)
         analysis = analysis.with_p_alive(predictions["p_alive"])
         extra += prediction_columns(forecast.label)
+        notes += _interval_notes(models)
     table = analysis.customers
     if rfm:
         table = table.join(rfm_scores(table[table["orders"] > 0]))
@@ -179,7 +182,7 @@ def customers(
         + [m.key for m in extra if m.key in table.columns]
     )
     frame = select_customers(table, shown, statuses, sort, ascending, top)
-    notes: list[str] = [_customers_note(analysis.as_of_date, len(frame), len(table))]
+    notes = [_customers_note(analysis.as_of_date, len(frame), len(table)), *notes]
     definitions = CUSTOMER_COLUMNS + extra
     return _result(frame, definitions, "Customers", notes, priority=priority, choosable=True)
 
@@ -210,6 +213,7 @@ def segments(
     channel, what a new customer is worth: ``newcomers``); ``columns``: as ``select_columns``."""
     definitions = SEGMENT_METRICS
     means, bounds, worth = None, None, None
+    interval_notes: list[str] = []
     keys = keys or default_keys(analysis)
     if forecast is not None:
         from ltvcli.models.predict import (
@@ -227,6 +231,7 @@ def segments(
         if models.drawn is not None:
             bounds = _mean_bounds(models.drawn, predictions.index, forecast.label)
             definitions += prediction_columns(forecast.label, MEAN_BOUNDS)
+            interval_notes = _interval_notes(models)
         if analysis.channel is not None and keys == [analysis.channel]:
             worth = newcomers(analysis, forecast, models)
             definitions += tuple(m for m in worth_definitions(forecast) if m.key in worth.frame)
@@ -242,6 +247,7 @@ def segments(
         table = table.drop(columns="nps")
     notes: list[str] = [Message(_ATTRIBUTES_NOTES[analysis.settings.attr], day=analysis.as_of_date)]
     notes += worth.notes if worth is not None else []
+    notes += interval_notes
     priority = _at_horizon(SEGMENT_PRIORITY, forecast)
     result = _result(table, definitions, "Segments", notes, priority=priority)
     result.total_row = True
@@ -283,6 +289,13 @@ def _at_horizon(priority: tuple[str, ...], forecast: Forecast | None) -> tuple[s
     from ltvcli.models.predict import horizon_key
 
     return tuple(horizon_key(k, forecast.label) for k in priority)
+
+
+def _interval_notes(models: Models) -> list[str]:
+    """What a command with --interval says of its bounds: the delta method's note."""
+    from ltvcli.models.spread import DeltaValues
+
+    return [models.drawn.note] if isinstance(models.drawn, DeltaValues) else []
 
 
 def _mean_bounds(drawn: DrawnValues | DeltaValues, scored: pd.Index, label: str) -> Bounds:

@@ -86,14 +86,9 @@ def spread(
         return DrawnValues.evaluate(
             models.module, draws, plan, *horizon, kept, summary, own_mean, groups, distinct
         )
-    models.notes.append(
-        Message(
-            "--interval: bounds by the delta method ({histories:,} distinct customer histories "
-            "are too many to evaluate under {draws} parameter draws; docs/metrics.md, Intervals)",
-            histories=len(distinct), draws=plan.draws,
-        )
-    )  # fmt: skip
-    return DeltaValues.evaluate(models, plan, horizon, kept, summary, own_mean, groups, distinct)
+    values = DeltaValues.evaluate(models, plan, horizon, kept, summary, own_mean, groups, distinct)
+    models.notes.append(values.note)
+    return values
 
 
 @dataclass
@@ -289,6 +284,16 @@ class DeltaValues:
     kept: float  # the margin rate, or 1
     moves: list[Moves]
     correlation: tuple[np.ndarray, np.ndarray]  # of φ: the purchase model's, the spend model's
+    histories: int  # distinct customer histories
+
+    @property
+    def note(self) -> str:
+        """Why the bounds are not quantiles of draws (every command with --interval says it)."""
+        return Message(
+            "--interval: bounds by the delta method ({histories:,} distinct customer histories "
+            "are too many to evaluate under {draws} parameter draws; docs/metrics.md, Intervals)",
+            histories=self.histories, draws=self.plan.draws,
+        )  # fmt: skip
 
     @classmethod
     def evaluate(
@@ -357,7 +362,8 @@ class DeltaValues:
             "expected_orders": (orders[0][history], orders[1][history]),
             "predicted_ltv": (model_cents(low), model_cents(high)),
         }
-        return cls(plan, customers, kept, moves, (count_correlation, spend_correlation))
+        correlation = (count_correlation, spend_correlation)
+        return cls(plan, customers, kept, moves, correlation, len(distinct))
 
     def customer_bounds(self) -> dict[str, tuple[np.ndarray, np.ndarray]]:
         """Each customer's bounds of P(alive), expected orders and predicted LTV (cents)."""

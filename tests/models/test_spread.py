@@ -161,3 +161,14 @@ def test_the_bootstrap_always_draws(sample, monkeypatch):
         interval=Interval(0.9, bootstrap=3),
     )  # fmt: skip
     assert isinstance(models.drawn, DrawnValues)
+
+
+@pytest.mark.parametrize("command", ["compute", "segments", "customers"])
+def test_every_command_says_when_its_bounds_come_from_the_delta_method(
+    run_cli, monkeypatch, command
+):
+    args = [command, ORDERS, "--predict", "--interval", "0.9", "-f", "markdown"]
+    assert "delta method" not in run_cli(*args).stdout
+    monkeypatch.setattr(spread, "SAMPLED_EVALUATIONS", 0)
+    result = run_cli(*args)
+    assert result.exit_code == 0 and "--interval: bounds by the delta method" in result.stdout
