@@ -54,6 +54,12 @@ SEGMENT_PRIORITY = (
     "ltv_historical",
     "cac", "ltv_cac_ratio", "max_cac", "new_customer_value", "predicted_ltv", "p_alive",
 )  # fmt: skip
+# --predict asked for the future: it goes first, then what it says one may pay for a customer
+SEGMENT_PREDICTED_PRIORITY = (
+    "customers", "confidence", "predicted_ltv", "predicted_ltv_low", "predicted_ltv_high",
+    "max_cac", "new_customer_value", "ltv_historical", "customer_share", "net_revenue", "aov",
+    "repeat_rate", "p_alive", "cac", "ltv_cac_ratio",
+)  # fmt: skip
 CUSTOMER_PRIORITY = (
     "orders", "net_revenue", "last_order", "status", "p_alive", "predicted_ltv",
     "ltv_historical", "first_order", "recency_days", "r_score", "f_score", "m_score",
@@ -248,8 +254,8 @@ def segments(
     notes: list[str] = [Message(_ATTRIBUTES_NOTES[analysis.settings.attr], day=analysis.as_of_date)]
     notes += worth.notes if worth is not None else []
     notes += interval_notes
-    priority = _at_horizon(SEGMENT_PRIORITY, forecast)
-    result = _result(table, definitions, "Segments", notes, priority=priority)
+    own = SEGMENT_PREDICTED_PRIORITY if forecast is not None else SEGMENT_PRIORITY
+    result = _result(table, definitions, "Segments", notes, priority=_at_horizon(own, forecast))
     result.total_row = True
     return select_columns(result, columns)
 

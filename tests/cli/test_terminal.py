@@ -169,6 +169,18 @@ def test_predictions_keep_their_place_on_a_narrow_terminal():
     assert "P(alive)" in screen
 
 
+@pytest.mark.parametrize("columns", [80, 100])
+def test_segments_asked_to_predict_show_the_prediction_first(columns):
+    screen = on_terminal(
+        "segments", ORDERS, "--by", "channel", "--predict", "--interval", "0.9", columns=columns
+    )
+    assert max(len(line) for line in screen.splitlines()) <= columns
+    flat = " ".join(screen.split())
+    hidden = re.search(r"columns? hidden \(([^)]*)\)", flat)[1].split(", ")
+    shown = ("predicted_ltv_12m", "predicted_ltv_12m_low", "predicted_ltv_12m_high", "max_cac_12m")
+    assert not set(shown) & set(hidden) and "Predicted" in screen and "Most to" in screen
+
+
 def test_due_product_shows_the_due_days_first():
     lines = str(SAMPLE / "order_lines.csv")
     screen = on_terminal(
