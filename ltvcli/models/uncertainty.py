@@ -22,7 +22,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from dataclasses import dataclass
 from types import ModuleType
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Literal
 
 import numpy as np
 
@@ -44,7 +44,7 @@ class Interval:
     draws: int = 200
     bootstrap: int = 0  # refits on resamples of the customers instead of the covariance
     seed: int = 0
-    method: str = "auto"  # "draws", "delta" or "auto" (``ltvcli.models.spread``)
+    method: Literal["auto", "draws", "delta"] = "auto"  # ``ltvcli.models.spread`` chooses
 
     @property
     def quantiles(self) -> tuple[float, float]:
