@@ -57,7 +57,8 @@ def report_predictions(
     from ltvcli.models.holdout import holdout_check, holdout_cutoff
     from ltvcli.models.predict import forecast_customers
 
-    table, models = forecast_customers(analysis, plan)
+    # --interval bounds the forecast's totals; the report shows no customer's own bounds
+    table, models = forecast_customers(analysis, replace(plan, interval=None))
     end = analysis.as_of_date
     try:
         cutoff = holdout_cutoff(holdout, end)

@@ -137,7 +137,7 @@ def compute(
                 model=models.count.model, horizon=horizon_words(forecast.label),
             )
         )  # fmt: skip
-        notes += _interval_notes(models)
+        notes += models.bounds_notes()
     frame = pd.DataFrame(records, columns=[m.key for m in definitions])
     result = _result(frame, definitions, "Customer lifetime value", notes, record=True)
     return select_columns(result, columns)
@@ -168,7 +168,7 @@ def customers(
         predictions, models = forecast_customers(analysis, forecast)
         analysis = analysis.with_p_alive(predictions["p_alive"])
         extra += prediction_columns(forecast.label)
-        notes += _interval_notes(models)
+        notes += models.bounds_notes()
     table = analysis.customers
     if rfm:
         table = table.join(rfm_scores(table[table["orders"] > 0]))
@@ -219,7 +219,7 @@ def segments(
     channel, what a new customer is worth: ``newcomers``); ``columns``: as ``select_columns``."""
     definitions = SEGMENT_METRICS
     means, bounds, worth = None, None, None
-    interval_notes: list[str] = []
+    bounds_notes: list[str] = []
     keys = keys or default_keys(analysis)
     if forecast is not None:
         from ltvcli.models.predict import (
@@ -237,7 +237,7 @@ def segments(
         if models.drawn is not None:
             bounds = _mean_bounds(models.drawn, predictions.index, forecast.label)
             definitions += prediction_columns(forecast.label, MEAN_BOUNDS)
-            interval_notes = _interval_notes(models)
+            bounds_notes = models.bounds_notes()
         if analysis.channel is not None and keys == [analysis.channel]:
             worth = newcomers(analysis, forecast, models)
             definitions += tuple(m for m in worth_definitions(forecast) if m.key in worth.frame)
@@ -253,7 +253,7 @@ def segments(
         table = table.drop(columns="nps")
     notes: list[str] = [Message(_ATTRIBUTES_NOTES[analysis.settings.attr], day=analysis.as_of_date)]
     notes += worth.notes if worth is not None else []
-    notes += interval_notes
+    notes += bounds_notes
     own = SEGMENT_PREDICTED_PRIORITY if forecast is not None else SEGMENT_PRIORITY
     result = _result(table, definitions, "Segments", notes, priority=_at_horizon(own, forecast))
     result.total_row = True
@@ -297,16 +297,9 @@ def _at_horizon(priority: tuple[str, ...], forecast: Forecast | None) -> tuple[s
     return tuple(horizon_key(k, forecast.label) for k in priority)
 
 
-def _interval_notes(models: Models) -> list[str]:
-    """What a command with --interval says of its bounds: the delta method's note."""
-    from ltvcli.models.spread import DeltaValues
-
-    return [models.drawn.note] if isinstance(models.drawn, DeltaValues) else []
-
-
 def _mean_bounds(drawn: DrawnValues | DeltaValues, scored: pd.Index, label: str) -> Bounds:
-    """Each segment's bounds of the mean predicted LTV per customer over the parameter draws,
-    and the total row's (``segment_table``'s ``bounds``)."""
+    """Each segment's bounds of the mean predicted LTV per customer under the parameters'
+    uncertainty, and the total row's (``segment_table``'s ``bounds``)."""
     from ltvcli.models.predict import MEAN_BOUNDS, horizon_key
 
     keys = [horizon_key(m.key, label) for m in MEAN_BOUNDS]

@@ -272,7 +272,8 @@ IntervalLevel = Annotated[
         min=0.5,
         max=0.99,
         help="Bounds at this level, e.g. 0.9 (the 5 % and 95 % quantiles): of each customer's "
-        "expected values over draws of the fitted parameters, of totals over simulated futures.",
+        "expected values under the fitted parameters' uncertainty, of totals over simulated "
+        "futures.",
         rich_help_panel=MODEL,
     ),
 ]

@@ -39,14 +39,14 @@ BOUNDS = ("_low", "_high")  # --interval's columns: the key and one of these
 
 PREDICTION_COLUMNS = (
     Metric("p_alive", "P(alive)", "rate", "probability that the customer still buys (has not silently churned), from the purchase model"),
-    Metric("p_alive_low", "P(alive), low", "rate", "--interval: lower bound of P(alive) over the parameter draws"),
-    Metric("p_alive_high", "P(alive), high", "rate", "--interval: upper bound of P(alive) over the parameter draws"),
+    Metric("p_alive_low", "P(alive), low", "rate", "--interval: lower bound of P(alive) over the parameters' uncertainty"),
+    Metric("p_alive_high", "P(alive), high", "rate", "--interval: upper bound of P(alive) over the parameters' uncertainty"),
     Metric("expected_orders", "Expected orders", "number", "expected purchase days over the horizon (column expected_orders_<horizon>)"),
-    Metric("expected_orders_low", "Expected orders, low", "number", "--interval: lower bound of the expected orders over the parameter draws (column expected_orders_<horizon>_low)"),
+    Metric("expected_orders_low", "Expected orders, low", "number", "--interval: lower bound of the expected orders over the parameters' uncertainty (column expected_orders_<horizon>_low)"),
     Metric("expected_orders_high", "Expected orders, high", "number", "--interval: upper bound of the same (column expected_orders_<horizon>_high)"),
     Metric("expected_aov", "Expected order value", "money", "Gamma-Gamma expected value of the next orders (the customer's own average when the spend model is unavailable)"),
     Metric("predicted_ltv", "Predicted LTV", "money", "Σ monthly expected orders × expected order value × margin rate, discounted at --discount-rate a year (column predicted_ltv_<horizon>)"),
-    Metric("predicted_ltv_low", "Predicted LTV, low", "money", "--interval: lower bound of the predicted LTV over the draws of both models' parameters (column predicted_ltv_<horizon>_low)"),
+    Metric("predicted_ltv_low", "Predicted LTV, low", "money", "--interval: lower bound of the predicted LTV over both models' parameters' uncertainty (column predicted_ltv_<horizon>_low)"),
     Metric("predicted_ltv_high", "Predicted LTV, high", "money", "--interval: upper bound of the same (column predicted_ltv_<horizon>_high)"),
     Metric("total_ltv", "Total LTV", "money", "historical LTV (margin when the margin rate is known, else net revenue) + predicted LTV"),
     Metric("expected_next_order", "Expected next order", "date", "as-of date + 1 / posterior purchase rate, for customers with P(alive) ≥ 0.5"),
@@ -54,7 +54,7 @@ PREDICTION_COLUMNS = (
 
 # --interval on compute and segments: the bounds of a mean predicted LTV (not means of bounds)
 MEAN_BOUNDS = (
-    Metric("predicted_ltv_low", "Predicted LTV (mean), low", "money", "--interval: lower bound of the mean predicted LTV per customer over the parameter draws (key predicted_ltv_<horizon>_low)"),
+    Metric("predicted_ltv_low", "Predicted LTV (mean), low", "money", "--interval: lower bound of the mean predicted LTV per customer over the parameters' uncertainty (key predicted_ltv_<horizon>_low)"),
     Metric("predicted_ltv_high", "Predicted LTV (mean), high", "money", "--interval: upper bound of the same (key predicted_ltv_<horizon>_high)"),
 )  # fmt: skip
 
@@ -81,6 +81,11 @@ class Models:
     @property
     def module(self) -> ModuleType:
         return MODELS[self.count.model]
+
+    def bounds_notes(self) -> list[str]:
+        """What every command with --interval says of the last scoring's bounds: that they
+        come from the delta method, when they do."""
+        return [self.drawn.note] if isinstance(self.drawn, DeltaValues) else []
 
     def groups(self, customers: pd.DataFrame) -> list[Group]:
         """The groups of ``customers`` with the same parameters: all of them in one without

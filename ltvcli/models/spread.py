@@ -13,7 +13,9 @@ normal around the estimate φ̂ with the fitted covariance Σ (docs/metrics.md, 
   P(alive); the plain scale where f is not positive, or 0 or 1). That is the limit of the
   draws when f is linear on that scale over the draws' range, which the tight covariance of a
   large customer base makes it. It costs 2·k + 1 evaluations (k: the parameters) instead of
-  ``draws``, and no quantiles per customer.
+  ``draws``, and no quantiles per customer. Where a bound would lie farther than
+  ``LINEAR_REACH`` from its estimate on that scale, linearity is not to be trusted, and the
+  draws are taken after all.
 """
 
 from __future__ import annotations
@@ -24,7 +26,7 @@ from types import ModuleType
 from typing import TYPE_CHECKING
 
 import numpy as np
-from scipy.special import expit, logit, ndtri
+from scipy.special import expit, logit
 
 from ltvcli.cents import model_cents
 from ltvcli.messages import Message
@@ -39,6 +41,9 @@ if TYPE_CHECKING:
 # --interval draws when draws × distinct histories is at most this (about a second of work),
 # else takes the delta method
 SAMPLED_EVALUATIONS = 4_000_000
+# ... unless a bound lies farther than this from its estimate on its scale (z·sd: a factor e
+# for money and orders): the values are no longer linear over the draws' range, so it draws
+LINEAR_REACH = 1.0
 
 
 @dataclass(frozen=True)
@@ -72,23 +77,22 @@ def spread(
     """Every customer's values under the parameters' uncertainty; ``horizon``: its days, the
     time unit in days and the discount rate. Draws unless they would take long (the
     ``Interval.method``, "auto" by default, decides; see the module's docstring)."""
+    if plan.method not in ("auto", "draws", "delta"):
+        raise ValueError(f"unknown --interval method {plan.method!r}")
     distinct = Histories.of(summary, groups)
-    sampled = (
-        plan.bootstrap
-        or plan.method == "draws"
-        or (plan.method == "auto" and plan.draws * len(distinct) <= SAMPLED_EVALUATIONS)
+    automatic = plan.method == "auto"
+    many = plan.draws * len(distinct) > SAMPLED_EVALUATIONS
+    if not plan.bootstrap and (plan.method == "delta" or (automatic and many)):
+        values = DeltaValues.evaluate(
+            models, plan, horizon, kept, summary, own_mean, groups, distinct
+        )
+        if not automatic or values.reach <= LINEAR_REACH:
+            return values
+    rng = np.random.default_rng(plan.seed)
+    draws = parameter_draws(models.module, models.count, models.spend, summary, plan, rng, groups)
+    return DrawnValues.evaluate(
+        models.module, draws, plan, *horizon, kept, summary, own_mean, groups, distinct
     )
-    if sampled:
-        rng = np.random.default_rng(plan.seed)
-        draws = parameter_draws(
-            models.module, models.count, models.spend, summary, plan, rng, groups
-        )
-        return DrawnValues.evaluate(
-            models.module, draws, plan, *horizon, kept, summary, own_mean, groups, distinct
-        )
-    values = DeltaValues.evaluate(models, plan, horizon, kept, summary, own_mean, groups, distinct)
-    models.notes.append(values.note)
-    return values
 
 
 @dataclass
@@ -171,15 +175,18 @@ class DrawnValues:
     def customer_bounds(self) -> dict[str, tuple[np.ndarray, np.ndarray]]:
         """Each customer's bounds of P(alive), expected orders and predicted LTV (cents).
 
-        A customer without a repeat purchase has their group's order value, so their draws
-        depend on their history alone: one-time buyers (most customers of most shops) are
-        bounded once per distinct history."""
+        Under the spend model a customer without a repeat purchase has their group's order
+        value, so their draws depend on their history alone: those one-time buyers (most
+        customers of most shops) are bounded once per distinct history. Without it each has
+        their own average, and is bounded on their own."""
 
         def per_customer(bounds: tuple[np.ndarray, np.ndarray]) -> tuple[np.ndarray, np.ndarray]:
             return bounds[0][self.history], bounds[1][self.history]
 
         low, high = np.empty(len(self.summary)), np.empty(len(self.summary))
-        once, repeat = np.flatnonzero(self.summary.x == 0), np.flatnonzero(self.summary.x > 0)
+        modelled = np.array([spend is not None for spend in self.spends])[self.group]
+        shared = (self.summary.x == 0) & modelled
+        once, repeat = np.flatnonzero(shared), np.flatnonzero(~shared)
         _, first, back = np.unique(self.history[once], return_index=True, return_inverse=True)
         part_low, part_high = self._ltv_bounds(once[first])
         low[once], high[once] = part_low[back], part_high[back]
@@ -249,10 +256,12 @@ class Change:
             change[:, ~ok] = self.plus[:, ~ok] - self.minus[:, ~ok]
         return ok, change / 2
 
-    def bounds(self, correlation: np.ndarray, z: float, link: Link) -> np.ndarray:
-        """[low, high] of each row: centre ± z·sd on the link's scale (``_around``)."""
+    def bounds(self, correlation: np.ndarray, z: float, link: Link) -> tuple[np.ndarray, float]:
+        """[low, high] of each row, centre ± z·sd on the link's scale, and the farthest reach
+        (``_around``)."""
         ok, half = self.half(link)
-        return np.array(_around(self.centre, _variance(half, correlation), ok, z, link))
+        low, high, reach = _around(self.centre, _variance(half, correlation), ok, z, link)
+        return np.array([low, high]), reach
 
 
 @dataclass(frozen=True)
@@ -285,10 +294,11 @@ class DeltaValues:
     moves: list[Moves]
     correlation: tuple[np.ndarray, np.ndarray]  # of φ: the purchase model's, the spend model's
     histories: int  # distinct customer histories
+    reach: float  # the farthest z·sd of a customer's value on its scale (``_around``)
 
     @property
     def note(self) -> str:
-        """Why the bounds are not quantiles of draws (every command with --interval says it)."""
+        """How the bounds were made (``Models.bounds_notes``)."""
         return Message(
             "--interval: bounds by the delta method ({histories:,} distinct customer histories "
             "are too many to evaluate under {draws} parameter draws; docs/metrics.md, Intervals)",
@@ -307,12 +317,12 @@ class DeltaValues:
         groups: list[Group],
         distinct: Histories,
     ) -> DeltaValues:
-        z = float(ndtri(plan.quantiles[1]))
+        z = plan.z
         count_sd, count_correlation = _errors(models.count)
         spend_sd, spend_correlation = _errors(models.spend)
         alive, orders = np.empty((2, len(distinct))), np.empty((2, len(distinct)))
         low, high = np.empty((2, len(summary)))
-        moves = []
+        moves, reach = [], 0.0
         local = np.empty(len(distinct), dtype=np.intp)
         for number, group in enumerate(groups):
             inside = np.flatnonzero(distinct.of_group == number)
@@ -328,14 +338,14 @@ class DeltaValues:
             centre = expected(group.count)
             plus, minus = count.evaluated(expected, 3, len(inside))
             within = count_correlation[np.ix_(count.support, count.support)]
-            alive[:, inside] = Change(count.support, centre[0], plus[0], minus[0]).bounds(
-                within, z, LOGIT
-            )
-            orders[:, inside] = Change(count.support, centre[1], plus[1], minus[1]).bounds(
-                within, z, LOG
-            )
+            alive[:, inside], alive_reach = Change(
+                count.support, centre[0], plus[0], minus[0]
+            ).bounds(within, z, LOGIT)
+            orders[:, inside], orders_reach = Change(
+                count.support, centre[1], plus[1], minus[1]
+            ).bounds(within, z, LOG)
             spend = _points(models.spend, group.spend_map, spend_sd)
-            valued, value_at = _order_values(summary.x[group.rows], len(spend.support) > 0)
+            valued, value_at = _order_values(summary.x[group.rows], group.spend is not None)
             valued = group.rows[valued]
             held = (summary.x[valued], summary.m[valued], own_mean[valued])
 
@@ -352,10 +362,11 @@ class DeltaValues:
                 value_at,
                 Change(spend.support, aov(group.spend)[0], spend_plus[0], spend_minus[0]),
             )
-            low[group.rows], high[group.rows] = _ltv_bounds(
+            low[group.rows], high[group.rows], ltv_reach = _ltv_bounds(
                 part, kept, count_correlation, spend_correlation, z
             )
             moves.append(part)
+            reach = max(reach, alive_reach, orders_reach, ltv_reach)
         history = distinct.history
         customers = {
             "p_alive": (np.clip(alive[0], 0, 1)[history], np.clip(alive[1], 0, 1)[history]),
@@ -363,7 +374,7 @@ class DeltaValues:
             "predicted_ltv": (model_cents(low), model_cents(high)),
         }
         correlation = (count_correlation, spend_correlation)
-        return cls(plan, customers, kept, moves, correlation, len(distinct))
+        return cls(plan, customers, kept, moves, correlation, len(distinct), reach)
 
     def customer_bounds(self) -> dict[str, tuple[np.ndarray, np.ndarray]]:
         """Each customer's bounds of P(alive), expected orders and predicted LTV (cents)."""
@@ -400,7 +411,7 @@ class DeltaValues:
         )
         correlation = np.zeros((count_k + spend_k,) * 2)
         correlation[:count_k, :count_k], correlation[count_k:, count_k:] = self.correlation
-        low, high = change.bounds(correlation, float(ndtri(self.plan.quantiles[1])), LOG)
+        (low, high), _ = change.bounds(correlation, self.plan.z, LOG)
         return model_cents(low), model_cents(high)
 
 
@@ -410,7 +421,7 @@ def _ltv_bounds(
     count_correlation: np.ndarray,
     spend_correlation: np.ndarray,
     z: float,
-) -> tuple[np.ndarray, np.ndarray]:
+) -> tuple[np.ndarray, np.ndarray, float]:
     """Each customer's bounds of the predicted LTV = orders × order value × margin rate: on the
     log scale the two models' shares of the variance add up (their parameters are independent);
     on the plain scale (where any point is not positive) each move is scaled by the other
@@ -460,14 +471,19 @@ def _variance(half: np.ndarray, correlation: np.ndarray) -> np.ndarray:
 
 def _around(
     centre: np.ndarray, variance: np.ndarray, ok: np.ndarray, z: float, link: Link
-) -> tuple[np.ndarray, np.ndarray]:
-    """centre ± z·sd on the link's scale where ``ok``, on the plain scale elsewhere."""
+) -> tuple[np.ndarray, np.ndarray, float]:
+    """centre ± z·sd on the link's scale where ``ok``, on the plain scale elsewhere (the
+    centre itself where sd = 0), and the farthest z·sd on the link's scale: whether the value
+    is still linear on it over the bounds' range."""
     sd = np.sqrt(np.maximum(variance, 0))
     with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
         mid = np.where(ok, link.forward(centre), centre)
         low = np.where(ok, link.back(mid - z * sd), mid - z * sd)
         high = np.where(ok, link.back(mid + z * sd), mid + z * sd)
-    return low, high
+    still = sd == 0
+    low[still] = high[still] = centre[still]
+    reach = float(z * sd[ok].max()) if ok.any() else 0.0
+    return low, high, reach
 
 
 @dataclass(frozen=True)

@@ -27,18 +27,32 @@ class Summary:
     m: np.ndarray  # NaN where x = 0
     rows: np.ndarray  # positions in the customer table
     unit: str
-    # the last ``histories``: the fit and the scoring of the same customers ask for the same
-    _histories: tuple[np.ndarray, Compressed] | None = field(default=None, repr=False)
+    # the last ``histories`` (the fit and the scoring of the same customers ask for the same):
+    # the columns it was made of, a copy of the groups, the answer
+    _histories: tuple[tuple[np.ndarray, ...], np.ndarray, Compressed] | None = field(
+        default=None, init=False, repr=False, compare=False
+    )
 
     def __len__(self) -> int:
         return len(self.x)
 
     def histories(self, group: np.ndarray) -> Compressed:
         """The distinct (x, t_x, T, group) rows, their counts and each customer's among them
-        (``compress``); ``group`` numbers the customers' groups of parameters."""
-        if self._histories is None or not np.array_equal(self._histories[0], group):
-            self._histories = (group, compress(self.x, self.t_x, self.T, group))
-        return self._histories[1]
+        (``compress``); ``group`` numbers the customers' groups of parameters. Kept for the
+        next call with the same groups, so the arrays are read-only (and the summary's own are
+        never changed in place)."""
+        columns = (self.x, self.t_x, self.T)
+        kept = self._histories
+        if (
+            kept is None
+            or any(a is not b for a, b in zip(kept[0], columns, strict=True))
+            or not np.array_equal(kept[1], group)
+        ):
+            answer = compress(*columns, group)
+            for array in (*answer[0], answer[1], answer[2]):
+                array.flags.writeable = False
+            kept = self._histories = (columns, group.copy(), answer)
+        return kept[2]
 
 
 def summarise(customers: pd.DataFrame, unit: str = "week") -> Summary:

@@ -51,6 +51,13 @@ class Interval:
         tail = (1 - self.level) / 2
         return tail, 1 - tail
 
+    @property
+    def z(self) -> float:
+        """The normal quantile of the upper bound: the bounds are ± z standard deviations."""
+        from scipy.special import ndtri
+
+        return float(ndtri(self.quantiles[1]))
+
 
 @dataclass
 class Draws:

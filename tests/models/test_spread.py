@@ -115,6 +115,9 @@ def test_without_the_spend_model_only_the_purchase_model_moves_the_ltv(sample):
     out = _both(analysis, models)
     drawn, delta = out["draws"][0], out["delta"][0]
     assert _shares(drawn, delta, "predicted_ltv").median() < 0.08
+    for table in (drawn, delta):  # each one-time buyer with their own average order value
+        assert (table["predicted_ltv_low"] <= table["predicted_ltv"]).all()
+        assert (table["predicted_ltv"] <= table["predicted_ltv_high"]).all()
     # a customer's own average order value: the LTV's bounds are the orders' bounds times it
     repeat = delta["expected_orders"] > 0
     ratio = delta["predicted_ltv_high"][repeat] / delta["predicted_ltv"][repeat].clip(lower=1)
@@ -172,3 +175,37 @@ def test_every_command_says_when_its_bounds_come_from_the_delta_method(
     monkeypatch.setattr(spread, "SAMPLED_EVALUATIONS", 0)
     result = run_cli(*args)
     assert result.exit_code == 0 and "--interval: bounds by the delta method" in result.stdout
+
+
+def test_without_a_covariance_the_bounds_are_the_estimate(sample):
+    analysis, summary = sample
+    models = fit_models(summary, "bgnbd")
+    models = replace(models, count=replace(models.count, covariance=None))
+    models = replace(models, spend=replace(models.spend, covariance=None))
+    table = score(
+        analysis.customers, models, analysis.as_of_date, 365,
+        interval=Interval(0.9, method="delta"),
+    )  # fmt: skip
+    for key in KEYS:
+        assert table[f"{key}_low"].equals(table[key]) and table[f"{key}_high"].equals(table[key])
+    [low], [high] = models.drawn.mean_bounds(np.zeros(len(table), dtype=np.int64))
+    assert low == high == round(table["predicted_ltv"].mean())
+
+
+def test_bounds_too_wide_to_be_linear_are_drawn(sample, monkeypatch):
+    """Small covariate levels leave their parameters loose: a bound far from its estimate on its
+    scale is where the delta method stops being the draws' limit."""
+    analysis, summary = sample
+    attributes = analysis.customers.iloc[summary.rows]
+    models = fit_models(summary, "bgnbd", attributes, ("channel", "city"))
+    monkeypatch.setattr(spread, "SAMPLED_EVALUATIONS", 0)
+    for method, kind in (("delta", DeltaValues), ("auto", DrawnValues)):
+        score(
+            analysis.customers, models, analysis.as_of_date, 365,
+            interval=Interval(0.9, method=method), summary=summary,
+        )  # fmt: skip
+        assert isinstance(models.drawn, kind), method
+        if method == "delta":
+            assert models.drawn.reach > spread.LINEAR_REACH
+            assert models.bounds_notes() and "delta method" in models.bounds_notes()[0]
+    assert models.bounds_notes() == []

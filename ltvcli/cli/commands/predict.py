@@ -163,7 +163,7 @@ def predict(
     if save_model:
         store.save(models, save_model, end)
     if not quiet:
-        for note in models.notes:
+        for note in models.notes + models.bounds_notes():
             say(note)
     if summary:
         show_document(*tables.model_summary(models, end), fmt, output, end)
