@@ -20,6 +20,7 @@ from typing import Any, TypedDict
 import numpy as np
 import pandas as pd
 import pyarrow as pa
+import pyarrow.compute as pc
 from pandas.api.types import union_categoricals
 
 from ltvcli.engine.days import DayNumber, day_numbers
@@ -438,12 +439,18 @@ def combine(pieces: list[Reduced]) -> Reduced:
 
 def key_order(currency: pa.Array, customer: pa.Array) -> np.ndarray:
     """The order of ``reduce_orders``' customer table: by currency (none first), then by key,
-    plain integer keys as numbers."""
-    currency = pd.factorize(currency.fill_null("").to_numpy(zero_copy_only=False), sort=True)[0]
+    plain integer keys as numbers. Arrow sorts the text as it is (by its UTF-8 bytes, which is
+    the order of code points, as Python sorts): as Python strings, 44 million keys took 2 GB."""
     numbers = integer_keys(customer)
-    if numbers is None:
-        numbers = pd.factorize(customer.to_numpy(zero_copy_only=False), sort=True)[0]
-    return np.lexsort((numbers, currency))
+    keys = pa.table({
+        "currency": currency.fill_null(""),
+        "missing": pc.is_null(customer),  # no key: first, as a missing value was numbered −1
+        "key": customer if numbers is None else numbers,
+    })  # fmt: skip
+    by = [("currency", "ascending"), ("missing", "descending"), ("key", "ascending")]
+    order = pc.sort_indices(keys, sort_keys=by)
+    sorted_rows: np.ndarray = order.to_numpy().astype(np.int64)
+    return sorted_rows
 
 
 def _concat(frames: list[pd.DataFrame], order: np.ndarray | None = None) -> pd.DataFrame:
