@@ -40,3 +40,9 @@ def test_the_order_is_pythons(seed):
     currency = [rnd.choice([None, "RUB", "USD", "EUR"]) for _ in range(n)]
     order = key_order(pa.array(currency, pa.string()), pa.array(customer, pa.string()))
     assert order.tolist() == _python_order(currency, customer)
+    cut = rnd.randint(0, n)  # as the streaming engine's pieces leave them: in chunks
+
+    def chunked(values: list) -> pa.ChunkedArray:
+        return pa.chunked_array([values[:cut], values[cut:]], pa.string())
+
+    assert key_order(chunked(currency), chunked(customer)).tolist() == order.tolist()
