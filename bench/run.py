@@ -9,7 +9,7 @@ rotated order, for a warm-up round and ``--rounds`` counted rounds. Ratios are t
 pair within a round; the table shows their median (min–max) and the peak memory of each side.
 Then the Russian export of the largest size against its English CSV; the streaming engines on
 the largest size (``--memory-limit 1GB``, ``--engine dask`` on a local cluster: same output,
-time, peak); the peak under small ``--memory-limit``s at 2e6 orders; the scaling of ``ltv customers --memory-limit 4GB`` and the reference over
+time, peak); the peak under small ``--memory-limit``s at 2e6 orders; the scaling of ``ltv customers --memory-limit 3GB`` and the reference over
 ``--scale`` sizes (one round each, the tables compared in DuckDB; 1e8 is a 7.6 GB CSV of about
 44 million customers); and last ``bench/models.py``
 times the predictive models on about a million customers.
@@ -285,7 +285,7 @@ def main() -> None:
     parser.add_argument("--rounds", type=int, default=int(os.environ.get("BENCH_ROUNDS", "5")))
     parser.add_argument("--scale", default=os.environ.get("BENCH_SCALE", "1e6,1e7,1e8"))
     parser.add_argument(
-        "--scale-limit", default=os.environ.get("BENCH_SCALE_LIMIT", "4GB"),
+        "--scale-limit", default=os.environ.get("BENCH_SCALE_LIMIT", "3GB"),
         help="--memory-limit of ltv in the scaling step",
     )  # fmt: skip
     parser.add_argument(
