@@ -47,7 +47,15 @@ from ltvcli.engine.options import (
 )
 from ltvcli.engine.reduce import Reduced, combine
 from ltvcli.engine.spill import SpillFiles, partition_of, to_arrow
-from ltvcli.engine.steps import Collector, PartOrders, Runner, partition_orders, plain_rows
+from ltvcli.engine.steps import (
+    JOIN,
+    Collector,
+    PartOrders,
+    Runner,
+    partition_orders,
+    plain_rows,
+    settle_shared,
+)
 from ltvcli.engine.window import (
     WindowStats,
     explicit_as_of,
@@ -141,6 +149,7 @@ class _Parts:
     orders that belong to another partition, and which floating rows found their order."""
 
     used: np.ndarray
+    holders: np.ndarray  # per floating row: the customers with a sale of its order id
     report: LoadReport = field(default_factory=LoadReport)
     stats: WindowStats = field(default_factory=WindowStats)
     columns: list[str] = field(default_factory=list)
@@ -196,22 +205,40 @@ class _Steps:
             self.spill, self.floating, *self._args(), guess, ledger, collect
         )
         parts = self._orders(reduced)
+        if self._settle_shared(parts):  # some rows joined orders of several customers
+            return None
         summed = self.normalise.line_money or frozenset()  # decided by ``file_wide``
         missed = parts.lines_differ - summed
         if missed:  # an order whose lines differ spanned blocks: sum those columns everywhere
             self.normalise = replace(self.normalise, line_money=summed | missed)
         return parts if parts.as_of == guess and not parts.strays and not missed else None
 
+    def _settle_shared(self, parts: _Parts) -> bool:
+        """Whether floating rows named order ids that customers of several partitions carry
+        (so they joined each of those partitions): then each is given its one partition, and
+        every partition learns those ids (``two_steps`` runs after this on the kept rows;
+        without a guessed as-of day, no row was in the window, so no order counts twice)."""
+        shared = parts.holders > 1
+        if JOIN in self.floating or not shared.any():
+            return False
+        self.floating = settle_shared(self.floating, parts.holders, self.spill.count)
+        ids = frozenset(refund_target(self.floating[shared]).astype(str))
+        self.normalise = replace(self.normalise, shared_order_ids=ids)
+        return True
+
     def _args(self) -> tuple[NormaliseOptions, Settings, Progress]:
         return self.normalise, self.settings, self.progress
 
     def _orders(self, partitions: Iterator[PartOrders]) -> _Parts:
-        parts = _Parts(np.zeros(len(self.floating), dtype=bool))
+        parts = _Parts(
+            np.zeros(len(self.floating), dtype=bool), np.zeros(len(self.floating), dtype=np.int64)
+        )
         for part in partitions:
             parts.used |= part.floating_used
+            parts.holders += part.floating_holders
             parts.add(part)
         # floating rows whose order is in no partition: orders on their own, by the same rules
-        leftover = self.floating[~parts.used]
+        leftover = self.floating[~parts.used].drop(columns=JOIN, errors="ignore")
         parts.add(partition_orders(leftover, self.normalise, self.settings, self.spill.count, -1))
         if not parts.stats.orders:
             _merge(self.report, parts.report)

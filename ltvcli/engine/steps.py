@@ -34,6 +34,11 @@ from ltvcli.settings import Settings
 PLAIN_ROWS = ("_row",)
 PLAIN_ORDERS = ("_row", "gross_cents", "refund_cents")
 
+# A floating row's one partition (set once its order id shows up in several partitions'
+# sales: ``settle_shared``); without the column, or ANY, every partition that holds its order.
+JOIN = "_join"
+ANY, NONE = -1, -2
+
 
 @dataclass
 class PartOrders:
@@ -44,6 +49,8 @@ class PartOrders:
     stats: WindowStats
     report: LoadReport
     floating_used: np.ndarray  # which floating rows found their order here
+    # per floating row: how many of this partition's customers have a sale with its order id
+    floating_holders: np.ndarray
     lines_differ: frozenset[str] = frozenset()  # money columns whose order lines differ here
 
 
@@ -111,25 +118,52 @@ def partition_orders(
 ) -> PartOrders:
     """Step 2 for one partition: its rows, plus the floating rows of its orders, to orders."""
     report = LoadReport()
-    used = np.zeros(0 if floating is None else len(floating), dtype=bool)
+    holders = np.zeros(0 if floating is None else len(floating), dtype=np.int64)
+    used = holders > 0
     if floating is not None and len(floating) and len(rows):
-        sales = rows.loc[~refund_rows(rows), "order_id"].dropna()
-        used = refund_target(floating).isin(sales).to_numpy()
+        holders = _holders(rows, floating)
+        used = holders > 0
+        if JOIN in floating:
+            join = floating[JOIN].to_numpy()
+            used &= (join == ANY) | (join == partition)
         if used.any():
-            rows = pd.concat([rows, floating[used]], ignore_index=True)
+            rows = pd.concat(
+                [rows, floating[used].drop(columns=JOIN, errors="ignore")], ignore_index=True
+            )
     if rows.empty:
-        return PartOrders(pd.DataFrame(), pd.DataFrame(), WindowStats(), report, used)
-    differ = frozenset(lines_differ(rows))  # the lines of each order are all here
+        return PartOrders(pd.DataFrame(), pd.DataFrame(), WindowStats(), report, used, holders)
+    # the lines of each order are all here
+    differ = frozenset(lines_differ(rows, options.shared_order_ids))
     orders = to_orders(rows.reset_index(drop=True), options, report)
+    done = (report, used, holders, differ)
     if orders.empty:
-        return PartOrders(orders, orders, WindowStats(), report, used, differ)
+        return PartOrders(orders, orders, WindowStats(), *done)
     window, stats = window_orders(orders, settings)
     if partition >= 0 and not used.any():  # only its own rows: only its own customers
-        return PartOrders(window, window.head(0), stats, report, used, differ)
+        return PartOrders(window, window.head(0), stats, *done)
     own = partition_of(pa.array(window["customer"], pa.string()), count) == partition
     if own.all():
-        return PartOrders(window, window.head(0), stats, report, used, differ)
-    return PartOrders(window[own], window[~own], stats, report, used, differ)
+        return PartOrders(window, window.head(0), stats, *done)
+    return PartOrders(window[own], window[~own], stats, *done)
+
+
+def _holders(rows: pd.DataFrame, floating: pd.DataFrame) -> np.ndarray:
+    """Per floating row, how many customers of ``rows`` have a sale with its order id."""
+    sales = rows.loc[~refund_rows(rows), ["order_id", "customer"]].dropna().drop_duplicates()
+    holders = refund_target(floating).map(sales["order_id"].value_counts())
+    counts: np.ndarray = holders.fillna(0).to_numpy(np.int64)
+    return counts
+
+
+def settle_shared(floating: pd.DataFrame, holders: np.ndarray, count: int) -> pd.DataFrame:
+    """The floating rows, each given the one partition it may join where customers of several
+    partitions have a sale with its order id (``holders`` summed over the partitions, whose
+    customers are apart): those are different orders, as ``shared_ids`` finds in memory, so
+    a refund goes with its own customer's order and a row without a customer with none."""
+    shared = holders > 1
+    own = partition_of(pa.array(floating["customer"], pa.string()), count)
+    join = np.where(shared, np.where(own >= 0, own, NONE), ANY)
+    return floating.assign(**{JOIN: join})
 
 
 def partition_reduce(

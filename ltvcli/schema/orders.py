@@ -66,6 +66,9 @@ class NormaliseOptions:
     stated_currency: str | None = None  # the one currency the files state, for rows without
     # money columns whose order lines differ, so are summed per order (None: decided per call)
     line_money: frozenset[str] | None = None
+    # order ids that several customers carry somewhere in the input (``shared_ids``), for a part
+    # of it (a streaming partition) that holds only one of them
+    shared_order_ids: frozenset[str] = frozenset()
     # Order lines kept (``ltvcli.schema.lines``), with the columns a flag named for their slots
     keep_lines: bool = False
     line_columns: tuple[tuple[str, str], ...] = ()
@@ -299,7 +302,7 @@ def _id_repeats(column: pa.ChunkedArray, as_text: Future[pa.Array | None]) -> bo
     return has_repeats(as_text.result())
 
 
-def lines_differ(rows: pd.DataFrame) -> list[str]:
+def lines_differ(rows: pd.DataFrame, shared: frozenset[str] = frozenset()) -> list[str]:
     """The money columns whose values differ between the sales lines of one order: line
     amounts, to be summed (``file_wide``); otherwise an order total repeated on its lines."""
     if rows.empty:
@@ -308,7 +311,7 @@ def lines_differ(rows: pd.DataFrame) -> list[str]:
     if not has_repeats(pa.array(sales["order_id"], pa.string())):
         return []
     multi = sales[sales["order_id"].notna()]
-    return _differing(multi, multi.groupby(_orders_of(multi), sort=False))
+    return _differing(multi, multi.groupby(_orders_of(multi, shared), sort=False))
 
 
 def _differing(multi: pd.DataFrame, groups: DataFrameGroupBy[Any, bool]) -> list[str]:
@@ -391,9 +394,10 @@ def to_orders(rows: pd.DataFrame, options: NormaliseOptions, report: LoadReport)
     report.skip(Skip.NOT_A_SALE, int(not_sale.sum()))
     rows = rows[~not_sale]
     refund_row = refund_rows(rows)
-    sales = _collapse(rows[~refund_row], report, options.line_money)
+    shared = options.shared_order_ids
+    sales = _collapse(rows[~refund_row], report, options.line_money, shared)
     sales = _apply_status(sales, options, report, refund_target(rows[refund_row]))
-    refunds = _attach_refunds(rows[refund_row], sales, report)
+    refunds = _attach_refunds(rows[refund_row], sales, report, shared)
     orders = pd.concat([sales, refunds], ignore_index=True) if len(refunds) else sales
     if options.currency and orders["currency"].notna().any():
         other = (orders["currency"] != options.currency.upper()).to_numpy()
@@ -421,7 +425,10 @@ _MONEY = ("amount_cents", "refund_cents", "cost_cents")
 
 
 def _collapse(
-    rows: pd.DataFrame, report: LoadReport, line_money: frozenset[str] | None
+    rows: pd.DataFrame,
+    report: LoadReport,
+    line_money: frozenset[str] | None,
+    shared: frozenset[str] = frozenset(),
 ) -> pd.DataFrame:
     """One row per order id; rows without an id are orders of their own. Money that differs
     between the lines of some order of the input (``line_money``) is summed per order, else
@@ -437,7 +444,7 @@ def _collapse(
         return rows
     has_id = rows["order_id"].notna()
     multi = rows[has_id]
-    key = _orders_of(multi)
+    key = _orders_of(multi, shared)
     groups = multi.groupby(key, sort=False)
     differ = set(_differing(multi, groups) if line_money is None else line_money)
     if lines.LINES in rows and "amount_cents" in differ:
@@ -475,19 +482,19 @@ def _collapse(
     return pd.concat([first, rows[~has_id]], ignore_index=True)
 
 
-def shared_ids(rows: pd.DataFrame) -> pd.Index:
+def shared_ids(rows: pd.DataFrame, known: frozenset[str] = frozenset()) -> pd.Index:
     """Order ids that rows of several customers carry: two shops' order 1001, two systems'
     numbering in one run. Those are different orders (as the streaming engine, which splits
-    rows by customer, finds too)."""
+    rows by customer, finds too). ``known``: such ids found beyond these rows."""
     named = rows["order_id"].notna() & rows["customer"].notna()
     pairs = rows.loc[named, ["order_id", "customer"]].drop_duplicates()
     shared: pd.Index = pd.Index(pairs["order_id"][pairs["order_id"].duplicated()].unique())
-    return shared
+    return shared.union(pd.Index(sorted(known), dtype=object)) if known else shared
 
 
-def _orders_of(rows: pd.DataFrame) -> pd.Series:
+def _orders_of(rows: pd.DataFrame, shared: frozenset[str] = frozenset()) -> pd.Series:
     """The order of each row that has an order id (``order_keys``)."""
-    return order_keys(rows["order_id"], rows["customer"], shared_ids(rows))
+    return order_keys(rows["order_id"], rows["customer"], shared_ids(rows, shared))
 
 
 def order_keys(ids: pd.Series, customers: pd.Series, shared: pd.Index) -> pd.Series:
@@ -626,13 +633,18 @@ def _apply_status(
     return _finish(sales)
 
 
-def _attach_refunds(refunds: pd.DataFrame, sales: pd.DataFrame, report: LoadReport) -> pd.DataFrame:
+def _attach_refunds(
+    refunds: pd.DataFrame,
+    sales: pd.DataFrame,
+    report: LoadReport,
+    known: frozenset[str] = frozenset(),
+) -> pd.DataFrame:
     """Refund rows belong to the customer of the order they refer to, else to their own row's."""
     if refunds.empty:
         return _empty_orders()
     refunds = refunds.copy()
     sold = sales.dropna(subset=["order_id"])
-    shared = shared_ids(sold)
+    shared = shared_ids(sold, known)
     target = order_keys(refund_target(refunds), refunds["customer"], shared)
     by_order = sold.set_index(order_keys(sold["order_id"], sold["customer"], shared))
     by_order = by_order[~by_order.index.duplicated()]

@@ -44,6 +44,13 @@ def test_cluster_attaches_refunds_across_partitions(scheduler, write):
     assert_same(*both(paths, engine=engine))
 
 
+def test_cluster_joins_a_shared_order_id_once(scheduler, write):
+    from test_partitioned import SHARED_ID
+
+    engine = Engine("dask", scheduler=scheduler, partitions=6, block_size=1 << 10, keep_ledger=True)
+    assert_same(*both([str(write("shared.csv", SHARED_ID))], engine=engine))
+
+
 def test_cli_customers_and_segments_on_the_cluster(scheduler, run_cli, monkeypatch):
     monkeypatch.setenv("LTV_DASK_SCHEDULER", scheduler)
     for command in (["customers", "-f", "csv"], ["segments", "--by", "channel", "-f", "json"]):

@@ -184,6 +184,36 @@ def test_at_once_or_in_two_steps_the_answers_are_the_same(write, last_line, step
     assert _steps([path], engine) == steps * 3
 
 
+# Order 100 is two customers' (two shops' numbering): the rows that name it go with one of
+# them or none, never with both, whichever partitions the two land in.
+SHARED_ID = """order,customer,date,amount,status,reference
+100,alice,2024-01-05,1000.00,paid,
+100,bob,2024-02-05,2000.00,paid,
+101,carol,2024-03-05,500.00,paid,
+102,dave,2024-03-06,700.00,paid,
+103,erin,2024-03-07,900.00,paid,
+104,frank,2024-03-08,300.00,paid,
+100,,2024-04-01,-300.00,refund,
+100,alice,2024-04-02,-100.00,refund,
+R1,carol,2024-04-03,-50.00,refund,100
+100,,2024-04-04,250.00,paid,
+103,,2024-04-05,-90.00,refund,
+"""
+
+
+@pytest.mark.parametrize("partitions", [2, 3, 4, 5, 6])
+def test_an_order_id_of_customers_in_several_partitions_is_not_joined_twice(write, partitions):
+    path = str(write("shared.csv", SHARED_ID))
+    engine = Engine("stream", partitions=partitions, block_size=1 << 10, keep_ledger=True)
+    memory, streamed = both([path], engine=engine)
+    assert_same(memory, streamed)
+    refunds = streamed[0].customers.set_index("customer")["refunds"]
+    # alice's own refund of her order 100, carol's of an order not hers, erin's order 103's
+    assert refunds.to_dict() == {
+        "alice": 10000, "bob": 0, "carol": 5000, "dave": 0, "erin": 9000, "frank": 0
+    }  # fmt: skip
+
+
 def test_no_orders_left_is_the_same_error(write):
     text = "order,customer,date,amount,status\n1,a,2024-01-02,5.00,cancelled\n2,b,not a day,3.00,paid\n"
     path = str(write("none.csv", text))
