@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, replace
-from typing import cast
+from typing import TYPE_CHECKING, cast
 
 import numpy as np
 import pandas as pd
@@ -23,12 +23,14 @@ from ltvcli.intervals import return_curve
 from ltvcli.load import Loaded
 from ltvcli.messages import Message
 from ltvcli.metrics import METRICS
-from ltvcli.models.holdout import Holdout
-from ltvcli.models.predict import PREDICTION_COLUMNS, Forecast, Models
 from ltvcli.results import Chart, Report, Result, Section
 from ltvcli.segments import SEGMENT_METRICS, default_keys
 from ltvcli.settings import Settings
 from ltvcli.survival import share_at
+
+if TYPE_CHECKING:  # the models (and SciPy) are imported only with --predict
+    from ltvcli.models.holdout import Holdout
+    from ltvcli.models.predict import Forecast, Models
 
 CALL_LIST_SIZE = 25
 PRODUCTS_SHOWN = 15
@@ -248,13 +250,16 @@ def _call_list(analysis: Analysis, predictions: Predictions | None) -> Section:
     ]
     frame = c
     sort = "ltv_historical"
+    definitions = CUSTOMER_COLUMNS
     if predictions is not None:
+        from ltvcli.models.predict import PREDICTION_COLUMNS
+
         frame = c.join(predictions.table[["p_alive"]])
         columns.append("p_alive")
+        definitions += PREDICTION_COLUMNS
     at_risk = frame[frame["status"] == AT_RISK]
     top = at_risk.sort_values(sort, ascending=False, kind="stable").head(CALL_LIST_SIZE)
     table = top[columns + contacts].reset_index(drop=True)
-    definitions = CUSTOMER_COLUMNS + PREDICTION_COLUMNS
     result = Result(table, kinds(definitions), labels(definitions), "call_list")
     return Section("call_list", "call_list", [result], text=[str(len(at_risk))])
 
