@@ -327,20 +327,37 @@ def sort_in_place(values: np.ndarray) -> None:
 
 def median_by_owner(owner: np.ndarray, values: np.ndarray, owners: int) -> np.ndarray:
     """Exact median of the non-negative integer ``values`` per owner (0 to ``owners`` - 1;
-    NaN for owners without values): one sort of (owner, value) packed in an int64."""
+    NaN for owners without values). Few owners (segments): a count of each value per owner.
+    Many (customers): one or two values are their mean; only owners of three or more are
+    sorted, as (owner, value) packed in an int64."""
     out = np.full(owners, np.nan)
     if len(values) == 0:
         return out
     counts = np.bincount(owner, minlength=owners)
-    starts = np.r_[0, np.cumsum(counts)[:-1]]
-    value_bits = _bits(int(values.max()) + 1)
+    span = int(values.max()) + 1
+    if owners * span <= max(len(values), 1 << 16):
+        cells = np.bincount(owner * span + values, minlength=owners * span)
+        below = cells.reshape(owners, span).cumsum(axis=1)  # values up to each one, per owner
+        has = counts > 0
+        ranks = below[has]
+        lo = (ranks <= ((counts[has] - 1) // 2)[:, None]).sum(axis=1)
+        hi = (ranks <= (counts[has] // 2)[:, None]).sum(axis=1)
+        out[has] = (lo + hi) / 2
+        return out
+    few = (counts > 0) & (counts <= 2)
+    out[few] = np.bincount(owner, weights=values, minlength=owners)[few] / counts[few]
+    many = counts > 2
+    if not many.any():
+        return out
+    kept = many[owner]
+    owner, values = owner[kept], values[kept]
+    sizes = counts[many]
+    starts = np.r_[0, np.cumsum(sizes)[:-1]]
+    value_bits = _bits(span)
     packed = (owner.astype(np.int64) << value_bits) | values
     sort_in_place(packed)
     ordered = packed & ((1 << value_bits) - 1)
-    has = counts > 0
-    lo = starts[has] + (counts[has] - 1) // 2
-    hi = starts[has] + counts[has] // 2
-    out[has] = (ordered[lo] + ordered[hi]) / 2
+    out[many] = (ordered[starts + (sizes - 1) // 2] + ordered[starts + sizes // 2]) / 2
     return out
 
 

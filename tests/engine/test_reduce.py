@@ -11,6 +11,7 @@ from helpers import oracle
 from hypothesis import HealthCheck, given, settings
 
 from ltvcli.analysis import analyse
+from ltvcli.engine.reduce import median_by_owner
 from ltvcli.load import load_orders
 from ltvcli.settings import Settings
 
@@ -136,3 +137,17 @@ def test_orders_of_one_moment_without_ids_give_the_smallest_value(write, flip):
     text = "\n".join(["customer,date,amount,city,channel", *rows]) + "\n"
     [row] = analyse(load_orders(str(write("o.csv", text)))).customers.to_dict("records")
     assert (row["city"], row["channel"]) == ("Kazan", "ads")
+
+
+@pytest.mark.parametrize("seed", range(30))
+def test_median_by_owner_is_numpys_median_of_each_owner(seed):
+    """Few owners (counted values), many owners (one or two values averaged, the rest sorted)."""
+    rng = np.random.default_rng(seed)
+    owners = int(rng.choice([1, 3, 50, 5_000]))
+    size = int(rng.integers(0, 20_000))
+    owner = rng.integers(0, owners, size)
+    values = rng.integers(0, int(rng.choice([1, 2, 40, 3_000, 10**7])), size)
+    expected = np.full(owners, np.nan)
+    for who in np.unique(owner):
+        expected[who] = np.median(values[owner == who])
+    assert np.array_equal(median_by_owner(owner, values, owners), expected, equal_nan=True)
