@@ -92,7 +92,7 @@ class CustomerFiles:
         self._currency, self._customer = [], []
         order = key_order(currency, customer)
         del currency, customer
-        ends = np.cumsum(self._sizes)
+        ends = np.cumsum(self._sizes, dtype=np.int64)
         piece = np.searchsorted(ends, order, side="right").astype(np.int32)
         row = order - (ends - np.asarray(self._sizes))[piece]
         return piece, row

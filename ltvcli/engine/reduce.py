@@ -458,25 +458,29 @@ def key_order(
     currency: pa.Array | pa.ChunkedArray, customer: pa.Array | pa.ChunkedArray
 ) -> np.ndarray:
     """The order of ``reduce_orders``' customer table: by currency (none first), then by key,
-    plain integer keys as numbers. Arrow sorts the text as it is (by its UTF-8 bytes, which is
-    the order of code points, as Python sorts): as Python strings, 44 million keys took 2 GB."""
+    plain integer keys as numbers. Arrow sorts the text as it is: by its UTF-8 bytes, which is
+    the order of code points, as Python sorts."""
     numbers = integer_keys(customer)
     currency = currency.fill_null("")
-    if customer.null_count == 0 and pc.count_distinct(currency).as_py() <= 1:
+    one_currency = pc.min_max(currency)
+    order: pa.Array | np.ndarray
+    if customer.null_count == 0 and one_currency["min"] == one_currency["max"]:
         # one currency (the usual case): the keys alone, without a table sort's extra copies
         if numbers is not None:
             return np.argsort(numbers, kind="stable")
-        only: np.ndarray = pc.sort_indices(customer).to_numpy().view(np.int64)
-        return only
-    keys = pa.table({
-        "currency": currency,
-        "missing": pc.is_null(customer),  # no key: first, as a missing value was numbered −1
-        "key": customer if numbers is None else numbers,
-    })  # fmt: skip
-    by = [("currency", "ascending"), ("missing", "descending"), ("key", "ascending")]
-    order = pc.sort_indices(keys, sort_keys=by)
-    sorted_rows: np.ndarray = order.to_numpy().view(np.int64)  # indices, far below 2**63
-    return sorted_rows
+        order = pc.sort_indices(customer)
+    else:
+        keys = pa.table({
+            "currency": currency,
+            # no key sorts first (as ``_customer_keys``' factorize numbers it −1): a column rather
+            # than a null placement, which newer pyarrow takes per key and older only for all
+            "missing": pc.is_null(customer),
+            "key": customer if numbers is None else numbers,
+        })  # fmt: skip
+        by = [("currency", "ascending"), ("missing", "descending"), ("key", "ascending")]
+        order = pc.sort_indices(keys, sort_keys=by)
+    rows: np.ndarray = order.to_numpy().view(np.int64)  # indices, far below 2**63
+    return rows
 
 
 def _concat(frames: list[pd.DataFrame], order: np.ndarray | None = None) -> pd.DataFrame:

@@ -210,7 +210,7 @@ def _plain_integers(values: pa.Array) -> pa.Array | None:
     return numbers
 
 
-def integer_keys(values: pa.Array) -> np.ndarray | None:
+def integer_keys(values: pa.Array | pa.ChunkedArray) -> np.ndarray | None:
     """Plain integer keys in canonical form (no sign, no leading zero) as numbers, else None:
     then equal numbers are equal keys, and numbers sort and compare faster than text."""
     if values.null_count:

@@ -15,7 +15,9 @@ LETTERS = ["a", "B", "z", "é", "Ж", "ж", "1", "0", "-", " ", "😀"]
 
 def _python_order(currency: list, customer: list) -> list[int]:
     """An independent order: Python's stable sort of (currency or "", missing first, key)."""
-    numeric = all(c is not None and c.isdigit() and not c.startswith("0") for c in customer)
+    numeric = all(
+        c is not None and c.isdigit() and not c.startswith("0") and int(c) < 2**63 for c in customer
+    )  # as int64: a key past it makes all of them text
 
     def key(i: int):
         value = customer[i]
@@ -47,3 +49,21 @@ def test_the_order_is_pythons(seed):
         return pa.chunked_array([values[:cut], values[cut:]], pa.string())
 
     assert key_order(chunked(currency), chunked(customer)).tolist() == order.tolist()
+
+
+@pytest.mark.parametrize(
+    "customer",
+    [
+        ["9223372036854775807", "10", "9"],  # the largest int64: numbers
+        ["9223372036854775808", "10", "9"],  # one past it: text, as ``reduce_orders`` orders it
+    ],
+)
+def test_keys_at_the_end_of_int64(customer):
+    currency = [None] * len(customer)
+    order = key_order(pa.array(currency, pa.string()), pa.array(customer, pa.string()))
+    assert order.tolist() == _python_order(currency, customer)
+
+
+def test_no_chunks_no_customers():
+    empty = pa.chunked_array([], pa.string())
+    assert key_order(empty, empty).tolist() == []
