@@ -65,15 +65,20 @@ def combine_lines(pieces: list[Lines], owners: list[np.ndarray]) -> Lines:
         frame = piece.frame.copy()
         frame["owner"] = owner
         frames.append(frame)
-    text = {
-        slot: pd.Series(pd.api.types.union_categoricals([f[slot].array for f in frames]))
-        for slot in SLOTS
-    }
+    text = {slot: pd.Series(_united([f[slot].array for f in frames])) for slot in SLOTS}
     frame = pd.concat([f.drop(columns=list(SLOTS)) for f in frames], ignore_index=True)
     for slot in SLOTS:
         frame[slot] = text[slot].array
     by_owner = np.argsort(frame["owner"].to_numpy(), kind="stable")
     return Lines(frame.take(by_owner).reset_index(drop=True))
+
+
+def _united(parts: list[pd.Categorical]) -> pd.Categorical:
+    """The categoricals as one, their categories united (first seen first) and of the pieces'
+    own type: ``union_categoricals`` makes text categories objects."""
+    united = pd.api.types.union_categoricals(parts)
+    categories = pd.Index(united.categories, dtype=parts[0].categories.dtype)
+    return pd.Categorical.from_codes(united.codes, categories=categories)
 
 
 def split_cents(total: np.ndarray, parent: np.ndarray, weight: np.ndarray) -> np.ndarray:

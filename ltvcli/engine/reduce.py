@@ -12,6 +12,7 @@ settled apart where a customer's first (last) day holds several sales (``_End``)
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
@@ -34,6 +35,7 @@ CONTACT_WORDS = ("name", "email", "e-mail", "phone", "имя", "фио", "тел
 
 
 _PARALLEL_SORT = 1 << 20  # elements; below this one thread sorts faster
+_PARALLEL_REDUCE = 1 << 20  # order rows; below this one thread reduces faster
 
 
 @dataclass
@@ -83,27 +85,76 @@ def reduce_orders(
     """Reduce normalised orders (``ltvcli.schema.orders``) to one row per customer.
 
     ``as_of`` (a day number) and ``churn_window`` (days) mark the two trailing windows that
-    churn and purchase frequency are measured over.
+    churn and purchase frequency are measured over. Many orders are reduced on both cores:
+    the sorted rows are cut in two at a customer's first row, each run reduced in a thread
+    (numpy lets go of the GIL), and the two tables put one after the other.
     """
     key, decode = _customer_keys(orders)
-    day = day_numbers(orders["ordered_at"])
-    is_order = orders["is_order"].to_numpy(bool)
-    perm = _sort_rows(key, day, ~is_order)
-
+    cost = orders["cost_cents"]
+    rows = _Rows(
+        day=day_numbers(orders["ordered_at"]),
+        is_order=orders["is_order"].to_numpy(bool),
+        gross=orders["gross_cents"].to_numpy(np.int64),
+        refund=orders["refund_cents"].to_numpy(np.int64),
+        cost=cost.fillna(0).to_numpy(np.int64),
+        has_cost=bool(cost.notna().any()),
+        decode=decode,
+    )
+    perm = _sort_rows(key, rows.day, ~rows.is_order)
     key_s = key[perm]
     first_of_customer = np.r_[True, key_s[1:] != key_s[:-1]]
+    del key, key_s
+    cuts = [0, len(perm)]
+    if len(perm) >= _PARALLEL_REDUCE:  # the first customer from the middle on starts the 2nd run
+        middle = int(np.argmax(first_of_customer[len(perm) // 2 :])) + len(perm) // 2
+        cuts = [0, middle, len(perm)] if first_of_customer[middle] and middle else cuts
+    runs = list(itertools.pairwise(cuts))
+
+    def run(bounds: tuple[int, int]) -> Reduced:
+        a, b = bounds
+        return _reduce_sorted(
+            orders, rows, perm[a:b], first_of_customer[a:b], as_of, churn_window, attr
+        )
+
+    if len(runs) == 1:
+        return run(runs[0])
+    with ThreadPoolExecutor(max_workers=len(runs)) as pool:
+        return combine(list(pool.map(run, runs)), ordered=True)
+
+
+@dataclass
+class _Rows:
+    """Per order row (in the orders' order), what the reduce reads; and the customer keys."""
+
+    day: np.ndarray
+    is_order: np.ndarray
+    gross: np.ndarray
+    refund: np.ndarray
+    cost: np.ndarray  # 0 where unknown
+    has_cost: bool
+    decode: _KeyDecoder
+
+
+def _reduce_sorted(
+    orders: pd.DataFrame,
+    rows: _Rows,
+    perm: np.ndarray,
+    first_of_customer: np.ndarray,
+    as_of: DayNumber,
+    churn_window: int,
+    attr: str,
+) -> Reduced:
+    """The customers of a run of the sorted rows (``perm``: their rows in ``orders``, each
+    customer's rows together, the run starting at a customer's first)."""
     starts = np.flatnonzero(first_of_customer)
     code_s = np.cumsum(first_of_customer) - 1  # dense customer numbers, in sorted order
     n_customers = len(starts)
-    keys = decode(perm[starts])
-    day_s = day[perm]
-    sale_s = is_order[perm]
-
-    gross = orders["gross_cents"].to_numpy(np.int64)[perm]
-    refund = orders["refund_cents"].to_numpy(np.int64)[perm]
-    cost_col = orders["cost_cents"]
-    has_cost = bool(cost_col.notna().any())
-    cost = cost_col.fillna(0).to_numpy(np.int64)[perm]
+    keys = rows.decode(perm[starts])
+    day_s = rows.day[perm]
+    sale_s = rows.is_order[perm]
+    gross = rows.gross[perm]
+    refund = rows.refund[perm]
+    cost = rows.cost[perm]
     n_orders = np.add.reduceat(sale_s.astype(np.int64), starts)
     buyer = n_orders > 0
     first_row = starts
@@ -169,9 +220,8 @@ def reduce_orders(
         if _is_contact(column):
             frame[column] = _take(values, end("last").rows(values))
         elif attr == "mode":
-            codes = np.empty_like(code_s)
-            codes[perm] = code_s
-            frame[column] = _mode_by_owner(codes[is_order], values[is_order], n_customers)
+            sold = perm[sale_s]
+            frame[column] = _mode_by_owner(code_s[sale_s], values.take(sold), n_customers)
         else:
             frame[column] = _take(values, end(attr).rows(values))
     ledger = Ledger(
@@ -191,7 +241,7 @@ def reduce_orders(
             _sale_numbers(orders, perm, code_s, sale_s, starts),
             gross - refund,
         )
-    return Reduced(frame, gap_owner, gaps, ledger, has_cost, lines)
+    return Reduced(frame, gap_owner, gaps, ledger, rows.has_cost, lines)
 
 
 def _sale_numbers(
@@ -370,7 +420,9 @@ def _take(values: pd.Series, rows: np.ndarray) -> pd.Categorical[Any] | np.ndarr
     return taken
 
 
-def _mode_by_owner(codes: np.ndarray, values: pd.Series, n_owners: int) -> np.ndarray:
+def _mode_by_owner(
+    codes: np.ndarray, values: pd.Series, n_owners: int
+) -> np.ndarray | pd.api.extensions.ExtensionArray:
     """Most frequent non-empty value per owner; ties go to the alphabetically first value."""
     value_codes, uniques = pd.factorize(values.astype(object), sort=True)
     present = value_codes >= 0
@@ -380,6 +432,8 @@ def _mode_by_owner(codes: np.ndarray, values: pd.Series, n_owners: int) -> np.nd
     best = best.drop_duplicates("owner")
     out = np.full(n_owners, None, dtype=object)
     out[best["owner"].to_numpy()] = np.asarray(uniques, dtype=object)[best["value"].to_numpy()]
+    if isinstance(values.dtype, pd.CategoricalDtype | pd.StringDtype):
+        return pd.array(out, dtype=values.dtype)  # the column's type, whatever owners it has
     return out
 
 
@@ -405,23 +459,29 @@ def _bits(n: int) -> int:
     return max(int(n - 1).bit_length(), 1)
 
 
-def combine(pieces: list[Reduced]) -> Reduced:
+def combine(pieces: list[Reduced], ordered: bool = False) -> Reduced:
     """Reductions of disjoint sets of customers as one, ordered as ``reduce_orders`` orders its
-    customers: by (currency, key), integer keys as numbers."""
+    customers: by (currency, key), integer keys as numbers. ``ordered``: the pieces are
+    consecutive runs of that order already (``reduce_orders``' own), so they are only joined."""
     if len(pieces) == 1:
         return pieces[0]
     frames = [p.customers for p in pieces]
-    keys = _concat([f[["currency", "customer"]] for f in frames])
-    order = key_order(
-        pa.array(keys["currency"], pa.string()), pa.array(keys["customer"], pa.string())
-    )
-    rank = np.empty_like(order)
-    rank[order] = np.arange(len(order))
+    order = rank = None
+    if not ordered:
+        keys = _concat([f[["currency", "customer"]] for f in frames])
+        order = key_order(
+            pa.array(keys["currency"], pa.string()), pa.array(keys["customer"], pa.string())
+        )
+        rank = np.empty_like(order)
+        rank[order] = np.arange(len(order))
     offsets = np.cumsum([0] + [len(p.customers) for p in pieces[:-1]])
 
-    def owners(arrays: list[np.ndarray]) -> tuple[np.ndarray, np.ndarray]:
+    def owners(arrays: list[np.ndarray]) -> tuple[np.ndarray, np.ndarray | slice]:
         """Owners renumbered to the combined table, and the stable order that groups them."""
-        owner = rank[np.concatenate([a + o for a, o in zip(arrays, offsets, strict=True)])]
+        owner = np.concatenate([a + o for a, o in zip(arrays, offsets, strict=True)])
+        if rank is None:
+            return owner, slice(None)
+        owner = rank[owner]
         return owner, np.argsort(owner, kind="stable")
 
     gap_owner, by_gap = owners([p.gap_owner for p in pieces])
@@ -440,10 +500,8 @@ def combine(pieces: list[Reduced]) -> Reduced:
     lines = None
     kept = [p.lines for p in pieces if p.lines is not None]
     if len(kept) == len(pieces):
-        owners_of = [
-            rank[k.frame["owner"].to_numpy() + o] for k, o in zip(kept, offsets, strict=True)
-        ]
-        lines = combine_lines(kept, owners_of)
+        owners_of = [k.frame["owner"].to_numpy() + o for k, o in zip(kept, offsets, strict=True)]
+        lines = combine_lines(kept, owners_of if rank is None else [rank[o] for o in owners_of])
     return Reduced(
         _concat(frames, order),
         gap_owner[by_gap],
@@ -485,8 +543,8 @@ def key_order(
 
 def _concat(frames: list[pd.DataFrame], order: np.ndarray | None = None) -> pd.DataFrame:
     """Row-wise concatenation (rows taken in ``order`` when given) that keeps text attributes
-    categorical (their categories united). With ``order``, each column is dropped from the
-    pieces once it is built, so that memory holds one copy of the table plus one column."""
+    categorical (their categories united). Each column is dropped from the pieces once it is
+    built, so that memory holds one copy of the table plus one column."""
     columns = list(dict.fromkeys(c for f in frames for c in f.columns))
     out = {}
     for name in columns:
@@ -502,8 +560,8 @@ def _concat(frames: list[pd.DataFrame], order: np.ndarray | None = None) -> pd.D
         del parts
         if order is not None:
             column = column.take(order).reset_index(drop=True)
-            for frame in frames:
-                if name in frame.columns:
-                    del frame[name]
+        for frame in frames:
+            if name in frame.columns:
+                del frame[name]
         out[name] = column
     return pd.DataFrame(out, copy=False)
