@@ -102,13 +102,17 @@ class Analysis(WindowReadouts):
 
 
 def analyse(
-    loaded: Loaded, settings: Settings | None = None, spend: Spend | None = None
+    loaded: Loaded,
+    settings: Settings | None = None,
+    spend: Spend | None = None,
+    keep_ledger: bool = True,
 ) -> Analysis:
-    """Window the orders, reduce them to customers and derive the customer table."""
+    """Window the orders, reduce them to customers and derive the customer table
+    (``keep_ledger``: and keep the order rows, which the cohorts need)."""
     settings = settings or Settings()
     window, stats = window_orders(loaded.orders, settings)
     as_of = settle_as_of(stats, settings)
-    reduced = reduce_orders(window, as_of, settings.churn_window, settings.attr)
+    reduced = reduce_orders(window, as_of, settings.churn_window, settings.attr, keep_ledger)
     return analysis_of(reduced, settings, as_of, stats, list(window.columns), spend)
 
 

@@ -130,7 +130,7 @@ class AnalysisRequest:
         if engine is not None:
             analysis = self._analyse_streamed(engine)
         else:
-            analysis = analyse(*(prepared or self.prepare()))
+            analysis = analyse(*(prepared or self.prepare()), keep_ledger=keep_ledger)
         self._say(analysis.notes)
         return analysis
 

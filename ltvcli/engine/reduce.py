@@ -81,11 +81,13 @@ def reduce_orders(
     as_of: DayNumber,
     churn_window: int,
     attr: str = "first",
+    keep_ledger: bool = True,
 ) -> Reduced:
     """Reduce normalised orders (``ltvcli.schema.orders``) to one row per customer.
 
     ``as_of`` (a day number) and ``churn_window`` (days) mark the two trailing windows that
-    churn and purchase frequency are measured over. Many orders are reduced on both cores:
+    churn and purchase frequency are measured over; ``keep_ledger``: keep every order row's
+    money and day (``Ledger``) for the cohorts, a third of the orders' memory again. Many orders are reduced on both cores:
     the sorted rows are cut in two at a customer's first row, each run reduced in a thread
     (numpy lets go of the GIL), and the two tables put one after the other.
     """
@@ -96,7 +98,7 @@ def reduce_orders(
         is_order=orders["is_order"].to_numpy(bool),
         gross=orders["gross_cents"].to_numpy(np.int64),
         refund=orders["refund_cents"].to_numpy(np.int64),
-        cost=cost.fillna(0).to_numpy(np.int64),
+        cost=cost.to_numpy(np.int64, na_value=0),
         has_cost=bool(cost.notna().any()),
         decode=decode,
     )
@@ -113,7 +115,7 @@ def reduce_orders(
     def run(bounds: tuple[int, int]) -> Reduced:
         a, b = bounds
         return _reduce_sorted(
-            orders, rows, perm[a:b], first_of_customer[a:b], as_of, churn_window, attr
+            orders, rows, perm[a:b], first_of_customer[a:b], as_of, churn_window, attr, keep_ledger
         )
 
     if len(runs) == 1:
@@ -143,19 +145,28 @@ def _reduce_sorted(
     as_of: DayNumber,
     churn_window: int,
     attr: str,
+    keep_ledger: bool,
 ) -> Reduced:
     """The customers of a run of the sorted rows (``perm``: their rows in ``orders``, each
     customer's rows together, the run starting at a customer's first)."""
     starts = np.flatnonzero(first_of_customer)
-    code_s = np.cumsum(first_of_customer) - 1  # dense customer numbers, in sorted order
+    code_s = np.cumsum(first_of_customer)
+    code_s -= 1  # dense customer numbers, in sorted order
     n_customers = len(starts)
     keys = rows.decode(perm[starts])
     day_s = rows.day[perm]
     sale_s = rows.is_order[perm]
-    gross = rows.gross[perm]
-    refund = rows.refund[perm]
-    cost = rows.cost[perm]
-    n_orders = np.add.reduceat(sale_s.astype(np.int64), starts)
+    # Row arrays are ten million long: each kept only while it is needed, money summed as it
+    # is gathered in order (both halves' arrays are in memory at once).
+    sums = {
+        name: np.add.reduceat(values[perm], starts)
+        for name, values in (
+            ("gross_cents", rows.gross), ("refund_cents", rows.refund), ("cost_cents", rows.cost)
+        )
+    }  # fmt: skip
+    net = rows.gross[perm]
+    net -= rows.refund[perm]
+    n_orders = np.add.reduceat(sale_s, starts, dtype=np.int64)
     buyer = n_orders > 0
     first_row = starts
     last_row = starts + np.maximum(n_orders, 1) - 1
@@ -168,6 +179,7 @@ def _reduce_sorted(
     is_gap = (code_s[1:] == code_s[:-1]) & sale_s[1:] & sale_s[:-1] & (step > 0)
     gap_owner = code_s[1:][is_gap]
     gaps = step[is_gap]
+    del step, is_gap
     n_gaps = np.bincount(gap_owner, minlength=n_customers)
     gap_starts = np.r_[0, np.cumsum(n_gaps)[:-1]]
     has_gap = n_gaps > 0
@@ -175,6 +187,8 @@ def _reduce_sorted(
 
     recent = sale_s & (day_s > as_of - churn_window)
     previous = sale_s & (day_s > as_of - 2 * churn_window) & (day_s <= as_of - churn_window)
+    sales_net = np.where(sale_s, net, 0)  # refund rows aside
+    first_day_net = np.where(day_s == first_day[code_s], sales_net, 0)
 
     frame = pd.DataFrame(
         {
@@ -183,9 +197,7 @@ def _reduce_sorted(
             "last_order": _dates(last_day, buyer),
             "orders": n_orders,
             "order_days": np.where(buyer, n_gaps + 1, 0),
-            "gross_cents": np.add.reduceat(gross, starts),
-            "refund_cents": np.add.reduceat(refund, starts),
-            "cost_cents": np.add.reduceat(cost, starts),
+            **sums,
             "mean_interval_days": np.where(
                 has_gap, (last_day - first_day) / np.maximum(n_gaps, 1), np.nan
             ),
@@ -193,17 +205,16 @@ def _reduce_sorted(
             "days_to_second_order": np.where(has_gap, second, np.nan),
             "_first_day": first_day,
             "_last_day": last_day,
-            "_recent_orders": np.add.reduceat(recent.astype(np.int64), starts),
+            "_recent_orders": np.add.reduceat(recent, starts, dtype=np.int64),
             # Spend of the orders (refund rows aside), and of the first order day: the
             # repeat-purchase spend the predictive models use.
-            "_sales_cents": np.add.reduceat(np.where(sale_s, gross - refund, 0), starts),
-            "_first_day_cents": np.add.reduceat(
-                np.where(sale_s & (day_s == first_day[code_s]), gross - refund, 0), starts
-            ),
-            "_active_before": np.add.reduceat(previous.astype(np.int64), starts) > 0,
+            "_sales_cents": np.add.reduceat(sales_net, starts),
+            "_first_day_cents": np.add.reduceat(first_day_net, starts),
+            "_active_before": np.add.reduceat(previous, starts, dtype=np.int64) > 0,
         },
         copy=False,
     )
+    del recent, previous, sales_net, first_day_net
     frame["net_cents"] = frame["gross_cents"] - frame["refund_cents"]
     ends: dict[str, _End] = {}
 
@@ -224,13 +235,11 @@ def _reduce_sorted(
             frame[column] = _mode_by_owner(code_s[sale_s], values.take(sold), n_customers)
         else:
             frame[column] = _take(values, end(attr).rows(values))
-    ledger = Ledger(
-        owner=code_s,
-        day=day_s,
-        net_cents=gross - refund,
-        cost_cents=cost,
-        is_order=sale_s,
-    )
+    ledger = None
+    if keep_ledger:
+        ledger = Ledger(
+            owner=code_s, day=day_s, net_cents=net, cost_cents=rows.cost[perm], is_order=sale_s
+        )
     lines = None
     if LINES in orders:
         lines = lines_of(
@@ -239,7 +248,7 @@ def _reduce_sorted(
             code_s,
             day_s,
             _sale_numbers(orders, perm, code_s, sale_s, starts),
-            gross - refund,
+            net,
         )
     return Reduced(frame, gap_owner, gaps, ledger, rows.has_cost, lines)
 
@@ -322,10 +331,12 @@ def _customer_keys(orders: pd.DataFrame) -> tuple[np.ndarray, _KeyDecoder]:
     customers = orders["customer"]
     numbers = integer_keys(pa.array(customers, pa.string()))
     if numbers is not None:
-        key = numbers - numbers.min()
+        smallest = int(numbers.min())
+        key = own = numbers - smallest  # and the numbers let go of: 80 MB at 10^7 orders
+        del numbers
 
         def customer_of(rows: np.ndarray) -> pd.Series | np.ndarray:
-            text: pd.Series = pa.array(numbers[rows]).cast(pa.string()).to_pandas()
+            text: pd.Series = pa.array(own[rows] + smallest).cast(pa.string()).to_pandas()
             return text
     else:
         numbered, uniques = pd.factorize(customers, sort=True)

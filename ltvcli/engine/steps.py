@@ -170,10 +170,7 @@ def partition_reduce(
     orders: pd.DataFrame, as_of: DayNumber, settings: Settings, ledger: bool
 ) -> Reduced:
     """Step 3 for one partition (its orders are windowed already)."""
-    reduced = reduce_orders(orders, as_of, settings.churn_window, settings.attr)
-    if not ledger:
-        reduced.ledger = None
-    return reduced
+    return reduce_orders(orders, as_of, settings.churn_window, settings.attr, ledger)
 
 
 def plain_rows(table: pa.Table | None) -> pd.DataFrame:

@@ -8,6 +8,7 @@ whole file is then parsed by pyarrow, every column as text, in large blocks.
 from __future__ import annotations
 
 import csv
+import mmap
 import re
 from collections import Counter
 from dataclasses import dataclass, replace
@@ -76,6 +77,8 @@ def read_delimited(
     raw = dialect.raw_table(name)
     # Quoted newlines need pyarrow's slower quote-aware chunking: only when the body has quotes.
     quoted = text.find(b'"', dialect.offset) >= 0
+    if isinstance(text, mmap.mmap):  # the pages the search read: not the process's memory
+        text.madvise(mmap.MADV_DONTNEED)
     try:
         with _body(text, dialect.offset, path if text is data else None) as body:
             raw.table = pacsv.read_csv(body, **csv_options(dialect, quoted, raw))
@@ -85,11 +88,12 @@ def read_delimited(
 
 
 def _body(text: Bytes, offset: int, path: str | None) -> pa.NativeFile:
-    """The text after the header: the file itself when it is given (Arrow parses a file it
-    maps in 1.7 s at 10^7 orders, the same bytes from a buffer in 3.1 s), else the text."""
+    """The text after the header: the file itself when it is given (Arrow reads it a block at a
+    time: 1.3 s at 10^7 orders, the same bytes from a buffer 3.1 s; and a file it maps counts
+    in the process's memory, 0.7 GB more at the peak), else the text."""
     if path is None:
         return pa.BufferReader(pa.py_buffer(text)[offset:])
-    body = pa.memory_map(path)
+    body = pa.OSFile(path)
     body.seek(offset)
     return body
 

@@ -90,7 +90,7 @@ def report(
     fill_output(output, dt.date.today())  # and so is a bad template
     analysis.load.lines = {}  # the products section, when the orders name products
     prepared = analysis.prepare()
-    result = analysis.run(prepared)
+    result = analysis.run(prepared, keep_ledger=True)  # the cohorts section
     if result.customers["currency"].nunique() > 1:
         raise ConfigError(Message("a report covers one currency: pass --currency"))
     predictions = (
