@@ -77,8 +77,8 @@ def read_delimited(
     raw = dialect.raw_table(name)
     # Quoted newlines need pyarrow's slower quote-aware chunking: only when the body has quotes.
     quoted = text.find(b'"', dialect.offset) >= 0
-    if isinstance(text, mmap.mmap):  # the pages the search read: not the process's memory
-        text.madvise(mmap.MADV_DONTNEED)
+    if isinstance(text, mmap.mmap) and hasattr(mmap, "MADV_DONTNEED"):  # not on Windows
+        text.madvise(mmap.MADV_DONTNEED)  # the pages the search read: not the process's memory
     try:
         with _body(text, dialect.offset, path if text is data else None) as body:
             raw.table = pacsv.read_csv(body, **csv_options(dialect, quoted, raw))
