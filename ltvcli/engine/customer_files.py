@@ -50,7 +50,10 @@ class CustomerFiles:
         table = to_arrow(frame)
         with pa.OSFile(self._file(len(self._sizes)), "wb") as sink:
             with pa.ipc.new_file(sink, table.schema) as writer:
-                writer.write_table(table, max_chunksize=_BATCH_ROWS)
+                # batches of exactly _BATCH_ROWS (``_Piece`` finds a row's batch by division),
+                # wherever the columns' own chunks end (a piece joined from two halves)
+                for start in range(0, table.num_rows, _BATCH_ROWS):
+                    writer.write_table(table.slice(start, _BATCH_ROWS).combine_chunks())
         self._sizes.append(len(frame))
         self._currency.append(pa.array(frame["currency"], pa.string()))
         self._customer.append(pa.array(frame["customer"], pa.string()))

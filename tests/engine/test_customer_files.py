@@ -40,3 +40,19 @@ def test_slices_read_every_batch_once(monkeypatch):
     assert len(reads) == len(set(reads)) == batches  # every batch read, and once
     assert [len(s) for s in slices[:-1]] == [300] * (len(slices) - 1)
     assert sum(len(s) for s in slices) == len(analyse(load_orders(path)).customers)
+
+
+def test_pieces_joined_from_two_halves_read_back_whole(monkeypatch):
+    """A partition's reduce cut in two (as above a million rows) leaves columns in two chunks:
+    the kept batches are still of one size, and every customer reads back as in memory."""
+    from ltvcli.engine import reduce
+
+    monkeypatch.setattr(reduce, "_PARALLEL_REDUCE", 2)
+    monkeypatch.setattr(customer_files, "_BATCH_ROWS", 64)
+    path = str(SAMPLE / "orders.csv")
+    engine = Engine("stream", partitions=3, slice_rows=500)
+    with stream_customers([path], LoadOptions(), engine=engine) as stream:
+        streamed = pa.concat_tables(pa.Table.from_pandas(s) for s in stream.tables())
+    memory = analyse(load_orders(path)).customers
+    assert streamed.column("customer").to_pylist() == memory["customer"].tolist()
+    assert streamed.column("net_revenue").to_pylist() == memory["net_revenue"].tolist()
