@@ -149,9 +149,11 @@ def partition_orders(
 
 def _holders(rows: pd.DataFrame, floating: pd.DataFrame) -> np.ndarray:
     """Per floating row, how many customers of ``rows`` have a sale with its order id."""
-    sales = rows.loc[~refund_rows(rows), ["order_id", "customer"]].dropna().drop_duplicates()
-    holders = refund_target(floating).map(sales["order_id"].value_counts())
-    counts: np.ndarray = holders.fillna(0).to_numpy(np.int64)
+    targets = refund_target(floating)
+    sales = rows.loc[~refund_rows(rows), ["order_id", "customer"]]
+    named = sales[sales["order_id"].isin(targets).to_numpy()]  # few: pairs only of those
+    holders = named.dropna().drop_duplicates()["order_id"].value_counts()
+    counts: np.ndarray = targets.map(holders).fillna(0).to_numpy(np.int64)
     return counts
 
 
