@@ -15,7 +15,7 @@ import numpy as np
 import pandas as pd
 
 from ltvcli.analysis import analyse
-from ltvcli.cli.memory import no_huge_pages, one_heap, reuse_freed_memory
+from ltvcli.cli.memory import no_huge_pages, reuse_freed_memory
 from ltvcli.load import load_orders
 from ltvcli.models.predict import fit_models, score
 from ltvcli.models.spread import DeltaValues
@@ -40,7 +40,6 @@ def lifetimes_fit(summary, model: str) -> tuple[float, dict[str, float]]:
 
 def main() -> None:
     no_huge_pages()  # the process as the ltv command sets it up for a run in memory
-    one_heap()
     reuse_freed_memory()
     analysis = analyse(load_orders(sys.argv[1]))
     summary = summarise(analysis.customers, "week")

@@ -8,7 +8,7 @@ from collections.abc import Iterable
 import typer
 
 from ltvcli.cli.app import app
-from ltvcli.cli.memory import no_huge_pages, one_heap
+from ltvcli.cli.memory import no_huge_pages
 
 # one module per command in ltvcli/cli/commands, named as the command; the order of `ltv --help`
 COMMANDS = (
@@ -37,7 +37,6 @@ def application(names: Iterable[str] = COMMANDS) -> typer.Typer:
 def main() -> None:
     """Console-script entry point: quiet on a closed pipe (``ltv ... | head``)."""
     no_huge_pages()
-    one_heap()
     try:
         application(_needed(sys.argv[1:]))()
     except BrokenPipeError:

@@ -28,16 +28,6 @@ def no_huge_pages() -> None:
         libc.prctl(_PR_SET_THP_DISABLE, 1, 0, 0, 0)
 
 
-def one_heap() -> None:
-    """Every thread's arrays from one heap: glibc gives each thread that allocates an arena of
-    its own, fresh memory that the kernel zeroes again and that no other thread reuses (the
-    reduce on two threads at 10^7 orders: sys time 2.5 s -> 5 s and 1 GB more at the peak;
-    with one heap 2.9 s and 0.5 GB). numpy's arrays are few and large: no lock contention."""
-    libc = _libc()
-    if libc is not None and hasattr(libc, "mallopt"):
-        libc.mallopt(_M_ARENA_MAX, 1)
-
-
 def reuse_freed_memory() -> None:
     """Large arrays from glibc's heap, which keeps 256 MB free at its top: glibc maps each
     array over 32 MB afresh and unmaps it when freed, so every next array is zeroed again
@@ -48,3 +38,8 @@ def reuse_freed_memory() -> None:
     if libc is not None and hasattr(libc, "mallopt"):
         libc.mallopt(_M_MMAP_MAX, 0)
         libc.mallopt(_M_TOP_PAD, 256 << 20)
+        # and every thread's arrays from that heap: glibc gives each thread that allocates an
+        # arena of its own, fresh memory the kernel zeroes again and no other thread reuses
+        # (the reduce on two threads at 10^7 orders: sys time 2.5 s -> 5 s, 1 GB more at the
+        # peak; with one heap 2.9 s and 0.5 GB). numpy's arrays are few and large: no contention.
+        libc.mallopt(_M_ARENA_MAX, 1)

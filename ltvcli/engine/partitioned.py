@@ -52,6 +52,7 @@ from ltvcli.engine.steps import (
     Collector,
     PartOrders,
     Runner,
+    floating_target,
     partition_orders,
     plain_rows,
     settle_shared,
@@ -205,8 +206,9 @@ class _Steps:
             self.spill, self.floating, *self._args(), guess, ledger, collect
         )
         parts = self._orders(reduced)
-        if self._settle_shared(parts):  # some rows joined orders of several customers
-            return None
+        if self._settle_shared(parts):  # some rows joined orders of several customers: again
+            collect.clear()
+            return self.at_once(guess, collect)
         summed = self.normalise.line_money or frozenset()  # decided by ``file_wide``
         missed = parts.lines_differ - summed
         if missed:  # an order whose lines differ spanned blocks: sum those columns everywhere
@@ -216,13 +218,13 @@ class _Steps:
     def _settle_shared(self, parts: _Parts) -> bool:
         """Whether floating rows named order ids that customers of several partitions carry
         (so they joined each of those partitions): then each is given its one partition, and
-        every partition learns those ids (``two_steps`` runs after this on the kept rows;
-        without a guessed as-of day, no row was in the window, so no order counts twice)."""
+        every partition learns those ids (``at_once`` runs again on the kept rows; without a
+        guessed as-of day no row is in the window, so there is no order to count twice)."""
         shared = parts.holders > 1
         if JOIN in self.floating or not shared.any():
             return False
         self.floating = settle_shared(self.floating, parts.holders, self.spill.count)
-        ids = frozenset(refund_target(self.floating[shared]).astype(str))
+        ids = frozenset(floating_target(self.floating[shared]).astype(str))
         self.normalise = replace(self.normalise, shared_order_ids=ids)
         return True
 

@@ -20,6 +20,7 @@ from ltvcli.engine.options import Progress
 from ltvcli.engine.reduce import Reduced, reduce_orders
 from ltvcli.engine.spill import SpillFiles, partition_of, to_frame
 from ltvcli.engine.window import WindowStats, window_orders
+from ltvcli.schema import statuses as st
 from ltvcli.schema.orders import (
     NormaliseOptions,
     lines_differ,
@@ -149,12 +150,19 @@ def partition_orders(
 
 def _holders(rows: pd.DataFrame, floating: pd.DataFrame) -> np.ndarray:
     """Per floating row, how many customers of ``rows`` have a sale with its order id."""
-    targets = refund_target(floating)
-    sales = rows.loc[~refund_rows(rows), ["order_id", "customer"]]
+    targets = floating_target(floating)
+    sold = ~refund_rows(rows) & (rows["kind"] != st.NOT_SALE).to_numpy()  # as ``shared_ids``
+    sales = rows.loc[sold, ["order_id", "customer"]]
     named = sales[sales["order_id"].isin(targets).to_numpy()]  # few: pairs only of those
     holders = named.dropna().drop_duplicates()["order_id"].value_counts()
     counts: np.ndarray = targets.map(holders).fillna(0).to_numpy(np.int64)
     return counts
+
+
+def floating_target(floating: pd.DataFrame) -> pd.Series:
+    """The order a floating row belongs to: a refund's is the one it names, a line's its own."""
+    target: pd.Series = floating["order_id"].where(~refund_rows(floating), refund_target(floating))
+    return target
 
 
 def settle_shared(floating: pd.DataFrame, holders: np.ndarray, count: int) -> pd.DataFrame:

@@ -383,7 +383,8 @@ def to_orders(rows: pd.DataFrame, options: NormaliseOptions, report: LoadReport)
     rows.index = pd.RangeIndex(len(rows))
     if options.stated_currency:
         rows["currency"] = rows["currency"].fillna(options.stated_currency)
-    if has_repeats(pa.array(rows["order_id"], pa.string())):
+    repeats = has_repeats(pa.array(rows["order_id"], pa.string()))
+    if repeats:
         # The same line twice (overlapping exports): equal in every cell, wherever it was read.
         cells = [c for c in rows.columns if c not in ("_file", "_row", lines.LINES)]
         dup = rows["order_id"].notna() & rows.duplicated(subset=cells, keep="first")
@@ -394,10 +395,16 @@ def to_orders(rows: pd.DataFrame, options: NormaliseOptions, report: LoadReport)
     report.skip(Skip.NOT_A_SALE, int(not_sale.sum()))
     rows = rows[~not_sale]
     refund_row = refund_rows(rows)
-    shared = options.shared_order_ids
+    # order ids several customers carry, here or elsewhere in the input (``shared_order_ids``):
+    # they matter where an id names more than one row (lines, refunds)
+    known = options.shared_order_ids
+    named_twice = repeats or refund_row.any()
+    shared = shared_ids(rows[~refund_row], known) if named_twice else pd.Index(sorted(known))
     sales = _collapse(rows[~refund_row], report, options.line_money, shared)
-    sales = _apply_status(sales, options, report, refund_target(rows[refund_row]))
-    refunds = _attach_refunds(rows[refund_row], sales, report, shared)
+    refunds = rows[refund_row]
+    named = order_keys(refund_target(refunds), refunds["customer"], shared)
+    sales = _apply_status(sales, options, report, named, shared)
+    refunds = _attach_refunds(refunds, sales, report, shared)
     orders = pd.concat([sales, refunds], ignore_index=True) if len(refunds) else sales
     if options.currency and orders["currency"].notna().any():
         other = (orders["currency"] != options.currency.upper()).to_numpy()
@@ -428,7 +435,7 @@ def _collapse(
     rows: pd.DataFrame,
     report: LoadReport,
     line_money: frozenset[str] | None,
-    shared: frozenset[str] = frozenset(),
+    shared: pd.Index,
 ) -> pd.DataFrame:
     """One row per order id; rows without an id are orders of their own. Money that differs
     between the lines of some order of the input (``line_money``) is summed per order, else
@@ -444,7 +451,7 @@ def _collapse(
         return rows
     has_id = rows["order_id"].notna()
     multi = rows[has_id]
-    key = _orders_of(multi, shared)
+    key = order_keys(multi["order_id"], multi["customer"], shared)
     groups = multi.groupby(key, sort=False)
     differ = set(_differing(multi, groups) if line_money is None else line_money)
     if lines.LINES in rows and "amount_cents" in differ:
@@ -597,10 +604,15 @@ def _seconds(stamps: pd.Series) -> np.ndarray:
 
 
 def _apply_status(
-    sales: pd.DataFrame, options: NormaliseOptions, report: LoadReport, refunded: pd.Series
+    sales: pd.DataFrame,
+    options: NormaliseOptions,
+    report: LoadReport,
+    refunded: pd.Series,
+    shared: pd.Index,
 ) -> pd.DataFrame:
     """Drop what is not revenue (yet); a refunded status refunds the whole order unless the
-    export lists the refund itself (a refund row names the order, or a refunded amount)."""
+    export lists the refund itself (a refund row names the order, or a refunded amount).
+    ``refunded``: the orders the refund rows name (``order_keys``)."""
     lines = sales["_lines"].to_numpy()
     status = sales["status"]
     if options.pipeline:  # in a CRM pipeline, a stage nobody listed is not a sale yet
@@ -624,7 +636,8 @@ def _apply_status(
         drop |= missing
     sales = sales[~drop] if drop.any() else sales
     refund = sales["refund_cents"].fillna(0).astype("int64")
-    listed = sales["order_id"].isin(refunded.dropna()).to_numpy()
+    own = order_keys(sales["order_id"], sales["customer"], shared)
+    listed = own.isin(refunded.dropna()).to_numpy()
     full = (sales["status"] == st.REFUNDED) & (refund == 0) & ~listed
     refund = refund.where(~full, sales["amount_cents"].astype("int64"))
     sales["gross_cents"] = sales["amount_cents"].astype("int64")
@@ -637,14 +650,15 @@ def _attach_refunds(
     refunds: pd.DataFrame,
     sales: pd.DataFrame,
     report: LoadReport,
-    known: frozenset[str] = frozenset(),
+    shared: pd.Index,
 ) -> pd.DataFrame:
-    """Refund rows belong to the customer of the order they refer to, else to their own row's."""
+    """Refund rows belong to the customer of the order they refer to, else to their own row's
+    (``shared``: order ids several customers carry, which name an order only with the
+    customer)."""
     if refunds.empty:
         return _empty_orders()
     refunds = refunds.copy()
     sold = sales.dropna(subset=["order_id"])
-    shared = shared_ids(sold, known)
     target = order_keys(refund_target(refunds), refunds["customer"], shared)
     by_order = sold.set_index(order_keys(sold["order_id"], sold["customer"], shared))
     by_order = by_order[~by_order.index.duplicated()]

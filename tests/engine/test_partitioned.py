@@ -186,7 +186,7 @@ def test_at_once_or_in_two_steps_the_answers_are_the_same(write, last_line, step
 
 # Order 100 is two customers' (two shops' numbering): the rows that name it go with one of
 # them or none, never with both, whichever partitions the two land in.
-SHARED_ID = """order,customer,date,amount,status,reference
+SHARED_ID = """order,customer,date,amount,status,related transaction id
 100,alice,2024-01-05,1000.00,paid,
 100,bob,2024-02-05,2000.00,paid,
 101,carol,2024-03-05,500.00,paid,
@@ -208,10 +208,36 @@ def test_an_order_id_of_customers_in_several_partitions_is_not_joined_twice(writ
     memory, streamed = both([path], engine=engine)
     assert_same(memory, streamed)
     refunds = streamed[0].customers.set_index("customer")["refunds"]
-    # alice's own refund of her order 100, carol's of an order not hers, erin's order 103's
+    # alice's own refund of her order 100, carol's refund naming 100 (not hers: her own),
+    # erin's order 103's
     assert refunds.to_dict() == {
         "alice": 10000, "bob": 0, "carol": 5000, "dave": 0, "erin": 9000, "frank": 0
     }  # fmt: skip
+
+
+# Who carries an order id is read off the sales (statuses aside), and a line without a customer
+# belongs to its own order id, not to the one it refers to: the same in both engines.
+SHARED_CASES = {
+    "one holder cancelled": "100,bob,2024-02-05,2000.00,cancelled,\nR1,dave,2024-04-03,-50.00,refund,100",
+    "one holder not a sale": "100,bob,2024-02-05,2000.00,fee,\nR1,dave,2024-04-03,-50.00,refund,100",
+    "no customer, one holder open": "100,bob,2024-02-05,2000.00,pending,\nR1,,2024-04-03,-50.00,refund,100",
+    "refunded status": "100,bob,2024-02-05,2000.00,paid,\nR1,dave,2024-04-03,-50.00,refund,100",
+    "a line naming another order": "100,,2024-01-05,3.00,paid,101",
+}  # fmt: skip
+
+
+@pytest.mark.parametrize("case", SHARED_CASES)
+@pytest.mark.parametrize("partitions", [2, 4])
+def test_shared_order_ids_as_in_memory(write, case, partitions):
+    status = "refunded" if case == "refunded status" else "paid"
+    text = (
+        "order,customer,date,amount,status,related transaction id\n"
+        f"100,alice,2024-01-05,1000.00,{status},\n101,dave,2024-03-05,500.00,paid,\n"
+        f"{SHARED_CASES[case]}\n"
+    )
+    path = str(write("shared.csv", text))
+    engine = Engine("stream", partitions=partitions, block_size=1 << 10, keep_ledger=True)
+    assert_same(*both([path], engine=engine))
 
 
 def test_no_orders_left_is_the_same_error(write):
