@@ -87,9 +87,9 @@ def reduce_orders(
 
     ``as_of`` (a day number) and ``churn_window`` (days) mark the two trailing windows that
     churn and purchase frequency are measured over; ``keep_ledger``: keep every order row's
-    money and day (``Ledger``) for the cohorts, a third of the orders' memory again. Many orders are reduced on both cores:
-    the sorted rows are cut in two at a customer's first row, each run reduced in a thread
-    (numpy lets go of the GIL), and the two tables put one after the other.
+    day and money (``Ledger``), which only the cohorts need. Many orders are reduced on both
+    cores: the sorted rows are cut in two at a customer's first row, each half reduced in a
+    thread (numpy lets go of the GIL), and the two tables joined in order.
     """
     key, decode = _customer_keys(orders)
     cost = orders["cost_cents"]
