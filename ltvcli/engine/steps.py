@@ -20,10 +20,10 @@ from ltvcli.engine.options import Progress
 from ltvcli.engine.reduce import Reduced, reduce_orders
 from ltvcli.engine.spill import SpillFiles, partition_of, to_frame
 from ltvcli.engine.window import WindowStats, window_orders
-from ltvcli.schema import statuses as st
 from ltvcli.schema.orders import (
     NormaliseOptions,
     lines_differ,
+    order_holders,
     refund_rows,
     refund_target,
     to_orders,
@@ -151,10 +151,8 @@ def partition_orders(
 def _holders(rows: pd.DataFrame, floating: pd.DataFrame) -> np.ndarray:
     """Per floating row, how many customers of ``rows`` have a sale with its order id."""
     targets = floating_target(floating)
-    sold = ~refund_rows(rows) & (rows["kind"] != st.NOT_SALE).to_numpy()  # as ``shared_ids``
-    sales = rows.loc[sold, ["order_id", "customer"]]
-    named = sales[sales["order_id"].isin(targets).to_numpy()]  # few: pairs only of those
-    holders = named.dropna().drop_duplicates()["order_id"].value_counts()
+    named = rows[rows["order_id"].isin(targets).to_numpy()]  # few: counted only of those
+    holders = order_holders(named)
     counts: np.ndarray = targets.map(holders).fillna(0).to_numpy(np.int64)
     return counts
 

@@ -493,10 +493,18 @@ def shared_ids(rows: pd.DataFrame, known: frozenset[str] = frozenset()) -> pd.In
     """Order ids that rows of several customers carry: two shops' order 1001, two systems'
     numbering in one run. Those are different orders (as the streaming engine, which splits
     rows by customer, finds too). ``known``: such ids found beyond these rows."""
-    named = rows["order_id"].notna() & rows["customer"].notna()
-    pairs = rows.loc[named, ["order_id", "customer"]].drop_duplicates()
-    shared: pd.Index = pd.Index(pairs["order_id"][pairs["order_id"].duplicated()].unique())
+    holders = order_holders(rows)
+    shared: pd.Index = pd.Index(holders.index[holders.to_numpy() > 1], dtype=object)
     return shared.union(pd.Index(sorted(known), dtype=object)) if known else shared
+
+
+def order_holders(rows: pd.DataFrame) -> pd.Series:
+    """How many customers carry each order id on their sales rows (whatever the status;
+    refund and not-a-sale rows aside): the one count both engines call an id shared by."""
+    sales = ~refund_rows(rows) & (rows["kind"] != st.NOT_SALE).to_numpy()
+    pairs = rows.loc[sales, ["order_id", "customer"]].dropna().drop_duplicates()
+    holders: pd.Series = pairs["order_id"].value_counts()
+    return holders
 
 
 def _orders_of(rows: pd.DataFrame, shared: frozenset[str] = frozenset()) -> pd.Series:

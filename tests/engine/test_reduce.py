@@ -186,4 +186,13 @@ def test_two_threads_reduce_as_one(monkeypatch, write, attr, name):
     as_of = int(day_numbers(orders["ordered_at"]).max())
     one = reduce_orders(orders, as_of, 365, attr)
     monkeypatch.setattr(reduce, "_PARALLEL_REDUCE", 2)
+    halves = []
+    joined = reduce.combine
+    monkeypatch.setattr(
+        reduce,
+        "combine",
+        lambda p, ordered: halves.append([len(x.customers) for x in p]) or joined(p, ordered),
+    )
     _reduced_alike(one, reduce_orders(orders, as_of, 365, attr))
+    if len(one.customers) > 1:  # cut in two indeed, each half with customers
+        assert len(halves) == 1 and len(halves[0]) == 2 and min(halves[0]) > 0
