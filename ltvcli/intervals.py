@@ -38,6 +38,10 @@ INTERVAL_METRICS: tuple[Metric, ...] = (
 )  # fmt: skip
 
 
+# The customer-table columns ``interval_stats`` reads: a split by segment takes only these.
+INTERVAL_COLUMNS = ("days_to_second_order", "age_days")
+
+
 def interval_stats(customers: pd.DataFrame, gaps: np.ndarray) -> dict[str, object]:
     """The interval numbers of one group of customers (buyers) and their gaps."""
     second = customers["days_to_second_order"].dropna().to_numpy()
@@ -80,7 +84,7 @@ def km_median(curve: pd.DataFrame) -> float | None:
 
 def interval_table(analysis: Analysis, by: list[str] | None, period: str = "month") -> pd.DataFrame:
     """One row of interval numbers, or one per segment and a total row."""
-    from ltvcli.segments import TOTAL, segment_keys
+    from ltvcli.segments import TOTAL, Grouping, segment_keys
 
     c = analysis.customers
     buyers = c[c["orders"] > 0]
@@ -89,15 +93,13 @@ def interval_table(analysis: Analysis, by: list[str] | None, period: str = "mont
         return pd.DataFrame([interval_stats(buyers, r.gaps)])
     keys = segment_keys(analysis, by, period)
     names = list(keys.columns)
-    owner_group = np.full(len(c), -1, dtype=np.int64)
-    grouped = buyers.groupby([keys[n] for n in names], sort=True)
-    owner_group[buyers.index.to_numpy()] = grouped.ngroup().to_numpy()
-    gap_group = owner_group[r.gap_owner]
+    grouping = Grouping.of(keys, sort=True)
+    gap_group = grouping.of_customers(len(c))[r.gap_owner]
     order = np.argsort(gap_group, kind="stable")
-    bounds = np.searchsorted(gap_group[order], np.arange(grouped.ngroups + 1))
+    bounds = np.searchsorted(gap_group[order], np.arange(len(grouping.values) + 1))
     rows = []
-    for gid, (values, group) in enumerate(grouped):
-        values = values if isinstance(values, tuple) else (values,)
+    used = buyers.loc[keys.index, list(INTERVAL_COLUMNS)]
+    for gid, (values, group) in enumerate(zip(grouping.values, grouping.split(used), strict=True)):
         gaps = r.gaps[order[bounds[gid] : bounds[gid + 1]]]
         rows.append(dict(zip(names, values, strict=True)) | interval_stats(group, gaps))
     table = pd.DataFrame(rows).sort_values("customers", ascending=False, kind="stable")

@@ -20,8 +20,8 @@ acquisition city, channel, category) or of a derived key:
 from __future__ import annotations
 
 import itertools
-from collections.abc import Callable
-from dataclasses import replace
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, replace
 from typing import cast
 
 import numpy as np
@@ -109,7 +109,7 @@ def segment_keys(analysis: Analysis, by: list[str], period: str = "month") -> pd
         elif name == "main-category":
             out["main_category"] = main_category(analysis).loc[c.index]
         elif name in c.columns and not name.startswith("_"):
-            out[name] = c[name].astype(object).where(c[name].notna() & (c[name] != ""), NONE)
+            out[name] = _labels(c[name])
         else:
             attrs = ", ".join(attribute_columns(c)) or Message("none in this file")
             raise ConfigError(
@@ -125,6 +125,17 @@ def segment_keys(analysis: Analysis, by: list[str], period: str = "month") -> pd
             Message("{flag} is one of {choices}", flag="--period", choices=", ".join(PERIODS))
         )
     return pd.DataFrame(out, index=c.index)
+
+
+def _labels(values: pd.Series) -> pd.Series:
+    """An attribute's values as segment labels, blank ones "(none)"; a categorical stays one
+    (it groups by its codes)."""
+    blank = (values.isna() | (values == "")).to_numpy()
+    if not isinstance(values.dtype, pd.CategoricalDtype):
+        return values.astype(object).where(~blank, NONE)
+    if NONE not in values.cat.categories:
+        values = values.cat.add_categories([NONE])
+    return values.where(~blank, NONE)
 
 
 def resolve_column(name: str, customers: pd.DataFrame) -> str:
@@ -157,11 +168,12 @@ def segment_table(
     ``bounds`` gives more columns per segment from the segments' numbers (0, 1, ... by customer,
     −1 for the total row): the bounds of a mean, which are no mean of bounds.
     """
-    if analysis.customers["currency"].nunique() > 1:
+    c = analysis.customers
+    currencies = c["currency"].dropna().unique()
+    if len(currencies) > 1:
         raise ConfigError(
             Message("orders in several currencies: pass --currency to segment one of them")
         )
-    c = analysis.customers
     keys = segment_keys(analysis, by, period)
     names = list(keys.columns)
     if min_customers > 1:
@@ -170,10 +182,16 @@ def segment_table(
     wanted = {*KPI_COLUMNS, "nps_score"}
     buyers = c[[name for name in c.columns if name in wanted]]
     buyers = buyers if keys.index.equals(c.index) else buyers.loc[keys.index]
+    # the one currency as a category: split by its codes rather than by object pointers
+    missing = buyers["currency"].isna().to_numpy()
+    codes = np.where(missing, -1, 0).astype(np.int8)
+    buyers = buyers.assign(
+        currency=pd.Categorical.from_codes(codes, categories=pd.Index(currencies))
+    )
     totals = (len(buyers), int(buyers["net_revenue"].sum()))
-    grouped = buyers.groupby([keys[n] for n in names], sort=False)
-    medians = _median_gaps(analysis, grouped.ngroup())
-    bounded = bounds(grouped.ngroup()) if bounds is not None else {}
+    grouping = Grouping.of(keys, sort=False)
+    medians = _median_gaps(analysis, grouping)
+    bounded = bounds(grouping.ids) if bounds is not None else {}
     total = (
         dict.fromkeys(names, TOTAL)
         | _row(analysis, buyers, medians.get(-1), totals, None, None, total=True)
@@ -183,8 +201,9 @@ def segment_table(
     population = (float(cast(float, total["lifespan_years"])), str(total["lifespan_basis"]))
     by_channel = len(names) == 1 and names[0] == analysis.channel and analysis.spend is not None
     rows = []
-    for gid, (values, group) in enumerate(grouped):
-        values = values if isinstance(values, tuple) else (values,)
+    for gid, (values, group) in enumerate(
+        zip(grouping.values, grouping.split(buyers), strict=True)
+    ):
         channel = str(values[0]) if by_channel and values[0] not in (NONE, OTHER) else None
         rows.append(
             dict(zip(names, values, strict=True))
@@ -319,23 +338,73 @@ def _order(table: pd.DataFrame, names: list[str], settings: Settings) -> pd.Data
 
 def _fold_small(keys: pd.DataFrame, min_customers: int) -> pd.DataFrame:
     """Segments with fewer than ``min_customers`` customers become one "(other)" segment."""
-    size = keys.groupby(list(keys.columns), sort=False)[keys.columns[0]].transform("size")
-    keys = keys.copy()
-    keys.loc[(size < min_customers).to_numpy(), :] = OTHER
+    grouping = Grouping.of(keys, sort=False)
+    ids = grouping.ids.to_numpy()
+    small = np.zeros(len(keys), dtype=bool)
+    small[ids >= 0] = np.diff(grouping.bounds)[ids[ids >= 0]] < min_customers
+    keys = keys.astype(object)  # "(other)" is no category of a categorical key
+    keys.loc[small, :] = OTHER
     return keys
 
 
-def _median_gaps(analysis: Analysis, group_of: pd.Series) -> dict[int, float]:
-    """Median gap between order days per group id, and over all buyers under key -1."""
+@dataclass
+class Grouping:
+    """Customers grouped by their segment keys: each segment's key values, each customer's
+    segment, and the customers' rows segment by segment."""
+
+    values: list[tuple[object, ...]]  # the key values of segment 0, 1, ...
+    ids: pd.Series  # each customer's segment (−1: a missing key), indexed like the keys
+    order: np.ndarray  # the keys' row positions, segment by segment (input order within one)
+    bounds: np.ndarray  # segment g is order[bounds[g] : bounds[g + 1]]
+
+    @classmethod
+    def of(cls, keys: pd.DataFrame, sort: bool) -> Grouping:
+        """Segments in the keys' sorted order, or in order of first appearance, as pandas'
+        ``groupby`` numbers them (a missing key: no segment); by factorising each key, which
+        for a categorical takes its codes instead of hashing every value."""
+        number = np.zeros(len(keys), dtype=np.int64)
+        count = 1
+        for name in keys.columns:
+            column = keys[name]
+            if sort and isinstance(column.dtype, pd.CategoricalDtype):
+                column = column.cat.reorder_categories(column.cat.categories.sort_values())
+            codes, uniques = pd.factorize(column, sort=sort)
+            pairs = np.where((number < 0) | (codes < 0), -1, number * len(uniques) + codes)
+            number = np.full(len(keys), -1, dtype=np.int64)
+            present = pairs >= 0
+            number[present], segments = pd.factorize(pairs[present], sort=sort)
+            count = len(segments)
+        # a stable sort of small integers is a radix sort
+        order = np.argsort(number.astype(np.min_scalar_type(-count)), kind="stable")
+        bounds = np.searchsorted(number[order], np.arange(count + 1))
+        first_rows = keys.iloc[order[bounds[:-1]]]
+        values = list(first_rows.itertuples(index=False, name=None))
+        return cls(values, pd.Series(number, index=keys.index), order, bounds)
+
+    def split(self, frame: pd.DataFrame) -> Iterator[pd.DataFrame]:
+        """Each segment's rows of ``frame`` (whose rows are the keys'). Each column is taken
+        once, as one array: pandas' split takes the table's 2-D blocks, several times slower."""
+        index = frame.index.take(self.order)
+        columns = {name: frame[name].array.take(self.order) for name in frame.columns}
+        for a, b in itertools.pairwise(self.bounds):
+            part = {name: values[a:b] for name, values in columns.items()}
+            yield pd.DataFrame(part, index=index[a:b], copy=False)
+
+    def of_customers(self, count: int) -> np.ndarray:
+        """The segment of each row of the customer table (``count`` rows; −1: none)."""
+        segment = np.full(count, -1, dtype=np.int64)
+        segment[self.ids.index.to_numpy()] = self.ids.to_numpy()
+        return segment
+
+
+def _median_gaps(analysis: Analysis, grouping: Grouping) -> dict[int, float]:
+    """Median gap between order days per segment, and over all buyers under key -1."""
     r = analysis.reduced
     if len(r.gaps) == 0:
         return {}
-    by_row = np.full(len(analysis.customers), -1, dtype=np.int64)
-    by_row[group_of.index.to_numpy()] = group_of.to_numpy()
-    group = by_row[r.gap_owner]
+    group = grouping.of_customers(len(analysis.customers))[r.gap_owner]
     grouped = group >= 0
-    groups = int(group_of.max()) + 1 if len(group_of) else 0
-    per_group = median_by_owner(group[grouped], r.gaps[grouped], groups)
+    per_group = median_by_owner(group[grouped], r.gaps[grouped], len(grouping.values))
     medians = {g: float(m) for g, m in enumerate(per_group) if not np.isnan(m)}
     medians[-1] = float(np.median(r.gaps))
     return medians

@@ -17,7 +17,15 @@ from ltvcli.customers import quintile_scores
 from ltvcli.errors import ConfigError
 from ltvcli.load import load_orders
 from ltvcli.metrics import median_cents
-from ltvcli.segments import OTHER, TOTAL, ltv_tiers, monthly_bands, order_bands, segment_table
+from ltvcli.segments import (
+    OTHER,
+    TOTAL,
+    Grouping,
+    ltv_tiers,
+    monthly_bands,
+    order_bands,
+    segment_table,
+)
 from ltvcli.settings import Settings
 from ltvcli.spend import load_spend
 
@@ -49,6 +57,27 @@ def test_segments_by_first_city_equal_sql(tmp_path, rows):
     assert total["customers"] == sum(r["customers"] for r in expected)
     assert total["net_revenue"] == sum(r["net_revenue"] for r in expected)
     assert table["customer_share"].drop(TOTAL).sum() == pytest.approx(1)
+
+
+@pytest.mark.parametrize("sort", [False, True])
+def test_grouping_numbers_segments_as_pandas_groupby(sort):
+    """Keys of two columns (one categorical with categories out of lexical order, one with a
+    missing value): the same segment numbers, key values and rows as ``groupby``."""
+    rng = np.random.default_rng(7)
+    city = pd.Series(rng.choice(["Омск", "Kazan", "(none)", "Abakan"], 500))
+    city = city.astype(pd.CategoricalDtype(["Омск", "Kazan", "(none)", "Abakan", "unused"]))
+    channel = pd.Series(rng.choice(["seo", "ads", None], 500), dtype=object)
+    keys = pd.DataFrame({"city": city, "channel": channel}, index=np.arange(500) * 3)
+    frame = pd.DataFrame({"n": np.arange(500), "when": pd.date_range("2024-01-01", periods=500)})
+    frame.index = keys.index
+
+    grouping = Grouping.of(keys, sort)
+    grouped = frame.groupby([keys["city"].astype(object), keys["channel"]], sort=sort)
+    expected = grouped.ngroup().fillna(-1).astype(np.int64)
+    assert grouping.ids.equals(expected)
+    assert grouping.values == list(grouped.groups)
+    for part, (_, group) in zip(grouping.split(frame), grouped, strict=True):
+        pd.testing.assert_frame_equal(part, group)
 
 
 def test_small_segments_fold_into_other(write):
