@@ -179,3 +179,20 @@ def test_russian_phones_take_the_fast_path_with_phonenumbers_answer(region):
     ]  # fmt: skip
     expected = [None if v is None else _one_phone(v, region) for v in spellings]
     assert _e164(pa.array(spellings, pa.string()), region).to_pylist() == expected
+
+
+def test_a_date_cell_starts_with_a_digit_by_its_first_byte_or_by_unicode():
+    """The byte check agrees with trimming every cell and asking Arrow, in a sliced array too."""
+    import pyarrow.compute as pc
+
+    from ltvcli.schema.orders import _starts_with_digit
+
+    cells = ["2024-01-05", " 2024-01-05", "\t5.1.24", "", None, "Итого", "２０２４-01-05",
+             "\u00a012.01.2024", "abc", "  ", "x", "9", "\u202fИтого"]  # fmt: skip
+    values = pa.array(["skipped", *cells])[1:]  # an offset into the buffers
+    trimmed = pc.utf8_trim_whitespace(values)
+    expected = pc.fill_null(pc.utf8_is_digit(pc.utf8_slice_codeunits(trimmed, 0, 1)), False)
+    got = _starts_with_digit(values)
+    assert got.tolist() == expected.to_pylist()
+    assert got.tolist()[:3] == [True, True, True] and got[6]  # a full-width digit is a digit
+    assert not _starts_with_digit(pa.array(["", ""])).any()
