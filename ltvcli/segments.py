@@ -361,13 +361,13 @@ class Grouping:
     def of(cls, keys: pd.DataFrame, sort: bool) -> Grouping:
         """Segments in the keys' sorted order, or in order of first appearance, as pandas'
         ``groupby`` numbers them (a missing key: no segment); by factorising each key, which
-        for a categorical takes its codes instead of hashing every value."""
+        in order of appearance takes a categorical's codes instead of hashing every value."""
         number = np.zeros(len(keys), dtype=np.int64)
         count = 1
         for name in keys.columns:
             column = keys[name]
             if sort and isinstance(column.dtype, pd.CategoricalDtype):
-                column = column.cat.reorder_categories(column.cat.categories.sort_values())
+                column = column.astype(object)  # sorted by value, not in category order
             codes, uniques = pd.factorize(column, sort=sort)
             pairs = np.where((number < 0) | (codes < 0), -1, number * len(uniques) + codes)
             number = np.full(len(keys), -1, dtype=np.int64)

@@ -18,6 +18,7 @@ from ltvcli.errors import ConfigError
 from ltvcli.load import load_orders
 from ltvcli.metrics import median_cents
 from ltvcli.segments import (
+    NONE,
     OTHER,
     TOTAL,
     Grouping,
@@ -78,6 +79,9 @@ def test_grouping_numbers_segments_as_pandas_groupby(sort):
     assert grouping.values == list(grouped.groups)
     for part, (_, group) in zip(grouping.split(frame), grouped, strict=True):
         pd.testing.assert_frame_equal(part, group)
+    mixed = pd.DataFrame({"age": pd.Series([30, NONE, 25, 30], dtype="category")})
+    expected = mixed.astype(object).groupby("age", sort=sort).ngroup()
+    assert Grouping.of(mixed, sort).ids.tolist() == expected.tolist()
 
 
 def test_small_segments_fold_into_other(write):

@@ -440,9 +440,10 @@ def _collapse(
     repeats: bool,
 ) -> pd.DataFrame:
     """One row per order id; rows without an id are orders of their own (``repeats``: whether
-    any id of a wider set of rows repeats; when none does, none of these does). Money that differs
-    between the lines of some order of the input (``line_money``) is summed per order, else
-    taken once: a decision for the whole input, so a partition of it decides the same.
+    an id repeats among all the rows these are taken from; if none does, none does here).
+    Money that differs between the lines of some order of the input (``line_money``) is summed
+    per order, else taken once: a decision for the whole input, so a partition of it decides
+    the same.
     Kept order lines (``_items``) are concatenated in row order, each valued at its row's
     amount when the amount is line money.
 
