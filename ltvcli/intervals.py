@@ -84,7 +84,7 @@ def km_median(curve: pd.DataFrame) -> float | None:
 
 def interval_table(analysis: Analysis, by: list[str] | None, period: str = "month") -> pd.DataFrame:
     """One row of interval numbers, or one per segment and a total row."""
-    from ltvcli.segments import TOTAL, Grouping, segment_keys
+    from ltvcli.segments import TOTAL, Grouping, runs, segment_keys
 
     c = analysis.customers
     buyers = c[c["orders"] > 0]
@@ -95,10 +95,9 @@ def interval_table(analysis: Analysis, by: list[str] | None, period: str = "mont
     names = list(keys.columns)
     grouping = Grouping.of(keys, sort=True)
     gap_group = grouping.of_customers(len(c))[r.gap_owner]
-    order = np.argsort(gap_group, kind="stable")
-    bounds = np.searchsorted(gap_group[order], np.arange(len(grouping.values) + 1))
+    order, bounds = runs(gap_group, len(grouping.values))
     rows = []
-    used = buyers.loc[keys.index, list(INTERVAL_COLUMNS)]
+    used = buyers[list(INTERVAL_COLUMNS)]  # the keys' rows: the buyers'
     for gid, (values, group) in enumerate(zip(grouping.values, grouping.split(used), strict=True)):
         gaps = r.gaps[order[bounds[gid] : bounds[gid + 1]]]
         rows.append(dict(zip(names, values, strict=True)) | interval_stats(group, gaps))

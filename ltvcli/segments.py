@@ -182,7 +182,7 @@ def segment_table(
     wanted = {*KPI_COLUMNS, "nps_score"}
     buyers = c[[name for name in c.columns if name in wanted]]
     buyers = buyers if keys.index.equals(c.index) else buyers.loc[keys.index]
-    # the one currency as a category: split by its codes rather than by object pointers
+    # the one currency as a category: its one-byte codes split faster than the text
     missing = buyers["currency"].isna().to_numpy()
     codes = np.where(missing, -1, 0).astype(np.int8)
     buyers = buyers.assign(
@@ -347,7 +347,7 @@ def _fold_small(keys: pd.DataFrame, min_customers: int) -> pd.DataFrame:
     return keys
 
 
-@dataclass
+@dataclass(frozen=True, eq=False)
 class Grouping:
     """Customers grouped by their segment keys: each segment's key values, each customer's
     segment, and the customers' rows segment by segment."""
@@ -363,7 +363,7 @@ class Grouping:
         ``groupby`` numbers them (a missing key: no segment); by factorising each key, which
         in order of appearance takes a categorical's codes instead of hashing every value."""
         number = np.zeros(len(keys), dtype=np.int64)
-        count = 1
+        count = 1  # (no key column: everyone in one segment)
         for name in keys.columns:
             column = keys[name]
             if sort and isinstance(column.dtype, pd.CategoricalDtype):
@@ -374,9 +374,7 @@ class Grouping:
             present = pairs >= 0
             number[present], segments = pd.factorize(pairs[present], sort=sort)
             count = len(segments)
-        # a stable sort of small integers is a radix sort
-        order = np.argsort(number.astype(np.min_scalar_type(-count)), kind="stable")
-        bounds = np.searchsorted(number[order], np.arange(count + 1))
+        order, bounds = runs(number, count)
         first_rows = keys.iloc[order[bounds[:-1]]]
         values = list(first_rows.itertuples(index=False, name=None))
         return cls(values, pd.Series(number, index=keys.index), order, bounds)
@@ -395,6 +393,15 @@ class Grouping:
         segment = np.full(count, -1, dtype=np.int64)
         segment[self.ids.index.to_numpy()] = self.ids.to_numpy()
         return segment
+
+
+def runs(number: np.ndarray, count: int) -> tuple[np.ndarray, np.ndarray]:
+    """The positions of ``number``'s values 0 … count − 1, value by value (input order within
+    one; −1 left out), and where each value's run starts in them (``count + 1`` bounds)."""
+    # a stable sort of small integers is a radix sort
+    order = np.argsort(number.astype(np.min_scalar_type(-count)), kind="stable")
+    bounds = np.searchsorted(number[order], np.arange(count + 1))
+    return order, bounds
 
 
 def _median_gaps(analysis: Analysis, grouping: Grouping) -> dict[int, float]:

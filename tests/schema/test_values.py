@@ -188,7 +188,7 @@ def test_a_date_cell_starts_with_a_digit_by_its_first_byte_or_by_unicode():
     from ltvcli.schema.orders import _starts_with_digit
 
     cells = ["2024-01-05", " 2024-01-05", "\t5.1.24", "", None, "Итого", "２０２４-01-05",
-             "\u00a012.01.2024", "abc", "  ", "x", "9", "\u202fИтого"]  # fmt: skip
+             "\u00a012.01.2024", "abc", "  ", "x", "9", "\u202fИтого", "\x1f5", "\x7f1"]  # fmt: skip
     values = pa.array(["skipped", *cells])[1:]  # an offset into the buffers
     trimmed = pc.utf8_trim_whitespace(values)
     expected = pc.fill_null(pc.utf8_is_digit(pc.utf8_slice_codeunits(trimmed, 0, 1)), False)
